@@ -1,0 +1,137 @@
+using System.Data.Common;
+using Dapper;
+using Lms.Grains.Data;
+
+namespace Lms.Grains.Identity;
+
+public sealed record UserRow
+{
+    public Guid Id { get; init; }
+    public string? Email { get; init; }
+    public string? NationalId { get; init; }
+    public string DisplayName { get; init; } = "";
+    public string PasswordHash { get; init; } = "";
+    public int FailedSignIns { get; init; }
+    public DateTimeOffset? LockoutEnd { get; init; }
+}
+
+public sealed record NewUser(Guid Id, string? Email, string? NationalId, string DisplayName, string PasswordHash);
+
+public sealed record MembershipRow
+{
+    public Guid InstitutionId { get; init; }
+    public string InstitutionName { get; init; } = "";
+    public string InstitutionKind { get; init; } = "";
+    public string Role { get; init; } = "";
+}
+
+public sealed record PersonRef
+{
+    public Guid Id { get; init; }
+    public string DisplayName { get; init; } = "";
+    public string? Email { get; init; }
+    public string? NationalId { get; init; }
+}
+
+/// <summary>People and their sign-in state.</summary>
+public sealed class UserRepository(Db db, TimeProvider clock)
+{
+    private const string Columns =
+        "id, email, national_id, display_name, password_hash, failed_sign_ins, lockout_end";
+
+    /// <summary>E-mail addresses compare without case; national identifiers are kept as typed digits.</summary>
+    public static string NormalizeEmail(string email) => email.Trim().ToLowerInvariant();
+
+    private static readonly Sql ByEmailSql = Sql.Portable($"SELECT {Columns} FROM users WHERE email = @login");
+    private static readonly Sql ByNationalIdSql = Sql.Portable($"SELECT {Columns} FROM users WHERE national_id = @login");
+
+    /// <summary>Finds a person by e-mail (anything with an @) or by national identifier.</summary>
+    public async Task<UserRow?> FindByLoginAsync(string login)
+    {
+        await using var connection = await db.OpenAsync();
+        var trimmed = login.Trim();
+        return trimmed.Contains('@')
+            ? await connection.QuerySingleOrDefaultAsync<UserRow>(db.Text(ByEmailSql), new { login = NormalizeEmail(trimmed) })
+            : await connection.QuerySingleOrDefaultAsync<UserRow>(db.Text(ByNationalIdSql), new { login = trimmed });
+    }
+
+    private static readonly Sql ByIdSql = Sql.Portable($"SELECT {Columns} FROM users WHERE id = @id");
+
+    public async Task<UserRow?> GetAsync(Guid id)
+    {
+        await using var connection = await db.OpenAsync();
+        return await connection.QuerySingleOrDefaultAsync<UserRow>(db.Text(ByIdSql), new { id });
+    }
+
+    private static readonly Sql InsertSql = Sql.Portable(
+        "INSERT INTO users (id, email, national_id, display_name, search_name, password_hash, failed_sign_ins, created_at) " +
+        "VALUES (@Id, @Email, @NationalId, @DisplayName, @SearchName, @PasswordHash, 0, @CreatedAt)");
+
+    public async Task InsertAsync(NewUser user, DbConnection connection, DbTransaction? transaction = null)
+    {
+        await connection.ExecuteAsync(db.Text(InsertSql), new
+        {
+            user.Id,
+            Email = user.Email is null ? null : NormalizeEmail(user.Email),
+            user.NationalId,
+            user.DisplayName,
+            SearchName = SearchText.Fold(user.DisplayName),
+            user.PasswordHash,
+            CreatedAt = clock.GetUtcNow(),
+        }, transaction);
+    }
+
+    public async Task InsertAsync(NewUser user)
+    {
+        await using var connection = await db.OpenAsync();
+        await InsertAsync(user, connection);
+    }
+
+    private static readonly Sql FailedSignInSql = Sql.Portable(
+        "UPDATE users SET failed_sign_ins = @failures, lockout_end = @lockoutEnd WHERE id = @id");
+
+    public async Task RecordFailedSignInAsync(Guid id, int failures, DateTimeOffset? lockoutEnd)
+    {
+        await using var connection = await db.OpenAsync();
+        await connection.ExecuteAsync(db.Text(FailedSignInSql), new { id, failures, lockoutEnd });
+    }
+
+    private static readonly Sql SucceededSignInSql = Sql.Portable(
+        "UPDATE users SET failed_sign_ins = 0, lockout_end = NULL WHERE id = @id AND (failed_sign_ins <> 0 OR lockout_end IS NOT NULL)");
+
+    public async Task RecordSucceededSignInAsync(Guid id)
+    {
+        await using var connection = await db.OpenAsync();
+        await connection.ExecuteAsync(db.Text(SucceededSignInSql), new { id });
+    }
+
+    private static readonly Sql SetPasswordSql = Sql.Portable(
+        "UPDATE users SET password_hash = @passwordHash WHERE id = @id");
+
+    public async Task SetPasswordHashAsync(Guid id, string passwordHash)
+    {
+        await using var connection = await db.OpenAsync();
+        await connection.ExecuteAsync(db.Text(SetPasswordSql), new { id, passwordHash });
+    }
+
+    private static readonly Sql MembershipsSql = Sql.Portable(
+        "SELECT m.institution_id, i.name AS institution_name, i.kind AS institution_kind, m.role " +
+        "FROM memberships m JOIN institutions i ON i.id = m.institution_id " +
+        "WHERE m.user_id = @userId ORDER BY i.name, m.role");
+
+    public async Task<IReadOnlyList<MembershipRow>> MembershipsAsync(Guid userId)
+    {
+        await using var connection = await db.OpenAsync();
+        return (await connection.QueryAsync<MembershipRow>(db.Text(MembershipsSql), new { userId })).AsList();
+    }
+
+    private static readonly Sql ChildrenSql = Sql.Portable(
+        "SELECT u.id, u.display_name, u.email, u.national_id FROM parent_links p JOIN users u ON u.id = p.student_id " +
+        "WHERE p.parent_id = @parentId ORDER BY u.display_name");
+
+    public async Task<IReadOnlyList<PersonRef>> ChildrenAsync(Guid parentId)
+    {
+        await using var connection = await db.OpenAsync();
+        return (await connection.QueryAsync<PersonRef>(db.Text(ChildrenSql), new { parentId })).AsList();
+    }
+}

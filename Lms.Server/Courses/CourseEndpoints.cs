@@ -1,0 +1,320 @@
+using System.ComponentModel.DataAnnotations;
+using Lms.Grains.Courses;
+using Lms.Grains.Data;
+using Lms.Grains.Identity;
+using Lms.Grains.Institutions;
+using Lms.Server.Hosting;
+using Lms.Server.Identity;
+using Lms.Server.Institutions;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Lms.Server.Courses;
+
+public sealed record CreateCourseRequest(
+    Guid InstitutionId,
+    [property: Required, StringLength(200, MinimumLength = 1)] string Title,
+    [property: StringLength(4000)] string? Summary,
+    [property: Required, StringLength(20)] string Kind);
+
+public sealed record UpdateCourseRequest(
+    [property: Required, StringLength(200, MinimumLength = 1)] string Title,
+    [property: StringLength(4000)] string? Summary,
+    [property: Required, StringLength(20)] string Kind);
+
+public sealed record ModuleRequest([property: Required, StringLength(200, MinimumLength = 1)] string Title);
+
+public sealed record OrderRequest([property: Required] IReadOnlyList<Guid> Ids);
+
+public sealed record ItemRequest(
+    [property: Required, StringLength(20)] string Kind,
+    [property: Required, StringLength(200, MinimumLength = 1)] string Title,
+    [property: StringLength(CourseEndpoints.MaxBodyLength)] string? Body,
+    [property: StringLength(2000)] string? Url);
+
+public sealed record UpdateItemRequest(
+    [property: Required, StringLength(200, MinimumLength = 1)] string Title,
+    [property: StringLength(CourseEndpoints.MaxBodyLength)] string? Body,
+    [property: StringLength(2000)] string? Url);
+
+/// <summary>Who to enrol: people by id or login, and/or a whole class of the institution.</summary>
+public sealed record EnrolRequest(
+    IReadOnlyList<Guid>? UserIds,
+    IReadOnlyList<string>? Logins,
+    [property: StringLength(100)] string? ClassName);
+
+public sealed record AddTeacherRequest([property: Required, StringLength(256)] string Login);
+
+public sealed record ItemView(Guid Id, string Kind, string Title, string? Body, string? Url, int Position, bool Seen);
+
+public sealed record ModuleView(Guid Id, string Title, int Position, IReadOnlyList<ItemView> Items);
+
+public sealed record ProgressView(int Seen, int Total, int Percent, DateTimeOffset? LastSeenAt);
+
+public sealed record CourseView(
+    Guid Id, Guid InstitutionId, string InstitutionName, string Title, string? Summary, string Kind, string Status,
+    string MyRole, DateTimeOffset UpdatedAt, IReadOnlyList<ModuleView> Modules, ProgressView? Progress);
+
+public sealed record EnrolResult(int Added, int AlreadyEnrolled);
+
+public static class CourseEndpoints
+{
+    public const int MaxBodyLength = 100_000;
+
+    public static void MapCourseEndpoints(this IEndpointRouteBuilder app)
+    {
+        var courses = app.MapGroup("/api/courses").WithTags("Courses");
+        courses.MapGet("", Mine).WithSummary("My courses: those I teach, and the published ones I am enrolled in.");
+        courses.MapPost("", Create).WithSummary("Create a course in an institution where I teach (a draft).");
+
+        var course = courses.MapGroup("/{courseId:guid}");
+        course.MapGet("", Get).WithSummary("A course with its outline, and my progress if I learn in it.");
+        course.MapPut("", Update).WithSummary("Change a course's title, summary or kind.");
+        course.MapPost("/publish", (Guid courseId, HttpContext http, CourseAccess access, CourseRepository repo) =>
+            SetStatus(courseId, CourseStatuses.Published, http, access, repo)).WithSummary("Publish: enrolled students see it.");
+        course.MapPost("/unpublish", (Guid courseId, HttpContext http, CourseAccess access, CourseRepository repo) =>
+            SetStatus(courseId, CourseStatuses.Draft, http, access, repo)).WithSummary("Back to draft: students no longer see it.");
+
+        course.MapPost("/modules", AddModule).WithSummary("Add a module at the end.");
+        course.MapPut("/modules/order", ReorderModules).WithSummary("Reorder modules: every module id, in the new order.");
+        course.MapPut("/modules/{moduleId:guid}", RenameModule).WithSummary("Rename a module.");
+        course.MapDelete("/modules/{moduleId:guid}", DeleteModule).WithSummary("Delete a module and its items.");
+        course.MapPost("/modules/{moduleId:guid}/items", AddItem).WithSummary("Add an item (a text page or a link) at the end of a module.");
+        course.MapPut("/modules/{moduleId:guid}/items/order", ReorderItems).WithSummary("Reorder a module's items.");
+        course.MapPut("/items/{itemId:guid}", UpdateItem).WithSummary("Change an item.");
+        course.MapDelete("/items/{itemId:guid}", DeleteItem).WithSummary("Delete an item.");
+
+        course.MapGet("/members", Members).WithSummary("Teachers and students, with each student's progress.");
+        course.MapPost("/enrolments", Enrol).WithSummary("Enrol students of the institution, by id, login or class.");
+        course.MapDelete("/enrolments/{userId:guid}", Unenrol).WithSummary("Remove a student from the course.");
+        course.MapPost("/teachers", AddTeacher).WithSummary("Add a co-teacher from the institution's teachers.");
+        course.MapDelete("/teachers/{userId:guid}", RemoveTeacher).WithSummary("Remove a co-teacher.");
+
+        course.MapPost("/items/{itemId:guid}/seen", MarkSeen).WithSummary("Record that I opened an item.");
+        course.MapGet("/progress", Progress).WithSummary("My progress in the course.");
+    }
+
+    private static Task<Page<MyCourseRow>> Mine(int? skip, int? take, HttpContext http, CourseRepository repo) =>
+        repo.MineAsync(http.User.Id(), PageRequest.Of(skip, take));
+
+    private static async Task<Created<CourseView>> Create(
+        CreateCourseRequest request, HttpContext http, InstitutionAccess institutions, CourseAccess access,
+        CourseRepository repo, IGrainFactory grains)
+    {
+        await institutions.RequireAsync(http.User, request.InstitutionId, Roles.Teacher, Roles.Admin);
+        var kind = CheckKind(request.Kind);
+        var id = await repo.CreateAsync(request.InstitutionId, request.Title.Trim(), Clean(request.Summary), kind, http.User.Id());
+        return TypedResults.Created($"/api/courses/{id}", await ViewAsync(await access.ViewAsync(http.User, id), repo, grains));
+    }
+
+    private static async Task<CourseView> Get(Guid courseId, HttpContext http, CourseAccess access, CourseRepository repo, IGrainFactory grains) =>
+        await ViewAsync(await access.ViewAsync(http.User, courseId), repo, grains);
+
+    private static async Task<CourseView> Update(
+        Guid courseId, UpdateCourseRequest request, HttpContext http, CourseAccess access, CourseRepository repo, IGrainFactory grains)
+    {
+        await access.TeachAsync(http.User, courseId);
+        await repo.UpdateAsync(courseId, request.Title.Trim(), Clean(request.Summary), CheckKind(request.Kind));
+        return await ViewAsync(await access.ViewAsync(http.User, courseId), repo, grains);
+    }
+
+    private static async Task<NoContent> SetStatus(Guid courseId, string status, HttpContext http, CourseAccess access, CourseRepository repo)
+    {
+        await access.TeachAsync(http.User, courseId);
+        await repo.SetStatusAsync(courseId, status);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Created<ModuleView>> AddModule(
+        Guid courseId, ModuleRequest request, HttpContext http, CourseAccess access, CourseRepository repo)
+    {
+        await access.TeachAsync(http.User, courseId);
+        var module = await repo.AddModuleAsync(courseId, request.Title.Trim());
+        return TypedResults.Created($"/api/courses/{courseId}", new ModuleView(module.Id, module.Title, module.Position, []));
+    }
+
+    private static async Task<NoContent> RenameModule(
+        Guid courseId, Guid moduleId, ModuleRequest request, HttpContext http, CourseAccess access, CourseRepository repo)
+    {
+        await access.TeachAsync(http.User, courseId);
+        if (!await repo.RenameModuleAsync(courseId, moduleId, request.Title.Trim())) throw ProblemException.NotFound("The module");
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<NoContent> DeleteModule(Guid courseId, Guid moduleId, HttpContext http, CourseAccess access, CourseRepository repo)
+    {
+        await access.TeachAsync(http.User, courseId);
+        if (!await repo.DeleteModuleAsync(courseId, moduleId)) throw ProblemException.NotFound("The module");
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<NoContent> ReorderModules(
+        Guid courseId, OrderRequest request, HttpContext http, CourseAccess access, CourseRepository repo)
+    {
+        await access.TeachAsync(http.User, courseId);
+        if (!await repo.ReorderModulesAsync(courseId, request.Ids))
+            throw ProblemException.Invalid("ids", "List every module of the course exactly once.");
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Created<ItemView>> AddItem(
+        Guid courseId, Guid moduleId, ItemRequest request, HttpContext http, CourseAccess access, CourseRepository repo)
+    {
+        await access.TeachAsync(http.User, courseId);
+        var kind = request.Kind.Trim().ToLowerInvariant();
+        if (!ItemKinds.All.Contains(kind))
+            throw ProblemException.Invalid("kind", $"An item is one of: {string.Join(", ", ItemKinds.All)}.");
+        var (body, url) = CheckItem(kind, request.Body, request.Url);
+        var item = await repo.AddItemAsync(courseId, moduleId, kind, request.Title.Trim(), body, url)
+                   ?? throw ProblemException.NotFound("The module");
+        return TypedResults.Created($"/api/courses/{courseId}", ToView(item, seen: false));
+    }
+
+    private static async Task<NoContent> UpdateItem(
+        Guid courseId, Guid itemId, UpdateItemRequest request, HttpContext http, CourseAccess access, CourseRepository repo)
+    {
+        await access.TeachAsync(http.User, courseId);
+        var (_, items) = await repo.OutlineAsync(courseId);
+        var item = items.FirstOrDefault(i => i.Id == itemId) ?? throw ProblemException.NotFound("The item");
+        var (body, url) = CheckItem(item.Kind, request.Body, request.Url);
+        await repo.UpdateItemAsync(courseId, itemId, request.Title.Trim(), body, url);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<NoContent> DeleteItem(Guid courseId, Guid itemId, HttpContext http, CourseAccess access, CourseRepository repo)
+    {
+        await access.TeachAsync(http.User, courseId);
+        if (!await repo.DeleteItemAsync(courseId, itemId)) throw ProblemException.NotFound("The item");
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<NoContent> ReorderItems(
+        Guid courseId, Guid moduleId, OrderRequest request, HttpContext http, CourseAccess access, CourseRepository repo)
+    {
+        await access.TeachAsync(http.User, courseId);
+        if (!await repo.ReorderItemsAsync(courseId, moduleId, request.Ids))
+            throw ProblemException.Invalid("ids", "List every item of the module exactly once.");
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Page<CourseMemberRow>> Members(
+        Guid courseId, int? skip, int? take, HttpContext http, CourseAccess access, CourseRepository repo)
+    {
+        await access.TeachAsync(http.User, courseId);
+        return await repo.MembersAsync(courseId, PageRequest.Of(skip, take));
+    }
+
+    private static async Task<EnrolResult> Enrol(
+        Guid courseId, EnrolRequest request, HttpContext http, CourseAccess access, CourseRepository repo,
+        UserRepository users, InstitutionRepository institutions)
+    {
+        var context = await access.TeachAsync(http.User, courseId);
+        var institutionId = context.Course.InstitutionId;
+        var ids = new HashSet<Guid>(request.UserIds ?? []);
+        if ((request.Logins?.Count ?? 0) + ids.Count > 1000)
+            throw ProblemException.Invalid("logins", "Enrol at most 1,000 people at a time.");
+        foreach (var login in request.Logins ?? [])
+        {
+            var user = await users.FindByLoginAsync(login)
+                       ?? throw ProblemException.Invalid("logins", $"No one signs in as {login}.");
+            ids.Add(user.Id);
+        }
+        if (!string.IsNullOrWhiteSpace(request.ClassName))
+        {
+            var classStudents = await repo.ClassStudentsAsync(institutionId, request.ClassName.Trim());
+            if (classStudents.Count == 0)
+                throw ProblemException.Invalid("className", $"The class {request.ClassName} has no students here.");
+            ids.UnionWith(classStudents);
+        }
+        if (ids.Count == 0) throw ProblemException.Invalid("userIds", "Name at least one student or a class.");
+        foreach (var id in ids)
+            if (!await institutions.HasMemberAsync(institutionId, id, Roles.Student))
+                throw ProblemException.Invalid("userIds", "Only students of the course's institution can be enrolled.");
+        var added = await repo.EnrolAsync(courseId, ids);
+        return new EnrolResult(added, ids.Count - added);
+    }
+
+    private static async Task<NoContent> Unenrol(Guid courseId, Guid userId, HttpContext http, CourseAccess access, CourseRepository repo)
+    {
+        await access.TeachAsync(http.User, courseId);
+        if (!await repo.UnenrolAsync(courseId, userId)) throw ProblemException.NotFound("The enrolment");
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<NoContent> AddTeacher(
+        Guid courseId, AddTeacherRequest request, HttpContext http, CourseAccess access, CourseRepository repo,
+        UserRepository users, InstitutionRepository institutions)
+    {
+        var context = await access.TeachAsync(http.User, courseId);
+        if (!context.CanManageTeachers) throw ProblemException.Forbidden("Only the course's owner or an admin adds teachers.");
+        var user = await users.FindByLoginAsync(request.Login)
+                   ?? throw ProblemException.Invalid("login", $"No one signs in as {request.Login}.");
+        if (!await institutions.HasMemberAsync(context.Course.InstitutionId, user.Id, Roles.Teacher))
+            throw ProblemException.Invalid("login", "Only teachers of the course's institution can teach it.");
+        await repo.AddTeacherAsync(courseId, user.Id);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<NoContent> RemoveTeacher(Guid courseId, Guid userId, HttpContext http, CourseAccess access, CourseRepository repo)
+    {
+        var context = await access.TeachAsync(http.User, courseId);
+        if (!context.CanManageTeachers) throw ProblemException.Forbidden("Only the course's owner or an admin removes teachers.");
+        if (!await repo.RemoveTeacherAsync(courseId, userId)) throw ProblemException.NotFound("The co-teacher");
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<ProgressView> MarkSeen(Guid courseId, Guid itemId, HttpContext http, CourseAccess access, IGrainFactory grains)
+    {
+        var context = await access.ViewAsync(http.User, courseId);
+        if (!context.CanLearn) throw ProblemException.Forbidden("Progress is kept for the course's students.");
+        var progress = await grains.GetGrain<ILearnerCourseGrain>(LearnerCourseKey.For(courseId, context.UserId)).MarkSeen(itemId)
+                       ?? throw ProblemException.NotFound("The item");
+        return ToView(progress);
+    }
+
+    private static async Task<ProgressView> Progress(Guid courseId, HttpContext http, CourseAccess access, IGrainFactory grains)
+    {
+        var context = await access.ViewAsync(http.User, courseId);
+        if (!context.CanLearn) throw ProblemException.Forbidden("Progress is kept for the course's students.");
+        return ToView(await grains.GetGrain<ILearnerCourseGrain>(LearnerCourseKey.For(courseId, context.UserId)).GetProgress());
+    }
+
+    private static async Task<CourseView> ViewAsync(CourseContext context, CourseRepository repo, IGrainFactory grains)
+    {
+        var (modules, items) = await repo.OutlineAsync(context.Course.Id);
+        LearnerProgress? progress = context.CanLearn
+            ? await grains.GetGrain<ILearnerCourseGrain>(LearnerCourseKey.For(context.Course.Id, context.UserId)).GetProgress()
+            : null;
+        var seen = progress?.SeenItemIds.ToHashSet() ?? [];
+        var c = context.Course;
+        var myRole = context.StaffRole ?? (context.InstitutionAdmin ? Roles.Admin : Roles.Student);
+        return new CourseView(c.Id, c.InstitutionId, c.InstitutionName, c.Title, c.Summary, c.Kind, c.Status, myRole, c.UpdatedAt,
+            modules.Select(m => new ModuleView(m.Id, m.Title, m.Position,
+                items.Where(i => i.ModuleId == m.Id).Select(i => ToView(i, seen.Contains(i.Id))).ToList())).ToList(),
+            progress is null ? null : ToView(progress));
+    }
+
+    private static ItemView ToView(ItemRow i, bool seen) => new(i.Id, i.Kind, i.Title, i.Body, i.Url, i.Position, seen);
+
+    private static ProgressView ToView(LearnerProgress p) => new(p.SeenItemIds.Count, p.TotalItems, p.Percent, p.LastSeenAt);
+
+    private static string CheckKind(string kind)
+    {
+        var k = kind.Trim().ToLowerInvariant();
+        return CourseKinds.All.Contains(k) ? k
+            : throw ProblemException.Invalid("kind", $"A course is one of: {string.Join(", ", CourseKinds.All)}.");
+    }
+
+    private static (string? Body, string? Url) CheckItem(string kind, string? body, string? url)
+    {
+        if (kind == ItemKinds.Link)
+        {
+            if (!Uri.TryCreate(url?.Trim(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+                throw ProblemException.Invalid("url", "A link needs a full http or https address.");
+            return (Clean(body), uri.ToString());
+        }
+        if (string.IsNullOrWhiteSpace(body)) throw ProblemException.Invalid("body", "A page needs some text.");
+        return (body, null);
+    }
+
+    private static string? Clean(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+}

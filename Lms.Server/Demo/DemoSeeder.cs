@@ -1,0 +1,98 @@
+using System.Text.Json;
+using Lms.Grains.Courses;
+using Lms.Grains.Data;
+using Lms.Grains.Identity;
+using Lms.Grains.Institutions;
+using Microsoft.Extensions.Options;
+
+namespace Lms.Server.Demo;
+
+public sealed class DemoOptions
+{
+    public const string Section = "Demo";
+
+    /// <summary>Seed the demo institution, people and course on first start (an empty database).</summary>
+    public bool Seed { get; set; } = true;
+
+    /// <summary>The demo description; defaults to the one copied beside the binary from <c>assets/demo</c>.</summary>
+    public string File { get; set; } = Path.Combine(AppContext.BaseDirectory, "assets", "demo", "demo.json");
+}
+
+/// <summary>
+/// On first start, fills an empty database with what a newcomer needs to look around: a school
+/// under a department under the ministry, its admin, a teacher, students, a parent and a course.
+/// It goes through the same repositories and roster import as real data does.
+/// </summary>
+public sealed class DemoSeeder(
+    IOptions<DemoOptions> options,
+    Db db,
+    InstitutionRepository institutions,
+    RosterImport roster,
+    CourseRepository courses,
+    UserRepository users,
+    ILogger<DemoSeeder> log)
+{
+    private static readonly Sql AnyInstitutionSql = Sql.Portable("SELECT COUNT(*) FROM institutions");
+
+    public async Task SeedIfEmptyAsync()
+    {
+        if (!options.Value.Seed) return;
+        await using (var connection = await db.OpenAsync())
+        {
+            if (await Dapper.SqlMapper.ExecuteScalarAsync<long>(connection, db.Text(AnyInstitutionSql)) > 0) return;
+        }
+        var demo = Load();
+        var byKey = new Dictionary<string, InstitutionRow>();
+        foreach (var i in demo.Institutions)
+            byKey[i.Key] = await institutions.CreateAsync(i.Parent is null ? null : byKey[i.Parent], i.Kind, i.Name, i.Code);
+
+        foreach (var group in demo.People.GroupBy(p => p.Institution))
+        {
+            var entries = group.Select((p, index) => new RosterEntry(index + 2, p.Role, p.Name, p.Email, p.NationalId, p.Class,
+                demo.Password, p.ParentOf ?? [])).ToList();
+            var (outcome, problems) = await roster.ApplyAsync(byKey[group.Key].Id, entries);
+            if (outcome is null)
+                throw new InvalidOperationException("The demo roster is wrong: " + string.Join("; ", problems.Select(p => p.Message)));
+        }
+
+        foreach (var c in demo.Courses)
+        {
+            var institution = byKey[c.Institution];
+            var owner = await users.FindByLoginAsync(c.Owner) ?? throw new InvalidOperationException($"No demo owner {c.Owner}.");
+            var courseId = await courses.CreateAsync(institution.Id, c.Title, c.Summary, c.Kind, owner.Id);
+            foreach (var m in c.Modules)
+            {
+                var module = await courses.AddModuleAsync(courseId, m.Title);
+                foreach (var item in m.Items)
+                    await courses.AddItemAsync(courseId, module.Id, item.Kind, item.Title, item.Body, item.Url);
+            }
+            if (c.EnrolClass is not null)
+                await courses.EnrolAsync(courseId, await courses.ClassStudentsAsync(institution.Id, c.EnrolClass));
+            if (c.Publish) await courses.SetStatusAsync(courseId, CourseStatuses.Published);
+        }
+        log.LogInformation("Seeded the demo: {Institutions} institutions, {People} people, {Courses} course(s)",
+            demo.Institutions.Count, demo.People.Count, demo.Courses.Count);
+    }
+
+    public void PrintSignIns(TextWriter output)
+    {
+        if (!options.Value.Seed || !File.Exists(options.Value.File)) return;
+        var demo = Load();
+        output.WriteLine($"Demo sign-ins (password for all: {demo.Password}):");
+        foreach (var p in demo.People)
+            output.WriteLine($"  {p.Role,-8} {p.Email ?? p.NationalId}  ({p.Name})");
+        output.WriteLine();
+    }
+
+    private DemoFile Load() =>
+        JsonSerializer.Deserialize<DemoFile>(File.ReadAllText(options.Value.File), JsonSerializerOptions.Web)
+        ?? throw new InvalidOperationException($"Cannot read {options.Value.File}.");
+
+    private sealed record DemoFile(string Password, List<DemoInstitution> Institutions, List<DemoPerson> People, List<DemoCourse> Courses);
+    private sealed record DemoInstitution(string Key, string? Parent, string Kind, string Name, string? Code);
+    private sealed record DemoPerson(string Institution, string Role, string Name, string? Email, string? NationalId, string? Class, List<string>? ParentOf);
+    private sealed record DemoCourse(string Institution, string Owner, string Title, string? Summary, string Kind, bool Publish,
+        string? EnrolClass, List<DemoModule> Modules);
+    private sealed record DemoModule(string Title, List<DemoItem> Items);
+    private sealed record DemoItem(string Kind, string Title, string? Body, string? Url);
+}

@@ -1,0 +1,121 @@
+using Lms.Grains.Courses;
+using Lms.Grains.Data;
+using Lms.Grains.Identity;
+using Lms.Grains.Institutions;
+using Lms.Media.Content;
+using Lms.Server.Courses;
+using Lms.Server.Demo;
+using Lms.Server.Health;
+using Lms.Server.Identity;
+using Lms.Server.Institutions;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.FileProviders;
+using Scalar.AspNetCore;
+
+namespace Lms.Server.Hosting;
+
+/// <summary>Builds the one process of embedded mode: HTTP API, web app, Orleans silo, database.</summary>
+public static class LmsApp
+{
+    public const string DefaultUrl = "http://127.0.0.1:5000";
+
+    public static WebApplication Build(string[] args)
+    {
+        // appsettings.json travels with the binary; ./data is relative to where the server is started.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args, ContentRootPath = AppContext.BaseDirectory,
+        });
+        var configuration = builder.Configuration;
+
+        // The standard ASPNETCORE_URLS / --urls win; with neither, loopback port 5000.
+        if (string.IsNullOrEmpty(configuration["urls"])) builder.WebHost.UseUrls(DefaultUrl);
+
+        var webRoot = WebRoot.Locate(configuration["Web:Root"]);
+        if (webRoot is not null)
+        {
+            builder.Environment.WebRootPath = webRoot;
+            builder.Environment.WebRootFileProvider = new PhysicalFileProvider(webRoot);
+        }
+
+        var dataDirectory = Path.GetFullPath(configuration["Data:Directory"] ?? "data");
+        var database = new DatabaseOptions
+        {
+            Provider = configuration.GetValue("Database:Provider", DatabaseProvider.Sqlite),
+            ConnectionString = configuration.GetConnectionString("Lms")
+                               ?? $"Data Source={Path.Combine(dataDirectory, "lms.db")}",
+        };
+
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(database);
+        services.AddSingleton<Db>();
+        services.AddSingleton<Passwords>();
+        services.AddSingleton<UserRepository>();
+        services.AddSingleton<InstitutionRepository>();
+        services.AddSingleton<RosterImport>();
+        services.AddSingleton<CourseRepository>();
+        services.AddSingleton<ProgressRepository>();
+        services.AddSingleton(FfmpegTools.Locate(configuration["Media:FfmpegFolder"]));
+        services.AddScoped<InstitutionAccess>();
+        services.AddScoped<CourseAccess>();
+        services.AddScoped<SignInService>();
+        services.Configure<LockoutOptions>(configuration.GetSection(LockoutOptions.Section));
+        services.Configure<DemoOptions>(configuration.GetSection(DemoOptions.Section));
+        services.AddSingleton<DemoSeeder>();
+
+        services.AddDataProtection()
+            .SetApplicationName("lms")
+            .PersistKeysToFileSystem(new DirectoryInfo(configuration["Data:KeysDirectory"] ?? Path.Combine(dataDirectory, "keys")));
+        services.AddLmsProblems();
+        services.AddValidation();
+        services.AddLmsAuthentication();
+        services.AddOpenApi();
+        services.AddLmsHealthChecks();
+
+        builder.AddLmsSilo();
+
+        var app = builder.Build();
+        PrepareDatabase(app);
+        Configure(app);
+        return app;
+    }
+
+    private static void PrepareDatabase(WebApplication app)
+    {
+        var db = app.Services.GetRequiredService<Db>();
+        SchemaMigrator.MigrateUp(db, app.Services.GetRequiredService<ILoggerFactory>());
+        app.Services.GetRequiredService<DemoSeeder>().SeedIfEmptyAsync().GetAwaiter().GetResult();
+    }
+
+    private static void Configure(WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseDefaultFiles();
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            OnPrepareResponse = context =>
+            {
+                // Vite names built assets by their content hash: cache them for good, but never index.html.
+                context.Context.Response.Headers.CacheControl =
+                    context.Context.Request.Path.StartsWithSegments("/assets") ? "public, max-age=31536000, immutable" : "no-cache";
+            },
+        });
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapOpenApi().AllowAnonymous();
+        app.MapScalarApiReference("/api/docs").AllowAnonymous();
+        app.MapHealthEndpoints();
+        app.MapIdentityEndpoints();
+        app.MapInstitutionEndpoints();
+        app.MapCourseEndpoints();
+
+        // Unknown API paths are a 404 problem, not the web app's page.
+        app.Map("/api/{**rest}", () => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such API endpoint."))
+            .AllowAnonymous().ExcludeFromDescription();
+        if (app.Environment.WebRootPath is not null)
+            app.MapFallbackToFile("index.html").AllowAnonymous();
+    }
+}

@@ -1,0 +1,123 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Lms.Server.Hosting;
+
+/// <summary>
+/// The stable <c>type</c> of every problem the API returns (RFC 7807). Clients and the web app
+/// switch on these, never on the human-readable title.
+/// </summary>
+public static class ProblemTypes
+{
+    public const string Prefix = "urn:lms:problem:";
+    public const string BadRequest = Prefix + "bad-request";
+    public const string Validation = Prefix + "validation";
+    public const string Unauthenticated = Prefix + "unauthenticated";
+    public const string Forbidden = Prefix + "forbidden";
+    public const string NotFound = Prefix + "not-found";
+    public const string MethodNotAllowed = Prefix + "method-not-allowed";
+    public const string Conflict = Prefix + "conflict";
+    public const string TooLarge = Prefix + "too-large";
+    public const string UnsupportedMediaType = Prefix + "unsupported-media-type";
+    public const string TooManyRequests = Prefix + "too-many-requests";
+    public const string Internal = Prefix + "internal";
+    public const string InvalidCredentials = Prefix + "invalid-credentials";
+    public const string LockedOut = Prefix + "locked-out";
+    public const string RosterInvalid = Prefix + "roster-invalid";
+
+    public static string ForStatus(int status) => status switch
+    {
+        400 => BadRequest,
+        401 => Unauthenticated,
+        403 => Forbidden,
+        404 => NotFound,
+        405 => MethodNotAllowed,
+        409 => Conflict,
+        413 => TooLarge,
+        415 => UnsupportedMediaType,
+        429 => TooManyRequests,
+        _ when status >= 500 => Internal,
+        _ => Prefix + "http-" + status,
+    };
+}
+
+/// <summary>Thrown anywhere in a request to end it with a problem response.</summary>
+public sealed class ProblemException(
+    int status, string type, string title, string? detail = null, IDictionary<string, object?>? extensions = null)
+    : Exception(detail ?? title)
+{
+    public int Status { get; } = status;
+    public string Type { get; } = type;
+    public string Title { get; } = title;
+    public string? Detail { get; } = detail;
+    public IDictionary<string, object?> Extensions { get; } = extensions ?? new Dictionary<string, object?>();
+
+    public static ProblemException NotFound(string what) =>
+        new(StatusCodes.Status404NotFound, ProblemTypes.NotFound, "Not found", $"{what} was not found.");
+
+    public static ProblemException Forbidden(string detail) =>
+        new(StatusCodes.Status403Forbidden, ProblemTypes.Forbidden, "Forbidden", detail);
+
+    public static ProblemException Conflict(string detail) =>
+        new(StatusCodes.Status409Conflict, ProblemTypes.Conflict, "Conflict", detail);
+
+    /// <summary>A validation failure in the same shape as the framework's own (an <c>errors</c> map).</summary>
+    public static ProblemException Invalid(string field, string message) =>
+        new(StatusCodes.Status400BadRequest, ProblemTypes.Validation, "One or more validation errors occurred.", message,
+            new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [field] = [message] } });
+}
+
+/// <summary>Turns exceptions into problem details: ours as they say, anything else as a 500 that reveals nothing.</summary>
+public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> log)
+    : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        ProblemDetails details;
+        if (exception is ProblemException p)
+        {
+            details = new ProblemDetails { Status = p.Status, Type = p.Type, Title = p.Title, Detail = p.Detail };
+            foreach (var (key, value) in p.Extensions) details.Extensions[key] = value;
+        }
+        else if (exception is BadHttpRequestException bad)
+        {
+            details = new ProblemDetails
+            {
+                Status = bad.StatusCode, Type = ProblemTypes.ForStatus(bad.StatusCode), Title = "Bad request", Detail = bad.Message,
+            };
+        }
+        else
+        {
+            log.LogError(exception, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
+            details = new ProblemDetails
+            {
+                Status = StatusCodes.Status500InternalServerError, Type = ProblemTypes.Internal,
+                Title = "Something went wrong on the server.",
+            };
+        }
+        context.Response.StatusCode = details.Status!.Value;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context, ProblemDetails = details, Exception = exception,
+        });
+    }
+}
+
+public static class ProblemSetup
+{
+    public static IServiceCollection AddLmsProblems(this IServiceCollection services)
+    {
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            var details = context.ProblemDetails;
+            var status = details.Status ?? context.HttpContext.Response.StatusCode;
+            // The framework's own problems point at RFC sections; give them our stable types.
+            if (details.Type is null || !details.Type.StartsWith(ProblemTypes.Prefix, StringComparison.Ordinal))
+                details.Type = details is HttpValidationProblemDetails ? ProblemTypes.Validation : ProblemTypes.ForStatus(status);
+            details.Extensions["traceId"] = context.HttpContext.TraceIdentifier;
+        });
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        return services;
+    }
+}

@@ -1,0 +1,17 @@
+using Lms.Server.Demo;
+using Lms.Server.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+var app = LmsApp.Build(args);
+app.Lifetime.ApplicationStarted.Register(() =>
+{
+    var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+    Console.WriteLine();
+    foreach (var address in addresses) Console.WriteLine($"Lms is running at {address}");
+    app.Services.GetRequiredService<DemoSeeder>().PrintSignIns(Console.Out);
+});
+await app.RunAsync();
+
+/// <summary>Visible to the tests' WebApplicationFactory.</summary>
+public partial class Program;
