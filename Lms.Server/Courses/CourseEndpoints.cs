@@ -60,9 +60,9 @@ public static class CourseEndpoints
 {
     public const int MaxBodyLength = 100_000;
 
-    public static void MapCourseEndpoints(this IEndpointRouteBuilder app)
+    public static void MapCourseEndpoints(this RouteGroupBuilder app)
     {
-        var courses = app.MapGroup("/api/courses").WithTags("Courses");
+        var courses = app.MapGroup("/courses").WithTags("Courses");
         courses.MapGet("", Mine).WithSummary("My courses: those I teach, and the published ones I am enrolled in.");
         courses.MapPost("", Create).WithSummary("Create a course in an institution where I teach (a draft).");
 

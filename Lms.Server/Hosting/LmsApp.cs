@@ -108,14 +108,15 @@ public static class LmsApp
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference("/api/docs").AllowAnonymous();
         app.MapHealthEndpoints();
-        app.MapIdentityEndpoints();
-        app.MapInstitutionEndpoints();
-        app.MapCourseEndpoints();
+        // Every API endpoint needs a signed-in caller unless it says AllowAnonymous; each feature
+        // then checks the caller's role in the institution or course it touches.
+        var api = app.MapGroup("/api").RequireAuthorization();
+        api.MapIdentityEndpoints();
+        api.MapInstitutionEndpoints();
+        api.MapCourseEndpoints();
 
-        // Unknown API paths are a 404 problem, not the web app's page.
-        app.Map("/api/{**rest}", () => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such API endpoint."))
-            .AllowAnonymous().ExcludeFromDescription();
+        // Any other path is the web app's (client-side routed) page; unknown API paths stay a 404 problem.
         if (app.Environment.WebRootPath is not null)
-            app.MapFallbackToFile("index.html").AllowAnonymous();
+            app.MapFallbackToFile("{*path:regex(^(?!(api|hubs|health|openapi)/).*$)}", "index.html").AllowAnonymous();
     }
 }

@@ -44,9 +44,7 @@ public static class AuthSchemes
                 options.BearerTokenExpiration = TimeSpan.FromHours(1);
                 options.RefreshTokenExpiration = TimeSpan.FromDays(14);
             });
-        services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder(CookieOrBearer)
-                .RequireAuthenticatedUser().Build());
+        services.AddAuthorization();
         return services;
     }
 }

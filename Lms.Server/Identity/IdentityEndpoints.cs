@@ -27,9 +27,9 @@ public sealed record MeView(
 
 public static class IdentityEndpoints
 {
-    public static void MapIdentityEndpoints(this IEndpointRouteBuilder app)
+    public static void MapIdentityEndpoints(this RouteGroupBuilder app)
     {
-        var group = app.MapGroup("/api/identity").WithTags("Identity");
+        var group = app.MapGroup("/identity").WithTags("Identity");
 
         group.MapPost("/sign-in", SignInWithCookie).AllowAnonymous()
             .WithSummary("Sign in with e-mail or national identifier and password; sets the session cookie.");

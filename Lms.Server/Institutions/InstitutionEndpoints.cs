@@ -19,9 +19,9 @@ public sealed record CreateInstitutionRequest(
 
 public static class InstitutionEndpoints
 {
-    public static void MapInstitutionEndpoints(this IEndpointRouteBuilder app)
+    public static void MapInstitutionEndpoints(this RouteGroupBuilder app)
     {
-        var group = app.MapGroup("/api/institutions/{institutionId:guid}").WithTags("Institutions");
+        var group = app.MapGroup("/institutions/{institutionId:guid}").WithTags("Institutions");
 
         group.MapGet("", Get).WithSummary("An institution, for anyone with a role in it.");
         group.MapGet("/children", Children).WithSummary("The institutions directly under this one.");

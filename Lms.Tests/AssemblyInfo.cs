@@ -1,0 +1,3 @@
+using Lms.Tests.Infrastructure;
+
+[assembly: AssemblyFixture(typeof(PostgresServer))]

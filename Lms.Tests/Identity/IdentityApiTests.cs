@@ -1,0 +1,189 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Lms.Grains.Identity;
+using Lms.Tests.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Routing;
+
+namespace Lms.Tests.Identity;
+
+public sealed class IdentityApiTestsOnSqlite(SqliteLmsServer server) : IdentityApiTests(server), IClassFixture<SqliteLmsServer>;
+
+public sealed class IdentityApiTestsOnPostgres(PostgresLmsServer server) : IdentityApiTests(server), IClassFixture<PostgresLmsServer>;
+
+/// <summary>Sign-in, tokens, lockout and bad input, over real HTTP against the real server.</summary>
+public abstract class IdentityApiTests(LmsServer server)
+{
+    [Fact]
+    public async Task A_teacher_signs_in_by_email_and_sees_their_roles()
+    {
+        var client = server.Client();
+        var me = await ProblemAssert.OkAsync<JsonElement>(await client.PostAsJsonAsync("/api/identity/sign-in",
+            new { login = "GiaoVien@demo.lms.vn", password = LmsServer.DemoPassword }));
+
+        Assert.Equal("Trần Văn Minh", me.GetProperty("displayName").GetString());
+        var membership = Assert.Single(me.GetProperty("memberships").EnumerateArray());
+        Assert.Equal(Roles.Teacher, membership.GetProperty("role").GetString());
+        Assert.Equal("Trường THPT Chu Văn An", membership.GetProperty("institutionName").GetString());
+
+        var again = await ProblemAssert.OkAsync<JsonElement>(await client.GetAsync("/api/identity/me"));
+        Assert.Equal(me.GetProperty("id").GetString(), again.GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public async Task A_student_signs_in_with_the_national_identifier()
+    {
+        var client = server.Client();
+        var me = await ProblemAssert.OkAsync<JsonElement>(await client.PostAsJsonAsync("/api/identity/sign-in",
+            new { login = "001208000001", password = LmsServer.DemoPassword }));
+        Assert.Equal(LmsServer.Student1, me.GetProperty("email").GetString());
+    }
+
+    [Fact]
+    public async Task A_parent_sees_their_child()
+    {
+        var client = await server.SignedInAsync(LmsServer.Parent);
+        var me = await ProblemAssert.OkAsync<JsonElement>(await client.GetAsync("/api/identity/me"));
+        var child = Assert.Single(me.GetProperty("children").EnumerateArray());
+        Assert.Equal("Lê Hoàng An", child.GetProperty("displayName").GetString());
+    }
+
+    [Fact]
+    public async Task A_wrong_password_and_an_unknown_login_get_the_same_answer()
+    {
+        var client = server.Client();
+        await ProblemAssert.IsProblemAsync(await client.PostAsJsonAsync("/api/identity/sign-in",
+            new { login = LmsServer.Student2, password = "not the password" }), HttpStatusCode.Unauthorized, "invalid-credentials");
+        await ProblemAssert.IsProblemAsync(await client.PostAsJsonAsync("/api/identity/sign-in",
+            new { login = "nobody@demo.lms.vn", password = "not the password" }), HttpStatusCode.Unauthorized, "invalid-credentials");
+    }
+
+    [Fact]
+    public async Task Five_failures_lock_the_account_even_against_the_right_password()
+    {
+        await server.AddSchoolAsync("Trường thử khoá", (Roles.Student, "Người Thử Khoá", "khoa@lockout.test"));
+        var client = server.Client();
+        for (var i = 0; i < 4; i++)
+            await ProblemAssert.IsProblemAsync(await client.PostAsJsonAsync("/api/identity/sign-in",
+                new { login = "khoa@lockout.test", password = "wrong-" + i }), HttpStatusCode.Unauthorized, "invalid-credentials");
+
+        var fifth = await ProblemAssert.IsProblemAsync(await client.PostAsJsonAsync("/api/identity/sign-in",
+            new { login = "khoa@lockout.test", password = "wrong-5" }), HttpStatusCode.Locked, "locked-out");
+        Assert.True(fifth.GetProperty("lockedUntil").GetDateTimeOffset() > DateTimeOffset.UtcNow);
+
+        await ProblemAssert.IsProblemAsync(await client.PostAsJsonAsync("/api/identity/sign-in",
+            new { login = "khoa@lockout.test", password = LmsServer.DemoPassword }), HttpStatusCode.Locked, "locked-out");
+    }
+
+    [Fact]
+    public async Task Api_clients_use_a_bearer_token_and_refresh_it()
+    {
+        var client = server.Client();
+        var token = await ProblemAssert.OkAsync<JsonElement>(await client.PostAsJsonAsync("/api/identity/token",
+            new { login = LmsServer.Teacher, password = LmsServer.DemoPassword }));
+        var access = token.GetProperty("accessToken").GetString();
+        var refresh = token.GetProperty("refreshToken").GetString();
+
+        var api = server.Client();
+        await ProblemAssert.IsProblemAsync(await api.GetAsync("/api/courses"), HttpStatusCode.Unauthorized, "unauthenticated");
+        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", access);
+        var courses = await ProblemAssert.OkAsync<JsonElement>(await api.GetAsync("/api/courses"));
+        Assert.True(courses.GetProperty("total").GetInt32() >= 1);
+
+        var renewed = await ProblemAssert.OkAsync<JsonElement>(await client.PostAsJsonAsync("/api/identity/refresh", new { refreshToken = refresh }));
+        Assert.False(string.IsNullOrEmpty(renewed.GetProperty("accessToken").GetString()));
+
+        await ProblemAssert.IsProblemAsync(await client.PostAsJsonAsync("/api/identity/refresh", new { refreshToken = "forged" }),
+            HttpStatusCode.Unauthorized, "unauthenticated");
+        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "forged");
+        await ProblemAssert.IsProblemAsync(await api.GetAsync("/api/courses"), HttpStatusCode.Unauthorized, "unauthenticated");
+    }
+
+    [Fact]
+    public async Task Without_a_session_every_api_answers_401_but_health_and_openapi_are_open()
+    {
+        var client = server.Client();
+        foreach (var path in new[] { "/api/identity/me", "/api/courses", $"/api/institutions/{Guid.NewGuid()}/people" })
+            await ProblemAssert.IsProblemAsync(await client.GetAsync(path), HttpStatusCode.Unauthorized, "unauthenticated");
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
+        var ready = await ProblemAssert.OkAsync<JsonElement>(await client.GetAsync("/health/ready"));
+        Assert.Equal("Healthy", ready.GetProperty("checks").GetProperty("database").GetProperty("status").GetString());
+        Assert.Equal("Healthy", ready.GetProperty("checks").GetProperty("silo").GetProperty("status").GetString());
+        Assert.True(ready.GetProperty("checks").GetProperty("ffmpeg").GetProperty("data").TryGetProperty("found", out _));
+
+        var openApi = await ProblemAssert.OkAsync<JsonElement>(await client.GetAsync("/openapi/v1.json"));
+        Assert.True(openApi.GetProperty("paths").TryGetProperty("/api/courses", out _));
+        using var browser = new HttpClient { BaseAddress = server.BaseAddress };
+        var docs = await browser.GetAsync("/api/docs");
+        Assert.Equal(HttpStatusCode.OK, docs.StatusCode);
+        Assert.Contains("openapi/v1.json", await docs.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public void Every_api_endpoint_needs_a_signed_in_caller_except_the_sign_in_ones()
+    {
+        var endpoints = server.Get<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText?.StartsWith("/api/", StringComparison.Ordinal) == true)
+            .Where(e => !e.RoutePattern.RawText!.StartsWith("/api/docs", StringComparison.Ordinal)) // the public API reference
+            .ToList();
+        Assert.True(endpoints.Count > 30);
+
+        var anonymous = endpoints.Where(e => e.Metadata.GetMetadata<IAllowAnonymous>() is not null)
+            .Select(e => e.RoutePattern.RawText).Order().ToList();
+        Assert.Equal(["/api/identity/refresh", "/api/identity/sign-in", "/api/identity/sign-out", "/api/identity/token"],
+            anonymous.Where(a => a is not null).Distinct().ToList());
+        foreach (var endpoint in endpoints.Where(e => e.Metadata.GetMetadata<IAllowAnonymous>() is null))
+            Assert.True(endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Count > 0, $"{endpoint.RoutePattern.RawText} is not protected");
+    }
+
+    [Fact]
+    public async Task Signing_out_ends_the_session()
+    {
+        var client = await server.SignedInAsync(LmsServer.Student3);
+        Assert.Equal(HttpStatusCode.NoContent, (await client.PostAsync("/api/identity/sign-out", null)).StatusCode);
+        await ProblemAssert.IsProblemAsync(await client.GetAsync("/api/identity/me"), HttpStatusCode.Unauthorized, "unauthenticated");
+    }
+
+    [Fact]
+    public async Task Changing_the_password_needs_the_current_one_and_then_only_the_new_one_works()
+    {
+        await server.AddSchoolAsync("Trường đổi mật khẩu", (Roles.Teacher, "Cô Đổi Mật Khẩu", "doimk@password.test"));
+        var client = await server.SignedInAsync("doimk@password.test");
+
+        await ProblemAssert.IsProblemAsync(await client.PostAsJsonAsync("/api/identity/change-password",
+            new { currentPassword = "wrong-current", newPassword = "Mới-2026-an-toàn" }), HttpStatusCode.BadRequest, "invalid-credentials");
+        await ProblemAssert.IsProblemAsync(await client.PostAsJsonAsync("/api/identity/change-password",
+            new { currentPassword = LmsServer.DemoPassword, newPassword = "short" }), HttpStatusCode.BadRequest, "validation");
+        Assert.Equal(HttpStatusCode.NoContent, (await client.PostAsJsonAsync("/api/identity/change-password",
+            new { currentPassword = LmsServer.DemoPassword, newPassword = "Mới-2026-an-toàn" })).StatusCode);
+
+        await ProblemAssert.IsProblemAsync(await server.Client().PostAsJsonAsync("/api/identity/sign-in",
+            new { login = "doimk@password.test", password = LmsServer.DemoPassword }), HttpStatusCode.Unauthorized, "invalid-credentials");
+        await server.SignedInAsync("doimk@password.test", "Mới-2026-an-toàn");
+    }
+
+    [Fact]
+    public async Task Bad_input_is_a_clear_400_never_a_500()
+    {
+        var client = server.Client();
+        var malformed = await client.PostAsync("/api/identity/sign-in",
+            new StringContent("{\"login\": \"a@b.c\", \"password\": ", Encoding.UTF8, "application/json"));
+        await ProblemAssert.IsProblemAsync(malformed, HttpStatusCode.BadRequest, "bad-request");
+
+        var missing = await ProblemAssert.IsProblemAsync(
+            await client.PostAsJsonAsync("/api/identity/sign-in", new { login = "a@b.c" }), HttpStatusCode.BadRequest, "validation");
+        Assert.Contains(missing.GetProperty("errors").EnumerateObject(), e => e.Name.Equals("password", StringComparison.OrdinalIgnoreCase));
+
+        await ProblemAssert.IsProblemAsync(await client.PostAsJsonAsync("/api/identity/sign-in",
+            new { login = new string('x', 300) + "@b.c", password = "whatever" }), HttpStatusCode.BadRequest, "validation");
+
+        var wrongType = await client.PostAsync("/api/identity/sign-in", new StringContent("login=a", Encoding.UTF8, "text/plain"));
+        await ProblemAssert.IsProblemAsync(wrongType, HttpStatusCode.UnsupportedMediaType, "unsupported-media-type");
+
+        await ProblemAssert.IsProblemAsync(await client.GetAsync("/api/no-such-thing"), HttpStatusCode.NotFound, "not-found");
+    }
+}

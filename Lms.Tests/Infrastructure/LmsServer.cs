@@ -1,0 +1,126 @@
+using System.Net;
+using System.Net.Http.Json;
+using Lms.Grains.Data;
+using Lms.Grains.Identity;
+using Lms.Grains.Institutions;
+using Lms.Server.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Lms.Tests.Infrastructure;
+
+/// <summary>
+/// The real server (HTTP on a free loopback port, its Orleans silo, its database) in this process,
+/// seeded with the demo. Subclasses choose the database.
+/// </summary>
+public abstract class LmsServer : IAsyncLifetime
+{
+    public const string DemoPassword = "Demo@2026";
+    public const string Admin = "admin@demo.lms.vn";
+    public const string Teacher = "giaovien@demo.lms.vn";
+    public const string Student1 = "hocsinh1@demo.lms.vn";
+    public const string Student2 = "hocsinh2@demo.lms.vn";
+    public const string Student3 = "hocsinh3@demo.lms.vn";
+    public const string Parent = "phuhuynh@demo.lms.vn";
+
+    private WebApplication? _app;
+    private string _dataDirectory = "";
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public IServiceProvider Services => _app!.Services;
+
+    public abstract DatabaseProvider Provider { get; }
+
+    protected abstract Task<string> ConnectionStringAsync(string dataDirectory);
+
+    /// <summary>Extra configuration for a test class (e.g. a lower lockout threshold).</summary>
+    protected virtual IEnumerable<string> ExtraArguments => [];
+
+    public async ValueTask InitializeAsync()
+    {
+        _dataDirectory = Path.Combine(Path.GetTempPath(), "lms-server-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(_dataDirectory);
+        string[] args =
+        [
+            "--urls=http://127.0.0.1:0",
+            "--environment=Production",
+            $"--Database:Provider={Provider}",
+            $"--ConnectionStrings:Lms={await ConnectionStringAsync(_dataDirectory)}",
+            $"--Data:Directory={_dataDirectory}",
+            "--Demo:Seed=true",
+            "--Logging:LogLevel:Default=Warning",
+            .. ExtraArguments,
+        ];
+        _app = LmsApp.Build(args);
+        await _app.StartAsync();
+        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        BaseAddress = new Uri(address);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+        try { Directory.Delete(_dataDirectory, recursive: true); } catch (IOException) { }
+    }
+
+    /// <summary>A client with its own cookie jar, like one browser.</summary>
+    public HttpClient Client() =>
+        new(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false })
+        {
+            BaseAddress = BaseAddress,
+        };
+
+    public async Task<HttpClient> SignedInAsync(string login, string password = DemoPassword)
+    {
+        var client = Client();
+        var response = await client.PostAsJsonAsync("/api/identity/sign-in", new { login, password });
+        response.EnsureSuccessStatusCode();
+        return client;
+    }
+
+    public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    /// <summary>
+    /// Another school, beside the demo one, with people of its own (set up through the same
+    /// repositories and roster import the API uses).
+    /// </summary>
+    public async Task<InstitutionRow> AddSchoolAsync(string name, params (string Role, string Name, string Email)[] people)
+    {
+        var institutions = Get<InstitutionRepository>();
+        var school = await institutions.CreateAsync(null, InstitutionKinds.School, name, null);
+        var entries = people.Select((p, i) => new RosterEntry(i + 2, p.Role, p.Name, p.Email, null, null, DemoPassword, [])).ToList();
+        var (outcome, problems) = await Get<RosterImport>().ApplyAsync(school.Id, entries);
+        if (outcome is null) throw new InvalidOperationException(string.Join("; ", problems.Select(p => p.Message)));
+        return school;
+    }
+
+    public async Task<Guid> UserIdAsync(string login) => (await Get<UserRepository>().FindByLoginAsync(login))!.Id;
+
+    public async Task<Guid> DemoSchoolIdAsync()
+    {
+        var memberships = await Get<UserRepository>().MembershipsAsync(await UserIdAsync(Admin));
+        return memberships.Single(m => m.Role == Roles.Admin).InstitutionId;
+    }
+}
+
+public class SqliteLmsServer : LmsServer
+{
+    public override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+
+    protected override Task<string> ConnectionStringAsync(string dataDirectory) =>
+        Task.FromResult($"Data Source={Path.Combine(dataDirectory, "lms.db")}");
+}
+
+public class PostgresLmsServer(PostgresServer postgres) : LmsServer
+{
+    public override DatabaseProvider Provider => DatabaseProvider.Postgres;
+
+    protected override Task<string> ConnectionStringAsync(string dataDirectory) => postgres.CreateDatabaseAsync();
+}

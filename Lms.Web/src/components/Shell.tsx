@@ -1,0 +1,115 @@
+import { useEffect, useRef, useState } from 'react';
+import { Link, NavLink, Outlet, useLocation } from 'react-router-dom';
+import { useTranslation } from 'react-i18next';
+import { adminInstitutions, useAuth, useMe } from '../auth/AuthContext';
+import { LanguageSwitch } from './LanguageSwitch';
+
+export function AppLogo() {
+  return (
+    <svg className="logo" viewBox="0 0 64 64" aria-hidden="true" focusable="false">
+      <rect width="64" height="64" rx="14" fill="currentColor" />
+      <path d="M14 24 32 15l18 9-18 9z" fill="#fff" />
+      <path d="M21 29v10c0 4 5 7 11 7s11-3 11-7V29l-11 6z" fill="#fff" opacity=".85" />
+    </svg>
+  );
+}
+
+function initials(name: string): string {
+  const parts = name.trim().split(/\s+/);
+  const first = parts[0]?.[0] ?? '';
+  const last = parts.length > 1 ? parts[parts.length - 1][0] : '';
+  return (first + last).toUpperCase();
+}
+
+function UserMenu() {
+  const { t } = useTranslation();
+  const me = useMe();
+  const { signOut } = useAuth();
+  const [open, setOpen] = useState(false);
+  const root = useRef<HTMLDivElement>(null);
+  const location = useLocation();
+
+  useEffect(() => setOpen(false), [location.pathname]);
+  useEffect(() => {
+    if (!open) return;
+    const onDown = (event: MouseEvent) => {
+      if (root.current && !root.current.contains(event.target as Node)) setOpen(false);
+    };
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') setOpen(false);
+    };
+    document.addEventListener('mousedown', onDown);
+    document.addEventListener('keydown', onKey);
+    return () => {
+      document.removeEventListener('mousedown', onDown);
+      document.removeEventListener('keydown', onKey);
+    };
+  }, [open]);
+
+  return (
+    <div className="user-menu" ref={root}>
+      <button
+        type="button"
+        className="user-button"
+        aria-haspopup="true"
+        aria-expanded={open}
+        aria-controls="user-menu-panel"
+        aria-label={t('shell.userMenu', { name: me.displayName })}
+        data-testid="user-menu"
+        onClick={() => setOpen((x) => !x)}
+      >
+        <span className="avatar" aria-hidden="true">{initials(me.displayName)}</span>
+        <span className="user-name">{me.displayName}</span>
+        <span aria-hidden="true" className="caret">▾</span>
+      </button>
+      {open && (
+        <div className="menu" id="user-menu-panel">
+          <p className="menu-who">
+            <strong>{me.displayName}</strong>
+            <span className="muted">{me.email ?? me.nationalId}</span>
+          </p>
+          <Link className="menu-item" to="/account/password">{t('shell.changePassword')}</Link>
+          <button type="button" className="menu-item" onClick={() => void signOut()}>
+            {t('shell.signOut')}
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}
+
+export function Shell() {
+  const { t } = useTranslation();
+  const me = useMe();
+  const admin = adminInstitutions(me);
+  return (
+    <div className="app">
+      <a href="#main" className="skip-link">{t('shell.skipToContent')}</a>
+      <header className="app-header">
+        <div className="header-inner">
+          <Link to="/" className="brand">
+            <AppLogo />
+            <span>{t('app.name')}</span>
+          </Link>
+          <div className="header-tools">
+            <LanguageSwitch />
+            <UserMenu />
+          </div>
+        </div>
+        <nav className="app-nav" aria-label={t('shell.navigation')}>
+          <div className="nav-inner">
+            <NavLink to="/" end>{t('shell.myCourses')}</NavLink>
+            {admin.map((m) => (
+              <NavLink key={m.institutionId} to={`/institutions/${m.institutionId}`}>
+                {admin.length === 1 ? t('shell.administration') : t('shell.administrationOf', { name: m.institutionName })}
+              </NavLink>
+            ))}
+          </div>
+        </nav>
+      </header>
+      <main id="main" className="app-main" tabIndex={-1}>
+        <Outlet />
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,179 @@
+import { useEffect, useMemo, useRef } from 'react';
+import { Link, useParams } from 'react-router-dom';
+import { useTranslation } from 'react-i18next';
+import { api, type Course, type Item } from '../api/lms';
+import { formatDateTime } from '../format';
+import { Markdown } from '../components/Markdown';
+import { Badge, ErrorMessage, Loading, ProgressBar, useTitle } from '../components/common';
+import { useLoad } from '../components/useLoad';
+
+export function canTeach(course: Course): boolean {
+  return course.myRole === 'owner' || course.myRole === 'teacher' || course.myRole === 'admin';
+}
+
+function ItemIcon({ item }: { item: Item }) {
+  return <span className={`item-icon item-icon-${item.kind}`} aria-hidden="true">{item.kind === 'link' ? '↗' : '¶'}</span>;
+}
+
+export function CoursePage() {
+  const { t, i18n } = useTranslation();
+  const { courseId = '', itemId } = useParams();
+  const { data: course, setData: setCourse, error, loading, reload } = useLoad(() => api.course(courseId), [courseId]);
+  useTitle(course?.title);
+
+  const items = useMemo(() => course?.modules.flatMap((m) => m.items) ?? [], [course]);
+  const index = itemId ? items.findIndex((i) => i.id === itemId) : -1;
+  const item = index >= 0 ? items[index] : undefined;
+  const learner = course?.progress != null;
+
+  // Opening an item counts it as seen (for the course's students).
+  const marked = useRef(new Set<string>());
+  useEffect(() => {
+    if (!course || !item || !learner || item.seen || marked.current.has(item.id)) return;
+    marked.current.add(item.id);
+    api.markSeen(course.id, item.id).then((progress) => {
+      setCourse((current) => current && {
+        ...current,
+        progress,
+        modules: current.modules.map((m) => ({
+          ...m,
+          items: m.items.map((i) => (i.id === item.id ? { ...i, seen: true } : i)),
+        })),
+      });
+    }).catch(() => marked.current.delete(item.id));
+  }, [course, item, learner, setCourse]);
+
+  // Move focus to the item's heading when one is opened, for keyboards and screen readers.
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (itemId) heading.current?.focus();
+  }, [itemId]);
+
+  if (!course) {
+    return (
+      <div className="page">
+        {loading ? <Loading /> : <ErrorMessage error={error} onRetry={() => void reload()} />}
+      </div>
+    );
+  }
+
+  const teacher = canTeach(course);
+  const next = items.find((i) => !i.seen) ?? items[0];
+  const progress = course.progress;
+
+  return (
+    <div className="page course-page">
+      <p className="breadcrumb">
+        <Link to="/">← {t('shell.myCourses')}</Link>
+      </p>
+      <header className="course-head">
+        <div className="course-card-badges">
+          <Badge tone={course.status} testId="course-status">{t(`courseStatus.${course.status}`)}</Badge>
+          <Badge tone="kind">{t(`courseKind.${course.kind}`)}</Badge>
+          <Badge tone={`role-${course.myRole}`} testId="course-role">{t(`courseRole.${course.myRole}`)}</Badge>
+        </div>
+        <h1>{course.title}</h1>
+        <p className="muted">
+          {course.institutionName}
+          <span aria-hidden="true"> · </span>
+          {t('courses.updated', { time: formatDateTime(course.updatedAt, i18n.language) })}
+        </p>
+        {course.summary && <p className="course-summary">{course.summary}</p>}
+        {teacher && (
+          <div className="actions">
+            <Link className="btn btn-primary" to={`/courses/${course.id}/edit`}>{t('course.edit')}</Link>
+            {course.status === 'draft' && <span className="muted">{t('course.draftNote')}</span>}
+          </div>
+        )}
+        {progress && (
+          <ProgressBar
+            percent={progress.percent}
+            label={t('course.progress')}
+            detail={t('course.progressDetail', { seen: progress.seen, total: progress.total })}
+          />
+        )}
+      </header>
+
+      <div className={item ? 'course-layout has-item' : 'course-layout'}>
+        {item && (
+          <article className="card item-view" aria-labelledby="item-title" data-testid="item-view">
+            <p className="muted item-kind">
+              <ItemIcon item={item} /> {t(`itemKind.${item.kind}`)}
+              {learner && item.seen && <span className="seen-note"> · {t('course.seen')}</span>}
+            </p>
+            <h2 id="item-title" ref={heading} tabIndex={-1}>{item.title}</h2>
+            {item.body && <Markdown source={item.body} testId="item-body" />}
+            {item.kind === 'link' && item.url && (
+              <p>
+                <a className="btn btn-primary" href={item.url} target="_blank" rel="noopener noreferrer" data-testid="item-link">
+                  {t('course.openLink')} <span aria-hidden="true">↗</span>
+                  <span className="visually-hidden"> ({t('common.newTab')})</span>
+                </a>
+                <span className="link-host muted">{hostOf(item.url)}</span>
+              </p>
+            )}
+            <nav className="item-nav" aria-label={t('course.itemNavigation')}>
+              {index > 0 ? (
+                <Link className="btn" to={`/courses/${course.id}/items/${items[index - 1].id}`}>← {t('course.previous')}</Link>
+              ) : <span />}
+              {index < items.length - 1 ? (
+                <Link className="btn btn-primary" to={`/courses/${course.id}/items/${items[index + 1].id}`}>{t('course.next')} →</Link>
+              ) : (
+                <Link className="btn" to={`/courses/${course.id}`}>{t('course.backToOutline')}</Link>
+              )}
+            </nav>
+          </article>
+        )}
+
+        <section className="outline" aria-labelledby="outline-title">
+          <div className="outline-head">
+            <h2 id="outline-title">{t('course.outline')}</h2>
+            {!item && next && (
+              <Link className="btn btn-small btn-primary" to={`/courses/${course.id}/items/${next.id}`}>
+                {learner && progress && progress.seen > 0 ? t('course.continue') : t('course.start')}
+              </Link>
+            )}
+          </div>
+          {course.modules.length === 0 && <p className="muted">{t('course.emptyOutline')}</p>}
+          <ol className="outline-modules">
+            {course.modules.map((module, m) => (
+              <li key={module.id} className="outline-module" data-testid="outline-module">
+                <h3>
+                  <span className="module-number">{t('course.moduleNumber', { n: m + 1 })}</span> {module.title}
+                </h3>
+                {module.items.length === 0 ? (
+                  <p className="muted small">{t('course.emptyModule')}</p>
+                ) : (
+                  <ul className="outline-items">
+                    {module.items.map((i) => (
+                      <li key={i.id} data-testid="outline-item" data-seen={learner ? String(i.seen) : undefined}
+                          className={i.id === itemId ? 'outline-item current' : 'outline-item'}>
+                        <Link to={`/courses/${course.id}/items/${i.id}`} aria-current={i.id === itemId ? 'page' : undefined}>
+                          <ItemIcon item={i} />
+                          <span className="outline-item-title">{i.title}</span>
+                          {learner && (
+                            i.seen
+                              ? <span className="seen-mark" title={t('course.seen')}>✓<span className="visually-hidden"> {t('course.seen')}</span></span>
+                              : <span className="unseen-mark" aria-hidden="true" />
+                          )}
+                        </Link>
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </li>
+            ))}
+          </ol>
+        </section>
+      </div>
+    </div>
+  );
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}

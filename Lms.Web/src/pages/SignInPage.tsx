@@ -1,0 +1,117 @@
+import { useState, type FormEvent } from 'react';
+import { Navigate, useSearchParams } from 'react-router-dom';
+import { useTranslation } from 'react-i18next';
+import { ApiError, ProblemTypes } from '../api/client';
+import { api } from '../api/lms';
+import { useAuth } from '../auth/AuthContext';
+import { errorText } from '../errors';
+import { formatTime } from '../format';
+import { AppLogo } from '../components/Shell';
+import { LanguageSwitch } from '../components/LanguageSwitch';
+import { Loading, useTitle } from '../components/common';
+
+/** Only paths inside the app: never send someone to another site after signing in. */
+function safeNext(next: string | null): string {
+  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/sign-in') ? next : '/';
+}
+
+export function SignInPage() {
+  const { t, i18n } = useTranslation();
+  const { me, loading, signedIn } = useAuth();
+  const [params] = useSearchParams();
+  const [login, setLogin] = useState('');
+  const [password, setPassword] = useState('');
+  const [rememberMe, setRememberMe] = useState(true);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  useTitle(t('signIn.title'));
+
+  if (loading) return <Loading />;
+  if (me) return <Navigate to={safeNext(params.get('next'))} replace />;
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    if (!login.trim() || !password) {
+      setError(new Error('missing'));
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      signedIn(await api.signIn(login.trim(), password, rememberMe));
+    } catch (e) {
+      setError(e);
+      setPassword('');
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  let message: string | null = null;
+  if (error instanceof ApiError && error.type === ProblemTypes.lockedOut) {
+    const until = typeof error.problem.lockedUntil === 'string' ? error.problem.lockedUntil : null;
+    message = until ? t('signIn.lockedOutUntil', { time: formatTime(until, i18n.language) }) : t('signIn.lockedOut');
+  } else if (error instanceof ApiError && error.type === ProblemTypes.invalidCredentials) {
+    message = t('signIn.invalidCredentials');
+  } else if (error instanceof Error && !(error instanceof ApiError)) {
+    message = t('signIn.missing');
+  } else if (error) {
+    message = errorText(t, error, 'signIn');
+  }
+
+  return (
+    <div className="sign-in">
+      <div className="sign-in-top">
+        <LanguageSwitch />
+      </div>
+      <main className="sign-in-card" id="main">
+        <div className="sign-in-brand">
+          <AppLogo />
+          <span>{t('app.name')}</span>
+        </div>
+        <p className="muted sign-in-tagline">{t('app.tagline')}</p>
+        <h1>{t('signIn.title')}</h1>
+        <form onSubmit={submit} noValidate>
+          {message && (
+            <div className="alert alert-error" role="alert" data-testid="sign-in-error">
+              {message}
+            </div>
+          )}
+          <div className="field">
+            <label htmlFor="login">{t('signIn.login')}</label>
+            <input
+              id="login"
+              name="username"
+              autoComplete="username"
+              inputMode="email"
+              autoCapitalize="none"
+              spellCheck={false}
+              required
+              value={login}
+              onChange={(e) => setLogin(e.target.value)}
+            />
+          </div>
+          <div className="field">
+            <label htmlFor="password">{t('signIn.password')}</label>
+            <input
+              id="password"
+              name="password"
+              type="password"
+              autoComplete="current-password"
+              required
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+            />
+          </div>
+          <div className="field-check">
+            <input id="remember" type="checkbox" checked={rememberMe} onChange={(e) => setRememberMe(e.target.checked)} />
+            <label htmlFor="remember">{t('signIn.rememberMe')}</label>
+          </div>
+          <button type="submit" className="btn btn-primary btn-block" disabled={busy}>
+            {busy ? t('signIn.signingIn') : t('signIn.submit')}
+          </button>
+        </form>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,40 @@
+#!/usr/bin/env pwsh
+# One entry point on Windows (and anywhere PowerShell runs): ./build.ps1 run | test | bench [name]
+param(
+    [Parameter(Position = 0)][ValidateSet('run', 'test', 'bench', 'help')][string]$Verb = 'help',
+    [Parameter(Position = 1, ValueFromRemainingArguments = $true)][string[]]$Rest = @()
+)
+$ErrorActionPreference = 'Stop'
+Set-Location $PSScriptRoot
+
+function Require-Sdk {
+    if (-not (Get-Command dotnet -ErrorAction SilentlyContinue)) { throw 'The .NET 10 SDK is needed: https://dot.net' }
+    if (-not (Get-Command npm -ErrorAction SilentlyContinue)) { throw 'Node.js 20+ and npm are needed to build the web app.' }
+}
+
+function Check-TestTools {
+    # On Windows nothing is installed for you: the tests need these on PATH (or the paths set in the
+    # environment variables the README names): ffmpeg/ffprobe, Chromium (LMS_CHROMIUM),
+    # PostgreSQL's initdb/pg_ctl (LMS_PG_BIN), redis-server.
+    $missing = @()
+    if (-not (Get-Command ffmpeg -ErrorAction SilentlyContinue)) { $missing += 'ffmpeg' }
+    if (-not (Get-Command redis-server -ErrorAction SilentlyContinue)) { $missing += 'redis-server' }
+    if (-not $env:LMS_PG_BIN -and -not (Get-Command initdb -ErrorAction SilentlyContinue)) { $missing += 'postgresql (initdb, pg_ctl)' }
+    if ($missing.Count -gt 0) {
+        if ($IsLinux -and (Get-Command apt-get -ErrorAction SilentlyContinue)) { & bash ./build.sh test @Rest; exit $LASTEXITCODE }
+        throw "The tests need: $($missing -join ', '). Install them and put them on PATH."
+    }
+}
+
+switch ($Verb) {
+    'run' { Require-Sdk; dotnet run --project Lms.Server -c Release -- @Rest; exit $LASTEXITCODE }
+    'test' {
+        Require-Sdk; Check-TestTools
+        dotnet build Lms.sln -c Debug -nologo -clp:ErrorsOnly
+        if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+        dotnet test Lms.Tests -c Debug --no-build -nologo --logger 'console;verbosity=normal' --results-directory test-artifacts @Rest
+        exit $LASTEXITCODE
+    }
+    'bench' { Require-Sdk; dotnet run --project bench -c Release -- @Rest; exit $LASTEXITCODE }
+    default { Write-Output 'Usage: ./build.ps1 run | test | bench [name]' }
+}
