@@ -39,6 +39,9 @@ public abstract class SqlDialect
     /// <summary>Caps a SELECT to its first row; wraps the whole statement.</summary>
     public abstract string First(string select);
 
+    /// <summary>True when <paramref name="value"/> begins with <paramref name="prefix"/> (both SQL expressions), without LIKE's wildcards.</summary>
+    public abstract string StartsWith(string value, string prefix);
+
     /// <summary>Case-insensitive LIKE (names are compared on a folded column where it matters).</summary>
     public virtual string Like => "LIKE";
 
@@ -51,6 +54,7 @@ public abstract class SqlDialect
             $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ({string.Join(", ", values)}) " +
             $"ON CONFLICT ({string.Join(", ", keys)}) DO NOTHING";
         public override string First(string select) => select + " LIMIT 1";
+        public override string StartsWith(string value, string prefix) => $"substr({value}, 1, length({prefix})) = {prefix}";
     }
 
     private sealed class PostgresDialect : SqlDialect
@@ -63,6 +67,7 @@ public abstract class SqlDialect
             $"ON CONFLICT ({string.Join(", ", keys)}) DO NOTHING";
         public override string First(string select) => select + " LIMIT 1";
         public override string Like => "ILIKE";
+        public override string StartsWith(string value, string prefix) => $"left({value}, length({prefix})) = {prefix}";
     }
 
     private sealed class SqlServerDialect : SqlDialect
@@ -76,6 +81,7 @@ public abstract class SqlDialect
             return $"IF NOT EXISTS (SELECT 1 FROM {table} WITH (UPDLOCK, HOLDLOCK) WHERE {match}) " +
                    $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ({string.Join(", ", values)})";
         }
+        public override string StartsWith(string value, string prefix) => $"LEFT({value}, LEN({prefix})) = {prefix}";
         public override string First(string select) =>
             select.StartsWith("SELECT DISTINCT ", StringComparison.OrdinalIgnoreCase)
                 ? "SELECT DISTINCT TOP 1 " + select["SELECT DISTINCT ".Length..]

@@ -13,9 +13,6 @@ public sealed record InstitutionRow
     public string? Code { get; init; }
     public string Path { get; init; } = "";
 
-    /// <summary>This institution and every one above it, nearest first.</summary>
-    public IReadOnlyList<Guid> SelfAndAncestors() =>
-        Path.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Guid.Parse).Reverse().ToList();
 }
 
 public sealed record PersonRow
@@ -93,8 +90,10 @@ public sealed class InstitutionRepository(Db db, TimeProvider clock)
         return (await connection.QueryAsync<InstitutionRow>(db.Text(ChildrenSql), new { id })).AsList();
     }
 
-    private static readonly Sql RolesSql = Sql.Portable(
-        "SELECT institution_id, role FROM memberships WHERE user_id = @userId AND institution_id IN @ids");
+    // The institutions whose path is a prefix of this one's path are it and those above it.
+    private static readonly Sql RolesSql = Sql.PerDialect(d =>
+        "SELECT m.institution_id, m.role FROM memberships m JOIN institutions i ON i.id = m.institution_id " +
+        $"WHERE m.user_id = @userId AND {d.StartsWith("@path", "i.path")}");
 
     /// <summary>
     /// The roles a person holds in an institution. An admin of an institution above it is an
@@ -102,9 +101,8 @@ public sealed class InstitutionRepository(Db db, TimeProvider clock)
     /// </summary>
     public async Task<IReadOnlySet<string>> RolesAsync(Guid userId, InstitutionRow institution)
     {
-        var ids = institution.SelfAndAncestors();
         await using var connection = await db.OpenAsync();
-        var rows = await connection.QueryAsync<MembershipKey>(db.Text(RolesSql), new { userId, ids });
+        var rows = await connection.QueryAsync<MembershipKey>(db.Text(RolesSql), new { userId, path = institution.Path });
         var roles = new HashSet<string>();
         foreach (var row in rows)
         {

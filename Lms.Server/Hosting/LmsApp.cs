@@ -19,7 +19,8 @@ public static class LmsApp
 {
     public const string DefaultUrl = "http://127.0.0.1:5000";
 
-    public static WebApplication Build(string[] args)
+    /// <param name="customize">Lets a test host add to the services (a log sink, say) before the app is built.</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? customize = null)
     {
         // appsettings.json travels with the binary; ./data is relative to where the server is started.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -74,6 +75,7 @@ public static class LmsApp
         services.AddLmsHealthChecks();
 
         builder.AddLmsSilo();
+        customize?.Invoke(builder);
 
         var app = builder.Build();
         PrepareDatabase(app);

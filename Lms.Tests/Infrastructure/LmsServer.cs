@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Lms.Tests.Infrastructure;
 
@@ -29,6 +30,9 @@ public abstract class LmsServer : IAsyncLifetime
     private string _dataDirectory = "";
 
     public Uri BaseAddress { get; private set; } = null!;
+
+    /// <summary>The server's warnings and errors so far.</summary>
+    public ServerLog Log { get; } = new();
 
     public IServiceProvider Services => _app!.Services;
 
@@ -54,14 +58,16 @@ public abstract class LmsServer : IAsyncLifetime
             "--Logging:LogLevel:Default=Warning",
             .. ExtraArguments,
         ];
-        _app = LmsApp.Build(args);
+        _app = LmsApp.Build(args, builder => builder.Logging.AddProvider(Log));
         await _app.StartAsync();
+        lock (ProblemAssert.Servers) ProblemAssert.Servers.Add(this);
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address);
     }
 
     public async ValueTask DisposeAsync()
     {
+        lock (ProblemAssert.Servers) ProblemAssert.Servers.Remove(this);
         if (_app is not null)
         {
             await _app.StopAsync();
