@@ -1,0 +1,93 @@
+using Microsoft.Playwright;
+
+namespace Lms.Tests.Infrastructure;
+
+/// <summary>
+/// Debian's Chromium driven by Microsoft.Playwright (never a downloaded browser). One browser per
+/// test class; each test opens its own contexts (a phone, a desktop) so that sessions never mix.
+/// </summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    private IPlaywright? _playwright;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    public static string ChromiumPath => Environment.GetEnvironmentVariable("LMS_CHROMIUM") ?? "/usr/bin/chromium";
+
+    public async ValueTask InitializeAsync()
+    {
+        if (!File.Exists(ChromiumPath))
+            throw new InvalidOperationException($"Chromium is not at {ChromiumPath}: run ./build.sh test (it installs chromium) or set LMS_CHROMIUM.");
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args =
+            [
+                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--disable-quic", "--no-first-run",
+                "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+            ],
+        });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Browser is not null) await Browser.DisposeAsync();
+        _playwright?.Dispose();
+    }
+
+    /// <summary>A phone: 360 × 740, touch, Vietnamese, in Vietnam's time zone.</summary>
+    public Task<IBrowserContext> PhoneAsync(LmsServer server) => Browser.NewContextAsync(new BrowserNewContextOptions
+    {
+        BaseURL = server.BaseAddress.ToString(),
+        ViewportSize = new ViewportSize { Width = 360, Height = 740 },
+        DeviceScaleFactor = 2,
+        IsMobile = true,
+        HasTouch = true,
+        Locale = "vi-VN",
+        TimezoneId = "Asia/Ho_Chi_Minh",
+    });
+
+    public Task<IBrowserContext> DesktopAsync(LmsServer server) => Browser.NewContextAsync(new BrowserNewContextOptions
+    {
+        BaseURL = server.BaseAddress.ToString(),
+        ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
+        Locale = "vi-VN",
+        TimezoneId = "Asia/Ho_Chi_Minh",
+    });
+
+    /// <summary>Runs a browser scenario; if it fails, each page's screenshot is kept under test-artifacts/screenshots.</summary>
+    public static async Task ScreenshotOnFailureAsync(string scenario, Func<Task> run, params IPage[] pages)
+    {
+        try
+        {
+            await run();
+        }
+        catch
+        {
+            var folder = Path.Combine(RepositoryRoot(), "test-artifacts", "screenshots");
+            Directory.CreateDirectory(folder);
+            for (var i = 0; i < pages.Length; i++)
+            {
+                try
+                {
+                    await pages[i].ScreenshotAsync(new PageScreenshotOptions
+                    {
+                        Path = Path.Combine(folder, $"{scenario}-{i}.png"), FullPage = true,
+                    });
+                }
+                catch (PlaywrightException) { } // a closed page has nothing more to show
+            }
+            throw;
+        }
+    }
+
+    public static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Lms.sln"))) return dir.FullName;
+        return Directory.GetCurrentDirectory();
+    }
+}
