@@ -159,6 +159,11 @@ export interface ItemFields {
   url: string | null;
 }
 
+/** Whether the signed-in person may change the course (its teachers, and its institution's admins). */
+export function canTeach(course: Course): boolean {
+  return course.myRole === 'owner' || course.myRole === 'teacher' || course.myRole === 'admin';
+}
+
 const c = (courseId: string) => `/api/courses/${encodeURIComponent(courseId)}`;
 const inst = (institutionId: string) => `/api/institutions/${encodeURIComponent(institutionId)}`;
 

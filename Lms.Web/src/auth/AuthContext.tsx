@@ -7,6 +7,8 @@ interface AuthState {
   me: Me | null;
   /** True until the first "who am I" answer arrives. */
   loading: boolean;
+  /** True after the person signed out themselves (then the sign-in page does not offer to go back). */
+  signedOut: boolean;
   signedIn: (me: Me) => void;
   signOut: () => Promise<void>;
   refresh: () => Promise<void>;
@@ -17,6 +19,7 @@ const AuthContext = createContext<AuthState | null>(null);
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [me, setMe] = useState<Me | null>(null);
   const [loading, setLoading] = useState(true);
+  const [signedOut, setSignedOut] = useState(false);
   const navigate = useNavigate();
   const location = useLocation();
 
@@ -49,14 +52,20 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     try {
       await api.signOut();
     } finally {
+      setSignedOut(true);
       setMe(null);
       navigate('/sign-in', { replace: true });
     }
   }, [navigate]);
 
+  const signedIn = useCallback((who: Me) => {
+    setSignedOut(false);
+    setMe(who);
+  }, []);
+
   const value = useMemo<AuthState>(
-    () => ({ me, loading, signedIn: setMe, signOut, refresh }),
-    [me, loading, signOut, refresh],
+    () => ({ me, loading, signedOut, signedIn, signOut, refresh }),
+    [me, loading, signedOut, signedIn, signOut, refresh],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

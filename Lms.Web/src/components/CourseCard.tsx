@@ -4,9 +4,9 @@ import type { CourseSummary } from '../api/lms';
 import { formatDateTime } from '../format';
 import { Badge } from './common';
 
-export function CourseCard({ course }: { course: CourseSummary }) {
+export function CourseCard({ course, manage = false }: { course: CourseSummary; manage?: boolean }) {
   const { t, i18n } = useTranslation();
-  const teaches = course.myRole === 'owner' || course.myRole === 'teacher';
+  const teaches = manage || course.myRole === 'owner' || course.myRole === 'teacher';
   return (
     <li className="card course-card" data-testid="course-card" data-course-id={course.id}>
       <div className="course-card-badges">
@@ -17,7 +17,7 @@ export function CourseCard({ course }: { course: CourseSummary }) {
         <Badge tone="kind">{t(`courseKind.${course.kind}`)}</Badge>
       </div>
       <h2 className="course-card-title">
-        <Link to={`/courses/${course.id}`}>{course.title}</Link>
+        <Link to={`/courses/${course.id}`} data-testid="course-link">{course.title}</Link>
       </h2>
       {course.summary && <p className="course-card-summary">{course.summary}</p>}
       <p className="course-card-meta muted">

@@ -1,8 +1,9 @@
-import { useEffect, useRef, useState } from 'react';
+import { Suspense, useEffect, useRef, useState } from 'react';
 import { Link, NavLink, Outlet, useLocation } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { adminInstitutions, useAuth, useMe } from '../auth/AuthContext';
 import { LanguageSwitch } from './LanguageSwitch';
+import { Loading } from './common';
 
 export function AppLogo() {
   return (
@@ -108,7 +109,9 @@ export function Shell() {
         </nav>
       </header>
       <main id="main" className="app-main" tabIndex={-1}>
-        <Outlet />
+        <Suspense fallback={<div className="page"><Loading /></div>}>
+          <Outlet />
+        </Suspense>
       </main>
     </div>
   );

@@ -100,7 +100,7 @@ export function Field({ label, hint, error, children }: {
 
 /** A destructive action that asks once more, in place (no browser dialog). */
 export function ConfirmButton({ label, confirmLabel, onConfirm, disabled, className = 'btn btn-small btn-danger-quiet' }: {
-  label: string; confirmLabel: string; onConfirm: () => void | Promise<void>; disabled?: boolean; className?: string;
+  label: string; confirmLabel: string; onConfirm: () => unknown; disabled?: boolean; className?: string;
 }) {
   const { t } = useTranslation();
   const [asking, setAsking] = useState(false);

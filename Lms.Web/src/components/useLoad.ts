@@ -21,7 +21,6 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]) {
     } finally {
       if (mine === generation.current) setLoading(false);
     }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, deps);
 
   useEffect(() => {

@@ -1,15 +1,11 @@
 import { useEffect, useMemo, useRef } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
-import { api, type Course, type Item } from '../api/lms';
+import { api, canTeach, type Item } from '../api/lms';
 import { formatDateTime } from '../format';
 import { Markdown } from '../components/Markdown';
 import { Badge, ErrorMessage, Loading, ProgressBar, useTitle } from '../components/common';
 import { useLoad } from '../components/useLoad';
-
-export function canTeach(course: Course): boolean {
-  return course.myRole === 'owner' || course.myRole === 'teacher' || course.myRole === 'admin';
-}
 
 function ItemIcon({ item }: { item: Item }) {
   return <span className={`item-icon item-icon-${item.kind}`} aria-hidden="true">{item.kind === 'link' ? '↗' : '¶'}</span>;
@@ -66,19 +62,21 @@ export function CoursePage() {
       <p className="breadcrumb">
         <Link to="/">← {t('shell.myCourses')}</Link>
       </p>
-      <header className="course-head">
+      <header className={item ? 'course-head compact' : 'course-head'}>
         <div className="course-card-badges">
           <Badge tone={course.status} testId="course-status">{t(`courseStatus.${course.status}`)}</Badge>
           <Badge tone="kind">{t(`courseKind.${course.kind}`)}</Badge>
           <Badge tone={`role-${course.myRole}`} testId="course-role">{t(`courseRole.${course.myRole}`)}</Badge>
         </div>
-        <h1>{course.title}</h1>
-        <p className="muted">
-          {course.institutionName}
-          <span aria-hidden="true"> · </span>
-          {t('courses.updated', { time: formatDateTime(course.updatedAt, i18n.language) })}
-        </p>
-        {course.summary && <p className="course-summary">{course.summary}</p>}
+        <h1>{item ? <Link to={`/courses/${course.id}`}>{course.title}</Link> : course.title}</h1>
+        {!item && (
+          <p className="muted">
+            {course.institutionName}
+            <span aria-hidden="true"> · </span>
+            {t('courses.updated', { time: formatDateTime(course.updatedAt, i18n.language) })}
+          </p>
+        )}
+        {!item && course.summary && <p className="course-summary">{course.summary}</p>}
         {teacher && (
           <div className="actions">
             <Link className="btn btn-primary" to={`/courses/${course.id}/edit`}>{t('course.edit')}</Link>
