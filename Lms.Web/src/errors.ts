@@ -52,3 +52,9 @@ export function rosterFieldText(t: TFunction, field: string): string {
   const key = `roster.field.${field}`;
   return i18n.exists(key) ? t(key) : field;
 }
+
+/** Whether a validation problem names one of these fields (then the form shows it beside the field). */
+export function namesAnyField(error: unknown, fields: string[]): boolean {
+  return error instanceof ApiError && error.type === ProblemTypes.validation
+    && fields.some((field) => error.fieldErrors(field).length > 0);
+}

@@ -3,6 +3,9 @@ import type { CourseFields, CourseKind } from '../api/lms';
 import { fieldErrorText } from '../errors';
 import { Field } from './common';
 
+/** The fields these inputs show errors for. */
+export const courseFields = ['title', 'summary', 'kind'];
+
 /** Title, summary and kind: shared by "create course" and the editor's details tab. */
 export function CourseFieldsInputs({ value, onChange, error }: {
   value: CourseFields; onChange: (value: CourseFields) => void; error: unknown;

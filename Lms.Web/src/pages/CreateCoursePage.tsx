@@ -1,9 +1,10 @@
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
+import { namesAnyField } from '../errors';
 import { api, type CourseFields } from '../api/lms';
 import { teachingInstitutions, useMe } from '../auth/AuthContext';
-import { CourseFieldsInputs } from '../components/CourseFieldsForm';
+import { courseFields, CourseFieldsInputs } from '../components/CourseFieldsForm';
 import { ErrorMessage, Field, useTitle } from '../components/common';
 
 export function CreateCoursePage() {
@@ -40,8 +41,8 @@ export function CreateCoursePage() {
       {institutions.length === 0 ? (
         <p className="empty">{t('createCourse.notAllowed')}</p>
       ) : (
-        <form className="card form" onSubmit={submit} data-testid="create-course-form">
-          <ErrorMessage error={error} />
+        <form className="card form" onSubmit={submit} noValidate data-testid="create-course-form">
+          {!namesAnyField(error, courseFields) && <ErrorMessage error={error} />}
           <Field label={t('createCourse.institution')}>
             {(props) => (
               <select {...props} value={institutionId} onChange={(e) => setInstitutionId(e.target.value)} required>

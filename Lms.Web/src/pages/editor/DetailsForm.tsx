@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { namesAnyField } from '../../errors';
 import { api, type Course, type CourseFields } from '../../api/lms';
-import { CourseFieldsInputs } from '../../components/CourseFieldsForm';
+import { courseFields, CourseFieldsInputs } from '../../components/CourseFieldsForm';
 import { ErrorMessage, Notice } from '../../components/common';
 
 export function DetailsForm({ course, onSaved }: { course: Course; onSaved: (course: Course) => void }) {
@@ -29,9 +30,9 @@ export function DetailsForm({ course, onSaved }: { course: Course; onSaved: (cou
   }
 
   return (
-    <form className="card form" onSubmit={submit} data-testid="course-details-form">
+    <form className="card form" onSubmit={submit} noValidate data-testid="course-details-form">
       {saved && <Notice>{t('editor.detailsSaved')}</Notice>}
-      <ErrorMessage error={error} />
+      {!namesAnyField(error, courseFields) && <ErrorMessage error={error} />}
       <CourseFieldsInputs value={fields} onChange={(value) => { setFields(value); setSaved(false); }} error={error} />
       <div className="actions">
         <button type="submit" className="btn btn-primary" disabled={busy}>

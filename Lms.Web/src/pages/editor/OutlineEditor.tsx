@@ -51,7 +51,8 @@ export function OutlineEditor({ course, onChanged }: { course: Course; onChanged
 
   return (
     <div className="outline-editor">
-      <ErrorMessage error={error} context="outline" />
+      {/* With a form open, the form shows the error beside its fields. */}
+      {open === null && <ErrorMessage error={error} context="outline" />}
       {course.modules.length === 0 && <p className="empty">{t('editor.noModules')}</p>}
 
       <ol className="editor-modules">
@@ -110,7 +111,8 @@ function ModuleEditor({ course, module, number, first, last, open, setOpen, busy
       <div className="editor-module-head">
         <p className="module-number">{t('course.moduleNumber', { n: number })}</p>
         {renaming ? (
-          <form className="inline-form" onSubmit={rename}>
+          <form className="inline-form" onSubmit={rename} noValidate>
+            <ErrorMessage error={error} context="outline" />
             <Field label={t('editor.moduleTitle')}>
               {(props) => (
                 <input {...props} autoFocus maxLength={200} value={title} onChange={(e) => setTitle(e.target.value)} />
@@ -238,6 +240,13 @@ function ItemForm({ mode, item, busy, error, onSubmit, onCancel }: {
   const [url, setUrl] = useState(item?.url ?? '');
   const [preview, setPreview] = useState(false);
 
+  const fieldErrors = {
+    title: fieldErrorText(t, error, 'title'),
+    url: fieldErrorText(t, error, 'url'),
+    body: fieldErrorText(t, error, 'body'),
+  };
+  const shownByField = Object.values(fieldErrors).some(Boolean);
+
   function submit(event: FormEvent) {
     event.preventDefault();
     onSubmit(kind, {
@@ -248,9 +257,10 @@ function ItemForm({ mode, item, busy, error, onSubmit, onCancel }: {
   }
 
   return (
-    <form className="item-form" onSubmit={submit} data-testid="item-form"
+    <form className="item-form" onSubmit={submit} noValidate data-testid="item-form"
           aria-label={mode === 'add' ? t('editor.newItem') : t('editor.editItem')}>
       <h4>{mode === 'add' ? t('editor.newItem') : t('editor.editItem')}</h4>
+      {!shownByField && <ErrorMessage error={error} context="outline" />}
       {mode === 'add' && (
         <fieldset className="field choice choice-inline">
           <legend>{t('editor.itemKind')}</legend>
@@ -262,13 +272,13 @@ function ItemForm({ mode, item, busy, error, onSubmit, onCancel }: {
           ))}
         </fieldset>
       )}
-      <Field label={t('editor.itemTitle')} error={fieldErrorText(t, error, 'title')}>
+      <Field label={t('editor.itemTitle')} error={fieldErrors.title}>
         {(props) => (
           <input {...props} autoFocus required maxLength={200} value={title} onChange={(e) => setTitle(e.target.value)} />
         )}
       </Field>
       {kind === 'link' && (
-        <Field label={t('editor.itemUrl')} hint={t('editor.itemUrlHint')} error={fieldErrorText(t, error, 'url')}>
+        <Field label={t('editor.itemUrl')} hint={t('editor.itemUrlHint')} error={fieldErrors.url}>
           {(props) => (
             <input {...props} type="url" inputMode="url" required maxLength={2000} placeholder="https://"
                    value={url} onChange={(e) => setUrl(e.target.value)} />
@@ -278,7 +288,7 @@ function ItemForm({ mode, item, busy, error, onSubmit, onCancel }: {
       <Field
         label={kind === 'page' ? t('editor.itemBody') : t('editor.itemNote')}
         hint={t('editor.markdownHint')}
-        error={fieldErrorText(t, error, 'body')}
+        error={fieldErrors.body}
       >
         {(props) => (
           <textarea {...props} rows={kind === 'page' ? 10 : 3} required={kind === 'page'} value={body}
