@@ -119,6 +119,6 @@ public static class LmsApp
 
         // Any other path is the web app's (client-side routed) page; unknown API paths stay a 404 problem.
         if (app.Environment.WebRootPath is not null)
-            app.MapFallbackToFile("{*path:regex(^(?!(api|hubs|health|openapi)/).*$)}", "index.html").AllowAnonymous();
+            app.MapFallbackToFile("{*path:nonfile:regex(^(?!(api|hubs|health|openapi)/).*$)}", "index.html").AllowAnonymous();
     }
 }
