@@ -1,7 +1,23 @@
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import vi from './vi.json';
-import en from './en.json';
+// Each feature keeps its strings in its own file (i18n/vi/<feature>.json, i18n/en/<feature>.json);
+// the files of one language are merged into one dictionary. scripts/check-i18n.mjs (run by
+// `npm run build`) fails the build when a key is missing in one language.
+type Dictionary = Record<string, unknown>;
+
+function merge(files: Record<string, Dictionary>): Dictionary {
+  const merged: Dictionary = {};
+  for (const [file, dictionary] of Object.entries(files)) {
+    for (const [key, value] of Object.entries(dictionary)) {
+      if (key in merged) throw new Error(`Translation key "${key}" is defined twice (again in ${file}).`);
+      merged[key] = value;
+    }
+  }
+  return merged;
+}
+
+const vi = merge(import.meta.glob<Dictionary>('./vi/*.json', { eager: true, import: 'default' }));
+const en = merge(import.meta.glob<Dictionary>('./en/*.json', { eager: true, import: 'default' }));
 
 export const languages = ['vi', 'en'] as const;
 export type Language = (typeof languages)[number];
