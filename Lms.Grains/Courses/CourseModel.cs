@@ -13,11 +13,18 @@ public static class CourseStatuses
     public const string Published = "published";
 }
 
+/// <summary>
+/// Page and link items are the course's own. Other kinds (a live session, a quiz, a video) are
+/// created by their feature, which keeps its record and points the item at it with
+/// <see cref="ItemRow.RefId"/>.
+/// </summary>
 public static class ItemKinds
 {
     public const string Page = "page";
     public const string Link = "link";
-    public static readonly IReadOnlyList<string> All = [Page, Link];
+
+    /// <summary>The kinds anyone teaching may add through the course outline itself.</summary>
+    public static readonly IReadOnlyList<string> Generic = [Page, Link];
 }
 
 /// <summary>A person's part in a course's teaching: the owner created it, teachers co-teach.</summary>
@@ -71,6 +78,9 @@ public sealed record ItemRow
     public string? Body { get; init; }
     public string? Url { get; init; }
     public int Position { get; init; }
+
+    /// <summary>The feature's own record this item stands for (null for pages and links).</summary>
+    public Guid? RefId { get; init; }
 }
 
 public sealed record CourseMemberRow

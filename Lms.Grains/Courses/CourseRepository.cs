@@ -111,7 +111,7 @@ public sealed class CourseRepository(Db db, TimeProvider clock)
     private static readonly Sql ModulesSql = Sql.Portable(
         "SELECT id, course_id, title, position FROM course_modules WHERE course_id = @courseId ORDER BY position, id");
     private static readonly Sql ItemsSql = Sql.Portable(
-        "SELECT id, course_id, module_id, kind, title, body, url, position FROM course_items " +
+        "SELECT id, course_id, module_id, kind, title, body, url, position, ref_id FROM course_items " +
         "WHERE course_id = @courseId ORDER BY position, id");
 
     public async Task<(IReadOnlyList<ModuleRow> Modules, IReadOnlyList<ItemRow> Items)> OutlineAsync(Guid courseId)
@@ -191,10 +191,12 @@ public sealed class CourseRepository(Db db, TimeProvider clock)
     private static readonly Sql NextItemPositionSql = Sql.Portable(
         "SELECT COALESCE(MAX(position), -1) + 1 FROM course_items WHERE module_id = @moduleId");
     private static readonly Sql InsertItemSql = Sql.Portable(
-        "INSERT INTO course_items (id, course_id, module_id, kind, title, body, url, position) " +
-        "VALUES (@Id, @CourseId, @ModuleId, @Kind, @Title, @Body, @Url, @Position)");
+        "INSERT INTO course_items (id, course_id, module_id, kind, title, body, url, position, ref_id) " +
+        "VALUES (@Id, @CourseId, @ModuleId, @Kind, @Title, @Body, @Url, @Position, @RefId)");
 
-    public async Task<ItemRow?> AddItemAsync(Guid courseId, Guid moduleId, string kind, string title, string? body, string? url)
+    /// <summary>Adds an item at the end of a module; null when the module is not the course's.</summary>
+    public async Task<ItemRow?> AddItemAsync(
+        Guid courseId, Guid moduleId, string kind, string title, string? body, string? url, Guid? refId = null)
     {
         return await db.InTransactionAsync(async (connection, transaction) =>
         {
@@ -204,7 +206,7 @@ public sealed class CourseRepository(Db db, TimeProvider clock)
             var item = new ItemRow
             {
                 Id = Guid.CreateVersion7(), CourseId = courseId, ModuleId = moduleId, Kind = kind,
-                Title = title, Body = body, Url = url, Position = position,
+                Title = title, Body = body, Url = url, Position = position, RefId = refId,
             };
             await connection.ExecuteAsync(db.Text(InsertItemSql), item, transaction);
             await connection.ExecuteAsync(db.Text(TouchSql), new { courseId, now = clock.GetUtcNow() }, transaction);

@@ -44,7 +44,7 @@ public sealed record EnrolRequest(
 
 public sealed record AddTeacherRequest([property: Required, StringLength(256)] string Login);
 
-public sealed record ItemView(Guid Id, string Kind, string Title, string? Body, string? Url, int Position, bool Seen);
+public sealed record ItemView(Guid Id, string Kind, string Title, string? Body, string? Url, int Position, bool Seen, Guid? RefId);
 
 public sealed record ModuleView(Guid Id, string Title, int Position, IReadOnlyList<ItemView> Items);
 
@@ -161,8 +161,8 @@ public static class CourseEndpoints
     {
         await access.TeachAsync(http.User, courseId);
         var kind = request.Kind.Trim().ToLowerInvariant();
-        if (!ItemKinds.All.Contains(kind))
-            throw ProblemException.Invalid("kind", $"An item is one of: {string.Join(", ", ItemKinds.All)}.");
+        if (!ItemKinds.Generic.Contains(kind))
+            throw ProblemException.Invalid("kind", $"An item added here is one of: {string.Join(", ", ItemKinds.Generic)}.");
         var (body, url) = CheckItem(kind, request.Body, request.Url);
         var item = await repo.AddItemAsync(courseId, moduleId, kind, request.Title.Trim(), body, url)
                    ?? throw ProblemException.NotFound("The module");
@@ -293,7 +293,7 @@ public static class CourseEndpoints
             progress is null ? null : ToView(progress));
     }
 
-    private static ItemView ToView(ItemRow i, bool seen) => new(i.Id, i.Kind, i.Title, i.Body, i.Url, i.Position, seen);
+    private static ItemView ToView(ItemRow i, bool seen) => new(i.Id, i.Kind, i.Title, i.Body, i.Url, i.Position, seen, i.RefId);
 
     private static ProgressView ToView(LearnerProgress p) => new(p.SeenItemIds.Count, p.TotalItems, p.Percent, p.LastSeenAt);
 
@@ -312,8 +312,9 @@ public static class CourseEndpoints
                 throw ProblemException.Invalid("url", "A link needs a full http or https address.");
             return (Clean(body), uri.ToString());
         }
-        if (string.IsNullOrWhiteSpace(body)) throw ProblemException.Invalid("body", "A page needs some text.");
-        return (body, null);
+        if (kind == ItemKinds.Page && string.IsNullOrWhiteSpace(body)) throw ProblemException.Invalid("body", "A page needs some text.");
+        // Other kinds keep their details in their feature; the item carries an optional note.
+        return (Clean(body), null);
     }
 
     private static string? Clean(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();

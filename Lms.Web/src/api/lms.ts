@@ -5,7 +5,8 @@ export type Role = 'admin' | 'teacher' | 'student' | 'parent';
 export type CourseRole = 'owner' | 'teacher' | 'admin' | 'student';
 export type CourseKind = 'blended' | 'mooc';
 export type CourseStatus = 'draft' | 'published';
-export type ItemKind = 'page' | 'link';
+/** 'page' and 'link' are the course's own; features add more (see components/itemKinds.tsx). */
+export type ItemKind = string;
 
 export interface Page<T> {
   items: T[];
@@ -103,6 +104,8 @@ export interface Item {
   url: string | null;
   position: number;
   seen: boolean;
+  /** The feature's own record behind a feature item (a live session, a quiz, a video). */
+  refId: string | null;
 }
 
 export interface Module {

@@ -1,15 +1,11 @@
 import { useEffect, useMemo, useRef } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
-import { api, canTeach, type Item } from '../api/lms';
+import { api, canTeach } from '../api/lms';
 import { formatDateTime } from '../format';
-import { Markdown } from '../components/Markdown';
+import { ItemIcon, itemKind } from '../components/itemKinds';
 import { Badge, ErrorMessage, Loading, ProgressBar, useTitle } from '../components/common';
 import { useLoad } from '../components/useLoad';
-
-function ItemIcon({ item }: { item: Item }) {
-  return <span className={`item-icon item-icon-${item.kind}`} aria-hidden="true">{item.kind === 'link' ? '↗' : '¶'}</span>;
-}
 
 export function CoursePage() {
   const { t, i18n } = useTranslation();
@@ -100,16 +96,10 @@ export function CoursePage() {
               {learner && item.seen && <span className="seen-note"> · {t('course.seen')}</span>}
             </p>
             <h2 id="item-title" ref={heading} tabIndex={-1}>{item.title}</h2>
-            {item.body && <Markdown source={item.body} testId="item-body" />}
-            {item.kind === 'link' && item.url && (
-              <p>
-                <a className="btn btn-primary" href={item.url} target="_blank" rel="noopener noreferrer" data-testid="item-link">
-                  {t('course.openLink')} <span aria-hidden="true">↗</span>
-                  <span className="visually-hidden"> ({t('common.newTab')})</span>
-                </a>
-                <span className="link-host muted">{hostOf(item.url)}</span>
-              </p>
-            )}
+            {(() => {
+              const { View } = itemKind(item.kind);
+              return <View course={course} item={item} learner={learner} />;
+            })()}
             <nav className="item-nav" aria-label={t('course.itemNavigation')}>
               {index > 0 ? (
                 <Link className="btn" to={`/courses/${course.id}/items/${items[index - 1].id}`}>← {t('course.previous')}</Link>
@@ -166,12 +156,4 @@ export function CoursePage() {
       </div>
     </div>
   );
-}
-
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return url;
-  }
 }

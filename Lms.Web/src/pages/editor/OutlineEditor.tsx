@@ -1,8 +1,9 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, type Course, type Item, type ItemKind, type Module } from '../../api/lms';
 import { fieldErrorText } from '../../errors';
 import { Markdown } from '../../components/Markdown';
+import { ItemIcon, itemKind, itemKinds } from '../../components/itemKinds';
 import { ConfirmButton, ErrorMessage, Field } from '../../components/common';
 
 type Open =
@@ -169,6 +170,13 @@ function ModuleEditor({ course, module, number, first, last, open, setOpen, busy
           onSubmit={async (kind, fields) => {
             if (await change(() => api.addItem(course.id, module.id, kind, fields))) setOpen(null);
           }}
+          createFeatureItem={(kind) => {
+            const { Create } = itemKind(kind);
+            return Create ? (
+              <Create course={course} module={module} onCancel={() => setOpen(null)}
+                      onDone={() => void change(async () => setOpen(null))} />
+            ) : null;
+          }}
         />
       ) : (
         <button type="button" className="btn btn-small add-item" disabled={busy}
@@ -208,7 +216,7 @@ function ItemRow({ course, module, item, index, open, setOpen, busy, error, chan
   return (
     <li className="editor-item" data-testid="editor-item">
       <div className="editor-item-title">
-        <span className={`item-icon item-icon-${item.kind}`} aria-hidden="true">{item.kind === 'link' ? '↗' : '¶'}</span>
+        <ItemIcon item={item} />
         <span>
           <span className="item-name">{item.title}</span>
           <span className="muted small block">{t(`itemKind.${item.kind}`)}{item.url ? ` · ${item.url}` : ''}</span>
@@ -228,10 +236,12 @@ function ItemRow({ course, module, item, index, open, setOpen, busy, error, chan
   );
 }
 
-function ItemForm({ mode, item, busy, error, onSubmit, onCancel }: {
+function ItemForm({ mode, item, busy, error, onSubmit, onCancel, createFeatureItem }: {
   mode: 'add' | 'edit'; item?: Item; busy: boolean; error: unknown;
   onSubmit: (kind: ItemKind, fields: { title: string; body: string | null; url: string | null }) => void;
   onCancel: () => void;
+  /** For kinds a feature creates with its own form (see components/itemKinds.tsx). */
+  createFeatureItem?: (kind: ItemKind) => ReactNode;
 }) {
   const { t } = useTranslation();
   const [kind, setKind] = useState<ItemKind>(item?.kind ?? 'page');
@@ -256,22 +266,34 @@ function ItemForm({ mode, item, busy, error, onSubmit, onCancel }: {
     });
   }
 
+  const kindChoice = (
+    <fieldset className="field choice choice-inline">
+      <legend>{t('editor.itemKind')}</legend>
+      {Object.keys(itemKinds).map((k) => (
+        <label key={k} className="choice-option">
+          <input type="radio" name="item-kind" value={k} checked={kind === k} onChange={() => setKind(k)} />
+          <span>{t(`itemKind.${k}`)}</span>
+        </label>
+      ))}
+    </fieldset>
+  );
+  const feature = mode === 'add' ? createFeatureItem?.(kind) : null;
+  if (feature) {
+    return (
+      <div className="item-form" data-testid="item-form">
+        <h4>{t('editor.newItem')}</h4>
+        {kindChoice}
+        {feature}
+      </div>
+    );
+  }
+
   return (
     <form className="item-form" onSubmit={submit} noValidate data-testid="item-form"
           aria-label={mode === 'add' ? t('editor.newItem') : t('editor.editItem')}>
       <h4>{mode === 'add' ? t('editor.newItem') : t('editor.editItem')}</h4>
       {!shownByField && <ErrorMessage error={error} context="outline" />}
-      {mode === 'add' && (
-        <fieldset className="field choice choice-inline">
-          <legend>{t('editor.itemKind')}</legend>
-          {(['page', 'link'] as ItemKind[]).map((k) => (
-            <label key={k} className="choice-option">
-              <input type="radio" name="item-kind" value={k} checked={kind === k} onChange={() => setKind(k)} />
-              <span>{t(`itemKind.${k}`)}</span>
-            </label>
-          ))}
-        </fieldset>
-      )}
+      {mode === 'add' && kindChoice}
       <Field label={t('editor.itemTitle')} error={fieldErrors.title}>
         {(props) => (
           <input {...props} autoFocus required maxLength={200} value={title} onChange={(e) => setTitle(e.target.value)} />
