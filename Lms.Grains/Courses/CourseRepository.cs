@@ -71,11 +71,7 @@ public sealed class CourseRepository(Db db, TimeProvider clock)
 
     public async Task<Page<MyCourseRow>> MineAsync(Guid userId, PageRequest page)
     {
-        var args = new { userId, skip = page.Skip, take = page.Take };
-        await using var connection = await db.OpenAsync();
-        var total = await connection.ExecuteScalarAsync<long>(db.Text(MineCountSql), args);
-        var items = (await connection.QueryAsync<MyCourseRow>(db.Text(MineSql), args)).AsList();
-        return new Page<MyCourseRow>(items, (int)total, page.Skip, page.Take);
+        return await db.PageAsync<MyCourseRow>(MineCountSql, MineSql, new { userId }, page);
     }
 
     private static readonly Sql InstitutionCoursesSql = Sql.PerDialect(d =>
@@ -87,11 +83,7 @@ public sealed class CourseRepository(Db db, TimeProvider clock)
 
     public async Task<Page<MyCourseRow>> InstitutionCoursesAsync(Guid institutionId, PageRequest page)
     {
-        var args = new { institutionId, skip = page.Skip, take = page.Take };
-        await using var connection = await db.OpenAsync();
-        var total = await connection.ExecuteScalarAsync<long>(db.Text(InstitutionCoursesCountSql), args);
-        var items = (await connection.QueryAsync<MyCourseRow>(db.Text(InstitutionCoursesSql), args)).AsList();
-        return new Page<MyCourseRow>(items, (int)total, page.Skip, page.Take);
+        return await db.PageAsync<MyCourseRow>(InstitutionCoursesCountSql, InstitutionCoursesSql, new { institutionId }, page);
     }
 
     private static readonly Sql StaffRoleSql = Sql.Portable(
@@ -271,11 +263,7 @@ public sealed class CourseRepository(Db db, TimeProvider clock)
     /// <summary>Teachers first, then students with how many items each has seen.</summary>
     public async Task<Page<CourseMemberRow>> MembersAsync(Guid courseId, PageRequest page)
     {
-        var args = new { courseId, skip = page.Skip, take = page.Take };
-        await using var connection = await db.OpenAsync();
-        var total = await connection.ExecuteScalarAsync<long>(db.Text(MembersCountSql), args);
-        var items = (await connection.QueryAsync<CourseMemberRow>(db.Text(MembersSql), args)).AsList();
-        return new Page<CourseMemberRow>(items, (int)total, page.Skip, page.Take);
+        return await db.PageAsync<CourseMemberRow>(MembersCountSql, MembersSql, new { courseId }, page);
     }
 
     private static readonly Sql EnrolSql = Sql.PerDialect(d => d.InsertIgnore(

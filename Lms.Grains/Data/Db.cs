@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Dapper;
 using Microsoft.Data.Sqlite;
 
 namespace Lms.Grains.Data;
@@ -48,6 +49,21 @@ public sealed class Db
     }
 
     public string Text(Sql sql) => sql.For(Dialect);
+
+    /// <summary>
+    /// One page of a list: <paramref name="countSql"/> counts every row that matches, <paramref name="pageSql"/>
+    /// (ending in <see cref="SqlDialect.Page"/>) returns the page. Both get <paramref name="args"/> plus @skip and @take.
+    /// </summary>
+    public async Task<Page<T>> PageAsync<T>(Sql countSql, Sql pageSql, object args, PageRequest page)
+    {
+        var parameters = new DynamicParameters(args);
+        parameters.Add("skip", page.Skip);
+        parameters.Add("take", page.Take);
+        await using var connection = await OpenAsync();
+        var total = await connection.ExecuteScalarAsync<long>(Text(countSql), parameters);
+        var items = (await connection.QueryAsync<T>(Text(pageSql), parameters)).AsList();
+        return new Page<T>(items, (int)total, page.Skip, page.Take);
+    }
 
     private static string PrepareSqlite(string connectionString)
     {

@@ -140,13 +140,8 @@ public sealed class InstitutionRepository(Db db, TimeProvider clock)
             role,
             pattern = string.IsNullOrWhiteSpace(query) ? null : SearchText.Contains(query),
             className = string.IsNullOrWhiteSpace(className) ? null : className.Trim(),
-            skip = page.Skip,
-            take = page.Take,
         };
-        await using var connection = await db.OpenAsync();
-        var total = await connection.ExecuteScalarAsync<long>(db.Text(PeopleCountSql), args);
-        var items = (await connection.QueryAsync<PersonRow>(db.Text(PeopleSql), args)).AsList();
-        return new Page<PersonRow>(items, (int)total, page.Skip, page.Take);
+        return await db.PageAsync<PersonRow>(PeopleCountSql, PeopleSql, args, page);
     }
 
     private static readonly Sql ClassesSql = Sql.Portable(

@@ -211,24 +211,27 @@ public static class CourseEndpoints
         var institutionId = context.Course.InstitutionId;
         var ids = new HashSet<Guid>(request.UserIds ?? []);
         if ((request.Logins?.Count ?? 0) + ids.Count > 1000)
-            throw ProblemException.Invalid("logins", "Enrol at most 1,000 people at a time.");
+            throw ProblemException.Invalid("logins", "Enrol at most 1,000 people at a time.", "too-many");
+        var loginOf = new Dictionary<Guid, string>();
         foreach (var login in request.Logins ?? [])
         {
             var user = await users.FindByLoginAsync(login)
-                       ?? throw ProblemException.Invalid("logins", $"No one signs in as {login}.");
+                       ?? throw ProblemException.Invalid("logins", $"No one signs in as {login}.", "unknown-login", login);
             ids.Add(user.Id);
+            loginOf[user.Id] = login;
         }
         if (!string.IsNullOrWhiteSpace(request.ClassName))
         {
             var classStudents = await repo.ClassStudentsAsync(institutionId, request.ClassName.Trim());
             if (classStudents.Count == 0)
-                throw ProblemException.Invalid("className", $"The class {request.ClassName} has no students here.");
+                throw ProblemException.Invalid("className", $"The class {request.ClassName} has no students here.", "empty-class", request.ClassName);
             ids.UnionWith(classStudents);
         }
-        if (ids.Count == 0) throw ProblemException.Invalid("userIds", "Name at least one student or a class.");
+        if (ids.Count == 0) throw ProblemException.Invalid("userIds", "Name at least one student or a class.", "nobody");
         foreach (var id in ids)
             if (!await institutions.HasMemberAsync(institutionId, id, Roles.Student))
-                throw ProblemException.Invalid("userIds", "Only students of the course's institution can be enrolled.");
+                throw ProblemException.Invalid(loginOf.ContainsKey(id) ? "logins" : "userIds",
+                    "Only students of the course's institution can be enrolled.", "not-a-student", loginOf.GetValueOrDefault(id));
         var added = await repo.EnrolAsync(courseId, ids);
         return new EnrolResult(added, ids.Count - added);
     }
@@ -247,9 +250,9 @@ public static class CourseEndpoints
         var context = await access.TeachAsync(http.User, courseId);
         if (!context.CanManageTeachers) throw ProblemException.Forbidden("Only the course's owner or an admin adds teachers.");
         var user = await users.FindByLoginAsync(request.Login)
-                   ?? throw ProblemException.Invalid("login", $"No one signs in as {request.Login}.");
+                   ?? throw ProblemException.Invalid("login", $"No one signs in as {request.Login}.", "unknown-login", request.Login);
         if (!await institutions.HasMemberAsync(context.Course.InstitutionId, user.Id, Roles.Teacher))
-            throw ProblemException.Invalid("login", "Only teachers of the course's institution can teach it.");
+            throw ProblemException.Invalid("login", "Only teachers of the course's institution can teach it.", "not-a-teacher", request.Login);
         await repo.AddTeacherAsync(courseId, user.Id);
         return TypedResults.NoContent();
     }

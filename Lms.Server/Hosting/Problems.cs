@@ -61,10 +61,17 @@ public sealed class ProblemException(
     public static ProblemException Conflict(string detail) =>
         new(StatusCodes.Status409Conflict, ProblemTypes.Conflict, "Conflict", detail);
 
-    /// <summary>A validation failure in the same shape as the framework's own (an <c>errors</c> map).</summary>
-    public static ProblemException Invalid(string field, string message) =>
-        new(StatusCodes.Status400BadRequest, ProblemTypes.Validation, "One or more validation errors occurred.", message,
-            new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [field] = [message] } });
+    /// <summary>
+    /// A validation failure in the same shape as the framework's own (an <c>errors</c> map), with a
+    /// stable <c>code</c> a client can translate and the <c>value</c> that was refused, when there is one.
+    /// </summary>
+    public static ProblemException Invalid(string field, string message, string? code = null, string? value = null)
+    {
+        var extensions = new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [field] = [message] } };
+        if (code is not null) extensions["code"] = code;
+        if (value is not null) extensions["value"] = value;
+        return new(StatusCodes.Status400BadRequest, ProblemTypes.Validation, "One or more validation errors occurred.", message, extensions);
+    }
 }
 
 /// <summary>Turns exceptions into problem details: ours as they say, anything else as a 500 that reveals nothing.</summary>

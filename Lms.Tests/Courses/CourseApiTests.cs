@@ -131,8 +131,13 @@ public abstract class CourseApiTests(LmsServer server)
         var (teacher, _, courseId) = await DraftCourseAsync("Ngữ văn 10");
         await server.AddSchoolAsync("Trường Xa", (Roles.Student, "Học Sinh Xa", "hs@far-away.test"));
 
-        await ProblemAssert.IsProblemAsync(await teacher.PostAsJsonAsync($"/api/courses/{courseId}/enrolments",
+        var outsider = await ProblemAssert.IsProblemAsync(await teacher.PostAsJsonAsync($"/api/courses/{courseId}/enrolments",
             new { logins = new[] { "hs@far-away.test" } }), HttpStatusCode.BadRequest, "validation");
+        Assert.Equal("not-a-student", outsider.GetProperty("code").GetString());
+        Assert.Equal("hs@far-away.test", outsider.GetProperty("value").GetString());
+        var unknown = await ProblemAssert.IsProblemAsync(await teacher.PostAsJsonAsync($"/api/courses/{courseId}/enrolments",
+            new { logins = new[] { "ai-do@nowhere.test" } }), HttpStatusCode.BadRequest, "validation");
+        Assert.Equal("unknown-login", unknown.GetProperty("code").GetString());
         await ProblemAssert.IsProblemAsync(await teacher.PostAsJsonAsync($"/api/courses/{courseId}/enrolments",
             new { logins = new[] { LmsServer.Teacher } }), HttpStatusCode.BadRequest, "validation");
         await ProblemAssert.IsProblemAsync(await teacher.PostAsJsonAsync($"/api/courses/{courseId}/enrolments",

@@ -10,6 +10,8 @@ import { ApiError, ProblemTypes, normaliseField } from './api/client';
 export function errorText(t: TFunction, error: unknown, context?: string): string {
   if (!(error instanceof ApiError)) return t('problem.unknown');
   const kind = error.type.startsWith(ProblemTypes.prefix) ? error.type.slice(ProblemTypes.prefix.length) : '';
+  const coded = codeText(t, error);
+  if (coded) return coded;
 
   if (error.type === ProblemTypes.validation && error.problem.errors) {
     const messages = Object.entries(error.problem.errors).map(([field, serverMessages]) => {
@@ -34,11 +36,26 @@ export function fieldErrorText(t: TFunction, error: unknown, field: string, cont
   if (!(error instanceof ApiError) || error.type !== ProblemTypes.validation) return undefined;
   const messages = error.fieldErrors(field);
   if (messages.length === 0) return undefined;
+  const coded = codeText(t, error);
+  if (coded) return coded;
   const name = normaliseField(field);
   for (const key of [context ? `validation.${context}.${name}` : '', `validation.${name}`]) {
     if (key && i18n.exists(key)) return t(key);
   }
   return messages.join(' ');
+}
+
+/**
+ * A validation problem may carry a stable `code` and the `value` that was refused
+ * (e.g. unknown-login with the e-mail that matched nobody): the most precise text there is.
+ */
+function codeText(t: TFunction, error: ApiError): string | undefined {
+  const code = typeof error.problem.code === 'string' ? error.problem.code : undefined;
+  if (!code) return undefined;
+  const key = `validation.code.${code}`;
+  if (!i18n.exists(key)) return undefined;
+  const value = typeof error.problem.value === 'string' ? error.problem.value : '';
+  return t(key, { value });
 }
 
 /** A roster problem's text, by its stable code; the server's English message if the code is new. */
