@@ -8,7 +8,6 @@ using Lms.Server.Demo;
 using Lms.Server.Health;
 using Lms.Server.Identity;
 using Lms.Server.Institutions;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.FileProviders;
 using Scalar.AspNetCore;
 
@@ -65,16 +64,13 @@ public static class LmsApp
         services.Configure<DemoOptions>(configuration.GetSection(DemoOptions.Section));
         services.AddSingleton<DemoSeeder>();
 
-        services.AddDataProtection()
-            .SetApplicationName("lms")
-            .PersistKeysToFileSystem(new DirectoryInfo(configuration["Data:KeysDirectory"] ?? Path.Combine(dataDirectory, "keys")));
         services.AddLmsProblems();
         services.AddValidation();
         services.AddLmsAuthentication();
         services.AddOpenApi();
         services.AddLmsHealthChecks();
 
-        builder.AddLmsSilo();
+        builder.AddLmsSilo(dataDirectory);
         customize?.Invoke(builder);
 
         var app = builder.Build();
@@ -83,11 +79,15 @@ public static class LmsApp
         return app;
     }
 
+    /// <summary>Migrations, then the demo seed; one silo at a time when several start together.</summary>
     private static void PrepareDatabase(WebApplication app)
     {
         var db = app.Services.GetRequiredService<Db>();
-        SchemaMigrator.MigrateUp(db, app.Services.GetRequiredService<ILoggerFactory>());
-        app.Services.GetRequiredService<DemoSeeder>().SeedIfEmptyAsync().GetAwaiter().GetResult();
+        StartupLock.RunAsync(db, async () =>
+        {
+            SchemaMigrator.MigrateUp(db, app.Services.GetRequiredService<ILoggerFactory>());
+            await app.Services.GetRequiredService<DemoSeeder>().SeedIfEmptyAsync();
+        }).GetAwaiter().GetResult();
     }
 
     private static void Configure(WebApplication app)

@@ -76,16 +76,16 @@ public abstract class LmsServer : IAsyncLifetime
         try { Directory.Delete(_dataDirectory, recursive: true); } catch (IOException) { }
     }
 
-    /// <summary>A client with its own cookie jar, like one browser.</summary>
-    public HttpClient Client() =>
-        new(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false })
+    /// <summary>A client with its own cookie jar (like one browser), or with a jar it shares with other clients.</summary>
+    public HttpClient Client(CookieContainer? cookies = null) =>
+        new(new HttpClientHandler { CookieContainer = cookies ?? new CookieContainer(), AllowAutoRedirect = false })
         {
             BaseAddress = BaseAddress,
         };
 
-    public async Task<HttpClient> SignedInAsync(string login, string password = DemoPassword)
+    public async Task<HttpClient> SignedInAsync(string login, string password = DemoPassword, CookieContainer? cookies = null)
     {
-        var client = Client();
+        var client = Client(cookies);
         var response = await client.PostAsJsonAsync("/api/identity/sign-in", new { login, password });
         response.EnsureSuccessStatusCode();
         return client;
