@@ -58,6 +58,10 @@ public sealed record MyCourseRow
     public string InstitutionName { get; init; } = "";
     public string MyRole { get; init; } = "";
     public DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>For a learner's own list: how many of the course's items they have seen, of how many.</summary>
+    public int ItemsSeen { get; init; }
+    public int ItemsTotal { get; init; }
 }
 
 public sealed record ModuleRow

@@ -63,9 +63,13 @@ public sealed class CourseRepository(Db db, TimeProvider clock)
         "LEFT JOIN enrolments e ON e.course_id = c.id AND e.user_id = @userId " +
         "WHERE s.user_id IS NOT NULL OR (e.user_id IS NOT NULL AND c.status = 'published')";
 
+    private const string ProgressColumns =
+        "(SELECT COUNT(*) FROM item_progress p WHERE p.course_id = c.id AND p.user_id = @userId) AS items_seen, " +
+        "(SELECT COUNT(*) FROM course_items ci WHERE ci.course_id = c.id) AS items_total";
+
     private static readonly Sql MineSql = Sql.PerDialect(d =>
         "SELECT c.id, c.title, c.summary, c.kind, c.status, i.name AS institution_name, c.updated_at, " +
-        "CASE WHEN s.role IS NOT NULL THEN s.role ELSE 'student' END AS my_role " +
+        $"CASE WHEN s.role IS NOT NULL THEN s.role ELSE 'student' END AS my_role, {ProgressColumns} " +
         $"{MineFrom} ORDER BY c.updated_at DESC, c.id {d.Page()}");
     private static readonly Sql MineCountSql = Sql.Portable($"SELECT COUNT(*) {MineFrom}");
 
@@ -73,6 +77,19 @@ public sealed class CourseRepository(Db db, TimeProvider clock)
     {
         return await db.PageAsync<MyCourseRow>(MineCountSql, MineSql, new { userId }, page);
     }
+
+    private const string LearningFrom =
+        "FROM courses c JOIN institutions i ON i.id = c.institution_id " +
+        "JOIN enrolments e ON e.course_id = c.id AND e.user_id = @userId WHERE c.status = 'published'";
+
+    private static readonly Sql LearningSql = Sql.PerDialect(d =>
+        "SELECT c.id, c.title, c.summary, c.kind, c.status, i.name AS institution_name, c.updated_at, " +
+        $"'student' AS my_role, {ProgressColumns} {LearningFrom} ORDER BY c.updated_at DESC, c.id {d.Page()}");
+    private static readonly Sql LearningCountSql = Sql.Portable($"SELECT COUNT(*) {LearningFrom}");
+
+    /// <summary>The published courses someone learns in, with their progress (what their parents see).</summary>
+    public async Task<Page<MyCourseRow>> LearningAsync(Guid userId, PageRequest page) =>
+        await db.PageAsync<MyCourseRow>(LearningCountSql, LearningSql, new { userId }, page);
 
     private static readonly Sql InstitutionCoursesSql = Sql.PerDialect(d =>
         "SELECT c.id, c.title, c.summary, c.kind, c.status, i.name AS institution_name, c.updated_at, '' AS my_role " +

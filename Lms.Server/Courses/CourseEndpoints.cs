@@ -63,7 +63,8 @@ public static class CourseEndpoints
     public static void MapCourseEndpoints(this RouteGroupBuilder app)
     {
         var courses = app.MapGroup("/courses").WithTags("Courses");
-        courses.MapGet("", Mine).WithSummary("My courses: those I teach, and the published ones I am enrolled in.");
+        courses.MapGet("", Mine).WithSummary(
+            "My courses: those I teach, and the published ones I am enrolled in; with learner=<id>, my child's courses.");
         courses.MapPost("", Create).WithSummary("Create a course in an institution where I teach (a draft).");
 
         var course = courses.MapGroup("/{courseId:guid}");
@@ -93,8 +94,15 @@ public static class CourseEndpoints
         course.MapGet("/progress", Progress).WithSummary("My progress in the course.");
     }
 
-    private static Task<Page<MyCourseRow>> Mine(int? skip, int? take, HttpContext http, CourseRepository repo) =>
-        repo.MineAsync(http.User.Id(), PageRequest.Of(skip, take));
+    private static async Task<Page<MyCourseRow>> Mine(
+        int? skip, int? take, Guid? learner, HttpContext http, CourseRepository repo, UserRepository users)
+    {
+        var me = http.User.Id();
+        if (learner is null || learner == me) return await repo.MineAsync(me, PageRequest.Of(skip, take));
+        // A parent follows their own children's courses, and nobody else's.
+        if (!await users.IsParentOfAsync(me, learner.Value)) throw ProblemException.NotFound("The learner");
+        return await repo.LearningAsync(learner.Value, PageRequest.Of(skip, take));
+    }
 
     private static async Task<Created<CourseView>> Create(
         CreateCourseRequest request, HttpContext http, InstitutionAccess institutions, CourseAccess access,

@@ -234,6 +234,34 @@ public abstract class CourseApiTests(LmsServer server)
         Assert.Equal("admin", asAdmin.GetProperty("myRole").GetString());
     }
 
+    [Fact]
+    public async Task A_parent_follows_their_childs_courses_and_progress_but_nobody_elses()
+    {
+        var parent = await server.SignedInAsync(LmsServer.Parent);
+        var child = await server.UserIdAsync(LmsServer.Student1);
+        var before = await ProblemAssert.OkAsync<JsonElement>(await parent.GetAsync($"/api/courses?learner={child}"));
+        var demo = before.GetProperty("items").EnumerateArray().Single(c => c.GetProperty("title").GetString() == "Toán 10 — Hàm số bậc hai");
+        Assert.Equal(4, demo.GetProperty("itemsTotal").GetInt32());
+        var seenBefore = demo.GetProperty("itemsSeen").GetInt32();
+
+        var student = await server.SignedInAsync(LmsServer.Student1);
+        var courseId = demo.GetProperty("id").GetString();
+        var course = await ProblemAssert.OkAsync<JsonElement>(await student.GetAsync($"/api/courses/{courseId}"));
+        var unseen = course.GetProperty("modules").EnumerateArray().SelectMany(m => m.GetProperty("items").EnumerateArray())
+            .First(i => !i.GetProperty("seen").GetBoolean()).GetProperty("id").GetString();
+        await ProblemAssert.OkAsync<JsonElement>(await student.PostAsync($"/api/courses/{courseId}/items/{unseen}/seen", null));
+
+        var after = await ProblemAssert.OkAsync<JsonElement>(await parent.GetAsync($"/api/courses?learner={child}"));
+        Assert.Equal(seenBefore + 1, after.GetProperty("items").EnumerateArray()
+            .Single(c => c.GetProperty("id").GetString() == courseId).GetProperty("itemsSeen").GetInt32());
+
+        // Another student's courses stay private, to this parent and to a teacher alike.
+        var other = await server.UserIdAsync(LmsServer.Student2);
+        await ProblemAssert.IsProblemAsync(await parent.GetAsync($"/api/courses?learner={other}"), HttpStatusCode.NotFound, "not-found");
+        var teacher = await server.SignedInAsync(LmsServer.Teacher);
+        await ProblemAssert.IsProblemAsync(await teacher.GetAsync($"/api/courses?learner={child}"), HttpStatusCode.NotFound, "not-found");
+    }
+
     private static async Task<List<string>> MyCourseIdsAsync(HttpClient client)
     {
         var page = await ProblemAssert.OkAsync<JsonElement>(await client.GetAsync("/api/courses?take=200"));

@@ -94,6 +94,22 @@ public sealed class CourseBrowserTests(SqliteLmsServer server, BrowserFixture br
     }
 
     [Fact]
+    public async Task A_parent_on_a_phone_follows_their_childs_course()
+    {
+        await using var context = await browser.PhoneAsync(server);
+        var page = await context.NewPageAsync();
+        await BrowserFixture.ScreenshotOnFailureAsync(nameof(A_parent_on_a_phone_follows_their_childs_course), async () =>
+        {
+            await SignInAsync(page, LmsServer.Parent);
+            var child = page.GetByTestId("child-courses");
+            await Expect(child.GetByRole(AriaRole.Heading, new() { Name = "Khóa học của Lê Hoàng An" })).ToBeVisibleAsync();
+            var card = child.GetByTestId("course-card").Filter(new() { HasText = "Toán 10 — Hàm số bậc hai" });
+            await Expect(card.GetByTestId("course-progress")).ToBeVisibleAsync();
+            await Expect(card.GetByTestId("course-link")).ToHaveCountAsync(0);
+        }, page);
+    }
+
+    [Fact]
     public async Task A_wrong_password_is_explained_on_the_sign_in_page()
     {
         await using var context = await browser.PhoneAsync(server);

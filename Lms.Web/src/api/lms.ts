@@ -94,6 +94,9 @@ export interface CourseSummary {
   institutionName: string;
   myRole: CourseRole | '';
   updatedAt: string;
+  /** A learner's progress (their own list, or a parent's view of a child's). */
+  itemsSeen: number;
+  itemsTotal: number;
 }
 
 export interface Item {
@@ -194,6 +197,8 @@ export const api = {
 
   // Courses
   myCourses: (skip = 0, take = 12) => request<Page<CourseSummary>>(`/api/courses${query({ skip, take })}`),
+  childCourses: (learner: string, skip = 0, take = 50) =>
+    request<Page<CourseSummary>>(`/api/courses${query({ learner, skip, take })}`),
   createCourse: (institutionId: string, fields: CourseFields) =>
     request<Course>('/api/courses', { body: { institutionId, ...fields } }),
   course: (id: string) => request<Course>(c(id)),

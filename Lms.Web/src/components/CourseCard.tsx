@@ -2,9 +2,12 @@ import { Link } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import type { CourseSummary } from '../api/lms';
 import { formatDateTime } from '../format';
-import { Badge } from './common';
+import { Badge, ProgressBar } from './common';
 
-export function CourseCard({ course, manage = false }: { course: CourseSummary; manage?: boolean }) {
+/** `followOnly`: a parent's view of a child's course: no link into a course they are not enrolled in. */
+export function CourseCard({ course, manage = false, followOnly = false }: {
+  course: CourseSummary; manage?: boolean; followOnly?: boolean;
+}) {
   const { t, i18n } = useTranslation();
   const teaches = manage || course.myRole === 'owner' || course.myRole === 'teacher';
   return (
@@ -17,7 +20,7 @@ export function CourseCard({ course, manage = false }: { course: CourseSummary; 
         <Badge tone="kind">{t(`courseKind.${course.kind}`)}</Badge>
       </div>
       <h2 className="course-card-title">
-        <Link to={`/courses/${course.id}`} data-testid="course-link">{course.title}</Link>
+        {followOnly ? course.title : <Link to={`/courses/${course.id}`} data-testid="course-link">{course.title}</Link>}
       </h2>
       {course.summary && <p className="course-card-summary">{course.summary}</p>}
       <p className="course-card-meta muted">
@@ -25,6 +28,11 @@ export function CourseCard({ course, manage = false }: { course: CourseSummary; 
         <span aria-hidden="true"> · </span>
         <span>{t('courses.updated', { time: formatDateTime(course.updatedAt, i18n.language) })}</span>
       </p>
+      {course.myRole === 'student' && course.itemsTotal > 0 && (
+        <ProgressBar small testId="course-progress" percent={(100 * course.itemsSeen) / course.itemsTotal}
+                     label={t('course.progress')}
+                     detail={t('course.progressDetail', { seen: course.itemsSeen, total: course.itemsTotal })} />
+      )}
       {teaches && (
         <p className="course-card-actions">
           <Link className="btn btn-small" to={`/courses/${course.id}/edit`}>

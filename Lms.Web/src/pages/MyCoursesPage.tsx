@@ -1,10 +1,11 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
-import { api, type CourseSummary } from '../api/lms';
+import { api, type CourseSummary, type PersonRef } from '../api/lms';
 import { teachingInstitutions, useMe } from '../auth/AuthContext';
 import { CourseCard } from '../components/CourseCard';
 import { ErrorMessage, Loading, useTitle } from '../components/common';
+import { useLoad } from '../components/useLoad';
 
 const pageSize = 12;
 
@@ -52,7 +53,7 @@ export function MyCoursesPage() {
 
       <ErrorMessage error={error} onRetry={() => void load(courses.length)} />
 
-      {!loading && !error && courses.length === 0 && (
+      {!loading && !error && courses.length === 0 && me.children.length === 0 && (
         <div className="empty">
           <p>{canCreate ? t('courses.emptyTeacher') : t('courses.emptyStudent')}</p>
         </div>
@@ -66,6 +67,8 @@ export function MyCoursesPage() {
 
       {loading && <Loading />}
 
+      {me.children.map((child) => <ChildCourses key={child.id} child={child} />)}
+
       {!loading && courses.length < total && (
         <div className="load-more">
           <p className="muted">{t('common.shownOf', { shown: courses.length, total })}</p>
@@ -75,5 +78,24 @@ export function MyCoursesPage() {
         </div>
       )}
     </div>
+  );
+}
+
+/** A parent follows each child's courses and progress (read only: the course itself is the child's). */
+function ChildCourses({ child }: { child: PersonRef }) {
+  const { t } = useTranslation();
+  const { data, error, loading, reload } = useLoad(() => api.childCourses(child.id), [child.id]);
+  return (
+    <section className="child-courses" aria-labelledby={`child-${child.id}`} data-testid="child-courses">
+      <h2 id={`child-${child.id}`}>{t('courses.childTitle', { name: child.displayName })}</h2>
+      <ErrorMessage error={error} onRetry={() => void reload()} />
+      {loading && <Loading />}
+      {data && data.items.length === 0 && <p className="muted">{t('courses.childEmpty')}</p>}
+      {data && data.items.length > 0 && (
+        <ul className="course-grid">
+          {data.items.map((course) => <CourseCard key={course.id} course={course} followOnly />)}
+        </ul>
+      )}
+    </section>
   );
 }
