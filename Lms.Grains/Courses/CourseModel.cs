@@ -96,3 +96,18 @@ public sealed record CourseMemberRow
     public string Role { get; init; } = "";
     public int ItemsSeen { get; init; }
 }
+
+/// <summary>
+/// Items a learner may not open yet, with when they open (a scheduled MOOC run releases items by date).
+/// Registered by a feature; with none registered every item is open.
+/// </summary>
+public interface IItemAvailability
+{
+    Task<IReadOnlyDictionary<Guid, DateTimeOffset>> LockedAsync(Guid courseId, DateTimeOffset now);
+}
+
+/// <summary>Told when a course's title, summary, kind or status changed (a catalogue refreshes what it shows).</summary>
+public interface ICourseChanged
+{
+    Task OnCourseChangedAsync(Guid courseId);
+}

@@ -1,3 +1,5 @@
+using Lms.Grains.Moocs;
+using Microsoft.Extensions.Logging;
 using Orleans;
 
 namespace Lms.Grains.Courses;
@@ -19,6 +21,13 @@ public interface ILearnerCourseGrain : IGrainWithStringKey
 
     /// <summary>Records that the learner opened an item; null when the item is not in this course.</summary>
     Task<LearnerProgress?> MarkSeen(Guid itemId);
+
+    /// <summary>
+    /// Completion by each item's rule, the grade by the course's policy, and whether the learner passed.
+    /// Passing is recorded (written through) the first time it is seen here, and the pass handlers
+    /// (the run's counter, the certificate) are told.
+    /// </summary>
+    Task<LearnerStanding> GetStanding();
 }
 
 public static class LearnerCourseKey
@@ -32,7 +41,13 @@ public static class LearnerCourseKey
     }
 }
 
-public sealed class LearnerCourseGrain(ProgressRepository progress, TimeProvider clock) : Grain, ILearnerCourseGrain
+public sealed class LearnerCourseGrain(
+    ProgressRepository progress,
+    TimeProvider clock,
+    CourseStanding standing,
+    GradingRepository grading,
+    IEnumerable<ICoursePassedHandler> passedHandlers,
+    ILogger<LearnerCourseGrain> log) : Grain, ILearnerCourseGrain
 {
     private Guid _courseId;
     private Guid _userId;
@@ -57,8 +72,43 @@ public sealed class LearnerCourseGrain(ProgressRepository progress, TimeProvider
             // Written through before it is acknowledged.
             await progress.MarkSeenAsync(_courseId, _userId, itemId, now);
             _seen[itemId] = now;
+            // The last page read may be what completes a graded course. The page view itself is saved
+            // whatever happens next; a failure here is retried the next time the standing is read.
+            try
+            {
+                if (await grading.PolicyAsync(_courseId) is not null) await GetStanding();
+            }
+            catch (Exception e)
+            {
+                log.LogError(e, "Evaluating course {CourseId} for learner {UserId} failed", _courseId, _userId);
+            }
         }
         return Snapshot(items);
+    }
+
+    public async Task<LearnerStanding> GetStanding()
+    {
+        var current = await standing.ComputeAsync(_courseId, _userId, _seen);
+        if (current.Passed)
+        {
+            var result = await grading.ResultAsync(_courseId, _userId);
+            if (result is not null) await TellPassedAsync(result.Grade, result.PassedAt, newly: false);
+            return current;
+        }
+        if (!current.Qualifies) return current;
+        var now = clock.GetUtcNow();
+        var grade = (decimal)current.Grade;
+        // Written through before anyone is told.
+        var newly = await grading.RecordPassAsync(_courseId, _userId, grade, now);
+        var stored = await grading.ResultAsync(_courseId, _userId);
+        await TellPassedAsync(stored?.Grade ?? grade, stored?.PassedAt ?? now, newly);
+        return current with { Passed = true, PassedAt = stored?.PassedAt ?? now };
+    }
+
+    private async Task TellPassedAsync(decimal grade, DateTimeOffset passedAt, bool newly)
+    {
+        foreach (var handler in passedHandlers)
+            await handler.OnPassedAsync(_courseId, _userId, grade, passedAt, newly);
     }
 
     // Items deleted by a teacher drop out of the count on their own.

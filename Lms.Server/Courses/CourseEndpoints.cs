@@ -44,7 +44,9 @@ public sealed record EnrolRequest(
 
 public sealed record AddTeacherRequest([property: Required, StringLength(256)] string Login);
 
-public sealed record ItemView(Guid Id, string Kind, string Title, string? Body, string? Url, int Position, bool Seen, Guid? RefId);
+/// <param name="AvailableFrom">For a learner, when an item not yet released opens (its body and URL are withheld until then).</param>
+public sealed record ItemView(Guid Id, string Kind, string Title, string? Body, string? Url, int Position, bool Seen, Guid? RefId,
+    DateTimeOffset? AvailableFrom = null);
 
 public sealed record ModuleView(Guid Id, string Title, int Position, IReadOnlyList<ItemView> Items);
 
@@ -114,14 +116,18 @@ public static class CourseEndpoints
         return TypedResults.Created($"/api/courses/{id}", await ViewAsync(await access.ViewAsync(http.User, id), repo, grains));
     }
 
-    private static async Task<CourseView> Get(Guid courseId, HttpContext http, CourseAccess access, CourseRepository repo, IGrainFactory grains) =>
-        await ViewAsync(await access.ViewAsync(http.User, courseId), repo, grains);
+    private static async Task<CourseView> Get(Guid courseId, HttpContext http, CourseAccess access, CourseRepository repo, IGrainFactory grains)
+    {
+        var context = await access.ViewAsync(http.User, courseId);
+        return await ViewAsync(context, repo, grains, await LockedAsync(http, context));
+    }
 
     private static async Task<CourseView> Update(
         Guid courseId, UpdateCourseRequest request, HttpContext http, CourseAccess access, CourseRepository repo, IGrainFactory grains)
     {
         await access.TeachAsync(http.User, courseId);
         await repo.UpdateAsync(courseId, request.Title.Trim(), Clean(request.Summary), CheckKind(request.Kind));
+        await ChangedAsync(http, courseId);
         return await ViewAsync(await access.ViewAsync(http.User, courseId), repo, grains);
     }
 
@@ -129,7 +135,26 @@ public static class CourseEndpoints
     {
         await access.TeachAsync(http.User, courseId);
         await repo.SetStatusAsync(courseId, status);
+        await ChangedAsync(http, courseId);
         return TypedResults.NoContent();
+    }
+
+    private static async Task ChangedAsync(HttpContext http, Guid courseId)
+    {
+        foreach (var listener in http.RequestServices.GetServices<ICourseChanged>())
+            await listener.OnCourseChangedAsync(courseId);
+    }
+
+    /// <summary>Items the caller may not open yet (only learners wait for a release; teachers see everything).</summary>
+    private static async Task<IReadOnlyDictionary<Guid, DateTimeOffset>> LockedAsync(HttpContext http, CourseContext context)
+    {
+        if (context.CanTeach || !context.CanLearn) return new Dictionary<Guid, DateTimeOffset>();
+        var locked = new Dictionary<Guid, DateTimeOffset>();
+        var now = http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+        foreach (var availability in http.RequestServices.GetServices<IItemAvailability>())
+            foreach (var (id, opens) in await availability.LockedAsync(context.Course.Id, now))
+                locked[id] = locked.TryGetValue(id, out var other) && other > opens ? other : opens;
+        return locked;
     }
 
     private static async Task<Created<ModuleView>> AddModule(
@@ -277,6 +302,8 @@ public static class CourseEndpoints
     {
         var context = await access.ViewAsync(http.User, courseId);
         if (!context.CanLearn) throw ProblemException.Forbidden("Progress is kept for the course's students.");
+        if ((await LockedAsync(http, context)).TryGetValue(itemId, out var opens))
+            throw ProblemException.Conflict($"This item opens on {opens:u}.");
         var progress = await grains.GetGrain<ILearnerCourseGrain>(LearnerCourseKey.For(courseId, context.UserId)).MarkSeen(itemId)
                        ?? throw ProblemException.NotFound("The item");
         return ToView(progress);
@@ -289,8 +316,10 @@ public static class CourseEndpoints
         return ToView(await grains.GetGrain<ILearnerCourseGrain>(LearnerCourseKey.For(courseId, context.UserId)).GetProgress());
     }
 
-    private static async Task<CourseView> ViewAsync(CourseContext context, CourseRepository repo, IGrainFactory grains)
+    private static async Task<CourseView> ViewAsync(
+        CourseContext context, CourseRepository repo, IGrainFactory grains, IReadOnlyDictionary<Guid, DateTimeOffset>? locked = null)
     {
+        locked ??= new Dictionary<Guid, DateTimeOffset>();
         var (modules, items) = await repo.OutlineAsync(context.Course.Id);
         LearnerProgress? progress = context.CanLearn
             ? await grains.GetGrain<ILearnerCourseGrain>(LearnerCourseKey.For(context.Course.Id, context.UserId)).GetProgress()
@@ -300,7 +329,9 @@ public static class CourseEndpoints
         var myRole = context.StaffRole ?? (context.InstitutionAdmin ? Roles.Admin : Roles.Student);
         return new CourseView(c.Id, c.InstitutionId, c.InstitutionName, c.Title, c.Summary, c.Kind, c.Status, myRole, c.UpdatedAt,
             modules.Select(m => new ModuleView(m.Id, m.Title, m.Position,
-                items.Where(i => i.ModuleId == m.Id).Select(i => ToView(i, seen.Contains(i.Id))).ToList())).ToList(),
+                items.Where(i => i.ModuleId == m.Id).Select(i => locked.TryGetValue(i.Id, out var opens)
+                    ? ToView(i, false) with { Body = null, Url = null, AvailableFrom = opens }
+                    : ToView(i, seen.Contains(i.Id))).ToList())).ToList(),
             progress is null ? null : ToView(progress));
     }
 
