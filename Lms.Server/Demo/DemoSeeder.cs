@@ -30,6 +30,7 @@ public sealed class DemoSeeder(
     RosterImport roster,
     CourseRepository courses,
     UserRepository users,
+    Moocs.MoocDemo moocDemo,
     ILogger<DemoSeeder> log)
 {
     private static readonly Sql AnyInstitutionSql = Sql.Portable("SELECT COUNT(*) FROM institutions");
@@ -70,6 +71,7 @@ public sealed class DemoSeeder(
                 await courses.EnrolAsync(courseId, await courses.ClassStudentsAsync(institution.Id, c.EnrolClass));
             if (c.Publish) await courses.SetStatusAsync(courseId, CourseStatuses.Published);
         }
+        await moocDemo.SeedAsync(options.Value.File, byKey);
         log.LogInformation("Seeded the demo: {Institutions} institutions, {People} people, {Courses} course(s)",
             demo.Institutions.Count, demo.People.Count, demo.Courses.Count);
     }

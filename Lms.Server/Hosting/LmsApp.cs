@@ -4,10 +4,12 @@ using Lms.Grains.Identity;
 using Lms.Grains.Institutions;
 using Lms.Media.Content;
 using Lms.Server.Courses;
+using Lms.Server.Credentials;
 using Lms.Server.Demo;
 using Lms.Server.Health;
 using Lms.Server.Identity;
 using Lms.Server.Institutions;
+using Lms.Server.Moocs;
 using Microsoft.Extensions.FileProviders;
 using Scalar.AspNetCore;
 
@@ -63,6 +65,8 @@ public static class LmsApp
         services.Configure<LockoutOptions>(configuration.GetSection(LockoutOptions.Section));
         services.Configure<DemoOptions>(configuration.GetSection(DemoOptions.Section));
         services.AddSingleton<DemoSeeder>();
+        services.AddMoocs(configuration);
+        services.AddCredentials(configuration);
 
         services.AddLmsProblems();
         services.AddValidation();
@@ -116,6 +120,8 @@ public static class LmsApp
         api.MapIdentityEndpoints();
         api.MapInstitutionEndpoints();
         api.MapCourseEndpoints();
+        app.MapMoocs(api);
+        app.MapCredentials(api);
 
         // Any other path is the web app's (client-side routed) page; unknown API paths stay a 404 problem.
         if (app.Environment.WebRootPath is not null)

@@ -24,6 +24,9 @@ public static class ProblemTypes
     public const string InvalidCredentials = Prefix + "invalid-credentials";
     public const string LockedOut = Prefix + "locked-out";
     public const string RosterInvalid = Prefix + "roster-invalid";
+    public const string RunFull = Prefix + "run-full";
+    public const string RunClosed = Prefix + "run-closed";
+    public const string AccountExists = Prefix + "account-exists";
 
     public static string ForStatus(int status) => status switch
     {

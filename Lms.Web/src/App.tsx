@@ -1,4 +1,4 @@
-import { lazy, type ReactNode } from 'react';
+import { lazy, Suspense, type ReactNode } from 'react';
 import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { useAuth } from './auth/AuthContext';
 import { Shell } from './components/Shell';
@@ -6,6 +6,7 @@ import { Loading } from './components/common';
 import { SignInPage } from './pages/SignInPage';
 import { MyCoursesPage } from './pages/MyCoursesPage';
 import { NotFoundPage } from './pages/NotFoundPage';
+import './pages/moocs/moocs.css';
 
 // Pages beyond the first screen load when first opened: less to download on a phone.
 const CoursePage = lazy(() => import('./pages/CoursePage').then((m) => ({ default: m.CoursePage })));
@@ -13,6 +14,19 @@ const CreateCoursePage = lazy(() => import('./pages/CreateCoursePage').then((m) 
 const CourseEditorPage = lazy(() => import('./pages/editor/CourseEditorPage').then((m) => ({ default: m.CourseEditorPage })));
 const InstitutionAdminPage = lazy(() => import('./pages/admin/InstitutionAdminPage').then((m) => ({ default: m.InstitutionAdminPage })));
 const ChangePasswordPage = lazy(() => import('./pages/ChangePasswordPage').then((m) => ({ default: m.ChangePasswordPage })));
+// MOOCs and credentials (public catalogue and verification; learners' progress, forum, transcript; teachers' and admins' pages).
+const PublicShell = lazy(() => import('./pages/moocs/PublicShell').then((m) => ({ default: m.PublicShell })));
+const CataloguePage = lazy(() => import('./pages/moocs/CataloguePage').then((m) => ({ default: m.CataloguePage })));
+const CatalogueCoursePage = lazy(() => import('./pages/moocs/CatalogueCoursePage').then((m) => ({ default: m.CatalogueCoursePage })));
+const MyLearningPage = lazy(() => import('./pages/moocs/LearningPages').then((m) => ({ default: m.MyLearningPage })));
+const ProgressPage = lazy(() => import('./pages/moocs/LearningPages').then((m) => ({ default: m.ProgressPage })));
+const ForumPage = lazy(() => import('./pages/moocs/ForumPages').then((m) => ({ default: m.ForumPage })));
+const ThreadPage = lazy(() => import('./pages/moocs/ForumPages').then((m) => ({ default: m.ThreadPage })));
+const MoocManagePage = lazy(() => import('./pages/moocs/MoocManagePage').then((m) => ({ default: m.MoocManagePage })));
+const VerifyPage = lazy(() => import('./pages/credentials/CredentialPages').then((m) => ({ default: m.VerifyPage })));
+const TranscriptPage = lazy(() => import('./pages/credentials/CredentialPages').then((m) => ({ default: m.TranscriptPage })));
+const RecognitionInboxPage = lazy(() => import('./pages/credentials/CredentialPages').then((m) => ({ default: m.RecognitionInboxPage })));
+const RecognitionPage = lazy(() => import('./pages/credentials/CredentialPages').then((m) => ({ default: m.RecognitionPage })));
 
 function RequireSignIn({ children }: { children: ReactNode }) {
   const { me, loading, signedOut } = useAuth();
@@ -29,6 +43,11 @@ export function App() {
   return (
     <Routes>
       <Route path="/sign-in" element={<SignInPage />} />
+      <Route element={<Suspense fallback={<div className="page"><Loading /></div>}><PublicShell /></Suspense>}>
+        <Route path="catalogue" element={<CataloguePage />} />
+        <Route path="catalogue/:slug" element={<CatalogueCoursePage />} />
+        <Route path="verify/:credentialId" element={<VerifyPage />} />
+      </Route>
       <Route element={<RequireSignIn><Shell /></RequireSignIn>}>
         <Route index element={<MyCoursesPage />} />
         <Route path="courses/new" element={<CreateCoursePage />} />
@@ -37,6 +56,14 @@ export function App() {
         <Route path="courses/:courseId/edit" element={<CourseEditorPage />} />
         <Route path="institutions/:institutionId" element={<InstitutionAdminPage />} />
         <Route path="account/password" element={<ChangePasswordPage />} />
+        <Route path="learning" element={<MyLearningPage />} />
+        <Route path="courses/:courseId/progress" element={<ProgressPage />} />
+        <Route path="courses/:courseId/forum" element={<ForumPage />} />
+        <Route path="courses/:courseId/forum/:threadId" element={<ThreadPage />} />
+        <Route path="moocs/:moocId/manage" element={<MoocManagePage />} />
+        <Route path="credentials" element={<TranscriptPage />} />
+        <Route path="institutions/:institutionId/recognition" element={<RecognitionInboxPage />} />
+        <Route path="recognition/:shareId" element={<RecognitionPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

@@ -109,6 +109,8 @@ export interface Item {
   seen: boolean;
   /** The feature's own record behind a feature item (a live session, a quiz, a video). */
   refId: string | null;
+  /** For a learner, when an item not yet released opens (a scheduled MOOC run); its body and URL come then. */
+  availableFrom?: string | null;
 }
 
 export interface Module {

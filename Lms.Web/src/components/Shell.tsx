@@ -70,6 +70,12 @@ function UserMenu() {
             <span className="muted">{me.email ?? me.nationalId}</span>
           </p>
           <Link className="menu-item" to="/account/password">{t('shell.changePassword')}</Link>
+          <Link className="menu-item" to="/credentials">{t('credentials.transcript.title')}</Link>
+          {me.memberships.filter((m) => m.role === 'admin').map((m) => (
+            <Link key={m.institutionId} className="menu-item" to={`/institutions/${m.institutionId}/recognition`}>
+              {t('credentials.inbox.menu', { name: m.institutionName })}
+            </Link>
+          ))}
           <button type="button" className="menu-item" onClick={() => void signOut()}>
             {t('shell.signOut')}
           </button>
@@ -100,6 +106,8 @@ export function Shell() {
         <nav className="app-nav" aria-label={t('shell.navigation')}>
           <div className="nav-inner">
             <NavLink to="/" end>{t('shell.myCourses')}</NavLink>
+            <NavLink to="/learning">{t('moocs.nav.learning')}</NavLink>
+            <NavLink to="/catalogue">{t('moocs.nav.catalogue')}</NavLink>
             {admin.map((m) => (
               <NavLink key={m.institutionId} to={`/institutions/${m.institutionId}`}>
                 {admin.length === 1 ? t('shell.administration') : t('shell.administrationOf', { name: m.institutionName })}

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Course, Item, Module } from '../api/lms';
 import { Markdown } from './Markdown';
+import { AssignmentCreate, AssignmentView } from '../pages/moocs/AssignmentItem';
 
 /**
  * What each kind of course item looks like. Pages and links are the course's own; a feature that
@@ -56,6 +57,7 @@ function LinkView({ item }: ItemViewProps) {
 export const itemKinds: Record<string, ItemKindSpec> = {
   page: { icon: '¶', View: PageView },
   link: { icon: '↗', View: LinkView },
+  assignment: { icon: '✎', View: AssignmentView, Create: AssignmentCreate },
 };
 
 /** A kind nobody registered (an older web app, a newer server) still shows its title and note. */

@@ -6,6 +6,7 @@ import { formatDateTime } from '../format';
 import { ItemIcon, itemKind } from '../components/itemKinds';
 import { Badge, ErrorMessage, Loading, ProgressBar, useTitle } from '../components/common';
 import { useLoad } from '../components/useLoad';
+import { MoocCourseLinks } from './moocs/LearningPages';
 
 export function CoursePage() {
   const { t, i18n } = useTranslation();
@@ -21,7 +22,7 @@ export function CoursePage() {
   // Opening an item counts it as seen (for the course's students).
   const marked = useRef(new Set<string>());
   useEffect(() => {
-    if (!course || !item || !learner || item.seen || marked.current.has(item.id)) return;
+    if (!course || !item || !learner || item.seen || item.availableFrom || marked.current.has(item.id)) return;
     marked.current.add(item.id);
     api.markSeen(course.id, item.id).then((progress) => {
       setCourse((current) => current && {
@@ -79,6 +80,7 @@ export function CoursePage() {
             {course.status === 'draft' && <span className="muted">{t('course.draftNote')}</span>}
           </div>
         )}
+        {course.kind === 'mooc' && <MoocCourseLinks course={course} />}
         {progress && (
           <ProgressBar
             percent={progress.percent}
@@ -96,7 +98,9 @@ export function CoursePage() {
               {learner && item.seen && <span className="seen-note"> · {t('course.seen')}</span>}
             </p>
             <h2 id="item-title" ref={heading} tabIndex={-1}>{item.title}</h2>
-            {(() => {
+            {item.availableFrom ? (
+              <p className="alert" data-testid="item-locked">{t('moocs.opensOn', { date: formatDateTime(item.availableFrom, i18n.language) })}</p>
+            ) : (() => {
               const { View } = itemKind(item.kind);
               return <View course={course} item={item} learner={learner} />;
             })()}

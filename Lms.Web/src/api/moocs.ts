@@ -1,0 +1,288 @@
+// MOOCs and credentials: the catalogue, runs, standing, grading, assignments, forum, certificates and recognition.
+import { query, request } from './client';
+import type { Item, Me, Page } from './lms';
+
+export interface CatalogueCard {
+  id: string;
+  slug: string;
+  title: string;
+  summary: string | null;
+  institutionId: string;
+  institutionName: string;
+  subject: string;
+  language: string;
+  level: string;
+  effortHoursPerWeek: number | null;
+  durationWeeks: number | null;
+  credits: number | null;
+  ects: number | null;
+  priceVnd: number;
+  imageUrl: string | null;
+  nextRunStartsAt: string | null;
+  nextRunPace: string | null;
+}
+
+export interface Facet { value: string; label: string | null; count: number }
+export interface Facets { subjects: Facet[]; institutions: Facet[]; languages: Facet[]; levels: Facet[] }
+
+export interface Run {
+  id: string;
+  moocId: string;
+  courseId: string;
+  label: string;
+  pace: 'self' | 'instructor';
+  startsAt: string | null;
+  endsAt: string | null;
+  cap: number | null;
+  enrolled: number;
+  seatsLeft: number | null;
+  open: boolean;
+  published: boolean;
+}
+
+export interface CatalogueDetail {
+  course: CatalogueCard;
+  syllabus: string | null;
+  instructors: string[];
+  runs: Run[];
+  myRunIds: string[];
+  canManage: boolean;
+}
+
+export interface RunStats { runId: string; enrolled: number; cap: number | null; passed: number; open: boolean }
+export interface Enrolment { runId: string; courseId: string; outcome: string; stats: RunStats }
+
+export interface CatalogueFilters {
+  q?: string;
+  subject?: string;
+  institution?: string;
+  language?: string;
+  level?: string;
+  credit?: boolean;
+  skip?: number;
+  take?: number;
+}
+
+export interface StandingItem {
+  itemId: string;
+  moduleId: string;
+  kind: string;
+  title: string;
+  required: boolean;
+  completed: boolean;
+  score: number | null;
+  category: string | null;
+  availableFrom: string | null;
+}
+
+export interface StandingCategory {
+  key: string;
+  name: string;
+  weight: number;
+  dropLowest: number;
+  score: number;
+  items: number;
+  dropped: number;
+}
+
+export interface LearnerStanding {
+  items: StandingItem[];
+  categories: StandingCategory[];
+  graded: boolean;
+  grade: number;
+  passMark: number;
+  requireAllItems: boolean;
+  requiredDone: number;
+  requiredTotal: number;
+  passed: boolean;
+  passedAt: string | null;
+}
+
+export interface CredentialView {
+  id: string;
+  kind: 'certificate' | 'credit';
+  subjectName: string;
+  courseTitle: string;
+  courseId: string;
+  institutionId: string;
+  institutionName: string;
+  grade: number;
+  letterGrade: string;
+  credits: number | null;
+  ects: number | null;
+  issuedAt: string;
+  revokedAt: string | null;
+  revocationReason: string | null;
+  verifyUrl: string;
+}
+
+export interface StandingView {
+  courseId: string;
+  courseTitle: string;
+  run: Run | null;
+  slug: string | null;
+  standing: LearnerStanding;
+  credentials: CredentialView[];
+}
+
+export interface MyRun {
+  run: {
+    runId: string; courseId: string; moocId: string; slug: string; title: string; label: string; pace: string;
+    startsAt: string | null; endsAt: string | null; enrolledAt: string; grade: number | null; passedAt: string | null;
+  };
+  letterGrade: string | null;
+}
+
+export interface GradingCategory { key: string; name: string; weight: number; dropLowest: number }
+export interface GradingPolicy { categories: GradingCategory[]; passMark: number; requireAllItems: boolean }
+export interface ItemRule { itemId: string; courseId: string; required: boolean; category: string | null; releaseDay: number | null; minPercent: number | null }
+export interface Grading { policy: GradingPolicy | null; rules: ItemRule[] }
+
+export interface MoocManage {
+  entry: CatalogueCard | null;
+  syllabus: string | null;
+  instructors: string | null;
+  runs: Run[];
+  courseStatus: string;
+}
+
+export interface EntryFields {
+  slug?: string | null;
+  subject: string;
+  language: string;
+  level: string;
+  syllabus: string | null;
+  instructors: string | null;
+  effortHoursPerWeek: number | null;
+  durationWeeks: number | null;
+  credits: number | null;
+  ects: number | null;
+  priceVnd: number;
+  imageUrl: string | null;
+}
+
+export interface RunFields {
+  label: string;
+  pace: 'self' | 'instructor';
+  startsAt: string | null;
+  endsAt: string | null;
+  cap: number | null;
+  copyFromRunId?: string | null;
+}
+
+export interface RunStatsView { run: Run; passed: number; activeLastWeek: number; certificatesIssued: number }
+
+export interface RubricCriterion { criterion: string; description: string | null; points: number }
+export interface Review { role: string; scores: number[]; total: number; comment: string | null; createdAt: string }
+export interface Submission {
+  id: string; userId: string; authorName: string; text: string | null; fileName: string | null; fileSize: number | null;
+  submittedAt: string; score: number | null; gradedAt: string | null; reviewCount: number; reviews: Review[];
+}
+export interface Assignment {
+  id: string; courseId: string; instructions: string; submission: 'text' | 'file' | 'either'; review: 'teacher' | 'peer';
+  peerReviews: number; rubric: RubricCriterion[]; maxPoints: number; canTeach: boolean; canSubmit: boolean;
+  mine: Submission | null; peerReviewsDone: number; fileTypes: string[];
+}
+
+export interface ForumThread {
+  id: string; courseId: string; authorId: string; authorName: string; title: string; body: string; createdAt: string;
+  lastActivityAt: string; replies: number; upvotes: number; hidden: boolean; locked: boolean; answered: boolean; votedByMe: boolean;
+}
+export interface ForumPost {
+  id: string; threadId: string; authorId: string; authorName: string; body: string; createdAt: string; upvotes: number;
+  hidden: boolean; teacherAnswer: boolean; votedByMe: boolean;
+}
+
+export interface VerificationCheck { check: string; passed: boolean; detail: string | null }
+export interface Verification {
+  valid: boolean; revoked: boolean; checks: VerificationCheck[]; issuerId: string | null; issuerName: string | null;
+  credential: Record<string, unknown> | null;
+}
+export interface VerifyView { credential: CredentialView | null; verification: Verification }
+
+export interface Share {
+  id: string; credentialId: string; toInstitutionId: string; toInstitutionName: string; message: string | null; sharedAt: string;
+  decision: 'pending' | 'accepted' | 'refused'; decidedByName: string | null; decidedAt: string | null; recognisedAs: string | null;
+  recognisedCode: string | null; recognisedCredits: number | null; reason: string | null; kind: string; subjectName: string;
+  courseTitle: string; issuerName: string; credits: number | null; grade: number;
+}
+export interface TranscriptEntry { credential: CredentialView; shares: Share[] }
+export interface Recognition { share: Share; credential: CredentialView; verification: Verification }
+export interface Recipient { id: string; name: string; kind: string }
+
+const m = '/api/moocs';
+const c = (courseId: string) => `/api/courses/${encodeURIComponent(courseId)}`;
+
+export const moocApi = {
+  catalogue: (f: CatalogueFilters) =>
+    request<Page<CatalogueCard>>(`/api/catalogue${query({ ...f, credit: f.credit ? 'true' : undefined })}`, { allowUnauthenticated: true }),
+  facets: () => request<Facets>('/api/catalogue/facets', { allowUnauthenticated: true }),
+  detail: (slug: string) => request<CatalogueDetail>(`/api/catalogue/${encodeURIComponent(slug)}`, { allowUnauthenticated: true }),
+  signUp: (runId: string, displayName: string, email: string, password: string) =>
+    request<Enrolment>(`${m}/runs/${runId}/sign-up`, { body: { displayName, email, password }, allowUnauthenticated: true }),
+  enrol: (runId: string) => request<Enrolment>(`${m}/runs/${runId}/enrol`, { method: 'POST' }),
+  mine: (skip = 0, take = 50) => request<Page<MyRun>>(`${m}/mine${query({ skip, take })}`),
+
+  manage: (moocId: string) => request<MoocManage>(`${m}/${moocId}`),
+  saveEntry: (moocId: string, fields: EntryFields) => request<MoocManage>(`${m}/${moocId}`, { method: 'PUT', body: fields }),
+  createRun: (moocId: string, fields: RunFields) => request<Run>(`${m}/${moocId}/runs`, { body: fields }),
+  updateRun: (runId: string, fields: RunFields) => request<Run>(`${m}/runs/${runId}`, { method: 'PUT', body: fields }),
+  runStats: (runId: string) => request<RunStatsView>(`${m}/runs/${runId}/stats`),
+
+  runOf: (courseId: string) => request<Run | null>(`${c(courseId)}/run`),
+  standing: (courseId: string) => request<StandingView>(`${c(courseId)}/standing`),
+  grading: (courseId: string) => request<Grading>(`${c(courseId)}/grading`),
+  savePolicy: (courseId: string, policy: GradingPolicy) => request<Grading>(`${c(courseId)}/grading`, { method: 'PUT', body: policy }),
+  saveRule: (courseId: string, itemId: string, rule: Omit<ItemRule, 'itemId' | 'courseId'>) =>
+    request<ItemRule>(`${c(courseId)}/items/${itemId}/rule`, { method: 'PUT', body: rule }),
+
+  createAssignment: (courseId: string, body: {
+    moduleId: string; title: string; instructions: string; submission: string; review: string; peerReviews: number;
+    rubric: RubricCriterion[]; category: string | null;
+  }) => request<Item>(`${c(courseId)}/assignments`, { body }),
+  assignment: (id: string) => request<Assignment>(`${m}/assignments/${id}`),
+  submit: (id: string, text: string, file: File | null) => {
+    const form = new FormData();
+    if (text) form.append('text', text);
+    if (file) form.append('file', file, file.name);
+    return request<Submission>(`${m}/assignments/${id}/submission`, { method: 'POST', body: form });
+  },
+  submissions: (id: string, skip = 0, take = 20) => request<Page<Submission>>(`${m}/assignments/${id}/submissions${query({ skip, take })}`),
+  nextPeerReview: (id: string) => request<Submission | undefined>(`${m}/assignments/${id}/peer-review`),
+  review: (submissionId: string, scores: number[], comment: string) =>
+    request<Submission>(`${m}/submissions/${submissionId}/reviews`, { body: { scores, comment } }),
+  fileUrl: (submissionId: string) => `${m}/submissions/${submissionId}/file`,
+
+  threads: (courseId: string, p: { q?: string; sort?: string; skip?: number; take?: number }) =>
+    request<{ threads: Page<ForumThread>; canModerate: boolean }>(`${c(courseId)}/forum${query(p)}`),
+  createThread: (courseId: string, title: string, body: string) => request<ForumThread>(`${c(courseId)}/forum`, { body: { title, body } }),
+  thread: (threadId: string, skip = 0, take = 50) =>
+    request<{ thread: ForumThread; posts: Page<ForumPost>; canModerate: boolean }>(`/api/forum/threads/${threadId}${query({ skip, take })}`),
+  reply: (threadId: string, body: string) => request<ForumPost>(`/api/forum/threads/${threadId}/replies`, { body: { body } }),
+  voteThread: (threadId: string, up: boolean) => request<number>(`/api/forum/threads/${threadId}/vote`, { body: { up } }),
+  votePost: (postId: string, up: boolean) => request<number>(`/api/forum/posts/${postId}/vote`, { body: { up } }),
+  moderateThread: (threadId: string, change: { hidden?: boolean; locked?: boolean }) =>
+    request<ForumThread>(`/api/forum/threads/${threadId}/moderation`, { body: change }),
+  moderatePost: (postId: string, change: { hidden?: boolean; answer?: boolean }) =>
+    request<ForumPost>(`/api/forum/posts/${postId}/moderation`, { body: change }),
+};
+
+export const credentialApi = {
+  verify: (id: string) => request<VerifyView>(`/api/verify/${id}`, { allowUnauthenticated: true }),
+  pdfUrl: (id: string) => `/api/verify/${id}/pdf`,
+  jwtUrl: (id: string) => `/api/verify/${id}/credential`,
+  transcript: () => request<TranscriptEntry[]>('/api/credentials'),
+  transcriptUrl: '/api/credentials/transcript.json',
+  recipients: (q: string) => request<Recipient[]>(`/api/credentials/recipients${query({ q })}`),
+  share: (credentialId: string, institutionId: string, message: string) =>
+    request<Share>(`/api/credentials/${credentialId}/shares`, { body: { institutionId, message } }),
+  revoke: (credentialId: string, reason: string) => request<CredentialView>(`/api/credentials/${credentialId}/revoke`, { body: { reason } }),
+  courseCredentials: (courseId: string) => request<Page<CredentialView>>(`${c(courseId)}/credentials`),
+  inbox: (institutionId: string, decision?: string) =>
+    request<Page<Share>>(`/api/institutions/${institutionId}/recognition${query({ decision })}`),
+  recognition: (shareId: string) => request<Recognition>(`/api/recognition/${shareId}`),
+  decide: (shareId: string, body: { accept: boolean; recognisedAs?: string; recognisedCode?: string; recognisedCredits?: number | null; reason?: string }) =>
+    request<Recognition>(`/api/recognition/${shareId}/decision`, { body }),
+};
+
+export type { Me };
