@@ -25,7 +25,10 @@ public sealed class MoocRepository(Db db, TimeProvider clock)
         "WHERE c.status = 'published' AND c.kind = 'mooc' ";
 
     private const string Filters =
-        "AND (@pattern IS NULL OR m.search_text LIKE @pattern ESCAPE '\\') " +
+        // Every word of the query must be found (up to five words), each folded like the text it is compared with.
+        "AND (@w1 IS NULL OR m.search_text LIKE @w1 ESCAPE '\\') AND (@w2 IS NULL OR m.search_text LIKE @w2 ESCAPE '\\') " +
+        "AND (@w3 IS NULL OR m.search_text LIKE @w3 ESCAPE '\\') AND (@w4 IS NULL OR m.search_text LIKE @w4 ESCAPE '\\') " +
+        "AND (@w5 IS NULL OR m.search_text LIKE @w5 ESCAPE '\\') " +
         "AND (@subject IS NULL OR m.subject = @subject) " +
         "AND (@anyInstitution = 1 OR m.institution_id = @institutionId) " +
         "AND (@language IS NULL OR m.language = @language) " +
@@ -42,9 +45,12 @@ public sealed class MoocRepository(Db db, TimeProvider clock)
 
     public async Task<Page<CatalogueRow>> SearchAsync(CatalogueQuery query, PageRequest page)
     {
+        var words = (query.Text ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(SearchText.Contains).Distinct().Take(5).ToList();
+        string? Word(int i) => i < words.Count ? words[i] : null;
         var args = new
         {
-            pattern = string.IsNullOrWhiteSpace(query.Text) ? null : SearchText.Contains(query.Text),
+            w1 = Word(0), w2 = Word(1), w3 = Word(2), w4 = Word(3), w5 = Word(4),
             subject = Blank(query.Subject),
             anyInstitution = query.InstitutionId is null ? 1 : 0,
             institutionId = query.InstitutionId ?? Guid.Empty,

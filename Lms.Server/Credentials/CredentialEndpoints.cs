@@ -175,14 +175,16 @@ public static class CredentialEndpoints
 
     private static readonly Sql RecipientsSql = Sql.PerDialect(d =>
         "SELECT id, name, kind FROM institutions WHERE kind IN ('university', 'school', 'department') " +
-        $"AND (@pattern IS NULL OR LOWER(name) LIKE @pattern) ORDER BY CASE WHEN kind = 'university' THEN 0 ELSE 1 END, name {d.Page("0", "50")}");
+        $"ORDER BY CASE WHEN kind = 'university' THEN 0 ELSE 1 END, name {d.Page("0", "5000")}");
 
+    /// <summary>Institutions by name, folded like every search here ("phuong nam" finds "Phương Nam"); at most 50.</summary>
     private static async Task<IReadOnlyList<RecipientView>> Recipients(string? q, Db db)
     {
         if (q is { Length: > 100 }) throw ProblemException.Invalid("q", "The search text is longer than 100 characters.");
         await using var connection = await db.OpenAsync();
-        var pattern = string.IsNullOrWhiteSpace(q) ? null : "%" + q.Trim().ToLowerInvariant().Replace("%", "").Replace("_", "") + "%";
-        return (await Dapper.SqlMapper.QueryAsync<RecipientView>(connection, db.Text(RecipientsSql), new { pattern })).ToList();
+        var all = await Dapper.SqlMapper.QueryAsync<RecipientView>(connection, db.Text(RecipientsSql));
+        var words = SearchText.Fold(q ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return all.Where(r => words.All(SearchText.Fold(r.Name).Contains)).Take(50).ToList();
     }
 
     private static async Task<Created<ShareView>> Share(

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 using System.Text.Json;
 using Lms.Grains.Credentials;
@@ -143,5 +142,7 @@ public sealed class CataloguePages(IWebHostEnvironment environment, CatalogueCac
 
     private static string Shorten(string text, int max) => text.Length <= max ? text : text[..(max - 1)].TrimEnd() + "…";
 
-    private static string E(string? text) => WebUtility.HtmlEncode(text ?? "");
+    // Only what HTML needs escaped: Vietnamese letters stay readable in the page source.
+    private static string E(string? text) =>
+        (text ?? "").Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;").Replace("\"", "&quot;").Replace("'", "&#39;");
 }

@@ -3,6 +3,7 @@ using Lms.Grains.Courses;
 using Lms.Grains.Data;
 using Lms.Grains.Identity;
 using Lms.Grains.Institutions;
+using Lms.Grains.Moocs;
 using Lms.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -41,6 +42,8 @@ public sealed class LearnerGrainCluster : IAsyncLifetime
             });
             services.AddSingleton<Db>();
             services.AddSingleton<ProgressRepository>();
+            // The standing (completion rules, grading) the grain asks, with the item kinds' sources.
+            services.AddCourseStanding();
         });
     }
 }

@@ -1,0 +1,86 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Lms.Tests.Infrastructure;
+
+namespace Lms.Tests.Moocs;
+
+/// <summary>Builds MOOCs through the API, as a university's lecturer would.</summary>
+public sealed class MoocKit(LmsServer server)
+{
+    public const string Lecturer = "giangvien@dhsh.demo.lms.vn";
+    public const string UniversityAdmin = "admin@dhsh.demo.lms.vn";
+    public const string OtherUniversityAdmin = "admin@dhpn.demo.lms.vn";
+
+    public sealed record Mooc(HttpClient Teacher, Guid Id, string Slug, Guid RunId, Guid ModuleId, IReadOnlyList<Guid> Pages);
+
+    public async Task<Guid> UniversityIdAsync(string admin = UniversityAdmin)
+    {
+        var memberships = await server.Get<Lms.Grains.Identity.UserRepository>().MembershipsAsync(await server.UserIdAsync(admin));
+        return memberships.Single(m => m.Role == "admin").InstitutionId;
+    }
+
+    /// <summary>A MOOC with one module of <paramref name="pages"/> pages, a catalogue entry, and (unless told not to) published.</summary>
+    public async Task<Mooc> CreateAsync(string title, int pages = 2, bool publish = true, string subject = "Toán học", string level = "beginner",
+        string language = "vi", int? credits = null, decimal? ects = null, object? policy = null)
+    {
+        var teacher = await server.SignedInAsync(Lecturer);
+        var university = await UniversityIdAsync();
+        var course = await ProblemAssert.OkAsync<JsonElement>(await teacher.PostAsJsonAsync("/api/courses",
+            new { institutionId = university, title, summary = $"Tóm tắt của {title}", kind = "mooc" }));
+        var id = course.GetProperty("id").GetGuid();
+        var module = (await ProblemAssert.OkAsync<JsonElement>(await teacher.PostAsJsonAsync($"/api/courses/{id}/modules", new { title = "Tuần 1" })))
+            .GetProperty("id").GetGuid();
+        var items = new List<Guid>();
+        for (var i = 0; i < pages; i++)
+            items.Add((await ProblemAssert.OkAsync<JsonElement>(await teacher.PostAsJsonAsync($"/api/courses/{id}/modules/{module}/items",
+                new { kind = "page", title = $"Bài {i + 1}", body = $"Nội dung bài {i + 1}" }))).GetProperty("id").GetGuid());
+        if (policy is not null)
+            await ProblemAssert.OkAsync<JsonElement>(await teacher.PutAsJsonAsync($"/api/courses/{id}/grading", policy));
+        var entry = await ProblemAssert.OkAsync<JsonElement>(await teacher.PutAsJsonAsync($"/api/moocs/{id}", new
+        {
+            subject, language, level, syllabus = "Tuần 1: mở đầu", instructors = "TS. Ngô Quang Huy", effortHoursPerWeek = 3,
+            durationWeeks = 4, credits, ects, priceVnd = 0,
+        }));
+        var slug = entry.GetProperty("entry").GetProperty("slug").GetString()!;
+        var runId = entry.GetProperty("runs")[0].GetProperty("id").GetGuid();
+        if (publish) Assert.Equal(HttpStatusCode.NoContent, (await teacher.PostAsync($"/api/courses/{id}/publish", null)).StatusCode);
+        return new Mooc(teacher, id, slug, runId, module, items);
+    }
+
+    /// <summary>A new learner through the public sign-up, enrolled in the run; their client is signed in.</summary>
+    public async Task<HttpClient> SignUpAsync(Guid runId, string email, string name = "Học Viên Mới")
+    {
+        var client = server.Client();
+        var response = await client.PostAsJsonAsync($"/api/moocs/runs/{runId}/sign-up",
+            new { displayName = name, email, password = "Hoc-vien-2026" });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return client;
+    }
+
+    public static async Task<Guid> AddAssignmentAsync(HttpClient teacher, Guid courseId, Guid moduleId, string title, string? category,
+        string review = "teacher", int peerReviews = 1)
+    {
+        var item = await ProblemAssert.OkAsync<JsonElement>(await teacher.PostAsJsonAsync($"/api/courses/{courseId}/assignments", new
+        {
+            moduleId, title, instructions = "Làm bài và nộp.", submission = "either", review, peerReviews,
+            rubric = new[] { new { criterion = "Đúng", description = (string?)null, points = 6 }, new { criterion = "Rõ ràng", description = (string?)null, points = 4 } },
+            category,
+        }));
+        return item.GetProperty("refId").GetGuid();
+    }
+
+    public static async Task<Guid> SubmitTextAsync(HttpClient learner, Guid assignmentId, string text)
+    {
+        var form = new MultipartFormDataContent { { new StringContent(text), "text" } };
+        var submission = await ProblemAssert.OkAsync<JsonElement>(await learner.PostAsync($"/api/moocs/assignments/{assignmentId}/submission", form));
+        return submission.GetProperty("id").GetGuid();
+    }
+
+    public static async Task GradeAsync(HttpClient reviewer, Guid submissionId, params int[] scores) =>
+        await ProblemAssert.OkAsync<JsonElement>(await reviewer.PostAsJsonAsync($"/api/moocs/submissions/{submissionId}/reviews",
+            new { scores, comment = "Tốt" }));
+
+    public static async Task<JsonElement> StandingAsync(HttpClient learner, Guid courseId) =>
+        await ProblemAssert.OkAsync<JsonElement>(await learner.GetAsync($"/api/courses/{courseId}/standing"));
+}
