@@ -41,7 +41,7 @@ public sealed class CredentialVerifier(
         var (header, payload, signingInput, signature) = p;
         if ((string?)header["alg"] != Jws.Algorithm) return Fail("format", "The algorithm is not ES256.", payload);
         if ((string?)header["typ"] is not ("vc+jwt" or "vc+ld+jwt")) return Fail("format", "The type is not vc+jwt.", payload);
-        checks.Add(new VerificationCheck("format", true, "VC-JWT, ES256"));
+        checks.Add(new VerificationCheck("format", true));
 
         var kid = (string?)header["kid"];
         var key = kid is null ? null : (await FindKeyAsync(kid));
@@ -77,7 +77,7 @@ public sealed class CredentialVerifier(
         if (list is null) return Fail("status", "Its status list is not its issuer's.", payload, key.InstitutionId, institution?.Name);
         var globalIndex = (list.Value - 1) * CredentialIssuer.StatusListSize + index;
         var revoked = (await credentials.RevokedIndexesAsync(key.InstitutionId)).Contains(globalIndex);
-        checks.Add(new VerificationCheck("status", !revoked, revoked ? "Revoked by its issuer." : "Not revoked."));
+        checks.Add(new VerificationCheck("status", !revoked));
         return new Verification(!revoked, revoked, checks, key.InstitutionId, institution?.Name, payload);
     }
 

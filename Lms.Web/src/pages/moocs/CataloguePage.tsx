@@ -58,6 +58,7 @@ export function CataloguePage() {
     credit: params.get('credit') === 'true',
   };
   const key = params.toString();
+  const [showFilters, setShowFilters] = useState(Boolean(filters.subject || filters.institution || filters.language || filters.level || filters.credit));
 
   useEffect(() => {
     moocApi.facets().then(setFacets).catch(() => setFacets(null));
@@ -112,7 +113,11 @@ export function CataloguePage() {
             <button type="submit" className="btn btn-primary">{t('moocs.catalogue.searchButton')}</button>
           </div>
         </div>
-        <div className="catalogue-filters">
+        <button type="button" className="btn btn-small filters-toggle" aria-expanded={showFilters} aria-controls="catalogue-filters"
+                onClick={() => setShowFilters(!showFilters)}>
+          {t('moocs.catalogue.filters')}
+        </button>
+        <div id="catalogue-filters" className={showFilters ? 'catalogue-filters open' : 'catalogue-filters'}>
           <FacetSelect id="f-subject" label={t('moocs.catalogue.subject')} value={filters.subject} facets={facets?.subjects}
                        onChange={(v) => set('subject', v)} />
           <FacetSelect id="f-institution" label={t('moocs.catalogue.institution')} value={filters.institution} facets={facets?.institutions}

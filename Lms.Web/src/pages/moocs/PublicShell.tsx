@@ -21,14 +21,13 @@ export function PublicShell() {
           </Link>
           <div className="header-tools">
             <LanguageSwitch />
-            {me
-              ? <Link className="btn btn-small" to="/learning" data-testid="public-my-learning">{t('moocs.nav.learning')}</Link>
-              : <Link className="btn btn-small btn-primary" to="/sign-in" data-testid="public-sign-in">{t('moocs.nav.signIn')}</Link>}
+            {!me && <Link className="btn btn-small btn-primary" to="/sign-in" data-testid="public-sign-in">{t('moocs.nav.signIn')}</Link>}
           </div>
         </div>
         <nav className="app-nav" aria-label={t('shell.navigation')}>
           <div className="nav-inner">
             <NavLink to="/catalogue" end>{t('moocs.nav.catalogue')}</NavLink>
+            {me && <NavLink to="/learning">{t('moocs.nav.learning')}</NavLink>}
             {me && <NavLink to="/" end>{t('shell.myCourses')}</NavLink>}
           </div>
         </nav>
