@@ -33,6 +33,7 @@ missing_test_packages() {
   compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
   need redis-server || missing+=(redis-server)
   need pdftoppm || missing+=(poppler-utils)
+  [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
   echo "${missing[@]:-}"
 }
 
