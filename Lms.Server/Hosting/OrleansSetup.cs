@@ -57,8 +57,28 @@ public static class OrleansSetup
         });
     }
 
+    /// <summary>
+    /// A port that is free now, chosen below the ephemeral range (Linux: 32768–60999; Windows starts at
+    /// 49152). A port the kernel hands out for "port 0" is an ephemeral one, and any outgoing connection
+    /// (an HTTP client, a database pool) may take it as its local port before the silo binds it:
+    /// "Address already in use" when many servers start at once, as in the test suite.
+    /// </summary>
     private static int FreePort()
     {
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var port = Random.Shared.Next(20_000, 32_000);
+            try
+            {
+                using var probe = new TcpListener(IPAddress.Loopback, port);
+                probe.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // Taken; try another.
+            }
+        }
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
