@@ -106,4 +106,63 @@ public sealed class MoocBrowserTests(SqliteLmsServer server, BrowserFixture brow
             await Expect(visitor.GetByTestId("verdict")).ToHaveAttributeAsync("data-valid", "true");
         }, page);
     }
+
+    private static async Task SignInAsync(IPage page, string login)
+    {
+        await page.GotoAsync("/sign-in");
+        await page.GetByLabel("Email hoặc mã định danh").FillAsync(login);
+        await page.GetByLabel("Mật khẩu").FillAsync(LmsServer.DemoPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Đăng nhập" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Khóa học của tôi" })).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task On_a_phone_another_universitys_admin_verifies_and_recognises_a_shared_credit()
+    {
+        var graduate = await Credentials.Graduates.GraduateAsync(server, "Hà Minh Khôi");
+        var receiving = await new MoocKit(server).UniversityIdAsync(MoocKit.OtherUniversityAdmin);
+        await ProblemAssert.OkAsync<JsonElement>(await graduate.Learner.PostAsJsonAsync(
+            $"/api/credentials/{graduate.Credit.GetProperty("id").GetGuid()}/shares", new { institutionId = receiving, message = "Xin công nhận." }));
+
+        await using var context = await browser.PhoneAsync(server);
+        var page = await context.NewPageAsync();
+        await BrowserFixture.ScreenshotOnFailureAsync(nameof(On_a_phone_another_universitys_admin_verifies_and_recognises_a_shared_credit), async () =>
+        {
+            await SignInAsync(page, MoocKit.OtherUniversityAdmin);
+            await page.GetByTestId("user-menu").ClickAsync();
+            await page.GetByRole(AriaRole.Link, new() { Name = "Công nhận tín chỉ: Trường Đại học Phương Nam (demo)" }).ClickAsync();
+            var item = page.GetByTestId("inbox-item").Filter(new() { HasText = "Hà Minh Khôi" });
+            await Expect(item).ToBeVisibleAsync();
+            await NoSidewaysScrollAsync(page, "The recognition inbox");
+            await item.GetByRole(AriaRole.Link).ClickAsync();
+            await Expect(page.GetByTestId("recognition-verdict")).ToHaveAttributeAsync("data-valid", "true");
+            var form = page.GetByTestId("decision-form");
+            await form.GetByLabel("Công nhận tương đương học phần").FillAsync("Kinh tế học vi mô 1");
+            await form.GetByLabel("Mã học phần").FillAsync("KT101");
+            await form.GetByLabel("Số tín chỉ được công nhận").FillAsync("3");
+            await ShotAsync(page, "6-recognition");
+            await form.GetByRole(AriaRole.Button, new() { Name = "Ghi nhận quyết định" }).ClickAsync();
+            await Expect(page.GetByTestId("decision")).ToContainTextAsync("Đã công nhận");
+            await NoSidewaysScrollAsync(page, "The recognition page");
+        }, page);
+
+        var transcript = await ProblemAssert.OkAsync<JsonElement>(await graduate.Learner.GetAsync("/api/credentials"));
+        Assert.Contains(transcript.EnumerateArray().SelectMany(e => e.GetProperty("shares").EnumerateArray()),
+            s => s.GetProperty("decision").GetString() == "accepted" && s.GetProperty("recognisedCode").GetString() == "KT101");
+
+        // The lecturer's side, for the record: the MOOC's settings on a phone.
+        await using var lecturerContext = await browser.PhoneAsync(server);
+        var lecturer = await lecturerContext.NewPageAsync();
+        await BrowserFixture.ScreenshotOnFailureAsync("mooc-manage", async () =>
+        {
+            await SignInAsync(lecturer, MoocKit.Lecturer);
+            await lecturer.GotoAsync($"/moocs/{graduate.Mooc.Id}/manage");
+            await Expect(lecturer.GetByTestId("entry-form")).ToBeVisibleAsync();
+            await NoSidewaysScrollAsync(lecturer, "The MOOC's catalogue settings");
+            await lecturer.GetByRole(AriaRole.Tab, new() { Name = "Đợt học" }).ClickAsync();
+            await Expect(lecturer.GetByTestId("run-stats")).ToContainTextAsync("1 đã đạt");
+            await NoSidewaysScrollAsync(lecturer, "The MOOC's runs");
+            await ShotAsync(lecturer, "7-runs");
+        }, lecturer);
+    }
 }

@@ -10,9 +10,15 @@ import { formatDate } from './format';
 /** Shown on a MOOC run's course page: the way to the learner's progress, the forum, and (for teachers) the MOOC's settings. */
 export function MoocCourseLinks({ course }: { course: Course }) {
   const { t } = useTranslation();
-  const { data: run } = useLoad(() => moocApi.runOf(course.id), [course.id]);
-  if (!run) return null;
+  const { data: run, loading } = useLoad(() => moocApi.runOf(course.id), [course.id]);
+  if (loading && run === undefined) return null;
   const learner = course.progress != null;
+  // A MOOC course not yet in the catalogue has no run: its teachers start there (it becomes run 1).
+  if (!run) {
+    return canTeach(course)
+      ? <nav className="actions mooc-links" aria-label={t('moocs.links.label')}><Link className="btn btn-small" to={`/moocs/${course.id}/manage`}>{t('moocs.manage.open')}</Link></nav>
+      : null;
+  }
   return (
     <nav className="actions mooc-links" aria-label={t('moocs.links.label')}>
       {learner && <Link className="btn btn-small" to={`/courses/${course.id}/progress`} data-testid="progress-link">{t('moocs.links.progress')}</Link>}
