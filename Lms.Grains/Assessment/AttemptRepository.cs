@@ -1,0 +1,234 @@
+using Dapper;
+using Lms.Grains.Data;
+
+namespace Lms.Grains.Assessment;
+
+public sealed record AttemptListRow
+{
+    public Guid Id { get; init; }
+    public Guid QuizId { get; init; }
+    public Guid UserId { get; init; }
+    public string DisplayName { get; init; } = "";
+    public int Number { get; init; }
+    public string Status { get; init; } = "";
+    public DateTimeOffset StartedAt { get; init; }
+    public DateTimeOffset? DeadlineAt { get; init; }
+    public DateTimeOffset? SubmittedAt { get; init; }
+    public string? SubmittedBy { get; init; }
+    public double? Score { get; init; }
+    public double MaxScore { get; init; }
+    public bool NeedsGrading { get; init; }
+    public int Events { get; init; }
+}
+
+public sealed record QueueRow
+{
+    public Guid AttemptId { get; init; }
+    public Guid QuizId { get; init; }
+    public string QuizTitle { get; init; } = "";
+    public Guid UserId { get; init; }
+    public string DisplayName { get; init; } = "";
+    public int Slot { get; init; }
+    public Guid QuestionId { get; init; }
+    public int Version { get; init; }
+    public double Points { get; init; }
+    public DateTimeOffset? SubmittedAt { get; init; }
+}
+
+public sealed record SlotGrade(int Slot, double? Score, bool Manual);
+
+/// <summary>Attempts, their slots, every answer and the integrity timeline: the store behind <see cref="QuizAttemptGrain"/>.</summary>
+public sealed class AttemptRepository(Db db, GroupCommitWriter writer)
+{
+    private static readonly Sql InsertAttemptSql = Sql.Portable(
+        "INSERT INTO quiz_attempts (id, quiz_id, user_id, number, seed, status, started_at, deadline_at, submitted_at, submitted_by, score, max_score, needs_grading, overall_feedback) " +
+        "VALUES (@Id, @QuizId, @UserId, @Number, @Seed, @Status, @StartedAt, @DeadlineAt, @SubmittedAt, @SubmittedBy, @Score, @MaxScore, @NeedsGrading, @OverallFeedback)");
+    private static readonly Sql InsertSlotSql = Sql.Portable(
+        "INSERT INTO attempt_slots (attempt_id, slot, section, question_id, version, points, option_order, flagged, score, manual, comment, graded_by, graded_at) " +
+        "VALUES (@AttemptId, @Slot, @Section, @QuestionId, @Version, @Points, @OptionOrder, @Flagged, @Score, @Manual, @Comment, @GradedBy, @GradedAt)");
+
+    /// <summary>Stores a new attempt with its drawn slots; completes once committed.</summary>
+    public Task InsertAttemptAsync(AttemptRow attempt, IReadOnlyList<SlotRow> slots) =>
+        writer.WriteAsync(async (c, t) =>
+        {
+            await c.ExecuteAsync(db.Text(InsertAttemptSql), attempt, t);
+            foreach (var slot in slots) await c.ExecuteAsync(db.Text(InsertSlotSql), slot, t);
+        });
+
+    private const string AttemptColumns =
+        "id, quiz_id, user_id, number, seed, status, started_at, deadline_at, submitted_at, submitted_by, score, max_score, needs_grading, overall_feedback";
+
+    private static readonly Sql GetSql = Sql.Portable($"SELECT {AttemptColumns} FROM quiz_attempts WHERE id = @id");
+
+    public async Task<AttemptRow?> GetAsync(Guid id)
+    {
+        await using var connection = await db.OpenAsync();
+        return await connection.QuerySingleOrDefaultAsync<AttemptRow>(db.Text(GetSql), new { id });
+    }
+
+    private static readonly Sql ForLearnerSql = Sql.Portable(
+        $"SELECT {AttemptColumns} FROM quiz_attempts WHERE quiz_id = @quizId AND user_id = @userId ORDER BY number");
+
+    public async Task<IReadOnlyList<AttemptRow>> ForLearnerAsync(Guid quizId, Guid userId)
+    {
+        await using var connection = await db.OpenAsync();
+        return (await connection.QueryAsync<AttemptRow>(db.Text(ForLearnerSql), new { quizId, userId })).AsList();
+    }
+
+    private static readonly Sql SlotsSql = Sql.Portable(
+        "SELECT attempt_id, slot, section, question_id, version, points, option_order, flagged, score, manual, comment, graded_by, graded_at " +
+        "FROM attempt_slots WHERE attempt_id = @attemptId ORDER BY slot");
+
+    public async Task<IReadOnlyList<SlotRow>> SlotsAsync(Guid attemptId)
+    {
+        await using var connection = await db.OpenAsync();
+        return (await connection.QueryAsync<SlotRow>(db.Text(SlotsSql), new { attemptId })).AsList();
+    }
+
+    private static readonly Sql AnswersSql = Sql.Portable(
+        "SELECT attempt_id, answer_id, slot, response, client_time, effective_at, received_at, device_id FROM attempt_answers WHERE attempt_id = @attemptId");
+
+    public async Task<IReadOnlyList<AnswerRow>> AnswersAsync(Guid attemptId)
+    {
+        await using var connection = await db.OpenAsync();
+        return (await connection.QueryAsync<AnswerRow>(db.Text(AnswersSql), new { attemptId })).AsList();
+    }
+
+    private static readonly Sql InsertAnswerSql = Sql.PerDialect(d => d.InsertIgnore("attempt_answers",
+        ["attempt_id", "answer_id", "slot", "response", "client_time", "effective_at", "received_at", "device_id"],
+        ["@AttemptId", "@AnswerId", "@Slot", "@Response", "@ClientTime", "@EffectiveAt", "@ReceivedAt", "@DeviceId"],
+        ["attempt_id", "answer_id"]));
+
+    /// <summary>Appends answers (a repeated answer id is kept once); completes once committed.</summary>
+    public Task InsertAnswersAsync(IReadOnlyList<AnswerRow> answers) =>
+        answers.Count == 0 ? Task.CompletedTask : writer.WriteAsync(async (c, t) =>
+        {
+            foreach (var a in answers) await c.ExecuteAsync(db.Text(InsertAnswerSql), a, t);
+        });
+
+    private static readonly Sql FlagSql = Sql.Portable(
+        "UPDATE attempt_slots SET flagged = @flagged WHERE attempt_id = @attemptId AND slot = @slot");
+
+    public Task SetFlagAsync(Guid attemptId, int slot, bool flagged) =>
+        writer.WriteAsync((c, t) => c.ExecuteAsync(db.Text(FlagSql), new { attemptId, slot, flagged }, t));
+
+    private static readonly Sql InsertEventSql = Sql.Portable(
+        "INSERT INTO attempt_events (id, attempt_id, at, kind, device_id, detail) VALUES (@Id, @AttemptId, @At, @Kind, @DeviceId, @Detail)");
+
+    public Task InsertEventsAsync(IReadOnlyList<EventRow> events) =>
+        events.Count == 0 ? Task.CompletedTask : writer.WriteAsync(async (c, t) =>
+        {
+            foreach (var e in events) await c.ExecuteAsync(db.Text(InsertEventSql), e, t);
+        });
+
+    private static readonly Sql EventsSql = Sql.Portable(
+        "SELECT id, attempt_id, at, kind, device_id, detail FROM attempt_events WHERE attempt_id = @attemptId ORDER BY at, id");
+
+    public async Task<IReadOnlyList<EventRow>> EventsAsync(Guid attemptId)
+    {
+        await using var connection = await db.OpenAsync();
+        return (await connection.QueryAsync<EventRow>(db.Text(EventsSql), new { attemptId })).AsList();
+    }
+
+    private static readonly Sql SaveAttemptGradeSql = Sql.Portable(
+        "UPDATE quiz_attempts SET status = @Status, submitted_at = @SubmittedAt, submitted_by = @SubmittedBy, score = @Score, " +
+        "needs_grading = @NeedsGrading, overall_feedback = @OverallFeedback WHERE id = @Id");
+    private static readonly Sql SaveSlotGradeSql = Sql.Portable(
+        "UPDATE attempt_slots SET score = @score, version = @version WHERE attempt_id = @attemptId AND slot = @slot AND manual = @no");
+
+    /// <summary>Saves a submission or a regrade: the attempt's totals and every automatically graded slot, in one transaction.</summary>
+    public Task SaveGradingAsync(AttemptRow attempt, IReadOnlyList<(int Slot, int Version, double? Score)> slots) =>
+        writer.WriteAsync(async (c, t) =>
+        {
+            foreach (var s in slots)
+                await c.ExecuteAsync(db.Text(SaveSlotGradeSql), new { attemptId = attempt.Id, slot = s.Slot, version = s.Version, score = s.Score, no = false }, t);
+            await c.ExecuteAsync(db.Text(SaveAttemptGradeSql), attempt, t);
+        });
+
+    private static readonly Sql ManualGradeSql = Sql.Portable(
+        "UPDATE attempt_slots SET score = @score, manual = @yes, comment = @comment, graded_by = @gradedBy, graded_at = @gradedAt " +
+        "WHERE attempt_id = @attemptId AND slot = @slot");
+
+    public Task SaveManualGradeAsync(Guid attemptId, int slot, double score, string? comment, Guid gradedBy, DateTimeOffset gradedAt, AttemptRow totals) =>
+        writer.WriteAsync(async (c, t) =>
+        {
+            await c.ExecuteAsync(db.Text(ManualGradeSql), new { attemptId, slot, score, yes = true, comment, gradedBy, gradedAt }, t);
+            await c.ExecuteAsync(db.Text(SaveAttemptGradeSql), totals, t);
+        });
+
+    private static readonly Sql OverdueSql = Sql.Portable(
+        "SELECT id FROM quiz_attempts WHERE status = @status AND deadline_at IS NOT NULL AND deadline_at < @cutoff");
+
+    /// <summary>Attempts still open whose deadline (plus grace) has passed: a restart lost their timers.</summary>
+    public async Task<IReadOnlyList<Guid>> OverdueAsync(DateTimeOffset cutoff)
+    {
+        await using var connection = await db.OpenAsync();
+        return (await connection.QueryAsync<Guid>(db.Text(OverdueSql), new { status = AttemptStatuses.InProgress, cutoff })).AsList();
+    }
+
+    private static readonly Sql ForQuizSql = Sql.Portable(
+        "SELECT a.id, a.quiz_id, a.user_id, u.display_name, a.number, a.status, a.started_at, a.deadline_at, a.submitted_at, a.submitted_by, " +
+        "a.score, a.max_score, a.needs_grading, (SELECT COUNT(*) FROM attempt_events e WHERE e.attempt_id = a.id AND e.kind <> 'started' AND e.kind <> 'submitted') AS events " +
+        "FROM quiz_attempts a JOIN users u ON u.id = a.user_id WHERE a.quiz_id = @quizId ORDER BY u.search_name, a.user_id, a.number");
+
+    public async Task<IReadOnlyList<AttemptListRow>> ForQuizAsync(Guid quizId)
+    {
+        await using var connection = await db.OpenAsync();
+        return (await connection.QueryAsync<AttemptListRow>(db.Text(ForQuizSql), new { quizId })).AsList();
+    }
+
+    private static readonly Sql ForCourseSql = Sql.Portable(
+        "SELECT a.id, a.quiz_id, a.user_id, u.display_name, a.number, a.status, a.started_at, a.deadline_at, a.submitted_at, a.submitted_by, " +
+        "a.score, a.max_score, a.needs_grading, 0 AS events " +
+        "FROM quiz_attempts a JOIN quizzes q ON q.id = a.quiz_id JOIN users u ON u.id = a.user_id WHERE q.course_id = @courseId");
+
+    public async Task<IReadOnlyList<AttemptListRow>> ForCourseAsync(Guid courseId)
+    {
+        await using var connection = await db.OpenAsync();
+        return (await connection.QueryAsync<AttemptListRow>(db.Text(ForCourseSql), new { courseId })).AsList();
+    }
+
+    private static readonly Sql QueueSql = Sql.Portable(
+        "SELECT a.id AS attempt_id, a.quiz_id, q.title AS quiz_title, a.user_id, u.display_name, s.slot, s.question_id, s.version, s.points, a.submitted_at " +
+        "FROM attempt_slots s JOIN quiz_attempts a ON a.id = s.attempt_id JOIN quizzes q ON q.id = a.quiz_id JOIN users u ON u.id = a.user_id " +
+        "WHERE q.course_id = @courseId AND a.status = @status AND s.score IS NULL AND s.manual = @no ORDER BY a.submitted_at, a.id, s.slot");
+
+    /// <summary>Slots of submitted attempts that wait for a person (essays), oldest first.</summary>
+    public async Task<IReadOnlyList<QueueRow>> GradingQueueAsync(Guid courseId)
+    {
+        await using var connection = await db.OpenAsync();
+        return (await connection.QueryAsync<QueueRow>(db.Text(QueueSql), new { courseId, status = AttemptStatuses.Submitted, no = false })).AsList();
+    }
+
+    private static readonly Sql QuizSlotsSql = Sql.Portable(
+        "SELECT s.attempt_id, s.slot, s.section, s.question_id, s.version, s.points, s.option_order, s.flagged, s.score, s.manual, s.comment, s.graded_by, s.graded_at " +
+        "FROM attempt_slots s JOIN quiz_attempts a ON a.id = s.attempt_id WHERE a.quiz_id = @quizId AND a.status = @status");
+    private static readonly Sql QuizAnswersSql = Sql.Portable(
+        "SELECT x.attempt_id, x.answer_id, x.slot, x.response, x.client_time, x.effective_at, x.received_at, x.device_id " +
+        "FROM attempt_answers x JOIN quiz_attempts a ON a.id = x.attempt_id WHERE a.quiz_id = @quizId AND a.status = @status");
+
+    /// <summary>Every slot and answer of a quiz's submitted attempts (statistics).</summary>
+    public async Task<(IReadOnlyList<SlotRow> Slots, IReadOnlyList<AnswerRow> Answers)> SubmittedDetailAsync(Guid quizId)
+    {
+        var args = new { quizId, status = AttemptStatuses.Submitted };
+        await using var connection = await db.OpenAsync();
+        var slots = (await connection.QueryAsync<SlotRow>(db.Text(QuizSlotsSql), args)).AsList();
+        var answers = (await connection.QueryAsync<AnswerRow>(db.Text(QuizAnswersSql), args)).AsList();
+        return (slots, answers);
+    }
+
+    private static readonly Sql UsingQuestionSql = Sql.Portable(
+        "SELECT DISTINCT s.attempt_id FROM attempt_slots s JOIN quiz_attempts a ON a.id = s.attempt_id WHERE a.quiz_id = @quizId AND s.question_id = @questionId");
+
+    public async Task<IReadOnlyList<Guid>> AttemptsUsingAsync(Guid quizId, Guid questionId)
+    {
+        await using var connection = await db.OpenAsync();
+        return (await connection.QueryAsync<Guid>(db.Text(UsingQuestionSql), new { quizId, questionId })).AsList();
+    }
+
+    /// <summary>The current response of each slot: the answer given last (by its effective time, then arrival).</summary>
+    public static Dictionary<int, AnswerRow> Current(IEnumerable<AnswerRow> answers) =>
+        answers.GroupBy(a => a.Slot).ToDictionary(g => g.Key,
+            g => g.OrderByDescending(a => a.EffectiveAt).ThenByDescending(a => a.ReceivedAt).ThenByDescending(a => a.AnswerId).First());
+
+}

@@ -1,0 +1,88 @@
+using System.Data.Common;
+using System.Threading.Channels;
+using Lms.Grains.Data;
+using Microsoft.Extensions.Logging;
+
+namespace Lms.Grains.Assessment;
+
+/// <summary>
+/// Group commit: writes from many attempts that arrive together are run in one transaction, and each
+/// caller's task completes only after that transaction has committed. An acknowledged answer is
+/// therefore on disk, while thousands of students answering at once cost one commit per batch instead
+/// of one each (SQLite has one writer; PostgreSQL gets a few writers in parallel). If a batch fails,
+/// its writes are retried one by one so that one bad write fails alone.
+/// </summary>
+public sealed class GroupCommitWriter : IAsyncDisposable
+{
+    public const int MaxBatch = 500;
+
+    private sealed record Work(Func<DbConnection, DbTransaction, Task> Run, TaskCompletionSource Done);
+
+    private readonly Db _db;
+    private readonly ILogger<GroupCommitWriter>? _log;
+    private readonly Channel<Work> _queue = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = false });
+    private readonly Task[] _writers;
+
+    public GroupCommitWriter(Db db, ILogger<GroupCommitWriter>? log = null)
+    {
+        _db = db;
+        _log = log;
+        var writers = db.Dialect.Provider == DatabaseProvider.Sqlite ? 1 : 4;
+        _writers = Enumerable.Range(0, writers).Select(_ => Task.Run(LoopAsync)).ToArray();
+    }
+
+    /// <summary>Runs <paramref name="write"/> in a shared transaction; completes once it is committed.</summary>
+    public Task WriteAsync(Func<DbConnection, DbTransaction, Task> write)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_queue.Writer.TryWrite(new Work(write, done)))
+            done.SetException(new ObjectDisposedException(nameof(GroupCommitWriter)));
+        return done.Task;
+    }
+
+    private async Task LoopAsync()
+    {
+        var batch = new List<Work>(MaxBatch);
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var work)) batch.Add(work);
+            if (batch.Count == 0) continue;
+            try
+            {
+                await using var connection = await _db.OpenAsync();
+                await using var transaction = await connection.BeginTransactionAsync();
+                foreach (var work in batch) await work.Run(connection, transaction);
+                await transaction.CommitAsync();
+                foreach (var work in batch) work.Done.TrySetResult();
+            }
+            catch (Exception batchError)
+            {
+                if (batch.Count == 1)
+                {
+                    batch[0].Done.TrySetException(batchError);
+                    continue;
+                }
+                _log?.LogWarning(batchError, "A batch of {Count} writes failed; retrying them one by one", batch.Count);
+                foreach (var work in batch)
+                {
+                    try
+                    {
+                        await _db.InTransactionAsync(async (c, t) => { await work.Run(c, t); return 0; });
+                        work.Done.TrySetResult();
+                    }
+                    catch (Exception e)
+                    {
+                        work.Done.TrySetException(e);
+                    }
+                }
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await Task.WhenAll(_writers);
+    }
+}

@@ -1,0 +1,522 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Text;
+using System.Xml;
+using System.Xml.Linq;
+using AngleSharp.Html.Parser;
+using AngleSharp.Xhtml;
+
+namespace Lms.Grains.Assessment;
+
+/// <summary>
+/// IMS QTI 2.1 <c>assessmentItem</c>s: imported from one item file or from a content package (a zip
+/// with imsmanifest.xml), exported as a content package. Interactions: choice (single, multiple,
+/// true/false), textEntry (short answer, numerical; several, or with inlineChoice, as cloze),
+/// match, order, extendedText (essay).
+/// </summary>
+public static class QtiFormat
+{
+    public static readonly XNamespace Ns = "http://www.imsglobal.org/xsd/imsqti_v2p1";
+    private static readonly XNamespace Cp = "http://www.imsglobal.org/xsd/imscp_v1p1";
+
+    // ---------- import ----------
+
+    public static ImportResult Parse(byte[] file)
+    {
+        var problems = new List<ImportProblem>();
+        var questions = new List<QuestionDraft>();
+        List<(string Name, string Xml)> items;
+        try
+        {
+            items = IsZip(file) ? FromPackage(file) : [("item", Decode(file))];
+        }
+        catch (Exception e) when (e is InvalidDataException or XmlException or FormatException)
+        {
+            return new ImportResult([], [new ImportProblem(0, "", "the file is neither a QTI item nor a QTI package: " + e.Message)]);
+        }
+        var number = 0;
+        foreach (var (name, xml) in items)
+        {
+            number++;
+            var label = name;
+            try
+            {
+                var doc = XDocument.Parse(xml);
+                var root = doc.Root ?? throw new FormatException("the file is empty");
+                if (root.Name.LocalName != "assessmentItem") throw new FormatException($"<{root.Name.LocalName}> is not an assessmentItem");
+                label = (string?)root.Attribute("title") ?? (string?)root.Attribute("identifier") ?? name;
+                var draft = ParseItem(root);
+                var content = QuestionRules.Normalise(draft.Content);
+                var issues = QuestionRules.Problems(content);
+                if (issues.Count > 0) problems.Add(new ImportProblem(number, label, string.Join("; ", issues)));
+                else questions.Add(draft with { Content = content });
+            }
+            catch (Exception e) when (e is XmlException or FormatException)
+            {
+                problems.Add(new ImportProblem(number, label, e.Message));
+            }
+        }
+        if (number == 0) problems.Add(new ImportProblem(0, "", "the package has no assessment items"));
+        return new ImportResult(problems.Count == 0 ? questions : [], problems);
+    }
+
+    private static bool IsZip(byte[] file) => file.Length > 4 && file[0] == 'P' && file[1] == 'K';
+
+    private static string Decode(byte[] bytes)
+    {
+        using var reader = new StreamReader(new MemoryStream(bytes), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        return reader.ReadToEnd();
+    }
+
+    private static List<(string, string)> FromPackage(byte[] file)
+    {
+        using var zip = new ZipArchive(new MemoryStream(file), ZipArchiveMode.Read);
+        var manifest = zip.GetEntry("imsmanifest.xml");
+        IEnumerable<string> hrefs;
+        if (manifest is not null)
+        {
+            using var stream = manifest.Open();
+            var doc = XDocument.Load(stream);
+            hrefs = doc.Descendants().Where(e => e.Name.LocalName == "resource"
+                                                 && ((string?)e.Attribute("type") ?? "").StartsWith("imsqti_item", StringComparison.Ordinal))
+                .Select(e => (string?)e.Attribute("href") ?? "").Where(h => h.Length > 0).ToList();
+        }
+        else
+        {
+            hrefs = zip.Entries.Where(e => e.FullName.EndsWith(".xml", StringComparison.OrdinalIgnoreCase)).Select(e => e.FullName).ToList();
+        }
+        var items = new List<(string, string)>();
+        foreach (var href in hrefs)
+        {
+            var entry = zip.GetEntry(href) ?? throw new FormatException($"the manifest names {href}, which is not in the package");
+            if (entry.Length > 5_000_000) throw new FormatException($"{href} is too large");
+            using var stream = entry.Open();
+            using var reader = new StreamReader(stream, Encoding.UTF8, true);
+            items.Add((href, reader.ReadToEnd()));
+        }
+        return items;
+    }
+
+    private sealed record Declaration(string Cardinality, string BaseType, List<string> Correct, List<(string Key, double Value, bool CaseSensitive)> Map);
+
+    private static QuestionDraft ParseItem(XElement item)
+    {
+        var declarations = item.Elements(Ns + "responseDeclaration").ToDictionary(
+            d => (string?)d.Attribute("identifier") ?? "",
+            d => new Declaration(
+                (string?)d.Attribute("cardinality") ?? "single",
+                (string?)d.Attribute("baseType") ?? "identifier",
+                d.Element(Ns + "correctResponse")?.Elements(Ns + "value").Select(v => v.Value.Trim()).ToList() ?? [],
+                d.Element(Ns + "mapping")?.Elements(Ns + "mapEntry").Select(m => (
+                    (string?)m.Attribute("mapKey") ?? "",
+                    double.Parse((string?)m.Attribute("mappedValue") ?? "0", CultureInfo.InvariantCulture),
+                    ((string?)m.Attribute("caseSensitive") ?? "false") == "true")).ToList() ?? []));
+        var body = item.Element(Ns + "itemBody") ?? throw new FormatException("the item has no itemBody");
+        string[] known = ["choiceInteraction", "textEntryInteraction", "inlineChoiceInteraction", "matchInteraction", "orderInteraction", "extendedTextInteraction"];
+        var interactions = body.Descendants().Where(e => e.Name.LocalName.EndsWith("Interaction", StringComparison.Ordinal)).ToList();
+        if (interactions.Count == 0) throw new FormatException("the item has no interaction");
+        if (interactions.FirstOrDefault(i => !known.Contains(i.Name.LocalName)) is { } unknown)
+            throw new FormatException($"{unknown.Name.LocalName} is not supported");
+        var title = (string?)item.Attribute("title") ?? (string?)item.Attribute("identifier") ?? "QTI";
+        var feedback = string.Join("", item.Elements(Ns + "modalFeedback").Select(f => InnerHtml(f)));
+        var meta = new QuestionMeta { Title = title.Length > 200 ? title[..200] : title };
+
+        Declaration Decl(XElement interaction)
+        {
+            var id = (string?)interaction.Attribute("responseIdentifier") ?? "";
+            return declarations.TryGetValue(id, out var d) ? d : throw new FormatException($"no responseDeclaration for {id}");
+        }
+
+        QuestionContent content;
+        var blanks = interactions.Where(i => i.Name.LocalName is "textEntryInteraction" or "inlineChoiceInteraction").ToList();
+        if (blanks.Count > 1 || interactions.Any(i => i.Name.LocalName == "inlineChoiceInteraction"))
+        {
+            if (blanks.Count != interactions.Count) throw new FormatException("a cloze item mixes gaps with other interactions");
+            var list = new List<Blank>();
+            var copy = new XElement(body);
+            var copies = copy.Descendants().Where(e => e.Name.LocalName is "textEntryInteraction" or "inlineChoiceInteraction").ToList();
+            for (var i = 0; i < blanks.Count; i++)
+            {
+                var id = (i + 1).ToString(CultureInfo.InvariantCulture);
+                var d = Decl(blanks[i]);
+                if (blanks[i].Name.LocalName == "inlineChoiceInteraction")
+                {
+                    var right = d.Correct.FirstOrDefault() ?? throw new FormatException($"gap {id} has no correctResponse");
+                    list.Add(new Blank
+                    {
+                        Id = id, Kind = BlankKinds.Choice,
+                        Choices = blanks[i].Elements(Ns + "inlineChoice").Select(c => new Choice
+                        {
+                            Id = (string?)c.Attribute("identifier") ?? "", Text = InnerHtml(c), Fraction = (string?)c.Attribute("identifier") == right ? 1 : 0,
+                        }).ToList(),
+                    });
+                }
+                else list.Add(TextBlank(id, d, item));
+                copies[i].ReplaceWith(new XText($"[[{id}]]"));
+            }
+            content = new QuestionContent { Type = QuestionTypes.Cloze, Stem = InnerHtml(copy), Blanks = list };
+        }
+        else
+        {
+            if (interactions.Count > 1) throw new FormatException("an item with several interactions is supported only as fill-in-the-blanks");
+            var interaction = interactions[0];
+            var d = Decl(interaction);
+            var prompt = interaction.Element(Ns + "prompt");
+            var copy = new XElement(body);
+            copy.Descendants().First(e => e.Name.LocalName == interaction.Name.LocalName).Remove();
+            var stem = InnerHtml(copy) + (prompt is null ? "" : $"<p>{InnerHtml(prompt)}</p>");
+            content = interaction.Name.LocalName switch
+            {
+                "choiceInteraction" => ChoiceContent(interaction, d, stem),
+                "textEntryInteraction" => TextContent(d, stem, item),
+                "matchInteraction" => MatchContent(interaction, d, stem),
+                "orderInteraction" => new QuestionContent
+                {
+                    Type = QuestionTypes.Ordering, Stem = stem,
+                    Items = (d.Correct.Count > 0 ? d.Correct : throw new FormatException("the order has no correctResponse"))
+                        .Select(id => new OrderItem
+                        {
+                            Id = id,
+                            Text = InnerHtml(interaction.Elements(Ns + "simpleChoice").FirstOrDefault(c => (string?)c.Attribute("identifier") == id)
+                                             ?? throw new FormatException($"the correct order names {id}, which is not a choice")),
+                        }).ToList(),
+                },
+                "extendedTextInteraction" => new QuestionContent { Type = QuestionTypes.Essay, Stem = stem },
+                _ => throw new FormatException($"{interaction.Name.LocalName} is not supported"),
+            };
+        }
+        return new QuestionDraft(meta, content with { GeneralFeedback = feedback.Length > 0 ? feedback : null });
+    }
+
+    private static QuestionContent ChoiceContent(XElement interaction, Declaration d, string stem)
+    {
+        var choices = interaction.Elements(Ns + "simpleChoice").Select(c => ((string?)c.Attribute("identifier") ?? "", InnerHtml(c))).ToList();
+        if (choices.Count == 0) throw new FormatException("the choice interaction has no simpleChoice");
+        var ids = choices.Select(c => c.Item1).ToHashSet();
+        foreach (var v in d.Correct.Concat(d.Map.Select(m => m.Key)))
+            if (!ids.Contains(v)) throw new FormatException($"the response names {v}, which is not a choice");
+        var maxChoices = int.Parse((string?)interaction.Attribute("maxChoices") ?? "1", CultureInfo.InvariantCulture);
+        var single = maxChoices == 1 && d.Cardinality == "single";
+        if (d.Correct.Count == 0 && !d.Map.Any(m => m.Value > 0)) throw new FormatException("no choice is marked correct");
+        if (single && choices.Count == 2 && ids.SetEquals(["true", "false"]))
+            return new QuestionContent { Type = QuestionTypes.TrueFalse, Stem = stem, Correct = d.Correct.FirstOrDefault() == "true" };
+        double Fraction(string id)
+        {
+            if (d.Map.Count > 0)
+            {
+                var max = single ? d.Map.Max(m => m.Value) : d.Map.Where(m => m.Value > 0).Sum(m => m.Value);
+                var entry = d.Map.FirstOrDefault(m => m.Key == id);
+                return max <= 0 ? 0 : Math.Clamp(entry.Value / max, -1, 1);
+            }
+            return d.Correct.Contains(id) ? 1 : 0;
+        }
+        return new QuestionContent
+        {
+            Type = single ? QuestionTypes.Single : QuestionTypes.Multiple, Stem = stem,
+            Choices = choices.Select(c => new Choice { Id = c.Item1, Text = c.Item2, Fraction = Fraction(c.Item1) }).ToList(),
+        };
+    }
+
+    private static bool IsNumeric(Declaration d) => d.BaseType is "float" or "integer";
+
+    private static double Tolerance(XElement item)
+    {
+        var equal = item.Descendants(Ns + "equal").FirstOrDefault(e => (string?)e.Attribute("toleranceMode") == "absolute");
+        var t = ((string?)equal?.Attribute("tolerance"))?.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
+        return t is null ? 0 : double.Parse(t, CultureInfo.InvariantCulture);
+    }
+
+    private static QuestionContent TextContent(Declaration d, string stem, XElement item)
+    {
+        var blank = TextBlank("1", d, item);
+        return blank.Kind == BlankKinds.Numeric
+            ? new QuestionContent { Type = QuestionTypes.Numerical, Stem = stem, Numbers = blank.Numbers }
+            : new QuestionContent { Type = QuestionTypes.Short, Stem = stem, Accepted = blank.Accepted, CaseSensitive = blank.CaseSensitive };
+    }
+
+    private static Blank TextBlank(string id, Declaration d, XElement item)
+    {
+        if (d.Correct.Count == 0 && d.Map.Count == 0) throw new FormatException($"the text entry {id} has no correctResponse");
+        if (IsNumeric(d))
+        {
+            var tolerance = Tolerance(item);
+            var numbers = d.Correct.Select(v => new NumericAnswer
+            {
+                Value = double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) ? x : throw new FormatException($"\"{v}\" is not a number"),
+                Tolerance = tolerance,
+            }).ToList();
+            return new Blank { Id = id, Kind = BlankKinds.Numeric, Numbers = numbers };
+        }
+        var max = d.Map.Count > 0 ? d.Map.Max(m => m.Value) : 1;
+        var accepted = d.Correct.Select(v => new AcceptedAnswer { Text = v, Fraction = 1 })
+            .Concat(d.Map.Where(m => !d.Correct.Contains(m.Key) && m.Value > 0).Select(m => new AcceptedAnswer { Text = m.Key, Fraction = max > 0 ? m.Value / max : 0 }))
+            .ToList();
+        return new Blank { Id = id, Kind = BlankKinds.Text, Accepted = accepted, CaseSensitive = d.Map.Any(m => m.CaseSensitive) };
+    }
+
+    private static QuestionContent MatchContent(XElement interaction, Declaration d, string stem)
+    {
+        var sets = interaction.Elements(Ns + "simpleMatchSet").ToList();
+        if (sets.Count != 2) throw new FormatException("a match interaction needs two simpleMatchSets");
+        var prompts = sets[0].Elements(Ns + "simpleAssociableChoice").ToDictionary(c => (string?)c.Attribute("identifier") ?? "", c => InnerHtml(c));
+        var answers = sets[1].Elements(Ns + "simpleAssociableChoice").ToDictionary(c => (string?)c.Attribute("identifier") ?? "", c => PlainText(c));
+        var pairs = new List<MatchPair>();
+        foreach (var value in d.Correct)
+        {
+            var ab = value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (ab.Length != 2 || !prompts.TryGetValue(ab[0], out var prompt) || !answers.TryGetValue(ab[1], out var answer))
+                throw new FormatException($"the correct pair \"{value}\" does not name a prompt and an answer");
+            pairs.Add(new MatchPair { Id = ab[0], Prompt = prompt, Answer = answer });
+        }
+        if (pairs.Count == 0) throw new FormatException("the match has no correctResponse");
+        var used = pairs.Select(p => p.Answer).ToHashSet();
+        return new QuestionContent
+        {
+            Type = QuestionTypes.Matching, Stem = stem, Pairs = pairs,
+            Distractors = answers.Values.Where(a => !used.Contains(a)).Distinct().ToList(),
+        };
+    }
+
+    /// <summary>An element's content as HTML: QTI's XHTML without its namespace.</summary>
+    private static string InnerHtml(XElement element)
+    {
+        var sb = new StringBuilder();
+        foreach (var node in element.Nodes()) Write(node, sb);
+        return sb.ToString().Trim();
+    }
+
+    private static void Write(XNode node, StringBuilder sb)
+    {
+        switch (node)
+        {
+            case XText text:
+                sb.Append(System.Net.WebUtility.HtmlEncode(text.Value));
+                break;
+            case XElement e when e.Name.LocalName.EndsWith("Interaction", StringComparison.Ordinal) || e.Name.LocalName == "prompt":
+                break;
+            case XElement e:
+                var name = e.Name.LocalName;
+                sb.Append('<').Append(name);
+                foreach (var a in e.Attributes().Where(a => !a.IsNamespaceDeclaration))
+                    sb.Append(' ').Append(a.Name.LocalName).Append("=\"").Append(System.Net.WebUtility.HtmlEncode(a.Value)).Append('"');
+                if (name is "br" or "img" or "hr") { sb.Append('>'); break; }
+                sb.Append('>');
+                foreach (var child in e.Nodes()) Write(child, sb);
+                sb.Append("</").Append(name).Append('>');
+                break;
+        }
+    }
+
+    private static string PlainText(XElement e) => string.Concat(e.DescendantNodes().OfType<XText>().Select(t => t.Value)).Trim();
+
+    // ---------- export ----------
+
+    public sealed record ExportItem(Guid Id, QuestionMeta Meta, QuestionContent Content);
+
+    /// <summary>A QTI 2.1 content package: imsmanifest.xml and one assessmentItem file per question.</summary>
+    public static byte[] ExportPackage(IReadOnlyList<ExportItem> questions)
+    {
+        using var buffer = new MemoryStream();
+        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            var resources = new XElement(Cp + "resources");
+            foreach (var q in questions)
+            {
+                var file = $"items/q-{q.Id:N}.xml";
+                var entry = zip.CreateEntry(file, CompressionLevel.Optimal);
+                using (var stream = entry.Open())
+                    ExportItemXml(q).Save(stream);
+                resources.Add(new XElement(Cp + "resource",
+                    new XAttribute("identifier", $"r-{q.Id:N}"), new XAttribute("type", "imsqti_item_xmlv2p1"), new XAttribute("href", file),
+                    new XElement(Cp + "file", new XAttribute("href", file))));
+            }
+            var manifest = new XDocument(new XElement(Cp + "manifest",
+                new XAttribute("identifier", "lms-export-" + Guid.NewGuid().ToString("N")),
+                new XElement(Cp + "organizations"), resources));
+            using var ms = zip.CreateEntry("imsmanifest.xml").Open();
+            manifest.Save(ms);
+        }
+        return buffer.ToArray();
+    }
+
+    public static XDocument ExportItemXml(ExportItem q)
+    {
+        var c = q.Content;
+        var item = new XElement(Ns + "assessmentItem",
+            new XAttribute("identifier", $"q-{q.Id:N}"), new XAttribute("title", q.Meta.Title),
+            new XAttribute("adaptive", "false"), new XAttribute("timeDependent", "false"));
+        var body = new XElement(Ns + "itemBody");
+        var processing = new XElement(Ns + "responseProcessing",
+            new XAttribute("template", "http://www.imsglobal.org/question/qti_v2p1/rptemplates/map_response"));
+        static string Num(double x) => x.ToString("R", CultureInfo.InvariantCulture);
+
+        XElement Declaration(string id, string cardinality, string baseType, IEnumerable<string> correct, IEnumerable<(string Key, double Value)>? map, bool caseSensitive = false)
+        {
+            var d = new XElement(Ns + "responseDeclaration", new XAttribute("identifier", id),
+                new XAttribute("cardinality", cardinality), new XAttribute("baseType", baseType),
+                new XElement(Ns + "correctResponse", correct.Select(v => new XElement(Ns + "value", v))));
+            if (map is not null)
+                d.Add(new XElement(Ns + "mapping", new XAttribute("defaultValue", "0"), cardinality == "single" ? null : new XAttribute("lowerBound", "0"),
+                    map.Select(m => new XElement(Ns + "mapEntry", new XAttribute("mapKey", m.Key), new XAttribute("mappedValue", Num(m.Value)),
+                        baseType == "string" ? new XAttribute("caseSensitive", caseSensitive ? "true" : "false") : null))));
+            return d;
+        }
+
+        var declarations = new List<XElement>();
+        var stemNodes = Xhtml(c.Stem);
+        switch (c.Type)
+        {
+            case QuestionTypes.Single or QuestionTypes.Multiple:
+            {
+                var single = c.Type == QuestionTypes.Single;
+                declarations.Add(Declaration("RESPONSE", single ? "single" : "multiple", "identifier",
+                    c.Choices!.Where(x => single ? x.Fraction >= 0.999 : x.Fraction > 0).Select(x => x.Id), c.Choices!.Select(x => (x.Id, x.Fraction))));
+                body.Add(stemNodes, new XElement(Ns + "choiceInteraction", new XAttribute("responseIdentifier", "RESPONSE"),
+                    new XAttribute("shuffle", "true"), new XAttribute("maxChoices", single ? "1" : "0"),
+                    c.Choices!.Select(x => new XElement(Ns + "simpleChoice", new XAttribute("identifier", x.Id), Xhtml(x.Text)))));
+                break;
+            }
+            case QuestionTypes.TrueFalse:
+                declarations.Add(Declaration("RESPONSE", "single", "identifier", [c.Correct == true ? "true" : "false"], null));
+                body.Add(stemNodes, new XElement(Ns + "choiceInteraction", new XAttribute("responseIdentifier", "RESPONSE"),
+                    new XAttribute("shuffle", "false"), new XAttribute("maxChoices", "1"),
+                    new XElement(Ns + "simpleChoice", new XAttribute("identifier", "true"), "True"),
+                    new XElement(Ns + "simpleChoice", new XAttribute("identifier", "false"), "False")));
+                processing.SetAttributeValue("template", "http://www.imsglobal.org/question/qti_v2p1/rptemplates/match_correct");
+                break;
+            case QuestionTypes.Short:
+                declarations.Add(Declaration("RESPONSE", "single", "string",
+                    c.Accepted!.Where(a => a.Fraction >= 0.999).Select(a => a.Text).Take(1), c.Accepted!.Select(a => (a.Text, a.Fraction)), c.CaseSensitive));
+                body.Add(stemNodes, new XElement(Ns + "p", new XElement(Ns + "textEntryInteraction", new XAttribute("responseIdentifier", "RESPONSE"))));
+                break;
+            case QuestionTypes.Numerical:
+            {
+                var best = c.Numbers!.OrderByDescending(n => n.Fraction).First();
+                declarations.Add(Declaration("RESPONSE", "single", "float", [Num(best.Value)], null));
+                body.Add(stemNodes, new XElement(Ns + "p", new XElement(Ns + "textEntryInteraction", new XAttribute("responseIdentifier", "RESPONSE"))));
+                processing = NumericProcessing("RESPONSE", best.Tolerance);
+                break;
+            }
+            case QuestionTypes.Matching:
+            {
+                var answers = c.Pairs!.Select(p => p.Answer).Concat(c.Distractors ?? []).Distinct().ToList();
+                string AnswerId(string a) => "A" + (answers.IndexOf(a) + 1);
+                declarations.Add(Declaration("RESPONSE", "multiple", "directedPair",
+                    c.Pairs!.Select(p => $"{p.Id} {AnswerId(p.Answer)}"), c.Pairs!.Select(p => ($"{p.Id} {AnswerId(p.Answer)}", 1.0 / c.Pairs!.Count))));
+                body.Add(stemNodes, new XElement(Ns + "matchInteraction", new XAttribute("responseIdentifier", "RESPONSE"),
+                    new XAttribute("shuffle", "true"), new XAttribute("maxAssociations", c.Pairs!.Count),
+                    new XElement(Ns + "simpleMatchSet", c.Pairs!.Select(p => new XElement(Ns + "simpleAssociableChoice",
+                        new XAttribute("identifier", p.Id), new XAttribute("matchMax", "1"), Xhtml(p.Prompt)))),
+                    new XElement(Ns + "simpleMatchSet", answers.Select(a => new XElement(Ns + "simpleAssociableChoice",
+                        new XAttribute("identifier", AnswerId(a)), new XAttribute("matchMax", c.Pairs!.Count), a)))));
+                break;
+            }
+            case QuestionTypes.Ordering:
+                declarations.Add(Declaration("RESPONSE", "ordered", "identifier", c.Items!.Select(i => i.Id), null));
+                body.Add(stemNodes, new XElement(Ns + "orderInteraction", new XAttribute("responseIdentifier", "RESPONSE"), new XAttribute("shuffle", "true"),
+                    c.Items!.Select(i => new XElement(Ns + "simpleChoice", new XAttribute("identifier", i.Id), Xhtml(i.Text)))));
+                processing.SetAttributeValue("template", "http://www.imsglobal.org/question/qti_v2p1/rptemplates/match_correct");
+                break;
+            case QuestionTypes.Cloze:
+            {
+                var html = c.Stem;
+                foreach (var b in c.Blanks!)
+                {
+                    var rid = "RESPONSE_" + b.Id;
+                    string gap;
+                    if (b.Kind == BlankKinds.Choice)
+                    {
+                        declarations.Add(Declaration(rid, "single", "identifier", b.Choices!.Where(x => x.Fraction >= 0.999).Select(x => x.Id).Take(1), null));
+                        gap = $"<inlineChoiceInteraction responseIdentifier=\"{rid}\" shuffle=\"true\">" +
+                              string.Concat(b.Choices!.Select(x => $"<inlineChoice identifier=\"{x.Id}\">{System.Net.WebUtility.HtmlEncode(StripTags(x.Text))}</inlineChoice>")) +
+                              "</inlineChoiceInteraction>";
+                    }
+                    else if (b.Kind == BlankKinds.Numeric)
+                    {
+                        declarations.Add(Declaration(rid, "single", "float", [Num(b.Numbers![0].Value)], null));
+                        gap = $"<textEntryInteraction responseIdentifier=\"{rid}\"/>";
+                    }
+                    else
+                    {
+                        declarations.Add(Declaration(rid, "single", "string", b.Accepted!.Take(1).Select(a => a.Text), b.Accepted!.Select(a => (a.Text, a.Fraction)), b.CaseSensitive));
+                        gap = $"<textEntryInteraction responseIdentifier=\"{rid}\"/>";
+                    }
+                    html = html.Replace($"[[{b.Id}]]", $"\uE100{System.Convert.ToBase64String(Encoding.UTF8.GetBytes(gap))}\uE101");
+                }
+                body.Add(Xhtml(html).Select(RestoreGaps).SelectMany(n => n is XElement { Name.LocalName: "gapgroup" } g ? g.Nodes() : [n]));
+                processing = new XElement(Ns + "responseProcessing"); // per-gap outcomes are left to the importing system
+                break;
+            }
+            case QuestionTypes.Essay:
+                declarations.Add(new XElement(Ns + "responseDeclaration", new XAttribute("identifier", "RESPONSE"),
+                    new XAttribute("cardinality", "single"), new XAttribute("baseType", "string")));
+                body.Add(stemNodes, new XElement(Ns + "extendedTextInteraction", new XAttribute("responseIdentifier", "RESPONSE")));
+                processing = new XElement(Ns + "responseProcessing");
+                break;
+        }
+        item.Add(declarations);
+        item.Add(new XElement(Ns + "outcomeDeclaration", new XAttribute("identifier", "SCORE"),
+            new XAttribute("cardinality", "single"), new XAttribute("baseType", "float")));
+        item.Add(body);
+        item.Add(processing);
+        if (!string.IsNullOrWhiteSpace(c.GeneralFeedback))
+            item.Add(new XElement(Ns + "modalFeedback", new XAttribute("outcomeIdentifier", "FEEDBACK"), new XAttribute("identifier", "general"),
+                new XAttribute("showHide", "show"), Xhtml(c.GeneralFeedback)));
+        return new XDocument(new XDeclaration("1.0", "UTF-8", null), item);
+    }
+
+    private static XElement NumericProcessing(string id, double tolerance) =>
+        new(Ns + "responseProcessing",
+            new XElement(Ns + "responseCondition",
+                new XElement(Ns + "responseIf",
+                    new XElement(Ns + "equal", new XAttribute("toleranceMode", "absolute"),
+                        new XAttribute("tolerance", $"{tolerance.ToString("R", CultureInfo.InvariantCulture)} {tolerance.ToString("R", CultureInfo.InvariantCulture)}"),
+                        new XElement(Ns + "variable", new XAttribute("identifier", id)),
+                        new XElement(Ns + "correct", new XAttribute("identifier", id))),
+                    new XElement(Ns + "setOutcomeValue", new XAttribute("identifier", "SCORE"),
+                        new XElement(Ns + "baseValue", new XAttribute("baseType", "float"), "1")))));
+
+    private static readonly HtmlParser HtmlParser = new();
+
+    /// <summary>Our HTML as well-formed XHTML nodes in the QTI namespace (a bare text becomes a paragraph).</summary>
+    private static IEnumerable<XNode> Xhtml(string html)
+    {
+        var document = HtmlParser.ParseDocument("<body>" + html + "</body>");
+        using var writer = new StringWriter();
+        document.Body!.ToHtml(writer, new XhtmlMarkupFormatter());
+        var xhtml = writer.ToString();
+        var element = XElement.Parse(xhtml);
+        return Reparent(element).Nodes().ToList();
+    }
+
+    private static XElement Reparent(XElement e) =>
+        new(Ns + e.Name.LocalName,
+            e.Attributes().Where(a => !a.IsNamespaceDeclaration).Select(a => new XAttribute(a.Name.LocalName, a.Value)),
+            e.Nodes().Select(n => n is XElement child ? (XNode)Reparent(child) : n is XText t ? new XText(t.Value) : null));
+
+    private static XNode RestoreGaps(XNode node)
+    {
+        if (node is XText text && text.Value.Contains('\uE100')) return ReplaceGaps(text.Value);
+        if (node is XElement e)
+            return new XElement(e.Name, e.Attributes(), e.Nodes().Select(RestoreGaps).SelectMany(n => n is XElement { Name.LocalName: "gapgroup" } g ? g.Nodes() : [n]));
+        return node;
+    }
+
+    private static XNode ReplaceGaps(string value)
+    {
+        var group = new XElement("gapgroup");
+        var rest = value;
+        while (rest.IndexOf('\uE100') is var start and >= 0)
+        {
+            var end = rest.IndexOf('\uE101', start);
+            group.Add(new XText(rest[..start]));
+            var gap = Encoding.UTF8.GetString(System.Convert.FromBase64String(rest[(start + 1)..end]));
+            group.Add(Reparent(XElement.Parse(gap)));
+            rest = rest[(end + 1)..];
+        }
+        group.Add(new XText(rest));
+        return group;
+    }
+
+    private static string StripTags(string html) => System.Text.RegularExpressions.Regex.Replace(html, "<[^>]*>", "");
+}

@@ -1,0 +1,95 @@
+using System.Collections.Concurrent;
+using Dapper;
+using Lms.Grains.Courses;
+using Lms.Grains.Data;
+
+namespace Lms.Grains.Assessment;
+
+/// <summary>Quizzes: a course item of kind "quiz" whose record (settings and sections) lives here.</summary>
+public sealed class QuizRepository(Db db, CourseRepository courses, TimeProvider clock)
+{
+    public const string ItemKind = "quiz";
+
+    private static readonly ConcurrentDictionary<Guid, (DateTimeOffset At, Quiz Quiz)> Cache = new();
+
+    private static readonly Sql InsertSql = Sql.Portable(
+        "INSERT INTO quizzes (id, course_id, title, settings, definition, created_at, updated_at) " +
+        "VALUES (@id, @courseId, @title, @settings, @definition, @now, @now)");
+
+    /// <summary>Creates the quiz and its item at the end of a module; null when the module is not the course's.</summary>
+    public async Task<(Guid QuizId, Guid ItemId)?> CreateAsync(Guid courseId, Guid moduleId, string title, QuizSettings settings, QuizDefinition definition)
+    {
+        var id = Guid.CreateVersion7();
+        await using (var connection = await db.OpenAsync())
+            await connection.ExecuteAsync(db.Text(InsertSql), new
+            {
+                id, courseId, title, settings = AssessmentJson.Write(settings), definition = AssessmentJson.Write(definition), now = clock.GetUtcNow(),
+            });
+        var item = await courses.AddItemAsync(courseId, moduleId, ItemKind, title, settings.Description, null, id);
+        if (item is null)
+        {
+            await using var connection = await db.OpenAsync();
+            await connection.ExecuteAsync(db.Text(DeleteSql), new { id });
+            return null;
+        }
+        return (id, item.Id);
+    }
+
+    private static readonly Sql DeleteSql = Sql.Portable("DELETE FROM quizzes WHERE id = @id");
+
+    private static readonly Sql GetSql = Sql.Portable(
+        "SELECT q.id, q.course_id, q.title, q.settings, q.definition, q.updated_at, c.institution_id FROM quizzes q JOIN courses c ON c.id = q.course_id WHERE q.id = @id");
+
+    private sealed record QuizDbRow
+    {
+        public Guid Id { get; init; }
+        public Guid CourseId { get; init; }
+        public Guid InstitutionId { get; init; }
+        public string Title { get; init; } = "";
+        public string Settings { get; init; } = "{}";
+        public string Definition { get; init; } = "{}";
+    }
+
+    /// <summary>The quiz; read through a two-second cache, since a class starting together reads it thousands of times.</summary>
+    public async Task<Quiz?> GetAsync(Guid id, bool fresh = false)
+    {
+        var now = clock.GetUtcNow();
+        if (!fresh && Cache.TryGetValue(id, out var hit) && now - hit.At < TimeSpan.FromSeconds(2)) return hit.Quiz;
+        await using var connection = await db.OpenAsync();
+        var row = await connection.QuerySingleOrDefaultAsync<QuizDbRow>(db.Text(GetSql), new { id });
+        if (row is null) return null;
+        var quiz = new Quiz(row.Id, row.CourseId, row.InstitutionId, row.Title,
+            AssessmentJson.Read<QuizSettings>(row.Settings), AssessmentJson.Read<QuizDefinition>(row.Definition));
+        Cache[id] = (now, quiz);
+        return quiz;
+    }
+
+    private static readonly Sql UpdateSql = Sql.Portable(
+        "UPDATE quizzes SET title = @title, settings = @settings, definition = @definition, updated_at = @now WHERE id = @id");
+    private static readonly Sql UpdateItemSql = Sql.Portable(
+        "UPDATE course_items SET title = @title, body = @body WHERE ref_id = @id AND kind = 'quiz'");
+
+    public async Task UpdateAsync(Guid id, string title, QuizSettings settings, QuizDefinition definition)
+    {
+        await db.InTransactionAsync(async (connection, transaction) =>
+        {
+            var args = new { id, title, settings = AssessmentJson.Write(settings), definition = AssessmentJson.Write(definition), body = settings.Description, now = clock.GetUtcNow() };
+            await connection.ExecuteAsync(db.Text(UpdateSql), args, transaction);
+            await connection.ExecuteAsync(db.Text(UpdateItemSql), args, transaction);
+            return 0;
+        });
+        Cache.TryRemove(id, out _);
+    }
+
+    private static readonly Sql ByCourseSql = Sql.Portable(
+        "SELECT q.id, q.course_id, q.title, q.settings, q.definition, q.updated_at FROM quizzes q " +
+        "JOIN course_items ci ON ci.ref_id = q.id AND ci.kind = 'quiz' JOIN course_modules m ON m.id = ci.module_id " +
+        "WHERE q.course_id = @courseId ORDER BY m.position, ci.position");
+
+    /// <summary>The course's quizzes in outline order (a quiz whose item was deleted is left out).</summary>
+    public async Task<IReadOnlyList<QuizRow>> ByCourseAsync(Guid courseId)
+    {
+        await using var connection = await db.OpenAsync();
+        return (await connection.QueryAsync<QuizRow>(db.Text(ByCourseSql), new { courseId })).AsList();
+    }
+}
