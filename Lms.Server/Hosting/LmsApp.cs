@@ -3,6 +3,7 @@ using Lms.Grains.Data;
 using Lms.Grains.Identity;
 using Lms.Grains.Institutions;
 using Lms.Media.Content;
+using Lms.Server.Assessment;
 using Lms.Server.Courses;
 using Lms.Server.Credentials;
 using Lms.Server.Demo;
@@ -67,6 +68,7 @@ public static class LmsApp
         services.AddSingleton<DemoSeeder>();
         services.AddMoocs(configuration);
         services.AddCredentials(configuration);
+        services.AddAssessment(configuration);
 
         services.AddLmsProblems();
         services.AddValidation();
@@ -122,6 +124,7 @@ public static class LmsApp
         api.MapCourseEndpoints();
         app.MapMoocs(api);
         app.MapCredentials(api);
+        api.MapAssessmentEndpoints();
 
         // Any other path is the web app's (client-side routed) page; unknown API paths stay a 404 problem.
         if (app.Environment.WebRootPath is not null)

@@ -27,6 +27,10 @@ public static class ProblemTypes
     public const string RunFull = Prefix + "run-full";
     public const string RunClosed = Prefix + "run-closed";
     public const string AccountExists = Prefix + "account-exists";
+    public const string ImportInvalid = Prefix + "import-invalid";
+    public const string QuizUnavailable = Prefix + "quiz-unavailable";
+    public const string AnswerRefused = Prefix + "answer-refused";
+    public const string AttemptClosed = Prefix + "attempt-closed";
 
     public static string ForStatus(int status) => status switch
     {

@@ -1,0 +1,295 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json;
+using Lms.Grains.Assessment;
+using Lms.Server.Hosting;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace Lms.Server.Assessment;
+
+public sealed record StartRequest([property: StringLength(64)] string? DeviceId);
+
+public sealed record OptionView(string Id, string Text);
+
+/// <summary>A question as the student sees it: no right answers, options in the attempt's order.</summary>
+public sealed record StudentQuestion(
+    int Slot, string? Section, double Points, string Type, string Stem,
+    IReadOnlyList<OptionView>? Choices, IReadOnlyList<OptionView>? Prompts, IReadOnlyList<string>? Answers,
+    IReadOnlyList<OptionView>? Items, IReadOnlyList<BlankView>? Blanks);
+
+public sealed record BlankView(string Id, string Kind, IReadOnlyList<OptionView>? Choices);
+
+public sealed record AttemptView(
+    Guid Id, Guid QuizId, string QuizTitle, Guid CourseId, int Number, string Status, DateTimeOffset StartedAt,
+    DateTimeOffset? DeadlineAt, DateTimeOffset ServerNow, double GraceSeconds, DateTimeOffset? SubmittedAt, string Layout,
+    bool RequireFullScreen, IReadOnlyList<StudentQuestion> Questions, IReadOnlyDictionary<int, JsonElement> Responses,
+    IReadOnlyList<int> Flagged, bool Owner, bool ReviewAvailable);
+
+public sealed record AnswerItemRequest(Guid AnswerId, int Slot, JsonElement Response, DateTimeOffset? ClientTime);
+
+public sealed record AnswersRequest([property: StringLength(64)] string? DeviceId, [property: Required] IReadOnlyList<AnswerItemRequest> Answers);
+
+public sealed record AnswersResult(IReadOnlyList<Guid> Accepted, IReadOnlyList<RefusedAnswer> Refused, DateTimeOffset ServerNow,
+    DateTimeOffset? DeadlineAt, string Status);
+
+public sealed record FlagRequest([property: StringLength(64)] string? DeviceId, int Slot, bool Flagged);
+
+public sealed record EventsRequest([property: StringLength(64)] string? DeviceId, [property: Required] IReadOnlyList<ClientEvent> Events);
+
+public sealed record ReviewQuestion(
+    StudentQuestion Question, JsonElement? Response, double? Score, double Points, string? RightAnswer,
+    IReadOnlyList<string>? Feedback, string? Comment, bool NeedsGrading);
+
+public sealed record ReviewView(
+    Guid Id, Guid QuizId, string QuizTitle, Guid CourseId, string StudentName, int Number, string Status, DateTimeOffset StartedAt,
+    DateTimeOffset? SubmittedAt, string? SubmittedBy, double? Score, double MaxScore, double? Percent, bool? Passed, bool NeedsGrading,
+    bool ScoresVisible, bool AnswersVisible, string? OverallFeedback, IReadOnlyList<ReviewQuestion> Questions);
+
+public sealed record GradeSlotRequest([property: Range(0, 1000)] double Score, [property: StringLength(4000)] string? Comment);
+
+public sealed record RegradeRequest(Guid? QuestionId);
+
+public sealed record RegradeResult(int Attempts);
+
+public static class AttemptEndpoints
+{
+    public static void MapAttemptEndpoints(this RouteGroupBuilder api)
+    {
+        var quiz = api.MapGroup("/quizzes/{quizId:guid}").WithTags("Attempts");
+        quiz.MapPost("/attempts", Start).WithSummary("Start an attempt, or resume the one in progress (on any device).");
+        quiz.MapGet("/attempts", ForQuiz).WithSummary("Every attempt at the quiz (teachers).");
+        quiz.MapGet("/statistics", Statistics).WithSummary("Facility and discrimination per question, response distribution, score histogram.");
+        quiz.MapPost("/regrade", Regrade).WithSummary("Regrade submitted attempts with the questions' current versions.");
+
+        var attempt = api.MapGroup("/attempts/{attemptId:guid}").WithTags("Attempts");
+        attempt.MapGet("", Get).WithSummary("The attempt: questions, saved responses, flags, deadline and the server's time.");
+        attempt.MapPost("/answers", Answer).WithSummary("Save answers (online, or synced from offline). Each is stored once, before it is acknowledged.");
+        attempt.MapPost("/flags", Flag).WithSummary("Flag a question for review, or unflag it.");
+        attempt.MapPost("/events", Events).WithSummary("Report integrity signals from the page (tab hidden, full screen left, paste).");
+        attempt.MapPost("/submit", Submit).WithSummary("Submit the attempt; it is graded at once (essays wait for a teacher).");
+        attempt.MapGet("/review", Review).WithSummary("The submitted attempt with scores, right answers and feedback, as the quiz allows.");
+        attempt.MapGet("/timeline", Timeline).WithSummary("What happened during the attempt (teachers).");
+        attempt.MapPost("/slots/{slot:int}/grade", GradeSlot).WithSummary("Grade one question by hand (essays), with a comment.");
+    }
+
+    private static IQuizAttemptGrain Grain(IGrainFactory grains, Guid id) => grains.GetGrain<IQuizAttemptGrain>(id);
+
+    private static async Task<AttemptView> Start(
+        Guid quizId, StartRequest? request, HttpContext http, AssessmentAccess access, IGrainFactory grains,
+        QuestionRepository questions, IOptions<AssessmentOptions> options, TimeProvider clock)
+    {
+        var context = await access.QuizAsync(http, quizId);
+        if (!context.Course.CanLearn) throw ProblemException.Forbidden("Only the course's students take its quizzes.");
+        var result = await grains.GetGrain<IQuizLearnerGrain>(QuizLearnerKey.For(quizId, context.Course.UserId)).StartOrResume(request?.DeviceId);
+        if (result.AttemptId is not { } attemptId)
+            throw new ProblemException(StatusCodes.Status409Conflict, ProblemTypes.QuizUnavailable, "The quiz cannot be started now.",
+                result.Message, new Dictionary<string, object?> { ["reason"] = result.Error });
+        var state = await Grain(grains, attemptId).Open(request?.DeviceId);
+        return await ViewAsync(state, context.Quiz, owner: true, questions, options.Value, clock);
+    }
+
+    private static async Task<AttemptView> Get(
+        Guid attemptId, string? deviceId, HttpContext http, AssessmentAccess access, IGrainFactory grains,
+        QuestionRepository questions, IOptions<AssessmentOptions> options, TimeProvider clock)
+    {
+        var context = await access.AttemptAsync(http, attemptId);
+        var state = await Grain(grains, attemptId).Open(context.Owner ? deviceId : null);
+        return await ViewAsync(state, context.Quiz, context.Owner, questions, options.Value, clock);
+    }
+
+    public static async Task<AttemptView> ViewAsync(AttemptState state, Quiz quiz, bool owner, QuestionRepository questions, AssessmentOptions options, TimeProvider clock)
+    {
+        var list = new List<StudentQuestion>();
+        foreach (var slot in state.Slots)
+            list.Add(ForStudent(slot, await questions.ContentAsync(slot.QuestionId, slot.Version)));
+        var responses = state.Responses.ToDictionary(kv => kv.Key, kv => JsonDocument.Parse(kv.Value).RootElement.Clone());
+        return new AttemptView(state.Id, quiz.Id, quiz.Title, quiz.CourseId, state.Number, state.Status, state.StartedAt, state.DeadlineAt,
+            state.ServerNow, options.DeadlineGrace.TotalSeconds, state.SubmittedAt, quiz.Settings.Layout, quiz.Settings.RequireFullScreen,
+            list, responses, state.Flagged, owner, !state.InProgress);
+    }
+
+    public static StudentQuestion ForStudent(SlotPlan slot, QuestionContent q)
+    {
+        var order = slot.OptionOrder;
+        IReadOnlyList<OptionView>? choices = null, prompts = null, items = null;
+        IReadOnlyList<string>? answers = null;
+        IReadOnlyList<BlankView>? blanks = null;
+        switch (q.Type)
+        {
+            case QuestionTypes.Single or QuestionTypes.Multiple:
+                var byId = q.Choices!.ToDictionary(c => c.Id);
+                choices = (order ?? q.Choices!.Select(c => c.Id).ToList()).Where(byId.ContainsKey).Select(id => new OptionView(id, byId[id].Text)).ToList();
+                break;
+            case QuestionTypes.Matching:
+                prompts = q.Pairs!.Select(p => new OptionView(p.Id, p.Prompt)).ToList();
+                answers = order ?? q.Pairs!.Select(p => p.Answer).Concat(q.Distractors ?? []).Distinct().Order().ToList();
+                break;
+            case QuestionTypes.Ordering:
+                var itemsById = q.Items!.ToDictionary(i => i.Id);
+                items = (order ?? q.Items!.Select(i => i.Id).Reverse().ToList()).Where(itemsById.ContainsKey)
+                    .Select(id => new OptionView(id, itemsById[id].Text)).ToList();
+                break;
+            case QuestionTypes.Cloze:
+                blanks = q.Blanks!.Select(b => new BlankView(b.Id, b.Kind,
+                    b.Kind == BlankKinds.Choice ? b.Choices!.Select(c => new OptionView(c.Id, c.Text)).ToList() : null)).ToList();
+                break;
+        }
+        return new StudentQuestion(slot.Slot, slot.Section, slot.Points, q.Type, q.Stem, choices, prompts, answers, items, blanks);
+    }
+
+    private static async Task<IResult> Answer(
+        Guid attemptId, AnswersRequest request, HttpContext http, AssessmentAccess access, IGrainFactory grains)
+    {
+        await access.OwnAttemptAsync(http, attemptId);
+        if (request.Answers.Count is 0 or > 500) throw ProblemException.Invalid("answers", "Send 1 to 500 answers at a time.");
+        var inputs = request.Answers.Select(a => new AnswerInput(a.AnswerId, a.Slot,
+            a.Response.ValueKind == JsonValueKind.Object ? a.Response.GetRawText() : "null", a.ClientTime)).ToList();
+        if (inputs.Any(i => i.AnswerId == Guid.Empty)) throw ProblemException.Invalid("answerId", "Every answer carries the client's own id.");
+        var outcome = await Grain(grains, attemptId).Answer(request.DeviceId, inputs);
+        var result = new AnswersResult(outcome.Accepted, outcome.Refused, outcome.State.ServerNow, outcome.State.DeadlineAt, outcome.State.Status);
+        if (outcome.Accepted.Count == 0 && outcome.Refused.Count > 0)
+        {
+            var first = outcome.Refused[0];
+            return TypedResults.Problem(new Microsoft.AspNetCore.Mvc.ProblemDetails
+            {
+                Status = StatusCodes.Status409Conflict, Type = ProblemTypes.AnswerRefused, Title = "The answer was not accepted.",
+                Detail = first.Message,
+                Extensions = { ["code"] = first.Code, ["refused"] = outcome.Refused, ["status"] = outcome.State.Status, ["serverNow"] = outcome.State.ServerNow },
+            });
+        }
+        return TypedResults.Ok(result);
+    }
+
+    private static async Task<NoContent> Flag(Guid attemptId, FlagRequest request, HttpContext http, AssessmentAccess access, IGrainFactory grains)
+    {
+        await access.OwnAttemptAsync(http, attemptId);
+        await Grain(grains, attemptId).Flag(request.DeviceId, request.Slot, request.Flagged);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<NoContent> Events(Guid attemptId, EventsRequest request, HttpContext http, AssessmentAccess access, IGrainFactory grains)
+    {
+        await access.OwnAttemptAsync(http, attemptId);
+        if (request.Events.Count > 100) throw ProblemException.Invalid("events", "At most 100 events at a time.");
+        await Grain(grains, attemptId).Report(request.DeviceId, request.Events);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<ReviewView> Submit(
+        Guid attemptId, HttpContext http, AssessmentAccess access, IGrainFactory grains, QuestionRepository questions,
+        Lms.Grains.Identity.UserRepository users, TimeProvider clock, AttemptRepository attempts)
+    {
+        var context = await access.OwnAttemptAsync(http, attemptId);
+        var state = await Grain(grains, attemptId).Submit(SubmittedBy.Student);
+        return await ReviewAsync(context, state, questions, users, clock, attempts);
+    }
+
+    private static async Task<ReviewView> Review(
+        Guid attemptId, HttpContext http, AssessmentAccess access, IGrainFactory grains, QuestionRepository questions,
+        Lms.Grains.Identity.UserRepository users, TimeProvider clock, AttemptRepository attempts)
+    {
+        var context = await access.AttemptAsync(http, attemptId);
+        var state = await Grain(grains, attemptId).Open(null);
+        if (state.InProgress && !context.Teacher)
+            throw new ProblemException(StatusCodes.Status409Conflict, ProblemTypes.Conflict, "The attempt is still in progress.");
+        return await ReviewAsync(context, state, questions, users, clock, attempts);
+    }
+
+    private static async Task<ReviewView> ReviewAsync(AttemptContext context, AttemptState state, QuestionRepository questions,
+        Lms.Grains.Identity.UserRepository users, TimeProvider clock, AttemptRepository attempts)
+    {
+        var now = clock.GetUtcNow();
+        var quiz = context.Quiz;
+        var scores = context.Teacher || QuizEndpoints.Visible(quiz.Settings.ReviewScores, quiz, now);
+        var answersVisible = context.Teacher || QuizEndpoints.Visible(quiz.Settings.ReviewAnswers, quiz, now);
+        var slots = await attempts.SlotsAsync(state.Id);
+        var list = new List<ReviewQuestion>();
+        foreach (var plan in state.Slots)
+        {
+            var content = await questions.ContentAsync(plan.QuestionId, plan.Version);
+            JsonElement? response = state.Responses.TryGetValue(plan.Slot, out var r) ? JsonDocument.Parse(r).RootElement.Clone() : null;
+            var row = slots.FirstOrDefault(s => s.Slot == plan.Slot);
+            IReadOnlyList<string>? feedback = null;
+            if (answersVisible)
+            {
+                QuestionResponse? parsed = null;
+                if (r is not null) { try { parsed = AssessmentJson.Read<QuestionResponse>(r); } catch (JsonException) { } }
+                feedback = Grader.Grade(content, parsed).Feedback;
+            }
+            list.Add(new ReviewQuestion(ForStudent(plan, content), response, scores ? row?.Score : null, plan.Points,
+                answersVisible ? Grader.RightAnswer(content) : null, feedback, row?.Comment, row is { Score: null } && !state.InProgress));
+        }
+        var percent = state.MaxScore > 0 && state.Score is { } s ? Math.Round(100 * s / state.MaxScore, 2) : (double?)null;
+        var name = (await users.GetAsync(state.UserId))?.DisplayName ?? "";
+        return new ReviewView(state.Id, quiz.Id, quiz.Title, quiz.CourseId, name, state.Number, state.Status, state.StartedAt, state.SubmittedAt,
+            state.SubmittedBy, scores ? state.Score : null, state.MaxScore, scores ? percent : null,
+            scores && !state.NeedsGrading && percent is not null ? percent >= quiz.Settings.PassMark : null, state.NeedsGrading,
+            scores, answersVisible, scores ? state.OverallFeedback : null, list);
+    }
+
+    private static async Task<IReadOnlyList<EventRow>> Timeline(Guid attemptId, HttpContext http, AssessmentAccess access, AttemptRepository attempts)
+    {
+        var context = await access.AttemptAsync(http, attemptId);
+        if (!context.Teacher) throw ProblemException.Forbidden("The timeline is for the course's teachers.");
+        return await attempts.EventsAsync(attemptId);
+    }
+
+    private static async Task<ReviewView> GradeSlot(
+        Guid attemptId, int slot, GradeSlotRequest request, HttpContext http, AssessmentAccess access, IGrainFactory grains,
+        QuestionRepository questions, Lms.Grains.Identity.UserRepository users, TimeProvider clock, AttemptRepository attempts)
+    {
+        var context = await access.AttemptAsync(http, attemptId);
+        if (!context.Teacher) throw ProblemException.Forbidden("Only the course's teachers grade.");
+        AttemptState state;
+        try
+        {
+            state = await Grain(grains, attemptId).GradeManually(slot, request.Score, string.IsNullOrWhiteSpace(request.Comment) ? null : request.Comment.Trim(), context.UserId);
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw ProblemException.Invalid(e.ParamName ?? "score", e.Message.Split(" (Parameter")[0]);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw ProblemException.Conflict(e.Message);
+        }
+        return await ReviewAsync(context, state, questions, users, clock, attempts);
+    }
+
+    private static async Task<IReadOnlyList<AttemptListRow>> ForQuiz(Guid quizId, HttpContext http, AssessmentAccess access, AttemptRepository attempts)
+    {
+        await access.TeachQuizAsync(http, quizId);
+        return await attempts.ForQuizAsync(quizId);
+    }
+
+    private static async Task<RegradeResult> Regrade(Guid quizId, RegradeRequest? request, HttpContext http, AssessmentAccess access,
+        AttemptRepository attempts, IGrainFactory grains)
+    {
+        await access.TeachQuizAsync(http, quizId);
+        var ids = request?.QuestionId is { } q
+            ? await attempts.AttemptsUsingAsync(quizId, q)
+            : (await attempts.ForQuizAsync(quizId)).Select(a => a.Id).ToList();
+        var count = 0;
+        foreach (var id in ids)
+        {
+            var state = await Grain(grains, id).Regrade(request?.QuestionId);
+            if (!state.InProgress) count++;
+        }
+        return new RegradeResult(count);
+    }
+
+    private static async Task<QuizStatisticsView> Statistics(Guid quizId, HttpContext http, AssessmentAccess access, AttemptRepository attempts,
+        QuestionRepository questions)
+    {
+        await access.TeachQuizAsync(http, quizId);
+        var list = await attempts.ForQuizAsync(quizId);
+        var (slots, answers) = await attempts.SubmittedDetailAsync(quizId);
+        var contents = new Dictionary<(Guid, int), QuestionContent>();
+        var titles = new Dictionary<Guid, string>();
+        foreach (var s in slots.Select(s => (s.QuestionId, s.Version)).Distinct())
+            contents[s] = await questions.ContentAsync(s.QuestionId, s.Version);
+        foreach (var id in slots.Select(s => s.QuestionId).Distinct())
+            titles[id] = (await questions.GetAsync(id))?.Title ?? id.ToString();
+        return QuizStatistics.Compute(list, slots, answers, (id, v) => contents[(id, v)], id => titles[id]);
+    }
+}
