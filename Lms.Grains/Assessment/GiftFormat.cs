@@ -314,7 +314,7 @@ public static partial class GiftFormat
     private static string ToHtml(string gift, bool html)
     {
         var text = Restore(gift);
-        return html ? text : WebUtility.HtmlEncode(text).Replace("\n", "<br>");
+        return html ? text : text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;").Replace("\n", "<br>");
     }
 
     private static string Shorten(string s)

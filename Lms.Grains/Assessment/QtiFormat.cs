@@ -290,7 +290,7 @@ public static class QtiFormat
         switch (node)
         {
             case XText text:
-                sb.Append(System.Net.WebUtility.HtmlEncode(text.Value));
+                sb.Append(Encode(text.Value));
                 break;
             case XElement e when e.Name.LocalName.EndsWith("Interaction", StringComparison.Ordinal) || e.Name.LocalName == "prompt":
                 break;
@@ -298,7 +298,7 @@ public static class QtiFormat
                 var name = e.Name.LocalName;
                 sb.Append('<').Append(name);
                 foreach (var a in e.Attributes().Where(a => !a.IsNamespaceDeclaration))
-                    sb.Append(' ').Append(a.Name.LocalName).Append("=\"").Append(System.Net.WebUtility.HtmlEncode(a.Value)).Append('"');
+                    sb.Append(' ').Append(a.Name.LocalName).Append("=\"").Append(Encode(a.Value)).Append('"');
                 if (name is "br" or "img" or "hr") { sb.Append('>'); break; }
                 sb.Append('>');
                 foreach (var child in e.Nodes()) Write(child, sb);
@@ -306,6 +306,8 @@ public static class QtiFormat
                 break;
         }
     }
+
+    private static string Encode(string s) => s.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;").Replace("\"", "&quot;");
 
     private static string PlainText(XElement e) => string.Concat(e.DescendantNodes().OfType<XText>().Select(t => t.Value)).Trim();
 
@@ -428,7 +430,7 @@ public static class QtiFormat
                     {
                         declarations.Add(Declaration(rid, "single", "identifier", b.Choices!.Where(x => x.Fraction >= 0.999).Select(x => x.Id).Take(1), null));
                         gap = $"<inlineChoiceInteraction responseIdentifier=\"{rid}\" shuffle=\"true\">" +
-                              string.Concat(b.Choices!.Select(x => $"<inlineChoice identifier=\"{x.Id}\">{System.Net.WebUtility.HtmlEncode(StripTags(x.Text))}</inlineChoice>")) +
+                              string.Concat(b.Choices!.Select(x => $"<inlineChoice identifier=\"{x.Id}\">{Encode(StripTags(x.Text))}</inlineChoice>")) +
                               "</inlineChoiceInteraction>";
                     }
                     else if (b.Kind == BlankKinds.Numeric)
