@@ -154,7 +154,7 @@ public static class AttemptEndpoints
             {
                 Status = StatusCodes.Status409Conflict, Type = ProblemTypes.AnswerRefused, Title = "The answer was not accepted.",
                 Detail = first.Message,
-                Extensions = { ["code"] = first.Code, ["refused"] = outcome.Refused, ["status"] = outcome.State.Status, ["serverNow"] = outcome.State.ServerNow },
+                Extensions = { ["code"] = first.Code, ["refused"] = outcome.Refused, ["attemptStatus"] = outcome.State.Status, ["serverNow"] = outcome.State.ServerNow },
             });
         }
         return TypedResults.Ok(result);

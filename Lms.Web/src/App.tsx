@@ -13,6 +13,14 @@ const CoursePage = lazy(() => import('./pages/CoursePage').then((m) => ({ defaul
 const CreateCoursePage = lazy(() => import('./pages/CreateCoursePage').then((m) => ({ default: m.CreateCoursePage })));
 const CourseEditorPage = lazy(() => import('./pages/editor/CourseEditorPage').then((m) => ({ default: m.CourseEditorPage })));
 const InstitutionAdminPage = lazy(() => import('./pages/admin/InstitutionAdminPage').then((m) => ({ default: m.InstitutionAdminPage })));
+const BankPage = lazy(() => import('./pages/assessment/BankPage').then((m) => ({ default: m.BankPage })));
+const QuestionEditorPage = lazy(() => import('./pages/assessment/QuestionEditor').then((m) => ({ default: m.QuestionEditorPage })));
+const QuizBuilderPage = lazy(() => import('./pages/assessment/QuizBuilderPage').then((m) => ({ default: m.QuizBuilderPage })));
+const AttemptPage = lazy(() => import('./pages/assessment/AttemptPage').then((m) => ({ default: m.AttemptPage })));
+const ReviewPage = lazy(() => import('./pages/assessment/ReviewPage').then((m) => ({ default: m.ReviewPage })));
+const ResultsPage = lazy(() => import('./pages/assessment/ResultsPage').then((m) => ({ default: m.ResultsPage })));
+const GradingPage = lazy(() => import('./pages/assessment/GradingPage').then((m) => ({ default: m.GradingPage })));
+const GradebookPage = lazy(() => import('./pages/assessment/GradebookPage').then((m) => ({ default: m.GradebookPage })));
 const ChangePasswordPage = lazy(() => import('./pages/ChangePasswordPage').then((m) => ({ default: m.ChangePasswordPage })));
 // MOOCs and credentials (public catalogue and verification; learners' progress, forum, transcript; teachers' and admins' pages).
 const PublicShell = lazy(() => import('./pages/moocs/PublicShell').then((m) => ({ default: m.PublicShell })));
@@ -64,6 +72,15 @@ export function App() {
         <Route path="credentials" element={<TranscriptPage />} />
         <Route path="institutions/:institutionId/recognition" element={<RecognitionInboxPage />} />
         <Route path="recognition/:shareId" element={<RecognitionPage />} />
+        <Route path="institutions/:institutionId/bank" element={<BankPage />} />
+        <Route path="institutions/:institutionId/bank/new" element={<QuestionEditorPage />} />
+        <Route path="questions/:questionId/edit" element={<QuestionEditorPage />} />
+        <Route path="quizzes/:quizId/edit" element={<QuizBuilderPage />} />
+        <Route path="quizzes/:quizId/results" element={<ResultsPage />} />
+        <Route path="attempts/:attemptId" element={<AttemptPage />} />
+        <Route path="attempts/:attemptId/review" element={<ReviewPage />} />
+        <Route path="courses/:courseId/grading" element={<GradingPage />} />
+        <Route path="courses/:courseId/gradebook" element={<GradebookPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

@@ -16,6 +16,26 @@ interface AuthState {
 
 const AuthContext = createContext<AuthState | null>(null);
 
+const meKey = 'lms.me';
+
+function remember(who: Me | null) {
+  try {
+    if (who) localStorage.setItem(meKey, JSON.stringify(who));
+    else localStorage.removeItem(meKey);
+  } catch {
+    // Storage off: nothing remembered.
+  }
+}
+
+function remembered(): Me | null {
+  try {
+    const text = localStorage.getItem(meKey);
+    return text ? (JSON.parse(text) as Me) : null;
+  } catch {
+    return null;
+  }
+}
+
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [me, setMe] = useState<Me | null>(null);
   const [loading, setLoading] = useState(true);
@@ -25,10 +45,18 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const refresh = useCallback(async () => {
     try {
-      setMe(await api.me());
+      const who = await api.me();
+      remember(who);
+      setMe(who);
     } catch (error) {
-      if (error instanceof ApiError && error.status === 401) setMe(null);
-      else throw error;
+      if (error instanceof ApiError && error.status === 401) {
+        remember(null);
+        setMe(null);
+      } else if (error instanceof ApiError && error.status === 0 && remembered()) {
+        // Offline (a quiz on a phone that lost its network): carry on as the last person signed in here;
+        // the server still checks every request when the network is back.
+        setMe(remembered());
+      } else throw error;
     }
   }, []);
 
@@ -50,6 +78,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const signOut = useCallback(async () => {
     try {
+      remember(null);
       await api.signOut();
     } finally {
       setSignedOut(true);
@@ -59,6 +88,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, [navigate]);
 
   const signedIn = useCallback((who: Me) => {
+    remember(who);
     setSignedOut(false);
     setMe(who);
   }, []);

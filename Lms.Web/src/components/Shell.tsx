@@ -1,7 +1,7 @@
 import { Suspense, useEffect, useRef, useState } from 'react';
 import { Link, NavLink, Outlet, useLocation } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
-import { adminInstitutions, useAuth, useMe } from '../auth/AuthContext';
+import { adminInstitutions, teachingInstitutions, useAuth, useMe } from '../auth/AuthContext';
 import { LanguageSwitch } from './LanguageSwitch';
 import { Loading } from './common';
 
@@ -89,6 +89,7 @@ export function Shell() {
   const { t } = useTranslation();
   const me = useMe();
   const admin = adminInstitutions(me);
+  const teaching = teachingInstitutions(me);
   return (
     <div className="app">
       <a href="#main" className="skip-link">{t('shell.skipToContent')}</a>
@@ -108,6 +109,11 @@ export function Shell() {
             <NavLink to="/" end>{t('shell.myCourses')}</NavLink>
             <NavLink to="/learning">{t('moocs.nav.learning')}</NavLink>
             <NavLink to="/catalogue">{t('moocs.nav.catalogue')}</NavLink>
+            {teaching.map((m) => (
+              <NavLink key={`bank-${m.institutionId}`} to={`/institutions/${m.institutionId}/bank`}>
+                {teaching.length === 1 ? t('assessmentNav.bank') : t('assessmentNav.bankOf', { name: m.institutionName })}
+              </NavLink>
+            ))}
             {admin.map((m) => (
               <NavLink key={m.institutionId} to={`/institutions/${m.institutionId}`}>
                 {admin.length === 1 ? t('shell.administration') : t('shell.administrationOf', { name: m.institutionName })}

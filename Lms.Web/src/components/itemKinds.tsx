@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { Course, Item, Module } from '../api/lms';
 import { Markdown } from './Markdown';
 import { AssignmentCreate, AssignmentView } from '../pages/moocs/AssignmentItem';
+import { QuizItemCreate, QuizItemView } from '../pages/assessment/QuizItem';
 
 /**
  * What each kind of course item looks like. Pages and links are the course's own; a feature that
@@ -58,6 +59,7 @@ export const itemKinds: Record<string, ItemKindSpec> = {
   page: { icon: '¶', View: PageView },
   link: { icon: '↗', View: LinkView },
   assignment: { icon: '✎', View: AssignmentView, Create: AssignmentCreate },
+  quiz: { icon: '☑', View: QuizItemView, Create: QuizItemCreate },
 };
 
 /** A kind nobody registered (an older web app, a newer server) still shows its title and note. */

@@ -1,0 +1,37 @@
+// Lms service worker: keeps the app shell (index.html) and the built assets, so that a page that was
+// open (a quiz on a phone) reloads without network. The API is never cached here: answers wait in
+// IndexedDB (see src/pages/assessment/offlineStore.ts) until the server acknowledges them.
+const CACHE = 'lms-shell-v1';
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(['/', '/manifest.webmanifest', '/icon.svg'])).then(() => self.skipWaiting()));
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(caches.keys().then((keys) => Promise.all(keys.filter((k) => k !== CACHE).map((k) => caches.delete(k))))
+    .then(() => self.clients.claim()));
+});
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  if (request.method !== 'GET') return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin || /^\/(api|hubs|health|openapi)\//.test(url.pathname)) return;
+  if (request.mode === 'navigate') {
+    // Network first for pages; the cached shell when offline.
+    event.respondWith(fetch(request).then((response) => {
+      const copy = response.clone();
+      caches.open(CACHE).then((cache) => cache.put('/', copy));
+      return response;
+    }).catch(() => caches.match('/')));
+    return;
+  }
+  if (url.pathname.startsWith('/assets/')) {
+    // Built assets are named by content hash: cache first.
+    event.respondWith(caches.match(request).then((hit) => hit || fetch(request).then((response) => {
+      const copy = response.clone();
+      caches.open(CACHE).then((cache) => cache.put(request, copy));
+      return response;
+    })));
+  }
+});
