@@ -12,9 +12,14 @@ internal sealed class SqliteTimeTypeMap : ISQLiteTypeMap
 {
     private readonly SQLiteTypeMap _inner = new(useStrictTables: false);
 
-    public string GetTypeMap(DbType type, int? size, int? precision) =>
-        type == DbType.DateTimeOffset ? "TEXT" : _inner.GetTypeMap(type, size, precision);
+    // Doubles get REAL affinity, so that 1.0 reads back as a double (not as the integer 1) and Dapper
+    // sees one type per column.
+    public string GetTypeMap(DbType type, int? size, int? precision) => type switch
+    {
+        DbType.DateTimeOffset => "TEXT",
+        DbType.Double => "REAL",
+        _ => _inner.GetTypeMap(type, size, precision),
+    };
 
-    public string GetTypeMap(DbType type, int size, int precision) =>
-        type == DbType.DateTimeOffset ? "TEXT" : _inner.GetTypeMap(type, size, precision);
+    public string GetTypeMap(DbType type, int size, int precision) => GetTypeMap(type, (int?)size, (int?)precision);
 }
