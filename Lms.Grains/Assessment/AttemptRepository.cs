@@ -47,13 +47,17 @@ public sealed class AttemptRepository(Db db, GroupCommitWriter writer)
         "INSERT INTO attempt_slots (attempt_id, slot, section, question_id, version, points, option_order, flagged, score, manual, comment, graded_by, graded_at) " +
         "VALUES (@AttemptId, @Slot, @Section, @QuestionId, @Version, @Points, @OptionOrder, @Flagged, @Score, @Manual, @Comment, @GradedBy, @GradedAt)");
 
-    /// <summary>Stores a new attempt with its drawn slots; completes once committed.</summary>
-    public Task InsertAttemptAsync(AttemptRow attempt, IReadOnlyList<SlotRow> slots) =>
-        writer.WriteAsync(async (c, t) =>
+    /// <summary>Stores a new attempt with its drawn slots (and its first events); completes once committed.</summary>
+    public async Task InsertAttemptAsync(AttemptRow attempt, IReadOnlyList<SlotRow> slots, IReadOnlyList<EventRow>? events = null)
+    {
+        await writer.WriteAsync(async (c, t) =>
         {
             await c.ExecuteAsync(db.Text(InsertAttemptSql), attempt, t);
             foreach (var slot in slots) await c.ExecuteAsync(db.Text(InsertSlotSql), slot, t);
+            foreach (var e in events ?? []) await c.ExecuteAsync(db.Text(InsertEventSql), e, t);
         });
+        FreshAttempts.Put(attempt, slots);
+    }
 
     private const string AttemptColumns =
         "id, quiz_id, user_id, number, seed, status, started_at, deadline_at, submitted_at, submitted_by, score, max_score, needs_grading, overall_feedback";
@@ -231,4 +235,33 @@ public sealed class AttemptRepository(Db db, GroupCommitWriter writer)
         answers.GroupBy(a => a.Slot).ToDictionary(g => g.Key,
             g => g.OrderByDescending(a => a.EffectiveAt).ThenByDescending(a => a.ReceivedAt).ThenByDescending(a => a.AnswerId).First());
 
+}
+
+/// <summary>
+/// An attempt just written by this process, handed to its grain's first activation so that the grain
+/// does not read back what was just stored (thousands start together). Another silo, or a later
+/// activation, reads the database as usual.
+/// </summary>
+public static class FreshAttempts
+{
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, (DateTimeOffset At, AttemptRow Attempt, IReadOnlyList<SlotRow> Slots)> Items = new();
+
+    public static void Put(AttemptRow attempt, IReadOnlyList<SlotRow> slots)
+    {
+        if (Items.Count > 50_000)
+            foreach (var old in Items.Where(i => DateTimeOffset.UtcNow - i.Value.At > TimeSpan.FromMinutes(1)).Select(i => i.Key).ToList())
+                Items.TryRemove(old, out _);
+        Items[attempt.Id] = (DateTimeOffset.UtcNow, attempt, slots);
+    }
+
+    public static bool Take(Guid id, out AttemptRow attempt, out IReadOnlyList<SlotRow> slots)
+    {
+        if (Items.TryRemove(id, out var item))
+        {
+            (attempt, slots) = (item.Attempt, item.Slots);
+            return true;
+        }
+        (attempt, slots) = (null!, []);
+        return false;
+    }
 }

@@ -121,6 +121,14 @@ public sealed class QuizAttemptGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        if (FreshAttempts.Take(this.GetPrimaryKey(), out var fresh, out var freshSlots))
+        {
+            // Just stored by this process: nothing answered yet.
+            _attempt = fresh;
+            _slots = freshSlots.ToList();
+            ScheduleDeadline();
+            return;
+        }
         _attempt = await attempts.GetAsync(this.GetPrimaryKey()) ?? throw new InvalidOperationException("No such attempt.");
         _slots = (await attempts.SlotsAsync(_attempt.Id)).ToList();
         var answers = await attempts.AnswersAsync(_attempt.Id);

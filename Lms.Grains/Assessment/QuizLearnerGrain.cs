@@ -83,8 +83,7 @@ public sealed class QuizLearnerGrain(
             AttemptId = attempt.Id, Slot = p.Slot, Section = p.Section, QuestionId = p.QuestionId, Version = p.Version, Points = p.Points,
             OptionOrder = p.OptionOrder is null ? null : AssessmentJson.Write(p.OptionOrder),
         }).ToList();
-        await attempts.InsertAttemptAsync(attempt, slots);
-        await attempts.InsertEventsAsync([new EventRow
+        await attempts.InsertAttemptAsync(attempt, slots, [new EventRow
         {
             Id = Guid.CreateVersion7(), AttemptId = attempt.Id, At = now, Kind = EventKinds.Started, DeviceId = deviceId,
             Detail = $"attempt {number}, seed {seed}",
