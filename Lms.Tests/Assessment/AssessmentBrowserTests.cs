@@ -90,4 +90,111 @@ public sealed class AssessmentBrowserTests(SqliteLmsServer server, BrowserFixtur
         var attempts = await ProblemAssert.OkAsync<JsonElement>(await teacher.GetAsync($"/api/courses/{course}/gradebook"));
         Assert.Equal(3, attempts.GetProperty("rows").EnumerateArray().Single(r => r.GetProperty("displayName").GetString() == "Lê Hoàng An").GetProperty("total").GetDouble());
     }
+
+    /// <summary>With LMS_SCREENSHOTS set to a folder, the walk-through keeps a picture of each step there.</summary>
+    private static async Task ShotAsync(IPage page, string name)
+    {
+        var folder = Environment.GetEnvironmentVariable("LMS_SCREENSHOTS");
+        if (string.IsNullOrEmpty(folder)) return;
+        Directory.CreateDirectory(folder);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name + ".png"), FullPage = true });
+    }
+
+    [Fact]
+    public async Task On_a_phone_a_teacher_imports_a_gift_file_and_builds_a_quiz_that_a_student_takes()
+    {
+        var school = await server.DemoSchoolIdAsync();
+        var api = await server.SignedInAsync(LmsServer.Teacher);
+        var courseTitle = "Toán 10 — Ôn tập " + Guid.NewGuid().ToString("N")[..4];
+        var course = (await ProblemAssert.OkAsync<JsonElement>(await api.PostAsJsonAsync("/api/courses",
+            new { institutionId = school, title = courseTitle, kind = "blended" }))).GetProperty("id").GetString();
+        await api.PostAsJsonAsync($"/api/courses/{course}/modules", new { title = "Hàm số bậc hai" });
+        await api.PostAsJsonAsync($"/api/courses/{course}/enrolments", new { className = "10A1" });
+        await api.PostAsync($"/api/courses/{course}/publish", null);
+
+        await using var context = await browser.PhoneAsync(server);
+        var page = await context.NewPageAsync();
+        await BrowserFixture.ScreenshotOnFailureAsync(nameof(On_a_phone_a_teacher_imports_a_gift_file_and_builds_a_quiz_that_a_student_takes), async () =>
+        {
+            await SignInAsync(page, LmsServer.Teacher);
+            await page.GetByRole(AriaRole.Link, new() { Name = "Ngân hàng câu hỏi" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Ngân hàng câu hỏi" })).ToBeVisibleAsync();
+            await page.GetByText("Nhập và xuất câu hỏi").ClickAsync();
+
+            // A broken file first: nothing is imported, and each broken question is named.
+            await page.GetByLabel("Tệp câu hỏi (GIFT hoặc QTI 2.1)").SetInputFilesAsync(ImportTests.Sample("broken.gift"));
+            await page.GetByRole(AriaRole.Button, new() { Name = "Nhập câu hỏi" }).ClickAsync();
+            await Expect(page.GetByTestId("import-problems")).ToContainTextAsync("Không đóng");
+            await ShotAsync(page, "01-import-broken");
+
+            var tag = "ôn tập " + Guid.NewGuid().ToString("N")[..4];
+            await page.GetByLabel("Tệp câu hỏi (GIFT hoặc QTI 2.1)").SetInputFilesAsync(ImportTests.Sample("valid.gift"));
+            await page.GetByLabel("Gắn thêm chủ đề (phân cách bằng dấu phẩy)").FillAsync(tag);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Nhập câu hỏi" }).ClickAsync();
+            await Expect(page.GetByTestId("import-result")).ToHaveTextAsync("Đã nhập 10 câu hỏi.");
+            await ShotAsync(page, "02-bank");
+
+            // The quiz is a course item, made from the outline editor.
+            await page.GotoAsync($"/courses/{course}/edit");
+            var module = page.GetByRole(AriaRole.Region, new() { Name = "Hàm số bậc hai" });
+            await module.GetByRole(AriaRole.Button, new() { Name = "Thêm mục" }).ClickAsync();
+            await module.GetByRole(AriaRole.Radio, new() { Name = "Bài kiểm tra" }).CheckAsync();
+            await module.GetByLabel("Tên bài kiểm tra").FillAsync("Ôn tập chương");
+            await module.GetByRole(AriaRole.Button, new() { Name = "Tạo và soạn câu hỏi" }).ClickAsync();
+            await Expect(page).ToHaveURLAsync(new Regex("/quizzes/[0-9a-f-]+/edit$"));
+
+            await page.GetByLabel("Tìm trong ngân hàng").FillAsync("đỉnh parabol");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Lọc" }).ClickAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Thêm \"Đỉnh parabol\"" }).First.ClickAsync();
+            await page.GetByLabel("Tìm trong ngân hàng").FillAsync("gọi là đường gì");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Lọc" }).ClickAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Thêm \"Tên gọi\"" }).First.ClickAsync();
+            await Expect(page.GetByTestId("builder-item")).ToHaveCountAsync(2);
+            await page.GetByLabel("Thời gian làm bài (phút, để trống nếu không giới hạn)").FillAsync("10");
+            await page.GetByTestId("save-quiz").ClickAsync();
+            await Expect(page.GetByTestId("quiz-saved")).ToBeVisibleAsync();
+            await ShotAsync(page, "03-builder");
+            Assert.False(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth > window.innerWidth"), "The quiz builder scrolls sideways.");
+        }, page);
+
+        // The student takes it on their phone; the teacher sees the result in the gradebook and statistics.
+        await using var studentContext = await browser.PhoneAsync(server);
+        var student = await studentContext.NewPageAsync();
+        await BrowserFixture.ScreenshotOnFailureAsync(nameof(On_a_phone_a_teacher_imports_a_gift_file_and_builds_a_quiz_that_a_student_takes) + "-student", async () =>
+        {
+            await SignInAsync(student, LmsServer.Student2);
+            await student.GetByTestId("course-card").Filter(new() { HasText = courseTitle }).GetByTestId("course-link").ClickAsync();
+            await student.GetByTestId("outline-item").Filter(new() { HasText = "Ôn tập chương" }).ClickAsync();
+            await ShotAsync(student, "04-quiz-item");
+            await student.GetByTestId("start-quiz").ClickAsync();
+            await student.GetByRole(AriaRole.Radio, new() { Name = "2", Exact = true }).CheckAsync();
+            await ShotAsync(student, "05-attempt");
+            await student.GetByRole(AriaRole.Button, new() { Name = "Câu sau" }).ClickAsync();
+            await student.GetByLabel("Câu trả lời của em").FillAsync("hyperbol");
+            await student.GetByLabel("Câu trả lời của em").BlurAsync();
+            await Expect(student.GetByTestId("connection")).ToHaveAttributeAsync("data-state", "saved", new() { Timeout = 15_000 });
+            await student.GetByTestId("submit").ClickAsync();
+            await student.GetByTestId("confirm-submit").ClickAsync();
+            await Expect(student.GetByTestId("score")).ToHaveTextAsync("1");
+            await ShotAsync(student, "06-review");
+            Assert.False(await student.EvaluateAsync<bool>("document.documentElement.scrollWidth > window.innerWidth"), "The review scrolls sideways.");
+        }, student);
+
+        await BrowserFixture.ScreenshotOnFailureAsync(nameof(On_a_phone_a_teacher_imports_a_gift_file_and_builds_a_quiz_that_a_student_takes) + "-results", async () =>
+        {
+            await page.GotoAsync($"/courses/{course}/gradebook");
+            await Expect(page.GetByTestId("gradebook-row").Filter(new() { HasText = "Phạm Thu Hà" })).ToContainTextAsync("1");
+            await ShotAsync(page, "07-gradebook");
+            Assert.False(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth > window.innerWidth"), "The gradebook scrolls sideways.");
+            await page.GetByTestId("gradebook").GetByRole(AriaRole.Link, new() { Name = "Ôn tập chương" }).ClickAsync();
+            await page.GetByRole(AriaRole.Tab, new() { Name = "Thống kê" }).ClickAsync();
+            await Expect(page.GetByTestId("histogram")).ToBeVisibleAsync();
+            await Expect(page.GetByTestId("question-stats").Locator("tbody tr")).ToHaveCountAsync(2);
+            await ShotAsync(page, "08-statistics");
+            await page.GetByRole(AriaRole.Tab, new() { Name = "Bài làm" }).ClickAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Diễn biến" }).First.ClickAsync();
+            await Expect(page.GetByTestId("timeline")).ToContainTextAsync("Bắt đầu làm bài");
+            await ShotAsync(page, "09-timeline");
+        }, page);
+    }
 }

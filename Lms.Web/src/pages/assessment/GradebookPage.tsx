@@ -1,3 +1,4 @@
+import './assessment.css';
 import { Link, useParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { assessment } from '../../api/assessment';

@@ -1,3 +1,4 @@
+import './assessment.css';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
