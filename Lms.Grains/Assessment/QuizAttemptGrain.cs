@@ -315,6 +315,23 @@ public sealed class QuizAttemptGrain(
             by == SubmittedBy.Deadline ? "submitted by the server at the deadline" : $"submitted by the {by}")]);
         _deadlineTimer?.Dispose();
         _deadlineTimer = null;
+        await UpdateStandingAsync();
+    }
+
+    /// <summary>A graded attempt may complete the quiz item, and so the course: the learner's standing is looked at again.</summary>
+    private async Task UpdateStandingAsync()
+    {
+        try
+        {
+            var quiz = await quizzes.GetAsync(_attempt.QuizId);
+            if (quiz is not null)
+                await GrainFactory.GetGrain<Courses.ILearnerCourseGrain>(Courses.LearnerCourseKey.For(quiz.CourseId, _attempt.UserId)).GetStanding();
+        }
+        catch (Exception e)
+        {
+            // The grade is saved; the standing is computed again the next time anyone asks.
+            log.LogWarning(e, "Updating the course standing after attempt {Attempt} failed", _attempt.Id);
+        }
     }
 
     private async Task<(AttemptRow Attempt, List<(int Slot, int Version, double? Score)> Slots)> GradeAll(Guid? move)
@@ -372,6 +389,7 @@ public sealed class QuizAttemptGrain(
         _attempt = graded.Attempt;
         await attempts.SaveGradingAsync(_attempt, graded.Slots);
         await attempts.InsertEventsAsync([Event(EventKinds.Regraded, null, questionId is null ? "all questions" : $"question {questionId}")]);
+        await UpdateStandingAsync();
         return State();
     }
 
@@ -390,6 +408,7 @@ public sealed class QuizAttemptGrain(
         var band = quiz?.Settings.OverallFeedback?.OrderByDescending(b => b.MinPercent).FirstOrDefault(b => percent >= b.MinPercent);
         _attempt = _attempt with { Score = Math.Round(total, 4), NeedsGrading = pending, OverallFeedback = band?.Text };
         await attempts.SaveManualGradeAsync(_attempt.Id, slot, score, comment, graderId, _slots[index].GradedAt!.Value, _attempt);
+        await UpdateStandingAsync();
         return State();
     }
 

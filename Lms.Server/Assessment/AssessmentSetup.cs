@@ -1,4 +1,6 @@
 using Lms.Grains.Assessment;
+using Lms.Grains.Moocs;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Lms.Server.Assessment;
 
@@ -14,6 +16,8 @@ public static class AssessmentSetup
         services.AddSingleton<AttemptRepository>();
         services.AddSingleton<AssessmentAccess>();
         services.AddHostedService<DeadlineSweeper>();
+        // Quizzes in the course's completion and grading rules (the MOOC feature's extension point).
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IItemStateSource, QuizItemStateSource>());
         return services;
     }
 

@@ -214,6 +214,23 @@ public sealed class AttemptGrainTests(AttemptGrainCluster fixture) : IClassFixtu
         Assert.False(By(GradingMethods.Last).Passed);
         Assert.Equal(50, By(GradingMethods.Average).Percent);
         Assert.Equal(3, By(GradingMethods.Average).Attempts);
+
+        // In the course's completion rules (the MOOC feature): the quiz item is completed (passed at 100% > 50%)
+        // and scores the learner's grade by the quiz's method (highest).
+        var repo = new AttemptRepository(fixture.Db, fixture.Writer);
+        var quizzes = new QuizRepository(fixture.Db, new CourseRepository(fixture.Db, Clock), Clock);
+        var quiz = (await quizzes.GetAsync(s.Quiz))!;
+        var item = new ItemRow { Id = Guid.CreateVersion7(), CourseId = quiz.CourseId, Kind = "quiz", Title = "Kiểm tra", RefId = s.Quiz };
+        var states = await new QuizItemStateSource(repo, quizzes).StatesAsync(
+            new Lms.Grains.Moocs.LearnerItems(quiz.CourseId, s.Student, [item], new Dictionary<Guid, DateTimeOffset>(),
+                new Dictionary<Guid, Lms.Grains.Moocs.ItemRuleRow>()), [item]);
+        Assert.True(states[item.Id].Completed);
+        Assert.Equal(1.0, states[item.Id].Score);
+        var nobody = await new QuizItemStateSource(repo, quizzes).StatesAsync(
+            new Lms.Grains.Moocs.LearnerItems(quiz.CourseId, Guid.NewGuid(), [item], new Dictionary<Guid, DateTimeOffset>(),
+                new Dictionary<Guid, Lms.Grains.Moocs.ItemRuleRow>()), [item]);
+        Assert.False(nobody[item.Id].Completed);
+        Assert.Null(nobody[item.Id].Score);
     }
 
     [Fact]
