@@ -4,6 +4,7 @@ using Lms.Grains.Identity;
 using Lms.Grains.Institutions;
 using Lms.Media.Content;
 using Lms.Server.Assessment;
+using Lms.Server.Classroom;
 using Lms.Server.Courses;
 using Lms.Server.Credentials;
 using Lms.Server.Demo;
@@ -75,6 +76,7 @@ public static class LmsApp
         services.AddLmsAuthentication();
         services.AddOpenApi();
         services.AddLmsHealthChecks();
+        services.AddClassroom(configuration);
 
         builder.AddLmsSilo(dataDirectory);
         customize?.Invoke(builder);
@@ -125,6 +127,8 @@ public static class LmsApp
         app.MapMoocs(api);
         app.MapCredentials(api);
         api.MapAssessmentEndpoints();
+        api.MapClassroomEndpoints();
+        app.MapClassroomHub();
 
         // Any other path is the web app's (client-side routed) page; unknown API paths stay a 404 problem.
         if (app.Environment.WebRootPath is not null)

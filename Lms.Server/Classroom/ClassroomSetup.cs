@@ -1,0 +1,73 @@
+using Lms.Grains.Classroom;
+using Lms.Server.Classroom.LiveKit;
+
+namespace Lms.Server.Classroom;
+
+/// <summary>Which media the rooms use: peer to peer (embedded default) or a LiveKit server.</summary>
+public sealed class MediaOptions
+{
+    public const string Section = "Media";
+    public const string PeerToPeer = "P2P";
+    public const string LiveKitProvider = "LiveKit";
+
+    /// <summary><c>P2P</c> (default) or <c>LiveKit</c>.</summary>
+    public string Provider { get; set; } = PeerToPeer;
+
+    public LiveKitOptions LiveKit { get; set; } = new();
+
+    public bool UsesLiveKit => string.Equals(Provider, LiveKitProvider, StringComparison.OrdinalIgnoreCase);
+}
+
+/// <summary>What the web app is told about the media of a room ("p2p" or "livekit").</summary>
+public sealed record ClassroomMediaInfo(string Provider);
+
+public static class ClassroomSetup
+{
+    public static IServiceCollection AddClassroom(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton<LiveSessionRepository>();
+        services.AddScoped<ClassroomAccess>();
+        services.Configure<ClassroomOptions>(configuration.GetSection(ClassroomOptions.Section));
+        var signalR = services.AddSignalR(o =>
+        {
+            // WebRTC offers carry a few kilobytes of SDP.
+            o.MaximumReceiveMessageSize = 128 * 1024;
+        }).AddMessagePackProtocol();
+        if (configuration["SignalR:Redis"] is { Length: > 0 } redis)
+            signalR.AddStackExchangeRedis(redis, o => o.Configuration.ChannelPrefix = StackExchange.Redis.RedisChannel.Literal("lms"));
+        services.AddSingleton<IClassroomPublisher, HubClassroomPublisher>();
+
+        var media = configuration.GetSection(MediaOptions.Section).Get<MediaOptions>() ?? new MediaOptions();
+        services.AddSingleton(media);
+        if (media.UsesLiveKit)
+        {
+            media.LiveKit.Validate();
+            services.AddSingleton(media.LiveKit);
+            services.AddHttpClient<LiveKitRoomService>();
+            services.AddSingleton<LiveKitTokens>();
+            services.AddSingleton<LiveKitWebhooks>();
+            services.AddSingleton<IClassroomMedia, LiveKitClassroomMedia>();
+            services.AddSingleton(new ClassroomMediaInfo("livekit"));
+        }
+        else
+        {
+            services.AddSingleton<IClassroomMedia, NoClassroomMedia>();
+            services.AddSingleton(new ClassroomMediaInfo("p2p"));
+        }
+        return services;
+    }
+
+    /// <summary>The classroom's HTTP API under <c>/api/classroom</c>.</summary>
+    public static void MapClassroomEndpoints(this RouteGroupBuilder api)
+    {
+        api.MapClassroomApi();
+        api.MapClassroomMedia();
+    }
+
+    /// <summary>The hub at <c>/hubs/classroom</c>, and LiveKit's webhook at <c>/hooks/livekit</c> (signed by LiveKit, not by a person).</summary>
+    public static void MapClassroomHub(this IEndpointRouteBuilder app)
+    {
+        app.MapHub<ClassroomHub>("/hubs/classroom");
+        app.MapLiveKitWebhook();
+    }
+}
