@@ -253,6 +253,12 @@ public sealed partial class ClassroomGrain(
     {
         StartSession => StartAsync(p),
         EndSession => EndAsync(),
+        // The room's settings may be made before it starts.
+        SetLock c => Task.FromResult(Settings(() => _s.Locked = c.Locked)),
+        SetWaitingRoom c => Task.FromResult(Settings(() => _s.WaitingRoom = c.Enabled)),
+        SetChat c => Task.FromResult(Settings(() => _s.StudentChat = c.StudentsMayChat)),
+        SetMediaMode c => Task.FromResult(c.Mode is "video" or "audio" or "off"
+            ? Settings(() => _s.MediaMode = c.Mode) : CommandResult.Fail(ClassroomErrors.Invalid)),
         _ when _s.Status != RoomStatuses.Live => Task.FromResult(CommandResult.Fail(ClassroomErrors.NotLive)),
         SendChat c => Task.FromResult(Chat(p, c.Text)),
         RaiseHand => Task.FromResult(Hand(p, raise: true)),
@@ -261,11 +267,6 @@ public sealed partial class ClassroomGrain(
         AnswerPoll c => Task.FromResult(Answer(p, c.PollId, c.Choices)),
         SetMyMedia c => Task.FromResult(MyMedia(p, c.Mode)),
         Admit c => AdmitAsync(c.UserId),
-        SetLock c => Task.FromResult(Settings(() => _s.Locked = c.Locked)),
-        SetWaitingRoom c => Task.FromResult(Settings(() => _s.WaitingRoom = c.Enabled)),
-        SetChat c => Task.FromResult(Settings(() => _s.StudentChat = c.StudentsMayChat)),
-        SetMediaMode c => Task.FromResult(c.Mode is "video" or "audio" or "off"
-            ? Settings(() => _s.MediaMode = c.Mode) : CommandResult.Fail(ClassroomErrors.Invalid)),
         Mute c => MuteAsync(c.UserId),
         RemoveParticipant c => RemoveAsync(c.UserId),
         GiveFloor c => GiveFloorAsync(c.UserId, c.AllowVideo),
