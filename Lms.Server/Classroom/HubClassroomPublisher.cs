@@ -31,10 +31,17 @@ public sealed class HubClassroomPublisher(IHubContext<ClassroomHub> hub, ILogger
     public void Signal(Guid sessionId, Guid to, SignalMessage message) =>
         Enqueue(sessionId, new Outgoing(null, message, [Group(sessionId, Audiences.User(to))]));
 
-    public async Task SetAudiencesAsync(Guid sessionId, string connectionId, IReadOnlyCollection<string> add, IReadOnlyCollection<string> remove)
+    /// <summary>
+    /// Membership changes go through the same ordered sender as the events: an event published
+    /// before a connection leaves an audience still reaches it, and one published after it joins
+    /// does too. The returned task completes once the change is made.
+    /// </summary>
+    public Task SetAudiencesAsync(Guid sessionId, string connectionId, IReadOnlyCollection<string> add, IReadOnlyCollection<string> remove)
     {
-        foreach (var audience in remove) await _hub.Groups.RemoveFromGroupAsync(connectionId, Group(sessionId, audience));
-        foreach (var audience in add) await _hub.Groups.AddToGroupAsync(connectionId, Group(sessionId, audience));
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Enqueue(sessionId, new Outgoing(null, null, [], new Membership(connectionId,
+            add.Select(a => Group(sessionId, a)).ToArray(), remove.Select(a => Group(sessionId, a)).ToArray(), done)));
+        return done.Task;
     }
 
     private void Enqueue(Guid sessionId, Outgoing outgoing)
@@ -47,7 +54,9 @@ public sealed class HubClassroomPublisher(IHubContext<ClassroomHub> hub, ILogger
         }
     }
 
-    private sealed record Outgoing(ClassroomEvent? Event, SignalMessage? Signal, string[] Groups);
+    private sealed record Outgoing(ClassroomEvent? Event, SignalMessage? Signal, string[] Groups, Membership? Membership = null);
+
+    private sealed record Membership(string ConnectionId, string[] Add, string[] Remove, TaskCompletionSource Done);
 
     /// <summary>One session's sender: in order, never awaiting a client; retires after a minute with nothing to send.</summary>
     private sealed class Outbox
@@ -75,7 +84,11 @@ public sealed class HubClassroomPublisher(IHubContext<ClassroomHub> hub, ILogger
             var reader = _channel.Reader;
             while (true)
             {
-                while (reader.TryRead(out var item)) Send(item);
+                while (reader.TryRead(out var item))
+                {
+                    if (item.Membership is { } change) await ChangeAsync(change);
+                    else Send(item);
+                }
                 using var idle = new CancellationTokenSource(TimeSpan.FromMinutes(1));
                 try
                 {
@@ -91,6 +104,20 @@ public sealed class HubClassroomPublisher(IHubContext<ClassroomHub> hub, ILogger
                     _owner._outboxes.TryRemove(new KeyValuePair<Guid, Outbox>(_sessionId, this));
                     return;
                 }
+            }
+        }
+
+        private async Task ChangeAsync(Membership change)
+        {
+            try
+            {
+                foreach (var group in change.Remove) await _owner._hub.Groups.RemoveFromGroupAsync(change.ConnectionId, group);
+                foreach (var group in change.Add) await _owner._hub.Groups.AddToGroupAsync(change.ConnectionId, group);
+                change.Done.TrySetResult();
+            }
+            catch (Exception e)
+            {
+                change.Done.TrySetException(e);
             }
         }
 

@@ -1,0 +1,96 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Lms.Grains.Classroom;
+using Lms.Tests.Infrastructure;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Lms.Tests.Classroom;
+
+/// <summary>The real server with a small replay buffer and a short grace period, so the tests can reach both.</summary>
+public sealed class ClassroomLmsServer : SqliteLmsServer
+{
+    protected override IEnumerable<string> ExtraArguments =>
+        ["--Classroom:ReplayBuffer=64", "--Classroom:Grace=00:00:03", "--Classroom:StudentChatInterval=00:00:00"];
+}
+
+/// <summary>A course with class 10A1 enrolled, published, and a live session in it, made through the API as a teacher would.</summary>
+public sealed record LiveCourse(HttpClient Teacher, Guid CourseId, Guid ModuleId, Guid SessionId);
+
+/// <summary>A real SignalR client of the classroom hub, keeping every event it receives in order.</summary>
+public sealed class RoomClient(HubConnection connection, Guid sessionId) : IAsyncDisposable
+{
+    public HubConnection Connection { get; } = connection;
+    public Guid SessionId { get; } = sessionId;
+    public ConcurrentQueue<ClassroomEvent> Received { get; } = new();
+    public ConcurrentQueue<SignalMessage> Signals { get; } = new();
+    public JoinResult? Joined { get; private set; }
+
+    public long LastSeq => Received.IsEmpty ? Joined?.Seq ?? 0 : Math.Max(Received.Max(e => e.Seq), Joined?.Seq ?? 0);
+
+    public async Task<JoinResult> JoinAsync(long? lastSeq = null)
+    {
+        Joined = await Connection.InvokeAsync<JoinResult>("Join", SessionId, lastSeq);
+        return Joined;
+    }
+
+    public Task<CommandResult> Command(string method, params object?[] args) =>
+        Connection.InvokeCoreAsync<CommandResult>(method, [SessionId, Guid.NewGuid().ToString("N"), .. args]);
+
+    public async Task WaitForAsync(Func<IReadOnlyList<ClassroomEvent>, bool> condition, string what, int seconds = 15)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!condition(Received.ToList()))
+        {
+            if (DateTime.UtcNow > deadline)
+                Assert.Fail($"Timed out waiting for {what}; received: {string.Join(", ", Received.Select(e => $"{e.Seq}:{e.Type}"))}");
+            await Task.Delay(20);
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await Connection.DisposeAsync();
+}
+
+public static class ClassroomKit
+{
+    public static async Task<LiveCourse> LiveCourseAsync(LmsServer server, string title = "Toán 10 — Hàm số bậc hai (trực tuyến)")
+    {
+        var school = await server.DemoSchoolIdAsync();
+        var teacher = await server.SignedInAsync(LmsServer.Teacher);
+        var course = await ProblemAssert.OkAsync<JsonElement>(await teacher.PostAsJsonAsync("/api/courses",
+            new { institutionId = school, title, summary = "Lớp học trực tuyến", kind = "blended" }));
+        var courseId = course.GetProperty("id").GetGuid();
+        var module = await ProblemAssert.OkAsync<JsonElement>(await teacher.PostAsJsonAsync($"/api/courses/{courseId}/modules", new { title = "Tuần 1" }));
+        var moduleId = module.GetProperty("id").GetGuid();
+        await ProblemAssert.OkAsync<JsonElement>(await teacher.PostAsJsonAsync($"/api/courses/{courseId}/enrolments", new { className = "10A1" }));
+        (await teacher.PostAsync($"/api/courses/{courseId}/publish", null)).EnsureSuccessStatusCode();
+        var session = await ProblemAssert.OkAsync<JsonElement>(await teacher.PostAsJsonAsync($"/api/classroom/courses/{courseId}/sessions", new
+        {
+            moduleId, title = "Buổi 1: Đồ thị hàm số", startsAt = DateTimeOffset.UtcNow.AddMinutes(-5), endsAt = DateTimeOffset.UtcNow.AddMinutes(55),
+        }));
+        return new LiveCourse(teacher, courseId, moduleId, session.GetProperty("id").GetGuid());
+    }
+
+    public static async Task<string> TokenAsync(LmsServer server, string login)
+    {
+        var response = await server.Client().PostAsJsonAsync("/api/identity/token", new { login, password = LmsServer.DemoPassword });
+        return (await ProblemAssert.OkAsync<JsonElement>(response)).GetProperty("accessToken").GetString()!;
+    }
+
+    public static async Task<RoomClient> ConnectAsync(LmsServer server, string login, Guid sessionId, bool messagePack = false)
+    {
+        var token = await TokenAsync(server, login);
+        var builder = new HubConnectionBuilder()
+            .WithUrl(new Uri(server.BaseAddress, "/hubs/classroom"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(token));
+        if (messagePack) builder.AddMessagePackProtocol();
+        var connection = builder.Build();
+        var client = new RoomClient(connection, sessionId);
+        connection.On<ClassroomEvent>("event", e => client.Received.Enqueue(e));
+        connection.On<SignalMessage>("signal", m => client.Signals.Enqueue(m));
+        await connection.StartAsync();
+        return client;
+    }
+
+    public static JsonElement DataOf(ClassroomEvent e) => JsonDocument.Parse(e.Data).RootElement;
+}
