@@ -21,6 +21,7 @@ const ReviewPage = lazy(() => import('./pages/assessment/ReviewPage').then((m) =
 const ResultsPage = lazy(() => import('./pages/assessment/ResultsPage').then((m) => ({ default: m.ResultsPage })));
 const GradingPage = lazy(() => import('./pages/assessment/GradingPage').then((m) => ({ default: m.GradingPage })));
 const GradebookPage = lazy(() => import('./pages/assessment/GradebookPage').then((m) => ({ default: m.GradebookPage })));
+const ClassroomPage = lazy(() => import('./pages/classroom/ClassroomPage').then((m) => ({ default: m.ClassroomPage })));
 const ChangePasswordPage = lazy(() => import('./pages/ChangePasswordPage').then((m) => ({ default: m.ChangePasswordPage })));
 // MOOCs and credentials (public catalogue and verification; learners' progress, forum, transcript; teachers' and admins' pages).
 const PublicShell = lazy(() => import('./pages/moocs/PublicShell').then((m) => ({ default: m.PublicShell })));
@@ -81,6 +82,7 @@ export function App() {
         <Route path="attempts/:attemptId/review" element={<ReviewPage />} />
         <Route path="courses/:courseId/grading" element={<GradingPage />} />
         <Route path="courses/:courseId/gradebook" element={<GradebookPage />} />
+        <Route path="live/:sessionId" element={<ClassroomPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

@@ -4,6 +4,7 @@ import type { Course, Item, Module } from '../api/lms';
 import { Markdown } from './Markdown';
 import { AssignmentCreate, AssignmentView } from '../pages/moocs/AssignmentItem';
 import { QuizItemCreate, QuizItemView } from '../pages/assessment/QuizItem';
+import { liveItemKind } from '../pages/classroom/LiveItem';
 
 /**
  * What each kind of course item looks like. Pages and links are the course's own; a feature that
@@ -60,6 +61,7 @@ export const itemKinds: Record<string, ItemKindSpec> = {
   link: { icon: '↗', View: LinkView },
   assignment: { icon: '✎', View: AssignmentView, Create: AssignmentCreate },
   quiz: { icon: '☑', View: QuizItemView, Create: QuizItemCreate },
+  live: liveItemKind,
 };
 
 /** A kind nobody registered (an older web app, a newer server) still shows its title and note. */

@@ -6,6 +6,7 @@ import { teachingInstitutions, useMe } from '../auth/AuthContext';
 import { CourseCard } from '../components/CourseCard';
 import { ErrorMessage, Loading, useTitle } from '../components/common';
 import { useLoad } from '../components/useLoad';
+import { TodayLive } from './classroom/TodayLive';
 
 const pageSize = 12;
 
@@ -51,6 +52,7 @@ export function MyCoursesPage() {
         )}
       </div>
 
+      <TodayLive />
       <ErrorMessage error={error} onRetry={() => void load(courses.length)} />
 
       {!loading && !error && courses.length === 0 && me.children.length === 0 && (
