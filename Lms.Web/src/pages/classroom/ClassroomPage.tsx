@@ -7,7 +7,7 @@ import { ErrorMessage, Loading, useTitle } from '../../components/common';
 import { useLoad } from '../../components/useLoad';
 import { formatTime } from '../../format';
 import { Room, RoomError, type Connection, type Entry, type Reaction, type RoomModel, type SignalMessage } from './room';
-import { StudentMedia, TeacherMedia, connectionLooksPoor, type StudentStreams } from './peer';
+import { StudentMedia, TeacherMedia, connectionLooksPoor, hasLiveVideo, type StudentStreams } from './peer';
 import { AttendancePanel } from './AttendancePanel';
 import type { LiveKitHandle } from './livekit';
 import './classroom.css';
@@ -102,6 +102,15 @@ function LiveRoom({ session }: { session: LiveSession }) {
     if (!teacher || !live || !teacherMedia.current || session.mediaProvider !== 'p2p') return;
     teacherMedia.current.startCamera().then(setLocalStream).catch(() => setFailure('camera'));
   }, [teacher, live, session.mediaProvider]);
+
+  // At the end the camera and the connections stop (the room stays open for the records).
+  useEffect(() => {
+    if (model?.status !== 'ended') return;
+    teacherMedia.current?.stop();
+    studentMedia.current?.close();
+    setLocalStream(null);
+    setStreams(null);
+  }, [model?.status]);
 
   // A student asks the presenter for media once in the room, and again whenever the link is lost.
   const presenter = model?.presenterId ?? null;
@@ -262,14 +271,35 @@ function ConnectionBanner({ connection }: { connection: Connection }) {
 }
 
 function Video({ stream, muted, label, testId, className }: { stream: MediaStream | null; muted?: boolean; label: string; testId?: string; className?: string }) {
+  const { t } = useTranslation();
   const ref = useRef<HTMLVideoElement>(null);
+  // Browsers refuse to start sound without a tap: then the video plays silently and a button offers the sound.
+  const [needsTap, setNeedsTap] = useState(false);
   useEffect(() => {
     const video = ref.current;
     if (!video) return;
     if (video.srcObject !== stream) video.srcObject = stream;
-    if (stream) video.play().catch(() => { /* autoplay needs a tap: the controls say so */ });
-  }, [stream, stream?.getTracks().length]);
-  return <video ref={ref} className={className ?? 'live-video'} autoPlay playsInline muted={muted} aria-label={label} data-testid={testId} />;
+    if (!stream) return;
+    video.play().catch(() => {
+      if (muted) return;
+      video.muted = true;
+      setNeedsTap(true);
+      video.play().catch(() => {});
+    });
+  }, [stream, stream?.getTracks().length, muted]);
+  return (
+    <div className="live-video-wrap">
+      <video ref={ref} className={className ?? 'live-video'} autoPlay playsInline muted={muted} aria-label={label} data-testid={testId} />
+      {needsTap && (
+        <button type="button" className="btn btn-small live-unmute" onClick={() => {
+          const video = ref.current;
+          if (!video) return;
+          video.muted = false;
+          video.play().then(() => setNeedsTap(false)).catch(() => { video.muted = true; });
+        }}>🔊 {t('live.tapForSound')}</button>
+      )}
+    </div>
+  );
 }
 
 function Stage({ teacher, model, streams, local, floor, mine, peerState, peers, provider }: {
@@ -277,7 +307,7 @@ function Stage({ teacher, model, streams, local, floor, mine, peerState, peers, 
   mine: MediaStream | null; peerState: string; peers: number; provider: string;
 }) {
   const { t } = useTranslation();
-  const hasScreen = (streams?.screen.getVideoTracks().length ?? 0) > 0;
+  const hasScreen = hasLiveVideo(streams?.screen);
   const audioOnly = model.settings.mediaMode !== 'video' || model.me.media === 'audio';
   return (
     <div className="live-stage">
@@ -299,7 +329,7 @@ function Stage({ teacher, model, streams, local, floor, mine, peerState, peers, 
         <div className="live-floor" data-testid="floor">
           <p className="small">🎙 {t('live.floorHolder', { name: model.floor.name })}</p>
           {teacher && <Video stream={floor} label={t('live.floorVideo')} testId="floor-video" className="live-video live-video-small" />}
-          {!teacher && !model.me.floor && <Video stream={streams?.floor ?? null} label={t('live.floorVideo')} className="live-video live-video-small" />}
+          {!teacher && !model.me.floor && hasLiveVideo(streams?.floor) && <Video stream={streams?.floor ?? null} label={t('live.floorVideo')} className="live-video live-video-small" />}
           {model.me.floor && <Video stream={mine} muted label={t('live.myCamera')} className="live-video live-video-small" />}
         </div>
       )}

@@ -9,6 +9,11 @@
 // so taking the floor, sharing the screen or switching a student to audio only is a replaceTrack,
 // never a renegotiation. It suits small classes; large ones use LiveKit (Media:Provider=LiveKit).
 
+/** Whether media is actually flowing on a stream's video (a remote track is muted while nothing is sent). */
+export function hasLiveVideo(stream: MediaStream | null | undefined): boolean {
+  return !!stream && stream.getVideoTracks().some((t) => t.readyState === 'live' && !t.muted);
+}
+
 export type SendFn = (to: string, kind: string, payload: unknown) => void;
 
 export interface StudentStreams { teacher: MediaStream; screen: MediaStream; floor: MediaStream }
@@ -209,6 +214,9 @@ export class StudentMedia {
       const index = pc.getTransceivers().indexOf(e.transceiver);
       const target = index <= 1 ? this.streams.teacher : index === 2 ? this.streams.screen : this.streams.floor;
       target.addTrack(e.track);
+      // A transceiver with nothing on it (no screen shared yet) has a muted track: the page shows it only when media flows.
+      e.track.onmute = () => this.onStreams({ ...this.streams });
+      e.track.onunmute = () => this.onStreams({ ...this.streams });
       this.onStreams({ ...this.streams });
     };
     pc.onconnectionstatechange = () => this.onState(pc.connectionState);

@@ -1,0 +1,144 @@
+using System.Text.RegularExpressions;
+using Lms.Tests.Infrastructure;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Lms.Tests.Classroom;
+
+/// <summary>
+/// A whole lesson in Chromium with its fake camera: a teacher on a desktop, one student on a phone,
+/// one on a laptop; real WebRTC between the browsers, signalled through the real hub.
+/// </summary>
+public sealed class ClassroomBrowserTests(ClassroomLmsServer server, BrowserFixture browser)
+    : IClassFixture<ClassroomLmsServer>, IClassFixture<BrowserFixture>
+{
+    private static async Task SignInAsync(IPage page, string login)
+    {
+        await page.GotoAsync("/");
+        await page.GetByLabel("Email hoặc mã định danh").FillAsync(login);
+        await page.GetByLabel("Mật khẩu").FillAsync(LmsServer.DemoPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Đăng nhập" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Khóa học của tôi" })).ToBeVisibleAsync();
+    }
+
+    /// <summary>Waits until the video element has decoded more frames and moved its clock on: real frames arriving.</summary>
+    private static async Task ExpectFramesAdvanceAsync(IPage page, string testId)
+    {
+        var video = page.GetByTestId(testId);
+        await Expect(video).ToBeVisibleAsync();
+        const string read = "v => [v.getVideoPlaybackQuality().totalVideoFrames, v.currentTime, v.videoWidth]";
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        double[] first;
+        while (true)
+        {
+            first = await video.EvaluateAsync<double[]>(read);
+            if (first[0] > 0 && first[2] > 0) break;
+            if (DateTime.UtcNow > deadline) Assert.Fail($"No video frames arrived in {testId}: {string.Join(", ", first)}");
+            await Task.Delay(200);
+        }
+        while (true)
+        {
+            var now = await video.EvaluateAsync<double[]>(read);
+            if (now[0] >= first[0] + 10 && now[1] > first[1]) return;
+            if (DateTime.UtcNow > deadline) Assert.Fail($"Video frames stopped in {testId}: {string.Join(", ", first)} then {string.Join(", ", now)}");
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>With LMS_SCREENSHOTS set, keeps what each person saw (for a walk-through), in test-artifacts/screenshots.</summary>
+    private static async Task ShowAsync(IPage page, string name)
+    {
+        if (Environment.GetEnvironmentVariable("LMS_SCREENSHOTS") is not { Length: > 0 }) return;
+        var folder = Path.Combine(BrowserFixture.RepositoryRoot(), "test-artifacts", "screenshots");
+        Directory.CreateDirectory(folder);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, $"classroom-{name}.png"), FullPage = true });
+    }
+
+    [Fact]
+    public async Task A_teacher_and_two_students_hold_a_lesson_with_video_a_poll_a_hand_chat_and_attendance()
+    {
+        var course = await ClassroomKit.LiveCourseAsync(server, "Toán 10 — Lớp học trực tuyến");
+        await using var teacherContext = await browser.DesktopAsync(server);
+        await using var phoneContext = await browser.PhoneAsync(server);
+        await using var laptopContext = await browser.DesktopAsync(server);
+        var teacher = await teacherContext.NewPageAsync();
+        var phone = await phoneContext.NewPageAsync();
+        var laptop = await laptopContext.NewPageAsync();
+        var room = $"/live/{course.SessionId}";
+
+        await BrowserFixture.ScreenshotOnFailureAsync(nameof(A_teacher_and_two_students_hold_a_lesson_with_video_a_poll_a_hand_chat_and_attendance), async () =>
+        {
+            await SignInAsync(teacher, LmsServer.Teacher);
+            await teacher.GotoAsync(room);
+            await teacher.GetByRole(AriaRole.Button, new() { Name = "Bắt đầu buổi học" }).ClickAsync();
+            await Expect(teacher.GetByTestId("live-status")).ToHaveTextAsync("Đang học");
+            await ExpectFramesAdvanceAsync(teacher, "local-video");
+
+            // The phone finds the lesson on its "today" list and joins from there.
+            await SignInAsync(phone, LmsServer.Student1);
+            var today = phone.GetByTestId("today-item").Filter(new() { HasText = "Buổi 1: Đồ thị hàm số" });
+            await today.GetByRole(AriaRole.Link, new() { Name = "Vào lớp ngay" }).ClickAsync();
+            await Expect(phone).ToHaveURLAsync(new Regex($"{room}$"));
+            await SignInAsync(laptop, LmsServer.Student2);
+            await laptop.GotoAsync(room);
+
+            await ExpectFramesAdvanceAsync(phone, "teacher-video");
+            await ExpectFramesAdvanceAsync(laptop, "teacher-video");
+            await Expect(teacher.GetByTestId("peer-count")).ToHaveTextAsync("Đang gửi hình đến 2 học sinh");
+
+            // A poll, answered on both devices; the teacher sees the tally.
+            var console = teacher.GetByTestId("teacher-console");
+            await console.GetByLabel("Câu hỏi").FillAsync("Đồ thị của y = x² là gì?");
+            await console.GetByLabel("Lựa chọn 1").FillAsync("Đường thẳng");
+            await console.GetByLabel("Lựa chọn 2").FillAsync("Parabol");
+            await console.GetByRole(AriaRole.Button, new() { Name = "Mở bình chọn" }).ClickAsync();
+            foreach (var student in new[] { phone, laptop })
+            {
+                var card = student.GetByTestId("poll-card");
+                await card.GetByLabel("Parabol").CheckAsync();
+                await card.GetByRole(AriaRole.Button, new() { Name = "Gửi câu trả lời" }).ClickAsync();
+                await Expect(card.GetByTestId("poll-sent")).ToBeVisibleAsync();
+            }
+            var tally = teacher.GetByTestId("poll-tally");
+            await Expect(tally.GetByTestId("poll-count-1")).ToHaveTextAsync("2");
+            await Expect(tally.GetByTestId("poll-count-0")).ToHaveTextAsync("0");
+            await teacher.GetByRole(AriaRole.Button, new() { Name = "Đóng và công bố kết quả" }).ClickAsync();
+            await Expect(phone.GetByTestId("poll-tally").GetByTestId("poll-count-1")).ToHaveTextAsync("2");
+
+            // A hand raised on the phone, cleared by the teacher.
+            await phone.GetByTestId("hand-button").ClickAsync();
+            await Expect(phone.GetByTestId("hand-button")).ToHaveAttributeAsync("aria-pressed", "true");
+            await teacher.GetByRole(AriaRole.Tab, new() { Name = "Giơ tay (1)" }).ClickAsync();
+            var hand = teacher.GetByTestId("hand").Filter(new() { HasText = "Lê Hoàng An" });
+            await hand.GetByRole(AriaRole.Button, new() { Name = "Hạ tay của Lê Hoàng An" }).ClickAsync();
+            await Expect(phone.GetByTestId("hand-button")).ToHaveAttributeAsync("aria-pressed", "false");
+            await Expect(teacher.GetByTestId("no-hands")).ToBeVisibleAsync();
+
+            // Chat both ways.
+            await laptop.GetByRole(AriaRole.Textbox, new() { Name = "Tin nhắn", Exact = true }).FillAsync("Em chào cô ạ");
+            await laptop.GetByRole(AriaRole.Button, new() { Name = "Gửi", Exact = true }).ClickAsync();
+            await teacher.GetByRole(AriaRole.Tab, new() { Name = "Trò chuyện" }).ClickAsync();
+            await Expect(teacher.GetByTestId("chat-message").Filter(new() { HasText = "Em chào cô ạ" })).ToBeVisibleAsync();
+            await teacher.GetByRole(AriaRole.Textbox, new() { Name = "Tin nhắn", Exact = true }).FillAsync("Chào cả lớp, mở sách trang 42");
+            await teacher.GetByRole(AriaRole.Button, new() { Name = "Gửi", Exact = true }).ClickAsync();
+            await Expect(phone.GetByTestId("chat-message").Filter(new() { HasText = "mở sách trang 42" })).ToBeVisibleAsync();
+            await Expect(phone.GetByTestId("chat-message").Filter(new() { HasText = "Em chào cô ạ" })).ToBeVisibleAsync();
+
+            await ShowAsync(phone, "phone-lesson");
+            await ShowAsync(teacher, "teacher-lesson");
+            var overflow = await phone.EvaluateAsync<bool>("document.documentElement.scrollWidth > window.innerWidth");
+            Assert.False(overflow, "The classroom scrolls sideways on a 360 px phone.");
+
+            // The end: everyone is told, and the teacher sees who came.
+            await teacher.GetByRole(AriaRole.Tab, new() { Name = "Điều khiển" }).ClickAsync();
+            await teacher.GetByRole(AriaRole.Button, new() { Name = "Kết thúc buổi học" }).ClickAsync();
+            await teacher.GetByRole(AriaRole.Button, new() { Name = "Kết thúc cho cả lớp" }).ClickAsync();
+            await Expect(phone.GetByTestId("live-status")).ToHaveTextAsync("Đã kết thúc");
+            var rows = teacher.GetByTestId("attendance-row");
+            await Expect(rows.Filter(new() { HasText = "Lê Hoàng An" })).ToHaveAttributeAsync("data-present", "true");
+            await Expect(rows.Filter(new() { HasText = "Phạm Thu Hà" })).ToHaveAttributeAsync("data-present", "true");
+            await Expect(teacher.GetByTestId("attendance-csv")).ToBeVisibleAsync();
+            await ShowAsync(teacher, "teacher-attendance");
+        }, teacher, phone, laptop);
+    }
+}
