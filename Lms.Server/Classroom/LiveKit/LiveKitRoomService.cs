@@ -76,11 +76,42 @@ public sealed class LiveKitRoomService(HttpClient http, LiveKitOptions options, 
         _ => source.ToUpperInvariant(),
     };
 
+    /// <summary>
+    /// Protobuf's JSON mapping leaves out fields at their default (false, 0, "", empty lists and
+    /// objects), as the official SDK sends them; the server reads a missing field as its default.
+    /// </summary>
+    private static JsonObject ProtoJson(JsonObject body)
+    {
+        var result = new JsonObject();
+        foreach (var (key, value) in body)
+        {
+            switch (value)
+            {
+                case null:
+                    continue;
+                case JsonObject o:
+                    var inner = ProtoJson(o);
+                    if (inner.Count > 0) result[key] = inner;
+                    break;
+                case JsonArray a when a.Count == 0:
+                    continue;
+                case JsonValue v when v.GetValueKind() is JsonValueKind.False
+                                      || (v.GetValueKind() == JsonValueKind.Number && v.ToJsonString() == "0")
+                                      || (v.GetValueKind() == JsonValueKind.String && v.GetValue<string>() == ""):
+                    continue;
+                default:
+                    result[key] = value.DeepClone();
+                    break;
+            }
+        }
+        return result;
+    }
+
     private async Task<JsonNode?> CallAsync(string method, JsonObject body, VideoGrant grant, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(options.ApiBase(), $"twirp/{Service}/{method}"))
         {
-            Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
+            Content = new StringContent(ProtoJson(body).ToJsonString(), Encoding.UTF8, "application/json"),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens.ForServer(grant));
         using var response = await http.SendAsync(request, cancellationToken);
