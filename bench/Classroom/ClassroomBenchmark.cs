@@ -38,8 +38,11 @@ public sealed class ClassroomBenchmark : IBenchmark
             Console.Error.WriteLine($"classroom: Lms at {server.Address}, bare hub at {baseline.Address}");
             foreach (var students in options.Students)
                 Print(await CompareAsync(seed, server, baseline, "broadcast", students, options, stall: false));
+            // Enough bytes (about 300 KB per student) that the stalled socket's kernel and transport buffers fill and
+            // the server has to hold that one connection's writes back, while the others go on.
             if (options.StallStudents > 0)
-                Print(await CompareAsync(seed, server, baseline, "stalled_student", options.StallStudents, options, stall: true));
+                Print(await CompareAsync(seed, server, baseline, "stalled_student", options.StallStudents,
+                    options with { Events = Math.Max(options.Events, 300), Rate = Math.Max(options.Rate, 12) }, stall: true));
             if (options.Storm > 0)
                 Print(await JoinStormAsync(seed, server, baseline, options));
         }
@@ -233,7 +236,7 @@ public sealed class ClassroomBenchmark : IBenchmark
         for (var i = 0; i < 10; i++) await target.SendAsync(teacher, room, "warm-up");
         await Task.Delay(500);
 
-        var padding = new string('x', stall ? Math.Min(990, options.Padding * 4) : options.Padding);
+        var padding = new string('x', stall ? 990 : options.Padding);
         var sentAt = new long[options.Events];
         var interval = TimeSpan.FromSeconds(1 / options.Rate);
         var clock = Stopwatch.StartNew();
