@@ -45,6 +45,41 @@ public sealed class ClassroomBrowserTests(ClassroomLmsServer server, BrowserFixt
         }
     }
 
+    [Fact]
+    public async Task On_a_phone_a_teacher_schedules_a_weekly_live_session_from_the_outline_and_a_student_opens_its_join_link()
+    {
+        var course = await ClassroomKit.LiveCourseAsync(server, "Ngữ văn 10 — lịch trực tuyến");
+        await using var teacherContext = await browser.PhoneAsync(server);
+        await using var studentContext = await browser.PhoneAsync(server);
+        var teacher = await teacherContext.NewPageAsync();
+        var student = await studentContext.NewPageAsync();
+        await BrowserFixture.ScreenshotOnFailureAsync(nameof(On_a_phone_a_teacher_schedules_a_weekly_live_session_from_the_outline_and_a_student_opens_its_join_link), async () =>
+        {
+            await SignInAsync(teacher, LmsServer.Teacher);
+            await teacher.GotoAsync($"/courses/{course.CourseId}/edit");
+            var module = teacher.GetByRole(AriaRole.Region, new() { Name = "Tuần 1" });
+            await module.GetByRole(AriaRole.Button, new() { Name = "Thêm mục" }).ClickAsync();
+            await module.GetByRole(AriaRole.Radio, new() { Name = "Buổi học trực tuyến", Exact = true }).CheckAsync();
+            var form = module.GetByTestId("live-create");
+            await form.GetByLabel("Tiêu đề mục").FillAsync("Thứ Hai: Tiếng Việt lớp 10");
+            await form.GetByLabel("Thời lượng (phút)").FillAsync("40");
+            await form.GetByLabel("Lặp lại hằng tuần").CheckAsync();
+            await ShowAsync(teacher, "phone-schedule");
+            await form.GetByRole(AriaRole.Button, new() { Name = "Lên lịch" }).ClickAsync();
+            await Expect(module.GetByTestId("editor-item").Filter(new() { HasText = "Thứ Hai: Tiếng Việt lớp 10" })).ToBeVisibleAsync();
+            var overflow = await teacher.EvaluateAsync<bool>("document.documentElement.scrollWidth > window.innerWidth");
+            Assert.False(overflow, "The outline editor scrolls sideways on a 360 px phone.");
+
+            await SignInAsync(student, LmsServer.Student1);
+            await student.GotoAsync($"/courses/{course.CourseId}");
+            await student.GetByTestId("outline-item").Filter(new() { HasText = "Thứ Hai: Tiếng Việt lớp 10" }).ClickAsync();
+            var item = student.GetByTestId("live-item");
+            await Expect(item).ToContainTextAsync("hằng tuần");
+            await item.GetByTestId("join-live").ClickAsync();
+            await Expect(student.GetByTestId("live-waiting")).ToContainTextAsync("Giáo viên chưa bắt đầu buổi học");
+        }, teacher, student);
+    }
+
     /// <summary>With LMS_SCREENSHOTS set, keeps what each person saw (for a walk-through), in test-artifacts/screenshots.</summary>
     private static async Task ShowAsync(IPage page, string name)
     {
@@ -139,6 +174,13 @@ public sealed class ClassroomBrowserTests(ClassroomLmsServer server, BrowserFixt
             await Expect(rows.Filter(new() { HasText = "Phạm Thu Hà" })).ToHaveAttributeAsync("data-present", "true");
             await Expect(teacher.GetByTestId("attendance-csv")).ToBeVisibleAsync();
             await ShowAsync(teacher, "teacher-attendance");
+
+            // Later, from the course: the session's item lists the lesson held, with its attendance.
+            await teacher.GotoAsync($"/courses/{course.CourseId}");
+            await teacher.GetByTestId("outline-item").Filter(new() { HasText = "Buổi 1: Đồ thị hàm số" }).ClickAsync();
+            var item = teacher.GetByTestId("live-item");
+            await item.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("2 người tham gia|3 người tham gia") }).ClickAsync();
+            await Expect(item.GetByTestId("attendance-row").Filter(new() { HasText = "Lê Hoàng An" })).ToHaveAttributeAsync("data-present", "true");
         }, teacher, phone, laptop);
     }
 }

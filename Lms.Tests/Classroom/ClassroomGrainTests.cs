@@ -362,6 +362,65 @@ public sealed class ClassroomGrainTests(ClassroomGrainCluster fixture) : IClassF
         Assert.Single(RecordingPublisher.Of(room.SessionId), e => e.Event.Type == "chat.message");
     }
 
+    [Fact]
+    public async Task Breakout_groups_keep_their_chat_to_themselves_hear_the_teacher_and_come_back_when_the_timer_ends()
+    {
+        var room = await RoomAsync(4);
+        await LiveAsync(room);
+        var chosen = new Dictionary<Guid, int>
+        {
+            [room.Students[0].UserId] = 1, [room.Students[1].UserId] = 1, [room.Students[2].UserId] = 2, [room.Students[3].UserId] = 2,
+        };
+        Assert.Equal(ClassroomErrors.Invalid, (await room.Grain.Execute(room.Teacher, new StartBreakouts(Id(), 2, 0, null))).Error);
+        await Ok(room.Grain.Execute(room.Teacher, new StartBreakouts(Id(), 2, 1, chosen)));
+
+        await Ok(room.Grain.Execute(room.Students[0], new SendChat(Id(), "Nhóm 1 bàn bài")));
+        await Ok(room.Grain.Execute(room.Teacher, new BroadcastToBreakouts(Id(), "Còn 5 phút")));
+        var events = RecordingPublisher.Of(room.SessionId);
+        var chat = events.Single(e => e.Event.Type == "chat.message");
+        Assert.Equal([Audiences.Breakout(1), Audiences.Teachers], chat.To);
+        Assert.Equal([Audiences.All], events.Single(e => e.Event.Type == "breakout.message").To);
+        var started = events.Where(e => e.Event.Type == "breakout.started").ToList();
+        Assert.Equal(3, started.Count); // the whole split to teachers, each group its own members
+        var group2 = started.Single(e => e.To.SequenceEqual([Audiences.Breakout(2)]));
+        Assert.Equal(2, JsonDocument.Parse(group2.Event.Data).RootElement.GetProperty("groups")[0].GetProperty("members").GetArrayLength());
+
+        // A student in group 2 who reconnects is not replayed group 1's chat.
+        var seen = (await room.Grain.GetStatus()).Seq - 3;
+        var replay = await room.Grain.Join(room.Students[2] with { ConnectionId = "group-2-again" }, seen);
+        Assert.DoesNotContain(replay.Events, e => e.Type == "chat.message");
+
+        // Random groups, and an end by the teacher.
+        await Ok(room.Grain.Execute(room.Teacher, new StartBreakouts(Id(), 2, 1, null)));
+        var random = JsonDocument.Parse(RecordingPublisher.Of(room.SessionId).Last(e => e.Event.Type == "breakout.started" && e.To[0] == Audiences.Teachers).Event.Data)
+            .RootElement.GetProperty("groups").EnumerateArray().Select(g => g.GetProperty("members").GetArrayLength()).ToList();
+        Assert.Equal([2, 2], random);
+        await Ok(room.Grain.Execute(room.Teacher, new EndBreakouts(Id())));
+        Assert.Contains(RecordingPublisher.Of(room.SessionId), e => e.Event.Type == "breakout.ended");
+        await Ok(room.Grain.Execute(room.Students[0], new SendChat(Id(), "Về lớp chính")));
+        Assert.Equal([Audiences.All], RecordingPublisher.Of(room.SessionId).Last(e => e.Event.Type == "chat.message").To);
+    }
+
+    [Fact]
+    public async Task Another_feature_publishes_a_numbered_event_into_the_room_and_sees_who_is_there()
+    {
+        var room = await RoomAsync(2);
+        await LiveAsync(room);
+        var before = (await room.Grain.GetStatus()).Seq;
+
+        var seq = await room.Grain.Publish("quiz.launched", "{\"quizId\":\"q-1\"}", [Audiences.All]);
+
+        Assert.True(seq > before);
+        var published = RecordingPublisher.Of(room.SessionId).Single(e => e.Event.Type == "quiz.launched");
+        Assert.Equal(seq, published.Event.Seq);
+        var replay = await room.Grain.Join(room.Students[0] with { ConnectionId = "quiz-again" }, before);
+        Assert.Contains(replay.Events, e => e.Type == "quiz.launched");
+        var presence = await room.Grain.GetPresence();
+        Assert.Equal(3, presence.Count);
+        Assert.Single(presence, p => p.Role == ClassroomRoles.Teacher);
+        await Assert.ThrowsAnyAsync<Exception>(() => room.Grain.Publish("bad", "{not json", [Audiences.All]));
+    }
+
     internal static async Task WaitUntil(Func<Task<bool>> condition, string what, int seconds = 15)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
