@@ -28,13 +28,12 @@ public static class ClassroomSetup
         services.AddSingleton<LiveSessionRepository>();
         services.AddScoped<ClassroomAccess>();
         services.Configure<ClassroomOptions>(configuration.GetSection(ClassroomOptions.Section));
-        var signalR = services.AddSignalR(o =>
+        // In cluster mode (Cluster:Redis) the hosting adds the Redis backplane to this same SignalR.
+        services.AddSignalR(o =>
         {
             // WebRTC offers carry a few kilobytes of SDP.
             o.MaximumReceiveMessageSize = 128 * 1024;
         }).AddMessagePackProtocol();
-        if (configuration["SignalR:Redis"] is { Length: > 0 } redis)
-            signalR.AddStackExchangeRedis(redis, o => o.Configuration.ChannelPrefix = StackExchange.Redis.RedisChannel.Literal("lms"));
         services.AddSingleton<IClassroomPublisher, HubClassroomPublisher>();
 
         var media = configuration.GetSection(MediaOptions.Section).Get<MediaOptions>() ?? new MediaOptions();
