@@ -40,6 +40,10 @@ public sealed partial class ClassroomGrain(
     private readonly Dictionary<string, int> _pendingReactions = new();
     private Guid _sessionId;
     private bool _dirty;
+    private Task _saving = Task.CompletedTask;
+    private volatile bool _saveFailed;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(List<ChatRecord> Chat, List<ChatDeletion> Deletions)> _failedWrites = new();
+    private const int PersistedEvents = 512;
     private int _lastCount = -1;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -59,7 +63,8 @@ public sealed partial class ClassroomGrain(
         try
         {
             await FlushChatAsync();
-            if (_dirty) await SaveAsync();
+            await _saving;
+            if (_dirty || _saveFailed) await SaveAsync();
         }
         catch (Exception e)
         {
@@ -78,6 +83,7 @@ public sealed partial class ClassroomGrain(
         _s.GapFrom = _s.Seq;
         _s.GapTo = _s.Seq + ResumeGap;
         _s.Seq = _s.GapTo;
+        _dirty = true;
         var now = clock.GetUtcNow();
         foreach (var p in _s.People.Values)
         {
@@ -249,7 +255,9 @@ public sealed partial class ClassroomGrain(
         else if (!p.Admitted) return CommandResult.Fail(ClassroomErrors.NotJoined);
         else result = await Dispatch(p, command);
         Remember(key, result);
-        _dirty = true;
+        // Chat and reactions are written on their own (chat rows) or not kept (reactions): they alone do not call
+        // for a new snapshot of the room. Everything else that changes the room does.
+        if (command is not (SendChat or Lms.Grains.Classroom.React)) _dirty = true;
         return result;
     }
 
@@ -604,6 +612,7 @@ public sealed partial class ClassroomGrain(
             p.Breakout = null;
         }
         _s.Breakout = null;
+        _dirty = true;
         return Ok(Emit("breakout.ended", new { }, Audiences.All));
     }
 
@@ -659,19 +668,60 @@ public sealed partial class ClassroomGrain(
                 Emit("room.count", new { count }, Audiences.All);
             }
         }
-        try
+        while (_failedWrites.TryDequeue(out var failed))
         {
-            await FlushChatAsync();
-            if (_dirty) await SaveAsync();
+            _s.PendingChat.InsertRange(0, failed.Chat);
+            _s.PendingDeletions.InsertRange(0, failed.Deletions);
+            _dirty = true;
         }
-        catch (Exception e)
+        if (_saveFailed)
         {
-            log.LogWarning(e, "Could not save classroom {Session}; will try again", _sessionId);
+            _saveFailed = false;
+            _dirty = true;
         }
+        // The snapshot is taken in this turn (a consistent state, pending chat included); the chat and
+        // the snapshot are written in the background, one write at a time, so the room goes on taking
+        // commands while the database writes. Chat rows are written with insert-ignore: a row written
+        // twice (after a failure, or from a restored snapshot) is kept once.
+        if (!_saving.IsCompleted || (!_dirty && _s.PendingChat.Count == 0 && _s.PendingDeletions.Count == 0)) return;
+        var (json, seq) = _dirty ? Serialize() : (null, 0L);
+        var chat = _s.PendingChat.ToList();
+        var deletions = _s.PendingDeletions.ToList();
+        _s.PendingChat.Clear();
+        _s.PendingDeletions.Clear();
+        _saving = Task.Run(async () =>
+        {
+            try
+            {
+                await repository.AppendChatAsync(chat);
+                await repository.MarkChatDeletedAsync(deletions.Select(d => (d.Id, d.By, d.At)).ToList());
+            }
+            catch (Exception e)
+            {
+                _failedWrites.Enqueue((chat, deletions));
+                log.LogWarning(e, "Could not write classroom {Session}'s chat; will try again", _sessionId);
+            }
+            if (json is null) return;
+            try
+            {
+                await repository.SaveStateAsync(_sessionId, seq, json, clock.GetUtcNow());
+            }
+            catch (Exception e)
+            {
+                _saveFailed = true;
+                log.LogWarning(e, "Could not save classroom {Session}; will try again", _sessionId);
+            }
+        });
     }
 
     private async Task FlushChatAsync()
     {
+        await _saving;
+        while (_failedWrites.TryDequeue(out var failed))
+        {
+            _s.PendingChat.InsertRange(0, failed.Chat);
+            _s.PendingDeletions.InsertRange(0, failed.Deletions);
+        }
         if (_s.PendingChat.Count > 0)
         {
             var batch = _s.PendingChat.ToList();
@@ -688,13 +738,30 @@ public sealed partial class ClassroomGrain(
         }
     }
 
+    /// <summary>Saves the snapshot now, after any background write (for start, end and deactivation).</summary>
     private async Task SaveAsync()
+    {
+        await _saving;
+        var (json, seq) = Serialize();
+        await repository.SaveStateAsync(_sessionId, seq, json, clock.GetUtcNow());
+    }
+
+    private (string Json, long Seq) Serialize()
     {
         _s.RecentCommands = _commandOrder.Skip(Math.Max(0, _commandOrder.Count - PersistedCommandLimit))
             .Where(_commands.ContainsKey).Select(k => new KeyValuePair<string, CommandResult>(k, _commands[k])).ToList();
-        var json = JsonSerializer.Serialize(_s, Json);
-        _dirty = false;
-        await repository.SaveStateAsync(_sessionId, _s.Seq, json, clock.GetUtcNow());
+        // The snapshot keeps the newest events for replay across a new activation; older ones are not worth the bytes.
+        var buffer = _s.Buffer;
+        if (buffer.Count > PersistedEvents) _s.Buffer = buffer.GetRange(buffer.Count - PersistedEvents, PersistedEvents);
+        try
+        {
+            _dirty = false;
+            return (JsonSerializer.Serialize(_s, Json), _s.Seq);
+        }
+        finally
+        {
+            _s.Buffer = buffer;
+        }
     }
 
     // ------------------------------------------------------------------ events, replay and views
@@ -711,7 +778,6 @@ public sealed partial class ClassroomGrain(
         var limit = Math.Max(16, _options.ReplayBuffer);
         if (_s.Buffer.Count > limit + limit / 4) _s.Buffer.RemoveRange(0, _s.Buffer.Count - limit);
         publisher.Publish(_sessionId, @event, audiences);
-        _dirty = true;
         return seq;
     }
 
