@@ -79,7 +79,7 @@ public static class ClassroomEndpoints
 
     private static async Task<Created<SessionView>> Create(
         Guid courseId, CreateSessionRequest request, HttpContext http, CourseAccess courses, ClassroomAccess access,
-        LiveSessionRepository repo, CourseRepository courseRepo, IGrainFactory grains, ClassroomMediaInfo media)
+        LiveSessionRepository repo, CourseRepository courseRepo, IGrainFactory grains, ClassroomMediaInfo media, TimeProvider clock)
     {
         var course = await courses.TeachAsync(http.User, courseId);
         var (recurrence, repeatUntil) = CheckSchedule(request.StartsAt, request.EndsAt, request.Recurrence, request.RepeatUntil);
@@ -88,16 +88,16 @@ public static class ClassroomEndpoints
                           request.StartsAt.ToUniversalTime(), request.EndsAt.ToUniversalTime(), recurrence, repeatUntil, course.UserId, teachers)
                       ?? throw ProblemException.NotFound("The module");
         var context = await access.ViewAsync(http.User, created.Session.Id);
-        return TypedResults.Created($"/api/classroom/sessions/{created.Session.Id}", await ViewAsync(context, repo, grains, media));
+        return TypedResults.Created($"/api/classroom/sessions/{created.Session.Id}", await ViewAsync(context, repo, grains, media, clock));
     }
 
     private static async Task<SessionView> Get(Guid sessionId, HttpContext http, ClassroomAccess access, LiveSessionRepository repo,
-        IGrainFactory grains, ClassroomMediaInfo media) =>
-        await ViewAsync(await access.ViewAsync(http.User, sessionId), repo, grains, media);
+        IGrainFactory grains, ClassroomMediaInfo media, TimeProvider clock) =>
+        await ViewAsync(await access.ViewAsync(http.User, sessionId), repo, grains, media, clock);
 
     private static async Task<SessionView> Update(
         Guid sessionId, UpdateSessionRequest request, HttpContext http, ClassroomAccess access, LiveSessionRepository repo,
-        CourseRepository courseRepo, IGrainFactory grains, ClassroomMediaInfo media)
+        CourseRepository courseRepo, IGrainFactory grains, ClassroomMediaInfo media, TimeProvider clock)
     {
         var context = await access.TeachAsync(http.User, sessionId);
         var (recurrence, repeatUntil) = CheckSchedule(request.StartsAt, request.EndsAt, request.Recurrence, request.RepeatUntil);
@@ -107,7 +107,7 @@ public static class ClassroomEndpoints
             Title = request.Title.Trim(), Description = Clean(request.Description), StartsAt = request.StartsAt.ToUniversalTime(),
             EndsAt = request.EndsAt.ToUniversalTime(), Recurrence = recurrence, RepeatUntil = repeatUntil,
         }, teachers);
-        return await ViewAsync(await access.ViewAsync(http.User, sessionId), repo, grains, media);
+        return await ViewAsync(await access.ViewAsync(http.User, sessionId), repo, grains, media, clock);
     }
 
     private static async Task<IReadOnlyList<AgendaEntry>> Agenda(
@@ -210,12 +210,13 @@ public static class ClassroomEndpoints
     private static AttendanceView ToView(AttendanceReportRow r) => new(r.UserId, r.DisplayName, r.Email, r.NationalId, r.Role, r.Present,
         r.FirstJoinedAt, r.LastLeftAt, r.Minutes, r.Joins);
 
-    private static async Task<SessionView> ViewAsync(SessionContext context, LiveSessionRepository repo, IGrainFactory grains, ClassroomMediaInfo media)
+    private static async Task<SessionView> ViewAsync(SessionContext context, LiveSessionRepository repo, IGrainFactory grains, ClassroomMediaInfo media,
+        TimeProvider clock)
     {
         var s = context.Session;
         var teachers = (await repo.TeachersAsync(s.Id)).Select(t => new TeacherView(t.UserId, t.DisplayName)).ToList();
         var status = await grains.GetGrain<IClassroomGrain>(s.Id).GetStatus();
-        var now = DateTimeOffset.UtcNow;
+        var now = clock.GetUtcNow();
         var next = s.Occurrences(now, now.AddYears(1), max: 1).Select(o => new OccurrenceView(o.Start, o.End)).FirstOrDefault();
         return new SessionView(s.Id, s.CourseId, context.Course.Course.Title, s.Title, s.Description, s.StartsAt, s.EndsAt, s.Recurrence,
             s.RepeatUntil, teachers, context.Role, status.Status, status.Status == RoomStatuses.Live ? status.RunId : null, status.Participants,
