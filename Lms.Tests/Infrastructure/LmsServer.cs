@@ -65,7 +65,7 @@ public abstract class LmsServer : IAsyncLifetime
         BaseAddress = new Uri(address);
     }
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         lock (ProblemAssert.Servers) ProblemAssert.Servers.Remove(this);
         if (_app is not null)

@@ -5,15 +5,28 @@ import { initReactI18next } from 'react-i18next';
 // `npm run build`) fails the build when a key is missing in one language.
 type Dictionary = Record<string, unknown>;
 
+/**
+ * Merges every file of a language. Objects merge key by key, so a feature may add its own entry to a
+ * shared group (e.g. "itemKind.quiz" from assessment.json); the same leaf defined twice is an error.
+ */
 function merge(files: Record<string, Dictionary>): Dictionary {
   const merged: Dictionary = {};
-  for (const [file, dictionary] of Object.entries(files)) {
-    for (const [key, value] of Object.entries(dictionary)) {
-      if (key in merged) throw new Error(`Translation key "${key}" is defined twice (again in ${file}).`);
-      merged[key] = value;
+  const into = (target: Dictionary, source: Dictionary, path: string, file: string) => {
+    for (const [key, value] of Object.entries(source)) {
+      const at = path ? `${path}.${key}` : key;
+      const existing = target[key];
+      if (isDictionary(existing) && isDictionary(value)) into(existing, value, at, file);
+      else if (key in target) throw new Error(`Translation key "${at}" is defined twice (again in ${file}).`);
+      else target[key] = isDictionary(value) ? into({}, value, at, file) : value;
     }
-  }
+    return target;
+  };
+  for (const [file, dictionary] of Object.entries(files)) into(merged, dictionary, '', file);
   return merged;
+}
+
+function isDictionary(value: unknown): value is Dictionary {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 const vi = merge(import.meta.glob<Dictionary>('./vi/*.json', { eager: true, import: 'default' }));
