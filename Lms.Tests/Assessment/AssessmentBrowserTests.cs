@@ -11,14 +11,6 @@ namespace Lms.Tests.Assessment;
 public sealed class AssessmentBrowserTests(SqliteLmsServer server, BrowserFixture browser)
     : IClassFixture<SqliteLmsServer>, IClassFixture<BrowserFixture>
 {
-    private static async Task SignInAsync(IPage page, string login)
-    {
-        await page.GotoAsync("/");
-        await page.GetByLabel("Email hoặc mã định danh").FillAsync(login);
-        await page.GetByLabel("Mật khẩu").FillAsync(LmsServer.DemoPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Đăng nhập" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Khóa học của tôi" })).ToBeVisibleAsync();
-    }
 
     [Fact]
     public async Task A_student_on_a_phone_takes_a_timed_quiz_offline_for_a_while_and_sees_the_result()
@@ -52,7 +44,7 @@ public sealed class AssessmentBrowserTests(SqliteLmsServer server, BrowserFixtur
         var page = await context.NewPageAsync();
         await BrowserFixture.ScreenshotOnFailureAsync(nameof(A_student_on_a_phone_takes_a_timed_quiz_offline_for_a_while_and_sees_the_result), async () =>
         {
-            await SignInAsync(page, LmsServer.Student1);
+            await BrowserFixture.SignInAsync(page, LmsServer.Student1);
             await page.GetByTestId("course-card").Filter(new() { HasText = courseTitle }).GetByTestId("course-link").ClickAsync();
             await page.GetByTestId("outline-item").Filter(new() { HasText = "Kiểm tra 5 phút" }).ClickAsync();
             await page.GetByTestId("start-quiz").ClickAsync();
@@ -116,7 +108,7 @@ public sealed class AssessmentBrowserTests(SqliteLmsServer server, BrowserFixtur
         var page = await context.NewPageAsync();
         await BrowserFixture.ScreenshotOnFailureAsync(nameof(On_a_phone_a_teacher_imports_a_gift_file_and_builds_a_quiz_that_a_student_takes), async () =>
         {
-            await SignInAsync(page, LmsServer.Teacher);
+            await BrowserFixture.SignInAsync(page, LmsServer.Teacher);
             await page.GetByRole(AriaRole.Link, new() { Name = "Ngân hàng câu hỏi" }).ClickAsync();
             await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Ngân hàng câu hỏi" })).ToBeVisibleAsync();
             await page.GetByText("Nhập và xuất câu hỏi").ClickAsync();
@@ -162,7 +154,7 @@ public sealed class AssessmentBrowserTests(SqliteLmsServer server, BrowserFixtur
         var student = await studentContext.NewPageAsync();
         await BrowserFixture.ScreenshotOnFailureAsync(nameof(On_a_phone_a_teacher_imports_a_gift_file_and_builds_a_quiz_that_a_student_takes) + "-student", async () =>
         {
-            await SignInAsync(student, LmsServer.Student2);
+            await BrowserFixture.SignInAsync(student, LmsServer.Student2);
             await student.GetByTestId("course-card").Filter(new() { HasText = courseTitle }).GetByTestId("course-link").ClickAsync();
             await student.GetByTestId("outline-item").Filter(new() { HasText = "Ôn tập chương" }).ClickAsync();
             await ShotAsync(student, "04-quiz-item");

@@ -5,55 +5,38 @@ using Lms.Grains.Data;
 using Lms.Grains.Identity;
 using Lms.Grains.Institutions;
 using Lms.Tests.Infrastructure;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Orleans.TestingHost;
 
 namespace Lms.Tests.Assessment;
 
 /// <summary>An Orleans test cluster whose attempt grains use a real SQLite file, with a one-second grace.</summary>
-public sealed class AttemptGrainCluster : IAsyncLifetime
+public sealed class AttemptGrainCluster : SqliteGrainCluster<AttemptGrainCluster.Services>
 {
-    public TestCluster Cluster { get; private set; } = null!;
-    public Db Db { get; private set; } = null!;
     public GroupCommitWriter Writer { get; private set; } = null!;
 
-    public async ValueTask InitializeAsync()
+    public override async ValueTask InitializeAsync()
     {
-        var options = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, postgres: null!);
-        Db = new Db(options);
+        await base.InitializeAsync();
         Writer = new GroupCommitWriter(Db);
-        var builder = new TestClusterBuilder(initialSilosCount: 1);
-        builder.Properties["LmsConnectionString"] = options.ConnectionString;
-        builder.AddSiloBuilderConfigurator<SiloServices>();
-        Cluster = builder.Build();
-        await Cluster.DeployAsync();
     }
 
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
-        await Cluster.DisposeAsync();
+        await base.DisposeAsync();
         await Writer.DisposeAsync();
     }
 
-    private sealed class SiloServices : IHostConfigurator
+    public sealed class Services : ISiloServices
     {
-        public void Configure(IHostBuilder hostBuilder) => hostBuilder.ConfigureServices((context, services) =>
+        public static void Add(IServiceCollection services)
         {
-            services.AddSingleton(TimeProvider.System);
-            services.AddSingleton(new DatabaseOptions
-            {
-                Provider = DatabaseProvider.Sqlite, ConnectionString = context.Configuration["LmsConnectionString"]!,
-            });
-            services.AddSingleton<Db>();
             services.AddSingleton<GroupCommitWriter>();
             services.AddSingleton<CourseRepository>();
             services.AddSingleton<QuestionRepository>();
             services.AddSingleton<QuizRepository>();
             services.AddSingleton<AttemptRepository>();
             services.Configure<AssessmentOptions>(o => o.DeadlineGrace = TimeSpan.FromSeconds(1));
-        });
+        }
     }
 }
 

@@ -12,14 +12,6 @@ namespace Lms.Tests.Classroom;
 public sealed class ClassroomBrowserTests(ClassroomLmsServer server, BrowserFixture browser)
     : IClassFixture<ClassroomLmsServer>, IClassFixture<BrowserFixture>
 {
-    private static async Task SignInAsync(IPage page, string login)
-    {
-        await page.GotoAsync("/");
-        await page.GetByLabel("Email hoặc mã định danh").FillAsync(login);
-        await page.GetByLabel("Mật khẩu").FillAsync(LmsServer.DemoPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Đăng nhập" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Khóa học của tôi" })).ToBeVisibleAsync();
-    }
 
     /// <summary>Waits until the video element has decoded more frames and moved its clock on: real frames arriving.</summary>
     private static async Task ExpectFramesAdvanceAsync(IPage page, string testId)
@@ -55,7 +47,7 @@ public sealed class ClassroomBrowserTests(ClassroomLmsServer server, BrowserFixt
         var student = await studentContext.NewPageAsync();
         await BrowserFixture.ScreenshotOnFailureAsync(nameof(On_a_phone_a_teacher_schedules_a_weekly_live_session_from_the_outline_and_a_student_opens_its_join_link), async () =>
         {
-            await SignInAsync(teacher, LmsServer.Teacher);
+            await BrowserFixture.SignInAsync(teacher, LmsServer.Teacher);
             await teacher.GotoAsync($"/courses/{course.CourseId}/edit");
             var module = teacher.GetByRole(AriaRole.Region, new() { Name = "Tuần 1" });
             await module.GetByRole(AriaRole.Button, new() { Name = "Thêm mục" }).ClickAsync();
@@ -70,7 +62,7 @@ public sealed class ClassroomBrowserTests(ClassroomLmsServer server, BrowserFixt
             var overflow = await teacher.EvaluateAsync<bool>("document.documentElement.scrollWidth > window.innerWidth");
             Assert.False(overflow, "The outline editor scrolls sideways on a 360 px phone.");
 
-            await SignInAsync(student, LmsServer.Student1);
+            await BrowserFixture.SignInAsync(student, LmsServer.Student1);
             await student.GotoAsync($"/courses/{course.CourseId}");
             await student.GetByTestId("outline-item").Filter(new() { HasText = "Thứ Hai: Tiếng Việt lớp 10" }).ClickAsync();
             var item = student.GetByTestId("live-item");
@@ -103,18 +95,18 @@ public sealed class ClassroomBrowserTests(ClassroomLmsServer server, BrowserFixt
 
         await BrowserFixture.ScreenshotOnFailureAsync(nameof(A_teacher_and_two_students_hold_a_lesson_with_video_a_poll_a_hand_chat_and_attendance), async () =>
         {
-            await SignInAsync(teacher, LmsServer.Teacher);
+            await BrowserFixture.SignInAsync(teacher, LmsServer.Teacher);
             await teacher.GotoAsync(room);
             await teacher.GetByRole(AriaRole.Button, new() { Name = "Bắt đầu buổi học" }).ClickAsync();
             await Expect(teacher.GetByTestId("live-status")).ToHaveTextAsync("Đang học");
             await ExpectFramesAdvanceAsync(teacher, "local-video");
 
             // The phone finds the lesson on its "today" list and joins from there.
-            await SignInAsync(phone, LmsServer.Student1);
+            await BrowserFixture.SignInAsync(phone, LmsServer.Student1);
             var today = phone.GetByTestId("today-item").Filter(new() { HasText = "Buổi 1: Đồ thị hàm số" });
             await today.GetByRole(AriaRole.Link, new() { Name = "Vào lớp ngay" }).ClickAsync();
             await Expect(phone).ToHaveURLAsync(new Regex($"{room}$"));
-            await SignInAsync(laptop, LmsServer.Student2);
+            await BrowserFixture.SignInAsync(laptop, LmsServer.Student2);
             await laptop.GotoAsync(room);
 
             await ExpectFramesAdvanceAsync(phone, "teacher-video");

@@ -10,44 +10,17 @@ namespace Lms.Tests.Classroom;
 /// host; events reach them through the SignalR Redis backplane, and a student who moves to the
 /// other host catches up by replay.
 /// </summary>
-public sealed class ClassroomClusterTests(PostgresServer postgres) : IAsyncLifetime
+public sealed class ClassroomClusterTests(TwoSiloCluster cluster) : IClassFixture<TwoSiloCluster>
 {
-    private readonly RedisServer _redis = new();
-    private Node _a = null!;
-    private Node _b = null!;
-
-    private sealed class Node(string connectionString, string redis) : LmsServer
-    {
-        public override DatabaseProvider Provider => DatabaseProvider.Postgres;
-        protected override Task<string> ConnectionStringAsync(string dataDirectory) => Task.FromResult(connectionString);
-        protected override IEnumerable<string> ExtraArguments => [$"--Cluster:Redis={redis}", "--Orleans:ClusterId=lms-classroom-test"];
-    }
-
-    public async ValueTask InitializeAsync()
-    {
-        await _redis.InitializeAsync();
-        var database = await postgres.CreateDatabaseAsync("classroom_cluster");
-        _a = new Node(database, _redis.Configuration);
-        _b = new Node(database, _redis.Configuration);
-        await Task.WhenAll(_a.InitializeAsync().AsTask(), _b.InitializeAsync().AsTask());
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _b.DisposeAsync();
-        await _a.DisposeAsync();
-        await _redis.DisposeAsync();
-    }
-
     [Fact]
     public async Task Students_on_two_hosts_share_one_room_and_one_who_moves_host_gets_what_it_missed_through_a_real_redis()
     {
-        var course = await ClassroomKit.LiveCourseAsync(_a, "Lịch sử 10 — hai máy chủ");
-        await using var teacher = await ClassroomKit.ConnectAsync(_a, LmsServer.Teacher, course.SessionId);
+        var course = await ClassroomKit.LiveCourseAsync(cluster.A, "Lịch sử 10 — hai máy chủ");
+        await using var teacher = await ClassroomKit.ConnectAsync(cluster.A, LmsServer.Teacher, course.SessionId);
         await teacher.JoinAsync();
         await teacher.Command("Start");
-        await using var onB = await ClassroomKit.ConnectAsync(_b, LmsServer.Student1, course.SessionId, messagePack: true);
-        var moving = await ClassroomKit.ConnectAsync(_b, LmsServer.Student2, course.SessionId);
+        await using var onB = await ClassroomKit.ConnectAsync(cluster.B, LmsServer.Student1, course.SessionId, messagePack: true);
+        var moving = await ClassroomKit.ConnectAsync(cluster.B, LmsServer.Student2, course.SessionId);
         Assert.Equal(JoinStatuses.Joined, (await onB.JoinAsync()).Status);
         await moving.JoinAsync();
 
@@ -62,7 +35,7 @@ public sealed class ClassroomClusterTests(PostgresServer postgres) : IAsyncLifet
         long last = 0;
         for (var i = 0; i < 10; i++) last = (await teacher.Command("SendChat", $"Trong lúc chuyển máy chủ {i}")).Seq;
 
-        await using var movedToA = await ClassroomKit.ConnectAsync(_a, LmsServer.Student2, course.SessionId);
+        await using var movedToA = await ClassroomKit.ConnectAsync(cluster.A, LmsServer.Student2, course.SessionId);
         var rejoined = await movedToA.JoinAsync(lastSeen);
         Assert.Null(rejoined.Snapshot);
         Assert.Equal(10, rejoined.Events.Count(e => e.Type == "chat.message"));

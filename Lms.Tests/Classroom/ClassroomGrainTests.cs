@@ -7,10 +7,7 @@ using Lms.Grains.Data;
 using Lms.Grains.Identity;
 using Lms.Grains.Institutions;
 using Lms.Tests.Infrastructure;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Orleans.TestingHost;
 
 namespace Lms.Tests.Classroom;
 
@@ -36,34 +33,12 @@ public sealed class RecordingPublisher : IClassroomPublisher
 }
 
 /// <summary>A real Orleans test cluster whose classroom grains use a real SQLite file.</summary>
-public sealed class ClassroomGrainCluster : IAsyncLifetime
+public sealed class ClassroomGrainCluster : SqliteGrainCluster<ClassroomGrainCluster.Services>
 {
-    public TestCluster Cluster { get; private set; } = null!;
-    public Db Db { get; private set; } = null!;
-
-    public async ValueTask InitializeAsync()
+    public sealed class Services : ISiloServices
     {
-        var options = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, postgres: null!);
-        Db = new Db(options);
-        var builder = new TestClusterBuilder(initialSilosCount: 1);
-        builder.Properties["LmsConnectionString"] = options.ConnectionString;
-        builder.AddSiloBuilderConfigurator<SiloServices>();
-        Cluster = builder.Build();
-        await Cluster.DeployAsync();
-    }
-
-    public async ValueTask DisposeAsync() => await Cluster.DisposeAsync();
-
-    private sealed class SiloServices : IHostConfigurator
-    {
-        public void Configure(IHostBuilder hostBuilder) => hostBuilder.ConfigureServices((context, services) =>
+        public static void Add(IServiceCollection services)
         {
-            services.AddSingleton(TimeProvider.System);
-            services.AddSingleton(new DatabaseOptions
-            {
-                Provider = DatabaseProvider.Sqlite, ConnectionString = context.Configuration["LmsConnectionString"]!,
-            });
-            services.AddSingleton<Db>();
             services.AddSingleton<CourseRepository>();
             services.AddSingleton<LiveSessionRepository>();
             services.AddSingleton<IClassroomPublisher, RecordingPublisher>();
@@ -76,7 +51,7 @@ public sealed class ClassroomGrainCluster : IAsyncLifetime
                 o.SnapshotInterval = TimeSpan.FromMilliseconds(200);
                 o.StudentChatInterval = TimeSpan.Zero;
             });
-        });
+        }
     }
 }
 

@@ -9,14 +9,6 @@ namespace Lms.Tests.Courses;
 public sealed class CourseBrowserTests(SqliteLmsServer server, BrowserFixture browser)
     : IClassFixture<SqliteLmsServer>, IClassFixture<BrowserFixture>
 {
-    private static async Task SignInAsync(IPage page, string login)
-    {
-        await page.GotoAsync("/");
-        await page.GetByLabel("Email hoặc mã định danh").FillAsync(login);
-        await page.GetByLabel("Mật khẩu").FillAsync(LmsServer.DemoPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Đăng nhập" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Khóa học của tôi" })).ToBeVisibleAsync();
-    }
 
     [Fact]
     public async Task On_a_phone_a_teacher_publishes_a_course_to_a_class_and_a_student_opens_it()
@@ -29,7 +21,7 @@ public sealed class CourseBrowserTests(SqliteLmsServer server, BrowserFixture br
 
         await BrowserFixture.ScreenshotOnFailureAsync(nameof(On_a_phone_a_teacher_publishes_a_course_to_a_class_and_a_student_opens_it), async () =>
         {
-            await SignInAsync(teacher, LmsServer.Teacher);
+            await BrowserFixture.SignInAsync(teacher, LmsServer.Teacher);
             await teacher.GetByRole(AriaRole.Link, new() { Name = "Tạo khóa học" }).First.ClickAsync();
             var form = teacher.GetByTestId("create-course-form");
             await form.GetByLabel("Tên khóa học").FillAsync(title);
@@ -56,7 +48,7 @@ public sealed class CourseBrowserTests(SqliteLmsServer server, BrowserFixture br
             await Expect(teacher.GetByTestId("course-status")).ToHaveTextAsync("Đã xuất bản");
 
             // The student, on their own phone, finds it among their courses and opens it.
-            await SignInAsync(student, LmsServer.Student1);
+            await BrowserFixture.SignInAsync(student, LmsServer.Student1);
             var card = student.GetByTestId("course-card").Filter(new() { HasText = title });
             await card.GetByTestId("course-link").ClickAsync();
             await Expect(student.GetByRole(AriaRole.Heading, new() { Name = title })).ToBeVisibleAsync();
@@ -79,7 +71,7 @@ public sealed class CourseBrowserTests(SqliteLmsServer server, BrowserFixture br
         var page = await context.NewPageAsync();
         await BrowserFixture.ScreenshotOnFailureAsync(nameof(The_language_switches_to_english_and_back_and_is_remembered), async () =>
         {
-            await SignInAsync(page, LmsServer.Student2);
+            await BrowserFixture.SignInAsync(page, LmsServer.Student2);
             await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "vi");
 
             await page.GetByTestId("lang-switch").SelectOptionAsync("en");
@@ -100,7 +92,7 @@ public sealed class CourseBrowserTests(SqliteLmsServer server, BrowserFixture br
         var page = await context.NewPageAsync();
         await BrowserFixture.ScreenshotOnFailureAsync(nameof(A_parent_on_a_phone_follows_their_childs_course), async () =>
         {
-            await SignInAsync(page, LmsServer.Parent);
+            await BrowserFixture.SignInAsync(page, LmsServer.Parent);
             var child = page.GetByTestId("child-courses");
             await Expect(child.GetByRole(AriaRole.Heading, new() { Name = "Khóa học của Lê Hoàng An" })).ToBeVisibleAsync();
             var card = child.GetByTestId("course-card").Filter(new() { HasText = "Toán 10 — Hàm số bậc hai" });

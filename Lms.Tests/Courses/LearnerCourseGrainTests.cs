@@ -5,46 +5,20 @@ using Lms.Grains.Identity;
 using Lms.Grains.Institutions;
 using Lms.Grains.Moocs;
 using Lms.Tests.Infrastructure;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Orleans.TestingHost;
 
 namespace Lms.Tests.Courses;
 
 /// <summary>The silo of these tests: a real Orleans test cluster whose grains use a real SQLite file.</summary>
-public sealed class LearnerGrainCluster : IAsyncLifetime
+public sealed class LearnerGrainCluster : SqliteGrainCluster<LearnerGrainCluster.Services>
 {
-    public TestCluster Cluster { get; private set; } = null!;
-    public Db Db { get; private set; } = null!;
-
-    public async ValueTask InitializeAsync()
+    public sealed class Services : ISiloServices
     {
-        var options = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, postgres: null!);
-        Db = new Db(options);
-        var builder = new TestClusterBuilder(initialSilosCount: 1);
-        builder.Properties["LmsConnectionString"] = options.ConnectionString;
-        builder.AddSiloBuilderConfigurator<SiloServices>();
-        Cluster = builder.Build();
-        await Cluster.DeployAsync();
-    }
-
-    public async ValueTask DisposeAsync() => await Cluster.DisposeAsync();
-
-    private sealed class SiloServices : IHostConfigurator
-    {
-        public void Configure(IHostBuilder hostBuilder) => hostBuilder.ConfigureServices((context, services) =>
+        public static void Add(IServiceCollection services)
         {
-            services.AddSingleton(TimeProvider.System);
-            services.AddSingleton(new DatabaseOptions
-            {
-                Provider = DatabaseProvider.Sqlite, ConnectionString = context.Configuration["LmsConnectionString"]!,
-            });
-            services.AddSingleton<Db>();
-            services.AddSingleton<ProgressRepository>();
             // The standing (completion rules, grading) the grain asks, with the item kinds' sources.
             services.AddCourseStanding();
-        });
+        }
     }
 }
 

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Lms.Grains.Data;
 using Lms.Tests.Infrastructure;
 
 namespace Lms.Tests.Identity;
@@ -11,40 +10,13 @@ namespace Lms.Tests.Identity;
 /// at the same moment. They migrate and seed once between them, form one Orleans cluster, and a
 /// session begun on one is honoured by the other.
 /// </summary>
-public sealed class ClusterModeTests(PostgresServer postgres) : IAsyncLifetime
+public sealed class ClusterModeTests(TwoSiloCluster cluster) : IClassFixture<TwoSiloCluster>
 {
-    private readonly RedisServer _redis = new();
-    private Node _a = null!;
-    private Node _b = null!;
-
-    private sealed class Node(string connectionString, string redis) : LmsServer
-    {
-        public override DatabaseProvider Provider => DatabaseProvider.Postgres;
-        protected override Task<string> ConnectionStringAsync(string dataDirectory) => Task.FromResult(connectionString);
-        protected override IEnumerable<string> ExtraArguments => [$"--Cluster:Redis={redis}", "--Orleans:ClusterId=lms-test"];
-    }
-
-    public async ValueTask InitializeAsync()
-    {
-        await _redis.InitializeAsync();
-        var database = await postgres.CreateDatabaseAsync("cluster");
-        _a = new Node(database, _redis.Configuration);
-        _b = new Node(database, _redis.Configuration);
-        await Task.WhenAll(_a.InitializeAsync().AsTask(), _b.InitializeAsync().AsTask());
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _b.DisposeAsync();
-        await _a.DisposeAsync();
-        await _redis.DisposeAsync();
-    }
-
     [Fact]
     public async Task Two_silos_form_one_cluster_seed_once_and_share_sessions_and_grains()
     {
         // Both see both silos (membership through Redis).
-        foreach (var node in new[] { _a, _b })
+        foreach (var node in new[] { cluster.A, cluster.B })
         {
             var deadline = DateTime.UtcNow.AddSeconds(30);
             string? silo;
@@ -59,22 +31,22 @@ public sealed class ClusterModeTests(PostgresServer postgres) : IAsyncLifetime
         }
 
         // The demo was seeded once, not twice, although both started on an empty database together.
-        var admin = await _a.SignedInAsync(LmsServer.Admin);
-        var school = await _a.DemoSchoolIdAsync();
+        var admin = await cluster.A.SignedInAsync(LmsServer.Admin);
+        var school = await cluster.A.DemoSchoolIdAsync();
         var people = await ProblemAssert.OkAsync<JsonElement>(await admin.GetAsync($"/api/institutions/{school}/people?take=1"));
         Assert.Equal(6, people.GetProperty("total").GetInt32());
 
         // A cookie issued by A is honoured by B (shared keys); progress recorded through A is read through B.
         // Cookies belong to the host, not the port: one jar serves both servers, like one browser behind a load balancer.
         var jar = new CookieContainer();
-        var studentOnA = await _a.SignedInAsync(LmsServer.Student1, cookies: jar);
+        var studentOnA = await cluster.A.SignedInAsync(LmsServer.Student1, cookies: jar);
         var courses = await ProblemAssert.OkAsync<JsonElement>(await studentOnA.GetAsync("/api/courses"));
         var courseId = courses.GetProperty("items")[0].GetProperty("id").GetString();
         var course = await ProblemAssert.OkAsync<JsonElement>(await studentOnA.GetAsync($"/api/courses/{courseId}"));
         var itemId = course.GetProperty("modules")[0].GetProperty("items")[0].GetProperty("id").GetString();
         await ProblemAssert.OkAsync<JsonElement>(await studentOnA.PostAsync($"/api/courses/{courseId}/items/{itemId}/seen", null));
 
-        using var studentOnB = _b.Client(jar);
+        using var studentOnB = cluster.B.Client(jar);
         var progress = await ProblemAssert.OkAsync<JsonElement>(await studentOnB.GetAsync($"/api/courses/{courseId}/progress"));
         Assert.Equal(1, progress.GetProperty("seen").GetInt32());
     }

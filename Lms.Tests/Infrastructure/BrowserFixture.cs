@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
 
 namespace Lms.Tests.Infrastructure;
 
@@ -57,6 +58,16 @@ public sealed class BrowserFixture : IAsyncLifetime
         Locale = "vi-VN",
         TimezoneId = "Asia/Ho_Chi_Minh",
     });
+
+    /// <summary>Signs in through the sign-in page (in Vietnamese, the default) and waits for "my courses".</summary>
+    public static async Task SignInAsync(IPage page, string login, string password = LmsServer.DemoPassword)
+    {
+        await page.GotoAsync("/sign-in");
+        await page.GetByLabel("Email hoặc mã định danh").FillAsync(login);
+        await page.GetByLabel("Mật khẩu").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Đăng nhập" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Khóa học của tôi" })).ToBeVisibleAsync();
+    }
 
     /// <summary>Runs a browser scenario; if it fails, each page's screenshot is kept under test-artifacts/screenshots.</summary>
     public static async Task ScreenshotOnFailureAsync(string scenario, Func<Task> run, params IPage[] pages)

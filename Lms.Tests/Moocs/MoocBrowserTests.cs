@@ -107,15 +107,6 @@ public sealed class MoocBrowserTests(SqliteLmsServer server, BrowserFixture brow
         }, page);
     }
 
-    private static async Task SignInAsync(IPage page, string login)
-    {
-        await page.GotoAsync("/sign-in");
-        await page.GetByLabel("Email hoặc mã định danh").FillAsync(login);
-        await page.GetByLabel("Mật khẩu").FillAsync(LmsServer.DemoPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Đăng nhập" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Khóa học của tôi" })).ToBeVisibleAsync();
-    }
-
     [Fact]
     public async Task On_a_phone_another_universitys_admin_verifies_and_recognises_a_shared_credit()
     {
@@ -128,7 +119,7 @@ public sealed class MoocBrowserTests(SqliteLmsServer server, BrowserFixture brow
         var page = await context.NewPageAsync();
         await BrowserFixture.ScreenshotOnFailureAsync(nameof(On_a_phone_another_universitys_admin_verifies_and_recognises_a_shared_credit), async () =>
         {
-            await SignInAsync(page, MoocKit.OtherUniversityAdmin);
+            await BrowserFixture.SignInAsync(page, MoocKit.OtherUniversityAdmin);
             await page.GetByTestId("user-menu").ClickAsync();
             await page.GetByRole(AriaRole.Link, new() { Name = "Công nhận tín chỉ: Trường Đại học Phương Nam (demo)" }).ClickAsync();
             var item = page.GetByTestId("inbox-item").Filter(new() { HasText = "Hà Minh Khôi" });
@@ -155,7 +146,7 @@ public sealed class MoocBrowserTests(SqliteLmsServer server, BrowserFixture brow
         var lecturer = await lecturerContext.NewPageAsync();
         await BrowserFixture.ScreenshotOnFailureAsync("mooc-manage", async () =>
         {
-            await SignInAsync(lecturer, MoocKit.Lecturer);
+            await BrowserFixture.SignInAsync(lecturer, MoocKit.Lecturer);
             await lecturer.GotoAsync($"/moocs/{graduate.Mooc.Id}/manage");
             await Expect(lecturer.GetByTestId("entry-form")).ToBeVisibleAsync();
             await NoSidewaysScrollAsync(lecturer, "The MOOC's catalogue settings");

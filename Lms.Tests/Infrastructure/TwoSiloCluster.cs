@@ -1,0 +1,38 @@
+using Lms.Grains.Data;
+
+namespace Lms.Tests.Infrastructure;
+
+/// <summary>
+/// Cluster mode for real: two servers (two silos, two web hosts) on one PostgreSQL database and one
+/// throwaway redis-server, started at the same moment as a real deployment would start them.
+/// </summary>
+public sealed class TwoSiloCluster(PostgresServer postgres) : IAsyncLifetime
+{
+    private readonly RedisServer _redis = new();
+
+    public LmsServer A { get; private set; } = null!;
+    public LmsServer B { get; private set; } = null!;
+
+    private sealed class Node(string connectionString, string redis) : LmsServer
+    {
+        public override DatabaseProvider Provider => DatabaseProvider.Postgres;
+        protected override Task<string> ConnectionStringAsync(string dataDirectory) => Task.FromResult(connectionString);
+        protected override IEnumerable<string> ExtraArguments => [$"--Cluster:Redis={redis}", "--Orleans:ClusterId=lms-test"];
+    }
+
+    public async ValueTask InitializeAsync()
+    {
+        await _redis.InitializeAsync();
+        var database = await postgres.CreateDatabaseAsync("cluster");
+        A = new Node(database, _redis.Configuration);
+        B = new Node(database, _redis.Configuration);
+        await Task.WhenAll(A.InitializeAsync().AsTask(), B.InitializeAsync().AsTask());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await B.DisposeAsync();
+        await A.DisposeAsync();
+        await _redis.DisposeAsync();
+    }
+}
