@@ -1,7 +1,15 @@
+using Lms.Server.Content;
 using Lms.Server.Demo;
 using Lms.Server.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+
+// The same binary as a media worker only: no HTTP, just the job loop (--Roles=media).
+if (MediaWorkerHost.IsWorkerOnly(args))
+{
+    await MediaWorkerHost.RunAsync(args);
+    return;
+}
 
 var app = LmsApp.Build(args);
 app.Lifetime.ApplicationStarted.Register(() =>

@@ -5,6 +5,7 @@ using Lms.Grains.Institutions;
 using Lms.Media.Content;
 using Lms.Server.Assessment;
 using Lms.Server.Classroom;
+using Lms.Server.Content;
 using Lms.Server.Courses;
 using Lms.Server.Credentials;
 using Lms.Server.Demo;
@@ -70,6 +71,7 @@ public static class LmsApp
         services.AddMoocs(configuration);
         services.AddCredentials(configuration);
         services.AddAssessment(configuration);
+        services.AddContent(configuration);
 
         services.AddLmsProblems();
         services.AddValidation();
@@ -129,6 +131,8 @@ public static class LmsApp
         api.MapAssessmentEndpoints();
         api.MapClassroomEndpoints();
         app.MapClassroomHub();
+        api.MapContentEndpoints();
+        app.MapContentHubs();
 
         // Any other path is the web app's (client-side routed) page; unknown API paths stay a 404 problem.
         if (app.Environment.WebRootPath is not null)

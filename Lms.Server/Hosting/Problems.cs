@@ -31,6 +31,8 @@ public static class ProblemTypes
     public const string QuizUnavailable = Prefix + "quiz-unavailable";
     public const string AnswerRefused = Prefix + "answer-refused";
     public const string AttemptClosed = Prefix + "attempt-closed";
+    public const string QuotaExceeded = Prefix + "quota-exceeded";
+    public const string ChecksumMismatch = Prefix + "checksum-mismatch";
 
     public static string ForStatus(int status) => status switch
     {

@@ -1,0 +1,178 @@
+using System.Data.Common;
+using Dapper;
+using Lms.Grains.Data;
+
+namespace Lms.Grains.Content;
+
+public sealed record RecordingRow
+{
+    public Guid Id { get; init; }
+    public Guid InstitutionId { get; init; }
+    public Guid OwnerId { get; init; }
+    public Guid? CourseId { get; init; }
+    public Guid? ModuleId { get; init; }
+    public string? SessionId { get; init; }
+    public string Title { get; init; } = "";
+    public string Status { get; init; } = "";
+    public string? Ladder { get; init; }
+    public int? PieceCount { get; init; }
+    public Guid? ItemId { get; init; }
+    public Guid? CourseItemId { get; init; }
+    public string? ErrorMessage { get; init; }
+    public DateTimeOffset StartedAt { get; init; }
+    public DateTimeOffset? EndedAt { get; init; }
+    public DateTimeOffset? PublishedAt { get; init; }
+}
+
+public sealed record PieceRow
+{
+    public Guid Id { get; init; }
+    public Guid RecordingId { get; init; }
+    public int PieceIndex { get; init; }
+    public string Status { get; init; } = "";
+    public string SourceKey { get; init; } = "";
+    public long SourceBytes { get; init; }
+    public string? OutputPrefix { get; init; }
+    public long OutputBytes { get; init; }
+    public string? Manifest { get; init; }
+    public string? ErrorMessage { get; init; }
+    public DateTimeOffset ReceivedAt { get; init; }
+    public DateTimeOffset? ReadyAt { get; init; }
+}
+
+/// <summary>Recordings made of pieces uploaded while a lesson runs, and their pieces.</summary>
+public sealed class RecordingRepository(Db db, TimeProvider clock)
+{
+    private const string Columns =
+        "id, institution_id, owner_id, course_id, module_id, session_id, title, status, ladder, piece_count, item_id, course_item_id, " +
+        "error_message, started_at, ended_at, published_at";
+    private const string PieceColumns =
+        "id, recording_id, piece_index, status, source_key, source_bytes, output_prefix, output_bytes, manifest, error_message, received_at, ready_at";
+
+    private static readonly Sql InsertSql = Sql.Portable(
+        "INSERT INTO content_recordings (id, institution_id, owner_id, course_id, module_id, session_id, title, status, ladder, " +
+        "piece_count, item_id, course_item_id, error_message, started_at, ended_at, published_at) " +
+        "VALUES (@Id, @InstitutionId, @OwnerId, @CourseId, @ModuleId, @SessionId, @Title, 'recording', NULL, NULL, NULL, NULL, NULL, " +
+        "@StartedAt, NULL, NULL)");
+
+    public async Task<RecordingRow> CreateAsync(Guid institutionId, Guid ownerId, Guid? courseId, Guid? moduleId, string? sessionId, string title)
+    {
+        var row = new RecordingRow
+        {
+            Id = Guid.CreateVersion7(), InstitutionId = institutionId, OwnerId = ownerId, CourseId = courseId, ModuleId = moduleId,
+            SessionId = sessionId, Title = title, Status = RecordingStatuses.Recording, StartedAt = clock.GetUtcNow(),
+        };
+        await using var connection = await db.OpenAsync();
+        await connection.ExecuteAsync(db.Text(InsertSql), row);
+        return row;
+    }
+
+    private static readonly Sql GetSql = Sql.Portable($"SELECT {Columns} FROM content_recordings WHERE id = @id");
+
+    public async Task<RecordingRow?> GetAsync(Guid id, DbConnection? connection = null, DbTransaction? transaction = null)
+    {
+        if (connection is not null) return await connection.QuerySingleOrDefaultAsync<RecordingRow>(db.Text(GetSql), new { id }, transaction);
+        await using var own = await db.OpenAsync();
+        return await own.QuerySingleOrDefaultAsync<RecordingRow>(db.Text(GetSql), new { id });
+    }
+
+    private static readonly Sql LockSql = Sql.Portable("UPDATE content_recordings SET title = title WHERE id = @id");
+
+    /// <summary>
+    /// Takes the recording's row lock for the rest of the transaction: the end of a lesson and the
+    /// last piece's completion see each other, so exactly one of them queues the join.
+    /// </summary>
+    public async Task LockAsync(DbConnection connection, DbTransaction transaction, Guid id) =>
+        await connection.ExecuteAsync(db.Text(LockSql), new { id }, transaction);
+
+    private static readonly Sql SetLadderSql = Sql.Portable(
+        "UPDATE content_recordings SET ladder = @ladder WHERE id = @id AND ladder IS NULL");
+
+    /// <summary>Fixes the recording's ladder (the first piece processed chooses it); returns the one that holds.</summary>
+    public async Task<string> SetLadderOnceAsync(Guid id, string ladder)
+    {
+        await using var connection = await db.OpenAsync();
+        await connection.ExecuteAsync(db.Text(SetLadderSql), new { id, ladder });
+        return (await connection.QuerySingleAsync<RecordingRow>(db.Text(GetSql), new { id })).Ladder!;
+    }
+
+    private static readonly Sql InsertPieceSql = Sql.PerDialect(d => d.InsertIgnore("content_recording_pieces",
+        ["id", "recording_id", "piece_index", "status", "source_key", "source_bytes", "output_prefix", "output_bytes", "manifest",
+         "error_message", "received_at", "ready_at"],
+        ["@id", "@recordingId", "@pieceIndex", "'processing'", "@sourceKey", "@sourceBytes", "NULL", "0", "NULL", "NULL", "@now", "NULL"],
+        ["recording_id", "piece_index"]));
+
+    /// <summary>Records a received piece, inside the transaction that queues its job; false if that piece was already received.</summary>
+    public async Task<bool> AddPieceAsync(DbConnection connection, DbTransaction transaction, Guid id, Guid recordingId, int pieceIndex,
+        string sourceKey, long sourceBytes) =>
+        await connection.ExecuteAsync(db.Text(InsertPieceSql), new
+        {
+            id, recordingId, pieceIndex, sourceKey, sourceBytes, now = clock.GetUtcNow(),
+        }, transaction) == 1;
+
+    private static readonly Sql PieceSql = Sql.Portable($"SELECT {PieceColumns} FROM content_recording_pieces WHERE id = @id");
+
+    public async Task<PieceRow?> GetPieceAsync(Guid id)
+    {
+        await using var connection = await db.OpenAsync();
+        return await connection.QuerySingleOrDefaultAsync<PieceRow>(db.Text(PieceSql), new { id });
+    }
+
+    private static readonly Sql PieceByIndexSql = Sql.Portable(
+        $"SELECT {PieceColumns} FROM content_recording_pieces WHERE recording_id = @recordingId AND piece_index = @pieceIndex");
+
+    public async Task<PieceRow?> GetPieceAsync(Guid recordingId, int pieceIndex)
+    {
+        await using var connection = await db.OpenAsync();
+        return await connection.QuerySingleOrDefaultAsync<PieceRow>(db.Text(PieceByIndexSql), new { recordingId, pieceIndex });
+    }
+
+    private static readonly Sql PiecesSql = Sql.Portable(
+        $"SELECT {PieceColumns} FROM content_recording_pieces WHERE recording_id = @recordingId ORDER BY piece_index");
+
+    public async Task<IReadOnlyList<PieceRow>> PiecesAsync(Guid recordingId, DbConnection? connection = null, DbTransaction? transaction = null)
+    {
+        if (connection is not null)
+            return (await connection.QueryAsync<PieceRow>(db.Text(PiecesSql), new { recordingId }, transaction)).AsList();
+        await using var own = await db.OpenAsync();
+        return (await own.QueryAsync<PieceRow>(db.Text(PiecesSql), new { recordingId })).AsList();
+    }
+
+    private static readonly Sql PieceReadySql = Sql.Portable(
+        "UPDATE content_recording_pieces SET status = 'ready', output_prefix = @outputPrefix, output_bytes = @outputBytes, " +
+        "manifest = @manifest, ready_at = @now WHERE id = @id AND status = 'processing'");
+
+    public async Task<bool> PieceReadyAsync(DbConnection connection, DbTransaction transaction, Guid id, string outputPrefix,
+        long outputBytes, string manifest) =>
+        await connection.ExecuteAsync(db.Text(PieceReadySql), new
+        {
+            id, outputPrefix, outputBytes, manifest, now = clock.GetUtcNow(),
+        }, transaction) == 1;
+
+    private static readonly Sql PieceFailedSql = Sql.Portable(
+        "UPDATE content_recording_pieces SET status = 'failed', error_message = @message WHERE id = @id AND status = 'processing'");
+
+    public async Task PieceFailedAsync(DbConnection connection, DbTransaction transaction, Guid id, string message) =>
+        await connection.ExecuteAsync(db.Text(PieceFailedSql), new { id, message = ContentRepository.Truncate(message, 2000) }, transaction);
+
+    private static readonly Sql FinishSql = Sql.Portable(
+        "UPDATE content_recordings SET status = 'finishing', piece_count = @pieceCount, ended_at = @now " +
+        "WHERE id = @id AND status = 'recording'");
+
+    /// <summary>The lesson ended: no more pieces after <paramref name="pieceCount"/>; false if it had already ended.</summary>
+    public async Task<bool> FinishAsync(DbConnection connection, DbTransaction transaction, Guid id, int pieceCount) =>
+        await connection.ExecuteAsync(db.Text(FinishSql), new { id, pieceCount, now = clock.GetUtcNow() }, transaction) == 1;
+
+    private static readonly Sql PublishedSql = Sql.Portable(
+        "UPDATE content_recordings SET status = 'published', item_id = @itemId, course_item_id = @courseItemId, published_at = @now " +
+        "WHERE id = @id AND status = 'finishing'");
+
+    public async Task<bool> PublishedAsync(DbConnection connection, DbTransaction transaction, Guid id, Guid itemId, Guid? courseItemId) =>
+        await connection.ExecuteAsync(db.Text(PublishedSql), new { id, itemId, courseItemId, now = clock.GetUtcNow() }, transaction) == 1;
+
+    private static readonly Sql FailedSql = Sql.Portable(
+        "UPDATE content_recordings SET status = 'failed', error_message = @message WHERE id = @id AND status IN ('recording', 'finishing')");
+
+    public async Task FailedAsync(DbConnection connection, DbTransaction transaction, Guid id, string message) =>
+        await connection.ExecuteAsync(db.Text(FailedSql), new { id, message = ContentRepository.Truncate(message, 2000) }, transaction);
+}
