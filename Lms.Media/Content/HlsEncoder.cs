@@ -76,12 +76,13 @@ public sealed class HlsEncoder(FfmpegTools tools, EncoderOptions options)
         if (poster)
         {
             var middle = Ladder.Middle(ladder);
-            var at = Math.Clamp(durationSeconds * 0.1, 0, 10);
+            // Early, so that this output starts (and progress is reported) soon; past a black first frame.
+            var at = Math.Clamp(durationSeconds * 0.1, 0, 3);
             graph.Append(Invariant($";[s{next++}]trim=start={at:0.###},trim=end_frame=1,{Scale(middle.Width, middle.Height)},setsar=1[poster]"));
         }
         if (sprite is not null)
             graph.Append(Invariant(
-                $";[s{next}]fps=1/{sprite.IntervalSeconds},{Scale(sprite.ThumbWidth, sprite.ThumbHeight)},setsar=1,tile={sprite.Columns}x{sprite.Rows},setpts=N/TB[sprite]"));
+                $";[s{next}]fps=1/{sprite.IntervalSeconds},{Scale(sprite.ThumbWidth, sprite.ThumbHeight)},setsar=1[thumbs]"));
 
         var args = new List<string>
         {
@@ -124,7 +125,9 @@ public sealed class HlsEncoder(FfmpegTools tools, EncoderOptions options)
             "-var_stream_map", streamMap, "%v/index.m3u8",
         ]);
         if (poster) args.AddRange(["-map", "[poster]", "-q:v", "3", "-update", "1", Poster]);
-        if (sprite is not null) args.AddRange(["-map", "[sprite]", "-q:v", "5", "-fps_mode", "passthrough", "-r", "1", "sprite_%03d.jpg"]);
+        // Single thumbnails, tiled into sheets afterwards: ffmpeg reports no progress until every output
+        // has its first frame, and a tiled sheet would only come at the end.
+        if (sprite is not null) args.AddRange(["-map", "[thumbs]", "-q:v", "5", "-fps_mode", "passthrough", ThumbnailPattern]);
         args.AddRange(["-progress", "pipe:1", "-nostats"]);
         return args;
     }
@@ -138,7 +141,31 @@ public sealed class HlsEncoder(FfmpegTools tools, EncoderOptions options)
         await RunFfmpegAsync(args, outputDirectory, durationSeconds, progress, cancellationToken);
         if (!File.Exists(Path.Combine(outputDirectory, MasterPlaylist)))
             throw new InvalidOperationException("ffmpeg finished without writing the master playlist.");
-        if (sprite is not null) WriteThumbnailTrack(outputDirectory, sprite, durationSeconds, "");
+        if (sprite is not null)
+        {
+            var thumbnails = await TileThumbnailsAsync(outputDirectory, sprite, cancellationToken);
+            WriteThumbnailTrack(outputDirectory, sprite, durationSeconds, "", thumbnails);
+        }
+    }
+
+    private const string ThumbnailPattern = "thumb_%05d.jpg";
+
+    /// <summary>Tiles the single thumbnails (files the pipeline wrote) into 10 × 10 sheets; returns how many there were.</summary>
+    private async Task<int> TileThumbnailsAsync(string outputDirectory, SpritePlan sprite, CancellationToken cancellationToken)
+    {
+        var thumbs = Directory.GetFiles(outputDirectory, "thumb_*.jpg");
+        if (thumbs.Length == 0) return 0;
+        var result = await ToolProcess.RunAsync(Ffmpeg,
+        [
+            "-hide_banner", "-nostdin", "-y", "-loglevel", "error",
+            "-protocol_whitelist", "file,pipe", "-f", "image2", "-framerate", "1", "-start_number", "1",
+            "-i", ThumbnailPattern,
+            "-vf", Invariant($"tile={sprite.Columns}x{sprite.Rows}"), "-q:v", "5", "sprite_%03d.jpg",
+        ], outputDirectory, cancellationToken, timeout: TimeSpan.FromMinutes(5));
+        if (result.ExitCode != 0)
+            throw new InvalidOperationException($"The thumbnails could not be tiled: {MediaProber.FirstError(result.StandardError)}");
+        foreach (var thumb in thumbs) File.Delete(thumb);
+        return thumbs.Length;
     }
 
     public async Task EncodeAudioAsync(
@@ -219,13 +246,11 @@ public sealed class HlsEncoder(FfmpegTools tools, EncoderOptions options)
     }
 
     /// <summary>The WebVTT track that tells the player which sprite tile shows which moment.</summary>
-    public static void WriteThumbnailTrack(string outputDirectory, SpritePlan sprite, double durationSeconds, string prefix,
-        double offsetSeconds = 0, StringBuilder? into = null)
+    /// <param name="count">How many thumbnails were made; the last cue runs to the end.</param>
+    public static void WriteThumbnailTrack(string outputDirectory, SpritePlan sprite, double durationSeconds, string prefix, int count)
     {
-        var vtt = into ?? new StringBuilder("WEBVTT\n\n");
+        var vtt = new StringBuilder("WEBVTT\n\n");
         var perSheet = sprite.Columns * sprite.Rows;
-        // A thumbnail exists for every interval the video reaches past its middle; the last cue runs to the end.
-        var count = Math.Max(1, (int)Math.Floor(durationSeconds / sprite.IntervalSeconds + 0.5));
         for (var i = 0; i < count; i++)
         {
             var sheet = Invariant($"sprite_{i / perSheet + 1:000}.jpg");
@@ -235,10 +260,10 @@ public sealed class HlsEncoder(FfmpegTools tools, EncoderOptions options)
             if (end <= start) break;
             var x = i % perSheet % sprite.Columns * sprite.ThumbWidth;
             var y = i % perSheet / sprite.Columns * sprite.ThumbHeight;
-            vtt.Append(Invariant($"{Timestamp(offsetSeconds + start)} --> {Timestamp(offsetSeconds + end)}\n"));
+            vtt.Append(Invariant($"{Timestamp(start)} --> {Timestamp(end)}\n"));
             vtt.Append(Invariant($"{prefix}{sheet}#xywh={x},{y},{sprite.ThumbWidth},{sprite.ThumbHeight}\n\n"));
         }
-        if (into is null) File.WriteAllText(Path.Combine(outputDirectory, Thumbnails), vtt.ToString());
+        File.WriteAllText(Path.Combine(outputDirectory, Thumbnails), vtt.ToString());
     }
 
     private async Task RunFfmpegAsync(
