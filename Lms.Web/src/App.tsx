@@ -22,6 +22,9 @@ const ResultsPage = lazy(() => import('./pages/assessment/ResultsPage').then((m)
 const GradingPage = lazy(() => import('./pages/assessment/GradingPage').then((m) => ({ default: m.GradingPage })));
 const GradebookPage = lazy(() => import('./pages/assessment/GradebookPage').then((m) => ({ default: m.GradebookPage })));
 const ClassroomPage = lazy(() => import('./pages/classroom/ClassroomPage').then((m) => ({ default: m.ClassroomPage })));
+const LibraryPage = lazy(() => import('./pages/content/LibraryPage').then((m) => ({ default: m.LibraryPage })));
+const NewContentPage = lazy(() => import('./pages/content/NewContentPage').then((m) => ({ default: m.NewContentPage })));
+const ContentItemPage = lazy(() => import('./pages/content/ContentItemPage').then((m) => ({ default: m.ContentItemPage })));
 const ChangePasswordPage = lazy(() => import('./pages/ChangePasswordPage').then((m) => ({ default: m.ChangePasswordPage })));
 // MOOCs and credentials (public catalogue and verification; learners' progress, forum, transcript; teachers' and admins' pages).
 const PublicShell = lazy(() => import('./pages/moocs/PublicShell').then((m) => ({ default: m.PublicShell })));
@@ -64,6 +67,9 @@ export function App() {
         <Route path="courses/:courseId/items/:itemId" element={<CoursePage />} />
         <Route path="courses/:courseId/edit" element={<CourseEditorPage />} />
         <Route path="institutions/:institutionId" element={<InstitutionAdminPage />} />
+        <Route path="library" element={<LibraryPage />} />
+        <Route path="library/new" element={<NewContentPage />} />
+        <Route path="library/:itemId" element={<ContentItemPage />} />
         <Route path="account/password" element={<ChangePasswordPage />} />
         <Route path="learning" element={<MyLearningPage />} />
         <Route path="courses/:courseId/progress" element={<ProgressPage />} />

@@ -114,6 +114,7 @@ export function Shell() {
                 {teaching.length === 1 ? t('assessmentNav.bank') : t('assessmentNav.bankOf', { name: m.institutionName })}
               </NavLink>
             ))}
+            <NavLink to="/library">{t('shell.library')}</NavLink>
             {admin.map((m) => (
               <NavLink key={m.institutionId} to={`/institutions/${m.institutionId}`}>
                 {admin.length === 1 ? t('shell.administration') : t('shell.administrationOf', { name: m.institutionName })}

@@ -5,6 +5,7 @@ import { Markdown } from './Markdown';
 import { AssignmentCreate, AssignmentView } from '../pages/moocs/AssignmentItem';
 import { QuizItemCreate, QuizItemView } from '../pages/assessment/QuizItem';
 import { liveItemKind } from '../pages/classroom/LiveItem';
+import { contentItemKinds } from '../pages/content/contentItemKinds';
 
 /**
  * What each kind of course item looks like. Pages and links are the course's own; a feature that
@@ -16,6 +17,8 @@ export interface ItemViewProps {
   item: Item;
   /** True for the course's students (their progress is kept). */
   learner: boolean;
+  /** For kinds that decide themselves when they count as seen: call once they do (the course reloads its progress). */
+  onSeen?: () => void;
 }
 
 export interface ItemCreateProps {
@@ -32,6 +35,8 @@ export interface ItemKindSpec {
   View: (props: ItemViewProps) => ReactNode;
   /** The form that creates such an item. Without one, the outline's own form (title, text, URL) is used. */
   Create?: (props: ItemCreateProps) => ReactNode;
+  /** Opening it does not count as seeing it: the View marks it seen itself (a video, once watched past a share). */
+  seenWhenWatched?: boolean;
 }
 
 function PageView({ item }: ItemViewProps) {
@@ -62,6 +67,7 @@ export const itemKinds: Record<string, ItemKindSpec> = {
   assignment: { icon: '✎', View: AssignmentView, Create: AssignmentCreate },
   quiz: { icon: '☑', View: QuizItemView, Create: QuizItemCreate },
   live: liveItemKind,
+  ...contentItemKinds,
 };
 
 /** A kind nobody registered (an older web app, a newer server) still shows its title and note. */

@@ -23,6 +23,7 @@ export function CoursePage() {
   const marked = useRef(new Set<string>());
   useEffect(() => {
     if (!course || !item || !learner || item.seen || item.availableFrom || marked.current.has(item.id)) return;
+    if (itemKind(item.kind).seenWhenWatched) return;
     marked.current.add(item.id);
     api.markSeen(course.id, item.id).then((progress) => {
       setCourse((current) => current && {
@@ -102,7 +103,7 @@ export function CoursePage() {
               <p className="alert" data-testid="item-locked">{t('moocs.opensOn', { date: formatDateTime(item.availableFrom, i18n.language) })}</p>
             ) : (() => {
               const { View } = itemKind(item.kind);
-              return <View course={course} item={item} learner={learner} />;
+              return <View course={course} item={item} learner={learner} onSeen={() => void reload()} />;
             })()}
             <nav className="item-nav" aria-label={t('course.itemNavigation')}>
               {index > 0 ? (
