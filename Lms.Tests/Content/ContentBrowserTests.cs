@@ -90,6 +90,33 @@ public sealed class ContentBrowserTests(SqliteLmsServer server, BrowserFixture b
     }
 
     [Fact]
+    public async Task A_lesson_recorded_with_the_browsers_media_recorder_goes_up_in_pieces_and_is_published()
+    {
+        await using var context = await browser.PhoneAsync(server);
+        var page = await context.NewPageAsync();
+        await BrowserFixture.ScreenshotOnFailureAsync(nameof(A_lesson_recorded_with_the_browsers_media_recorder_goes_up_in_pieces_and_is_published), async () =>
+        {
+            await SignInAsync(page, LmsServer.Teacher);
+            // Pieces of 2 s here (a minute in use): Chromium's fake camera and microphone, its real MediaRecorder.
+            await page.GotoAsync("/library/record?piece=2");
+            await page.GetByLabel("Tiêu đề").FillAsync("Tiết ghi hình thử");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Bắt đầu ghi" }).ClickAsync();
+            await Expect(page.GetByTestId("record-pieces")).ToHaveTextAsync(new Regex("Đã gửi [2-9]/"), new() { Timeout = 30_000 });
+            await AssertNoSidewaysScrollAsync(page, "The record page");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Kết thúc" }).ClickAsync();
+
+            var link = page.GetByTestId("recording-item-link");
+            await Expect(link).ToBeVisibleAsync(new() { Timeout = 120_000 });
+            await link.ClickAsync();
+            await Expect(page.GetByTestId("content-status")).ToHaveTextAsync("Sẵn sàng");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Phát" }).First.ClickAsync();
+            await WaitPlayedAsync(page, 1.0);
+            var duration = await page.EvalOnSelectorAsync<double>("[data-testid=player-video]", "v => v.duration");
+            Assert.True(duration > 3.5, $"The published recording lasts {duration} s: the pieces were not all joined.");
+        }, page);
+    }
+
+    [Fact]
     public async Task A_student_watching_a_course_video_past_the_share_completes_it_and_resumes_where_they_stopped()
     {
         // Set up through the API: a processed video in a published course that class 10A1 follows.

@@ -24,6 +24,7 @@ const GradebookPage = lazy(() => import('./pages/assessment/GradebookPage').then
 const ClassroomPage = lazy(() => import('./pages/classroom/ClassroomPage').then((m) => ({ default: m.ClassroomPage })));
 const LibraryPage = lazy(() => import('./pages/content/LibraryPage').then((m) => ({ default: m.LibraryPage })));
 const NewContentPage = lazy(() => import('./pages/content/NewContentPage').then((m) => ({ default: m.NewContentPage })));
+const RecordPage = lazy(() => import('./pages/content/RecordPage').then((m) => ({ default: m.RecordPage })));
 const ContentItemPage = lazy(() => import('./pages/content/ContentItemPage').then((m) => ({ default: m.ContentItemPage })));
 const ChangePasswordPage = lazy(() => import('./pages/ChangePasswordPage').then((m) => ({ default: m.ChangePasswordPage })));
 // MOOCs and credentials (public catalogue and verification; learners' progress, forum, transcript; teachers' and admins' pages).
@@ -69,6 +70,7 @@ export function App() {
         <Route path="institutions/:institutionId" element={<InstitutionAdminPage />} />
         <Route path="library" element={<LibraryPage />} />
         <Route path="library/new" element={<NewContentPage />} />
+        <Route path="library/record" element={<RecordPage />} />
         <Route path="library/:itemId" element={<ContentItemPage />} />
         <Route path="account/password" element={<ChangePasswordPage />} />
         <Route path="learning" element={<MyLearningPage />} />

@@ -74,7 +74,12 @@ export function LibraryPage() {
           <h1>{t('content.library')}</h1>
           <p className="muted">{t('content.libraryIntro')}</p>
         </div>
-        {canAdd && <Link className="btn btn-primary" to="/library/new" data-testid="add-content">{t('content.add')}</Link>}
+        {canAdd && (
+          <div className="actions">
+            <Link className="btn btn-primary" to="/library/new" data-testid="add-content">{t('content.add')}</Link>
+            <Link className="btn" to="/library/record">{t('record.title')}</Link>
+          </div>
+        )}
       </div>
 
       <AdminQuotas show={adminInstitutions(me).length > 0} />
