@@ -155,14 +155,9 @@ public sealed class ContentRepository(Db db, TimeProvider clock)
             institutionId = query.InstitutionId ?? Guid.Empty,
             scope = query.Scope,
             fts,
-            skip = page.Skip,
-            take = page.Take,
         };
-        await using var connection = await db.OpenAsync();
         var (list, count) = fts is null ? (BrowseSql, BrowseCountSql) : (SearchSql, SearchCountSql);
-        var total = await connection.ExecuteScalarAsync<long>(db.Text(count), args);
-        var items = (await connection.QueryAsync<ContentItemRow>(db.Text(list), args)).AsList();
-        return new Page<ContentItemRow>(items, (int)total, page.Skip, page.Take);
+        return await db.PageAsync<ContentItemRow>(count, list, args, page);
     }
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

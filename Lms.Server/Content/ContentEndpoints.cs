@@ -5,6 +5,7 @@ using Lms.Grains.Courses;
 using Lms.Grains.Data;
 using Lms.Grains.Identity;
 using Lms.Grains.Institutions;
+using Lms.Grains.Moocs;
 using Lms.Media.Content;
 using Lms.Server.Courses;
 using Lms.Server.Hosting;
@@ -218,7 +219,7 @@ public static class ContentEndpoints
 
     private static async Task<WatchView> RecordWatch(
         Guid courseId, Guid courseItemId, WatchRequest request, HttpContext http, CourseAccess courses, CourseRepository courseRepo,
-        ContentRepository repo, WatchRepository watch, IGrainFactory grains, IOptions<ContentOptions> options)
+        ContentRepository repo, WatchRepository watch, GradingRepository grading, IGrainFactory grains, IOptions<ContentOptions> options)
     {
         var (course, item) = await CourseVideoAsync(courseId, courseItemId, http, courses, courseRepo);
         if (!course.CanLearn) return new WatchView(request.PositionSeconds, request.DurationSeconds, 0, 0, false, Tracked: false);
@@ -228,12 +229,19 @@ public static class ContentEndpoints
         var duration = content?.CurrentVersionId is { } versionId && (await repo.GetVersionAsync(versionId))?.DurationSeconds is { } measured
             ? measured : request.DurationSeconds;
         if (duration <= 0) throw ProblemException.Invalid("durationSeconds", "The video's duration is not known yet.");
+        var before = (await watch.GetAsync(course.UserId, courseItemId))?.WatchedShare ?? 0;
         var row = await watch.RecordAsync(course.UserId, courseId, courseItemId, item.RefId!.Value, request.PositionSeconds, duration,
             (request.Played ?? []).Where(p => p.End > p.Start).Select(p => (p.Start, p.End)).ToList());
         var grain = grains.GetGrain<ILearnerCourseGrain>(LearnerCourseKey.For(courseId, course.UserId));
         var seen = (await grain.GetProgress()).SeenItemIds.Contains(item.Id);
         if (!seen && row.WatchedShare >= options.Value.SeenShare)
             seen = (await grain.MarkSeen(item.Id)) is not null;
+        // A graded course's rule may ask for another share than "seen": crossing it may complete the
+        // course, so its standing is evaluated then (and the certificate issued if it now passes).
+        else if (await grading.PolicyAsync(courseId) is not null
+                 && (await grading.RulesAsync(courseId)).GetValueOrDefault(item.Id)?.MinPercent is { } min
+                 && before * 100 < min && row.WatchedShare * 100 >= min)
+            await grain.GetStanding();
         return new WatchView(row.PositionSeconds, row.DurationSeconds, row.WatchedSeconds, Math.Round(row.WatchedShare, 4), seen, Tracked: true);
     }
 

@@ -15,15 +15,12 @@ public sealed record JobEvent(
 /// <summary>
 /// <c>/hubs/content</c>: an uploader's page watches its item (or a teacher's recording) and
 /// receives <c>job</c> events as the worker makes progress. Thin: it checks that the caller may see
-/// the item, then joins them to its group; the <see cref="JobProgressRelay"/> does the pushing.
+/// the item, then notes who watches what; the <see cref="JobProgressRelay"/> does the pushing.
 /// </summary>
 [Authorize]
 public sealed class ContentHub(ContentAccess access, MediaJobRepository jobs, RecordingRepository recordings, CourseAccess courses,
     JobWatchers watchers) : Hub
 {
-    public static string ItemGroup(Guid itemId) => $"content-item:{itemId:N}";
-    public static string RecordingGroup(Guid recordingId) => $"content-recording:{recordingId:N}";
-
     /// <summary>Starts sending the item's job events to this connection; returns its latest job, if any.</summary>
     public async Task<JobEvent?> WatchItem(Guid itemId)
     {
@@ -35,12 +32,11 @@ public sealed class ContentHub(ContentAccess access, MediaJobRepository jobs, Re
         {
             throw new HubException(problem.Type);
         }
-        watchers.Add(Context.ConnectionId);
-        await Groups.AddToGroupAsync(Context.ConnectionId, ItemGroup(itemId));
+        watchers.Watch(Context.ConnectionId, itemId);
         return await jobs.LatestForItemAsync(itemId) is { } job ? JobProgressRelay.Event(job) : null;
     }
 
-    public Task UnwatchItem(Guid itemId) => Groups.RemoveFromGroupAsync(Context.ConnectionId, ItemGroup(itemId));
+    public void UnwatchItem(Guid itemId) => watchers.Unwatch(Context.ConnectionId, itemId);
 
     public async Task<RecordingView> WatchRecording(Guid recordingId)
     {
@@ -53,8 +49,7 @@ public sealed class ContentHub(ContentAccess access, MediaJobRepository jobs, Re
         {
             throw new HubException(problem.Type);
         }
-        watchers.Add(Context.ConnectionId);
-        await Groups.AddToGroupAsync(Context.ConnectionId, RecordingGroup(recordingId));
+        watchers.Watch(Context.ConnectionId, recordingId);
         return RecordingEndpoints.View(recording, await recordings.PiecesAsync(recordingId));
     }
 
@@ -65,21 +60,33 @@ public sealed class ContentHub(ContentAccess access, MediaJobRepository jobs, Re
     }
 }
 
-/// <summary>Which connections watch something: the relay only polls while someone does.</summary>
+/// <summary>
+/// Which of this node's connections watch which items and recordings. Each web node relays to its
+/// own connections only, so that with the Redis backplane (cluster mode) nobody gets an event twice.
+/// </summary>
 public sealed class JobWatchers
 {
-    private readonly ConcurrentDictionary<string, byte> _connections = new();
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<Guid, byte>> _connections = new();
 
     public bool Any => !_connections.IsEmpty;
 
-    public void Add(string connectionId) => _connections.TryAdd(connectionId, 0);
+    public void Watch(string connectionId, Guid subject) => _connections.GetOrAdd(connectionId, _ => new())[subject] = 0;
+
+    public void Unwatch(string connectionId, Guid subject)
+    {
+        if (_connections.TryGetValue(connectionId, out var subjects)) subjects.TryRemove(subject, out _);
+    }
 
     public void Remove(string connectionId) => _connections.TryRemove(connectionId, out _);
+
+    /// <summary>The local connections watching any of <paramref name="subjects"/>.</summary>
+    public IReadOnlyList<string> Watching(params Guid?[] subjects) =>
+        _connections.Where(c => subjects.Any(s => s is { } id && c.Value.ContainsKey(id))).Select(c => c.Key).ToList();
 }
 
 /// <summary>
 /// Reads the job queue's recent changes (progress written by workers in this process or another)
-/// twice a second while anyone watches, and pushes each change to its item's and recording's groups.
+/// twice a second while anyone watches, and pushes each change to this node's connections watching it.
 /// It also forgets uploads that were abandoned (their reserved space is freed).
 /// </summary>
 public sealed class JobProgressRelay(
@@ -119,10 +126,8 @@ public sealed class JobProgressRelay(
                     var state = (job.UpdatedAt, job.State, job.Progress);
                     if (sent.TryGetValue(job.Id, out var last) && last == state) continue;
                     sent[job.Id] = state;
-                    var message = Event(job);
-                    if (job.ItemId is { } itemId) await hub.Clients.Group(ContentHub.ItemGroup(itemId)).SendAsync("job", message, stoppingToken);
-                    if (job.RecordingId is { } recordingId)
-                        await hub.Clients.Group(ContentHub.RecordingGroup(recordingId)).SendAsync("job", message, stoppingToken);
+                    var targets = watchers.Watching(job.ItemId, job.RecordingId);
+                    if (targets.Count > 0) await hub.Clients.Clients(targets).SendAsync("job", Event(job), stoppingToken);
                 }
                 // Read again a little way back each time: a transaction may commit an older timestamp late.
                 if (changed.Count > 0) since = changed.Max(j => j.UpdatedAt) - Overlap;

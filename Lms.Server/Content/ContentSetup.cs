@@ -1,5 +1,6 @@
 using Lms.Grains.Content;
 using Lms.Grains.Data;
+using Lms.Grains.Moocs;
 using Lms.Media.Content;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -18,6 +19,8 @@ public static class ContentSetup
         services.AddSingleton<JobWatchers>();
         services.AddScoped<UploadIntake>();
         services.AddHostedService<JobProgressRelay>();
+        // A course's standing (MOOC completion rules) asks this for its video and sound items.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IItemStateSource, WatchedItemStateSource>());
         // Web nodes of a cluster may leave the transcoding to media workers (Media:Worker=false).
         if (configuration.GetValue($"{MediaWorkerOptions.Section}:Worker", true)) services.AddHostedService<MediaWorker>();
         return services;
