@@ -373,10 +373,21 @@ public static class ContentFiles
             throw ProblemException.NotFound("The file");
         var version = await repo.GetVersionAsync(versionId);
         if (version?.SourceKey is null) throw ProblemException.NotFound("The file");
+        // Served as what the pipeline found it to be, not as its name says: PDFs and pictures open in
+        // the browser, Office files are downloaded.
+        var format = MediaManifest.FromJson(version.Manifest)?.SourceFormat ?? "";
         var extension = Path.GetExtension(version.SourceName).ToLowerInvariant();
-        // PDFs and pictures open in the browser; Office files are downloaded.
-        var inline = extension is ".pdf" or ".jpg" or ".jpeg" or ".png" or ".webp" or ".gif" && !http.Request.Query.ContainsKey("download");
-        return await FileAsync(http, store, version.SourceKey, "source" + extension, DownloadName(item.Title, extension), immutable: true, inline);
+        var (typeFrom, inline) = format switch
+        {
+            "pdf" => (".pdf", true),
+            _ when item.Type == ContentTypes.Image => (format.Split(',')[0] switch
+            {
+                "png_pipe" => ".png", "webp_pipe" => ".webp", "gif" => ".gif", _ => ".jpg",
+            }, true),
+            _ => (extension, false),
+        };
+        if (http.Request.Query.ContainsKey("download")) inline = false;
+        return await FileAsync(http, store, version.SourceKey, "source" + typeFrom, DownloadName(item.Title, extension), immutable: true, inline);
     }
 
     public static async Task<IResult> ServeSubtitleAsync(

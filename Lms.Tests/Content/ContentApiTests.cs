@@ -300,6 +300,34 @@ public abstract class ContentApiTests(LmsServer server)
     }
 
     [Fact]
+    public async Task A_pdf_gets_its_first_page_and_opens_in_the_browser_and_a_picture_is_served_as_what_it_is()
+    {
+        var school = await server.DemoSchoolIdAsync();
+        var (teacher, _) = await SignInAsync(LmsServer.Teacher);
+        var pdfId = await ContentClient.CreateItemAsync(teacher, school, "document", "Phiếu bài tập", "shared");
+        await ContentClient.UploadAsync(teacher, pdfId, await MediaSamples.PdfAsync(), fileName: "phieu-bai-tap.pdf");
+        var pdf = (await ContentClient.WaitProcessedAsync(teacher, pdfId)).GetProperty("media");
+        Assert.Equal(2, pdf.GetProperty("pages").GetInt32());
+        var preview = await teacher.GetAsync(pdf.GetProperty("previewUrl").GetString());
+        Assert.Equal("image/png", preview.Content.Headers.ContentType!.MediaType);
+        var open = await teacher.GetAsync(pdf.GetProperty("sourceUrl").GetString());
+        Assert.Equal("application/pdf", open.Content.Headers.ContentType!.MediaType);
+        Assert.StartsWith("inline", open.Content.Headers.ContentDisposition!.ToString());
+        Assert.StartsWith("%PDF-", System.Text.Encoding.ASCII.GetString((await open.Content.ReadAsByteArrayAsync())[..5]));
+        var saved = await teacher.GetAsync(pdf.GetProperty("sourceUrl").GetString() + "?download=1");
+        Assert.StartsWith("attachment", saved.Content.Headers.ContentDisposition!.ToString());
+
+        // A picture whose name says PNG but which is a JPEG is served as a JPEG.
+        var imageId = await ContentClient.CreateItemAsync(teacher, school, "image", "Sơ đồ");
+        await ContentClient.UploadAsync(teacher, imageId, await MediaSamples.JpegAsync(), fileName: "so-do.png");
+        var image = (await ContentClient.WaitProcessedAsync(teacher, imageId)).GetProperty("media");
+        Assert.Equal(800, image.GetProperty("width").GetInt32());
+        var picture = await teacher.GetAsync(image.GetProperty("sourceUrl").GetString());
+        Assert.Equal("image/jpeg", picture.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("nosniff", picture.Headers.GetValues("X-Content-Type-Options").Single());
+    }
+
+    [Fact]
     public async Task Subtitles_in_srt_are_kept_as_webvtt_and_served_to_viewers()
     {
         var school = await server.DemoSchoolIdAsync();
