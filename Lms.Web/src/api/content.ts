@@ -233,6 +233,8 @@ export function uploadFile(itemId: string, file: File, onProgress: (sent: number
       chunkSize: 8 * 1024 * 1024,
       retryDelays: [0, 1000, 3000, 5000, 10000, 20000],
       metadata: { itemId, filename: file.name, filetype: file.type },
+      // Resumed only for the same file into the same item (the default fingerprint ignores the item).
+      fingerprint: async (f: File) => ['lms', itemId, f.name, f.type, f.size, f.lastModified].join('/'),
       storeFingerprintForResuming: true,
       removeFingerprintOnSuccess: true,
       onProgress,

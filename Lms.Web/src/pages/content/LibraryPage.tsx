@@ -117,7 +117,12 @@ export function LibraryPage() {
             <Field label={t('content.field.subject')}>
               {(props) => (
                 <input {...props} defaultValue={search.subject ?? ''} maxLength={100}
-                       onBlur={(e) => update({ subject: e.target.value.trim() || undefined })} />
+                       onBlur={(e) => update({ subject: e.target.value.trim() || undefined })}
+                       onKeyDown={(e) => {
+                         if (e.key !== 'Enter') return;
+                         e.preventDefault();
+                         update({ subject: e.currentTarget.value.trim() || undefined });
+                       }} />
               )}
             </Field>
             <Field label={t('content.field.grade')}>
