@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Lms.Media.Content;
 
@@ -48,12 +49,13 @@ public sealed class MediaBenchmark : IBenchmark
                 $"-f lavfi -i testsrc2=s=1920x1080:r=30:d={seconds} -f lavfi -i sine=f=440:d={seconds}:sample_rate=48000 " +
                 $"-c:v libx264 -preset ultrafast -crf 20 -pix_fmt yuv420p -c:a aac -b:a 128k -shortest {input}");
 
-            var cpu = Environment.ProcessorCount;
+            var cpus = Environment.ProcessorCount;
             var pipeline = new MediaPipeline(tools, PopplerTools.Locate(), new MediaPipelineOptions());
             MediaManifest? manifest = null;
             var raws = new List<double>();
             var ourTimes = new List<double>();
             var perRenditions = new List<double>();
+            var cpu = new Dictionary<string, List<double>> { ["raw"] = [], ["pipeline"] = [], ["per_rendition"] = [] };
             // Each round runs the three one after the other, in a rotating order, on the same input;
             // with --repeat N the medians are reported (the machine may be busy with other work).
             for (var round = 0; round < repeat; round++)
@@ -63,20 +65,22 @@ public sealed class MediaBenchmark : IBenchmark
                     async () =>
                     {
                         Console.Error.WriteLine("Hand-written ffmpeg command (one process, split filter)…");
-                        raws.Add(await TimeAsync(() => RawCommandLineAsync(tools, input, Path.Combine(root, $"raw-{round}"))));
+                        raws.Add(await TimeAsync(() => RawCommandLineAsync(tools, input, Path.Combine(root, $"raw-{round}")), cpu["raw"]));
                         Console.Error.WriteLine($"  {raws[^1]:0.0} s");
                     },
                     async () =>
                     {
                         Console.Error.WriteLine("Our pipeline (probe, checks, ladder + poster + thumbnails, MP4 download)…");
                         ourTimes.Add(await TimeAsync(async () => manifest = await pipeline.ProcessAsync(
-                            new MediaRequest(input, MediaKinds.Video, Path.Combine(root, $"pipeline-{round}")), null, CancellationToken.None)));
+                            new MediaRequest(input, MediaKinds.Video, Path.Combine(root, $"pipeline-{round}")), null, CancellationToken.None),
+                            cpu["pipeline"]));
                         Console.Error.WriteLine($"  {ourTimes[^1]:0.0} s");
                     },
                     async () =>
                     {
                         Console.Error.WriteLine("One ffmpeg process per rendition, one after the other…");
-                        perRenditions.Add(await TimeAsync(() => PerRenditionAsync(tools, input, Path.Combine(root, $"per-rendition-{round}"))));
+                        perRenditions.Add(await TimeAsync(() => PerRenditionAsync(tools, input, Path.Combine(root, $"per-rendition-{round}")),
+                            cpu["per_rendition"]));
                         Console.Error.WriteLine($"  {perRenditions[^1]:0.0} s");
                     },
                 };
@@ -94,7 +98,7 @@ public sealed class MediaBenchmark : IBenchmark
                 ["ladder"] = string.Join("/", manifest!.Renditions.Select(r => r.Name)),
                 ["preset"] = "veryfast",
                 ["repeat"] = repeat,
-                ["cpus"] = cpu,
+                ["cpus"] = cpus,
                 ["media_s"] = seconds,
                 ["pipeline_s"] = Round(ours),
                 ["raw_cli_s"] = Round(raw),
@@ -103,6 +107,16 @@ public sealed class MediaBenchmark : IBenchmark
                 ["pipeline_over_raw"] = Round(ours / raw, 3),
                 ["per_rendition_over_pipeline"] = Round(perRendition / ours, 3),
             };
+            // CPU seconds spent by the ffmpeg processes (user + system, from getrusage of waited-for
+            // children): the work done, which other load on a shared machine barely changes.
+            if (cpu["pipeline"].Count > 0)
+            {
+                ladder["pipeline_cpu_s"] = Round(Median(cpu["pipeline"]));
+                ladder["raw_cli_cpu_s"] = Round(Median(cpu["raw"]));
+                ladder["per_rendition_cpu_s"] = Round(Median(cpu["per_rendition"]));
+                ladder["pipeline_over_raw_cpu"] = Round(Median(cpu["pipeline"]) / Median(cpu["raw"]), 3);
+                ladder["per_rendition_over_pipeline_cpu"] = Round(Median(cpu["per_rendition"]) / Median(cpu["pipeline"]), 3);
+            }
             Console.WriteLine(JsonSerializer.Serialize(ladder, Json));
 
             if (args.Contains("--skip-recording")) return 0;
@@ -311,12 +325,27 @@ public sealed class MediaBenchmark : IBenchmark
         if (process.ExitCode != 0) throw new InvalidOperationException($"ffmpeg {arguments}: {await error}");
     }
 
-    private static async Task<double> TimeAsync(Func<Task> work)
+    private static async Task<double> TimeAsync(Func<Task> work, List<double>? cpu = null)
     {
+        var before = ChildrenCpuSeconds();
         var watch = Stopwatch.StartNew();
         await work();
-        return watch.Elapsed.TotalSeconds;
+        var elapsed = watch.Elapsed.TotalSeconds;
+        if (cpu is not null && before is { } start && ChildrenCpuSeconds() is { } end) cpu.Add(end - start);
+        return elapsed;
     }
+
+    /// <summary>User + system CPU seconds of this process's finished children (Linux getrusage); null elsewhere.</summary>
+    private static double? ChildrenCpuSeconds()
+    {
+        if (!OperatingSystem.IsLinux()) return null;
+        var usage = new long[18];
+        if (getrusage(-1, usage) != 0) return null;
+        return usage[0] + usage[1] / 1e6 + usage[2] + usage[3] / 1e6;
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int getrusage(int who, [Out] long[] usage);
 
     private static double Round(double value, int digits = 2) => Math.Round(value, digits);
 
