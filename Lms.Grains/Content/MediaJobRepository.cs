@@ -102,18 +102,26 @@ public sealed class MediaJobRepository(Db db, TimeProvider clock)
     {
         await using var connection = await db.OpenAsync();
         var now = clock.GetUtcNow();
-        var candidates = (await connection.QueryAsync<Guid>(db.Text(CandidatesSql), new { now, skip = 0, take = 5 })).AsList();
-        foreach (var id in candidates)
+        // Other workers may take every candidate we saw; look again (they are no longer claimable, so the
+        // next look shows other jobs) rather than report an empty queue while a job waits. Each round
+        // loses only to a claim that succeeded, so the rounds are bounded by the jobs there are.
+        for (var round = 0; round < MaxClaimRounds; round++)
         {
-            var token = Guid.NewGuid();
-            var claimed = await connection.ExecuteAsync(db.Text(ClaimSql), new
+            var candidates = (await connection.QueryAsync<Guid>(db.Text(CandidatesSql), new { now, skip = 0, take = 5 })).AsList();
+            if (candidates.Count == 0) return null;
+            foreach (var id in candidates)
             {
-                id, token, owner = ContentRepository.Truncate(owner, 200), until = now + lease, now,
-            });
-            if (claimed == 1) return await connection.QuerySingleAsync<MediaJobRow>(db.Text(GetSql), new { id });
+                var claimed = await connection.ExecuteAsync(db.Text(ClaimSql), new
+                {
+                    id, token = Guid.NewGuid(), owner = ContentRepository.Truncate(owner, 200), until = now + lease, now,
+                });
+                if (claimed == 1) return await connection.QuerySingleAsync<MediaJobRow>(db.Text(GetSql), new { id });
+            }
         }
         return null;
     }
+
+    private const int MaxClaimRounds = 20;
 
     public async Task<MediaJobRow?> GetAsync(Guid id)
     {

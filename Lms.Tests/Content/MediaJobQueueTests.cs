@@ -114,15 +114,17 @@ public sealed class MediaJobQueueTests(PostgresServer postgres)
     [Theory]
     [InlineData(DatabaseProvider.Sqlite)]
     [InlineData(DatabaseProvider.Postgres)]
-    public async Task Workers_racing_for_jobs_never_take_the_same_one(DatabaseProvider provider)
+    public async Task Workers_racing_for_jobs_never_take_the_same_one_and_leave_none_waiting(DatabaseProvider provider)
     {
         var (db, jobs, _) = await QueueAsync(provider);
-        for (var i = 0; i < 6; i++) await EnqueueAsync(db, jobs);
+        // More jobs than one look shows a worker (5), so a worker whose candidates all went to others
+        // must look again rather than leave a job waiting.
+        for (var i = 0; i < 12; i++) await EnqueueAsync(db, jobs);
 
-        var claims = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => Task.Run(() => jobs.ClaimAsync($"worker-{i}", Lease))));
+        var claims = await Task.WhenAll(Enumerable.Range(0, 24).Select(i => Task.Run(() => jobs.ClaimAsync($"worker-{i}", Lease))));
 
         var taken = claims.Where(c => c is not null).Select(c => c!.Id).ToList();
-        Assert.Equal(6, taken.Count);
-        Assert.Equal(6, taken.Distinct().Count());
+        Assert.Equal(12, taken.Count);
+        Assert.Equal(12, taken.Distinct().Count());
     }
 }
