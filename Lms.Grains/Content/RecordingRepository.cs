@@ -22,6 +22,10 @@ public sealed record RecordingRow
     public DateTimeOffset StartedAt { get; init; }
     public DateTimeOffset? EndedAt { get; init; }
     public DateTimeOffset? PublishedAt { get; init; }
+    /// <summary>The run of a live session this recording was made in (null for a recording made outside a class).</summary>
+    public Guid? RunId { get; init; }
+    /// <summary>LiveKit mode: the egress that writes the file.</summary>
+    public string? EgressId { get; init; }
 }
 
 public sealed record PieceRow
@@ -45,22 +49,28 @@ public sealed class RecordingRepository(Db db, TimeProvider clock)
 {
     private const string Columns =
         "id, institution_id, owner_id, course_id, module_id, session_id, title, status, ladder, piece_count, item_id, course_item_id, " +
-        "error_message, started_at, ended_at, published_at";
+        "error_message, started_at, ended_at, published_at, run_id, egress_id";
     private const string PieceColumns =
         "id, recording_id, piece_index, status, source_key, source_bytes, output_prefix, output_bytes, manifest, error_message, received_at, ready_at";
 
     private static readonly Sql InsertSql = Sql.Portable(
         "INSERT INTO content_recordings (id, institution_id, owner_id, course_id, module_id, session_id, title, status, ladder, " +
-        "piece_count, item_id, course_item_id, error_message, started_at, ended_at, published_at) " +
+        "piece_count, item_id, course_item_id, error_message, started_at, ended_at, published_at, run_id, egress_id) " +
         "VALUES (@Id, @InstitutionId, @OwnerId, @CourseId, @ModuleId, @SessionId, @Title, 'recording', NULL, NULL, NULL, NULL, NULL, " +
-        "@StartedAt, NULL, NULL)");
+        "@StartedAt, NULL, NULL, @RunId, NULL)");
 
-    public async Task<RecordingRow> CreateAsync(Guid institutionId, Guid ownerId, Guid? courseId, Guid? moduleId, string? sessionId, string title)
+    /// <summary>
+    /// Starts a recording. With <paramref name="runId"/> it records a run of a live session, and a
+    /// second one for the same session while the first records is refused by a unique index
+    /// (a <see cref="DbException"/>).
+    /// </summary>
+    public async Task<RecordingRow> CreateAsync(Guid institutionId, Guid ownerId, Guid? courseId, Guid? moduleId, string? sessionId, string title,
+        Guid? runId = null)
     {
         var row = new RecordingRow
         {
             Id = Guid.CreateVersion7(), InstitutionId = institutionId, OwnerId = ownerId, CourseId = courseId, ModuleId = moduleId,
-            SessionId = sessionId, Title = title, Status = RecordingStatuses.Recording, StartedAt = clock.GetUtcNow(),
+            SessionId = sessionId, Title = title, Status = RecordingStatuses.Recording, StartedAt = clock.GetUtcNow(), RunId = runId,
         };
         await using var connection = await db.OpenAsync();
         await connection.ExecuteAsync(db.Text(InsertSql), row);
@@ -175,4 +185,74 @@ public sealed class RecordingRepository(Db db, TimeProvider clock)
 
     public async Task FailedAsync(DbConnection connection, DbTransaction transaction, Guid id, string message) =>
         await connection.ExecuteAsync(db.Text(FailedSql), new { id, message = ContentRepository.Truncate(message, 2000) }, transaction);
+
+    // ------------------------------------------------------------------ recordings of live sessions
+
+    private static readonly Sql LiveSql = Sql.Portable(
+        $"SELECT {Columns} FROM content_recordings WHERE session_id = @sessionId AND run_id IS NOT NULL AND status = 'recording'");
+
+    /// <summary>The session's recording in progress, if any.</summary>
+    public async Task<RecordingRow?> RecordingNowAsync(Guid sessionId)
+    {
+        await using var connection = await db.OpenAsync();
+        return await connection.QuerySingleOrDefaultAsync<RecordingRow>(db.Text(LiveSql), new { sessionId = sessionId.ToString() });
+    }
+
+    private static readonly Sql ForSessionSql = Sql.Portable(
+        $"SELECT {Columns} FROM content_recordings WHERE session_id = @sessionId AND run_id IS NOT NULL ORDER BY started_at DESC, id");
+
+    /// <summary>Every recording made in the session's runs, newest first.</summary>
+    public async Task<IReadOnlyList<RecordingRow>> ForSessionAsync(Guid sessionId)
+    {
+        await using var connection = await db.OpenAsync();
+        return (await connection.QueryAsync<RecordingRow>(db.Text(ForSessionSql), new { sessionId = sessionId.ToString() })).AsList();
+    }
+
+    private static readonly Sql SetEgressSql = Sql.Portable("UPDATE content_recordings SET egress_id = @egressId WHERE id = @id");
+
+    public async Task SetEgressAsync(Guid id, string egressId)
+    {
+        await using var connection = await db.OpenAsync();
+        await connection.ExecuteAsync(db.Text(SetEgressSql), new { id, egressId });
+    }
+
+    private static readonly Sql ByEgressSql = Sql.Portable($"SELECT {Columns} FROM content_recordings WHERE egress_id = @egressId");
+
+    public async Task<RecordingRow?> ByEgressAsync(string egressId)
+    {
+        await using var connection = await db.OpenAsync();
+        return await connection.QuerySingleOrDefaultAsync<RecordingRow>(db.Text(ByEgressSql), new { egressId });
+    }
+
+    private static readonly Sql SessionModuleSql = Sql.Portable(
+        "SELECT module_id FROM course_items WHERE kind = 'live' AND ref_id = @sessionId ORDER BY position");
+
+    /// <summary>The module holding the live session's item: its recordings go next to it.</summary>
+    public async Task<Guid?> SessionModuleAsync(Guid sessionId)
+    {
+        await using var connection = await db.OpenAsync();
+        return (await connection.QueryAsync<Guid>(db.Text(SessionModuleSql), new { sessionId })).Cast<Guid?>().FirstOrDefault();
+    }
+
+    private static readonly Sql AutoSql = Sql.Portable(
+        "SELECT record_automatically FROM live_recording_settings WHERE session_id = @sessionId");
+
+    /// <summary>Whether the session is recorded from the moment it starts.</summary>
+    public async Task<bool> RecordsAutomaticallyAsync(Guid sessionId)
+    {
+        await using var connection = await db.OpenAsync();
+        return (await connection.QueryAsync<bool>(db.Text(AutoSql), new { sessionId })).FirstOrDefault();
+    }
+
+    private static readonly Sql DeleteAutoSql = Sql.Portable("DELETE FROM live_recording_settings WHERE session_id = @sessionId");
+    private static readonly Sql InsertAutoSql = Sql.Portable(
+        "INSERT INTO live_recording_settings (session_id, record_automatically, updated_by, updated_at) VALUES (@sessionId, @on, @by, @now)");
+
+    public async Task SetRecordsAutomaticallyAsync(Guid sessionId, bool on, Guid by) =>
+        await db.InTransactionAsync(async (connection, transaction) =>
+        {
+            await connection.ExecuteAsync(db.Text(DeleteAutoSql), new { sessionId }, transaction);
+            await connection.ExecuteAsync(db.Text(InsertAutoSql), new { sessionId, on, by, now = clock.GetUtcNow() }, transaction);
+            return 0;
+        });
 }

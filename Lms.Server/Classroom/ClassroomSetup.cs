@@ -45,6 +45,7 @@ public static class ClassroomSetup
             services.AddHttpClient<LiveKitRoomService>();
             services.AddSingleton<LiveKitTokens>();
             services.AddSingleton<LiveKitWebhooks>();
+            services.AddTransient<LiveKitEgress>();
             services.AddSingleton<IClassroomMedia, LiveKitClassroomMedia>();
             services.AddSingleton(new ClassroomMediaInfo("livekit"));
         }

@@ -53,6 +53,7 @@ public static class ContentEndpoints
 
         content.MapTusEndpoints();
         content.MapRecordingEndpoints();
+        api.MapLessonRecordingEndpoints();
     }
 
     private static async Task<Page<ContentSummaryView>> Search(

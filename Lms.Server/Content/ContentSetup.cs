@@ -18,6 +18,7 @@ public static class ContentSetup
         services.AddScoped<ContentAccess>();
         services.AddSingleton<JobWatchers>();
         services.AddScoped<UploadIntake>();
+        services.AddScoped<LessonRecordings>();
         services.AddHostedService<JobProgressRelay>();
         // A course's standing (MOOC completion rules) asks this for its video and sound items.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IItemStateSource, WatchedItemStateSource>());

@@ -145,6 +145,16 @@ public static class RecordingEndpoints
     {
         var recording = await recordings.GetAsync(recordingId);
         if (recording is null || recording.OwnerId != http.User.Id()) throw ProblemException.NotFound("The recording");
+        await EndAsync(db, recordings, jobs, signal, media.Value.MaxAttempts, recordingId, request.PieceCount);
+        recording = (await recordings.GetAsync(recordingId))!;
+        return View(recording, await recordings.PiecesAsync(recordingId));
+    }
+
+    /// <summary>The lesson ended after <paramref name="pieceCount"/> pieces: no more are taken, and the join is queued once all are transcoded.</summary>
+    public static async Task EndAsync(Db db, RecordingRepository recordings, MediaJobRepository jobs, MediaJobSignal signal, int maxAttempts,
+        Guid recordingId, int pieceCount)
+    {
+        var request = new { PieceCount = pieceCount };
         var queued = await db.InTransactionAsync(async (connection, transaction) =>
         {
             await recordings.LockAsync(connection, transaction, recordingId);
@@ -158,11 +168,9 @@ public static class RecordingEndpoints
             }
             else if (current.PieceCount != request.PieceCount)
                 throw ProblemException.Conflict("The recording already ended with another number of pieces.");
-            return await QueueJoinWhenCompleteAsync(connection, transaction, recordings, jobs, recordingId, media.Value.MaxAttempts);
+            return await QueueJoinWhenCompleteAsync(connection, transaction, recordings, jobs, recordingId, maxAttempts);
         });
         if (queued) signal.Notify();
-        recording = (await recordings.GetAsync(recordingId))!;
-        return View(recording, await recordings.PiecesAsync(recordingId));
     }
 
     /// <summary>Once the lesson has ended and every piece is transcoded (or refused), the join is queued, once.</summary>

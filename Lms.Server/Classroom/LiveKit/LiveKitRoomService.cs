@@ -107,9 +107,11 @@ public sealed class LiveKitRoomService(HttpClient http, LiveKitOptions options, 
         return result;
     }
 
-    private async Task<JsonNode?> CallAsync(string method, JsonObject body, VideoGrant grant, CancellationToken cancellationToken)
+    /// <summary>One Twirp call (also used by <see cref="LiveKitEgress"/> for <c>livekit.Egress</c>).</summary>
+    internal async Task<JsonNode?> CallAsync(string method, JsonObject body, VideoGrant grant, CancellationToken cancellationToken,
+        string service = Service)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(options.ApiBase(), $"twirp/{Service}/{method}"))
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(options.ApiBase(), $"twirp/{service}/{method}"))
         {
             Content = new StringContent(ProtoJson(body).ToJsonString(), Encoding.UTF8, "application/json"),
         };

@@ -17,6 +17,8 @@ public sealed class LiveKitOptions
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(6);
     /// <summary>How far clocks may disagree when a webhook's token is checked.</summary>
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(60);
+    /// <summary>Recording through LiveKit egress (see <see cref="LiveKitEgressOptions"/>).</summary>
+    public LiveKitEgressOptions Egress { get; set; } = new();
 
     public void Validate()
     {
@@ -51,6 +53,7 @@ public sealed record VideoGrant
     /// <summary>Which sources may be published: "camera", "microphone", "screen_share", "screen_share_audio".</summary>
     [JsonPropertyName("canPublishSources")] public IReadOnlyList<string>? CanPublishSources { get; init; }
     [JsonPropertyName("hidden")] public bool? Hidden { get; init; }
+    [JsonPropertyName("roomRecord")] public bool? RoomRecord { get; init; }
 }
 
 /// <summary>

@@ -88,7 +88,7 @@ public static class LiveKitEndpoints
         }).WithTags("Classroom").WithSummary("How to join the session's audio and video (p2p, or a LiveKit URL and token).");
     }
 
-    /// <summary>LiveKit's webhook: verified by its signature, then logged (room and participant lifecycle).</summary>
+    /// <summary>LiveKit's webhook: verified by its signature, then logged (room and participant lifecycle); <c>egress_ended</c> brings a recording.</summary>
     public static void MapLiveKitWebhook(this IEndpointRouteBuilder app)
     {
         app.MapPost("/hooks/livekit", async (HttpContext http, MediaOptions media, IServiceProvider services, ILoggerFactory logs) =>
@@ -101,6 +101,9 @@ public static class LiveKitEndpoints
                 var hook = services.GetRequiredService<LiveKitWebhooks>().Receive(body, http.Request.Headers.Authorization);
                 logs.CreateLogger("Lms.Classroom.LiveKit").LogInformation("LiveKit webhook {Event} for room {Room}",
                     hook["event"]?.GetValue<string>(), hook["room"]?["name"]?.GetValue<string>());
+                // A recording's file is ready (or the egress failed): the content library takes it from here.
+                if (hook["event"]?.GetValue<string>() == "egress_ended")
+                    await services.GetRequiredService<Content.LessonRecordings>().EgressEndedAsync(hook, http.RequestAborted);
                 return Results.Ok();
             }
             catch (LiveKitAuthException e)

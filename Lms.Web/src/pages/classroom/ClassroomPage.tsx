@@ -9,6 +9,7 @@ import { formatTime } from '../../format';
 import { Room, RoomError, type Connection, type Entry, type Reaction, type RoomModel, type SignalMessage } from './room';
 import { StudentMedia, TeacherMedia, connectionLooksPoor, hasLiveVideo, type StudentStreams } from './peer';
 import { AttendancePanel } from './AttendancePanel';
+import { ClassroomRecording } from './ClassroomRecording';
 import type { LiveKitHandle } from './livekit';
 import './classroom.css';
 
@@ -211,6 +212,7 @@ function LiveRoom({ session }: { session: LiveSession }) {
           <section className="live-main" aria-label={t('live.stage')}>
             <Stage teacher={teacher} model={model} streams={streams} local={localStream} floor={floorStream} mine={mine}
                    peerState={peerState} peers={peers} provider={session.mediaProvider} />
+            <ClassroomRecording session={session} model={model} teacher={teacher} room={room.current} media={teacherMedia.current} />
             <Reactions list={reactions} />
             {model.lastBreakoutMessage && (
               <p className="alert alert-info" role="status" data-testid="breakout-message">

@@ -10,6 +10,7 @@ import { useLoad } from '../../components/useLoad';
 import { formatDateTime } from '../../format';
 import { fieldErrorText } from '../../errors';
 import { AttendancePanel } from './AttendancePanel';
+import { SessionRecordings } from './ClassroomRecording';
 
 /** A live session opened from the course outline: when, who teaches, join; for teachers, past runs and their attendance. */
 function LiveView({ item }: ItemViewProps) {
@@ -34,6 +35,7 @@ function LiveView({ item }: ItemViewProps) {
         </Link>
         {session.status === 'live' && <span className="muted small"> {t('live.inRoomCount', { count: session.inRoom })}</span>}
       </p>
+      <SessionRecordings sessionId={session.id} />
       {teacher && (runs.data?.length ?? 0) > 0 && (
         <section aria-label={t('live.runs')}>
           <h3>{t('live.runs')}</h3>

@@ -139,6 +139,12 @@ export class TeacherMedia {
     this.refreshAll();
   }
 
+  /** The students' sound reaching the teacher (each connection's first transceiver; silent unless they hold the floor), for a recording. */
+  remoteAudio(): MediaStreamTrack[] {
+    return [...this.peers.values()].map((p) => p.pc.getTransceivers()[0]?.receiver.track)
+      .filter((t): t is MediaStreamTrack => !!t && t.readyState === 'live');
+  }
+
   close(userId: string) {
     const peer = this.peers.get(userId);
     if (peer) {

@@ -150,6 +150,7 @@ export class Room {
   private stopped = false;
   private readonly sessionId: string;
   private readonly on: RoomHandlers;
+  private readonly listeners = new Set<(e: RoomEvent) => void>();
 
   constructor(sessionId: string, on: RoomHandlers) {
     this.sessionId = sessionId;
@@ -176,6 +177,12 @@ export class Room {
   }
 
   get seq() { return this.lastSeq; }
+
+  /** Another feature (a recording, a live quiz) follows the room's events, each once and in order; returns how to stop. */
+  listen(listener: (e: RoomEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => { this.listeners.delete(listener); };
+  }
 
   async start() {
     this.on.connection('connecting');
@@ -238,6 +245,7 @@ export class Room {
     if (this.lastSeq !== null && e.seq <= this.lastSeq) return; // seen already (live and replayed)
     this.lastSeq = e.seq;
     this.on.event?.(e);
+    this.listeners.forEach((listener) => listener(e));
     if (e.type === 'room.resync') {
       void this.join();
       return;

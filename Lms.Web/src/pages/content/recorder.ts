@@ -59,17 +59,27 @@ export class LessonRecorder {
 
   /** Ends the lesson: the last piece is recorded and sent, then the server is told how many there were. */
   async stop(): Promise<RecordingInfo> {
+    const count = await this.stopRecording();
+    await this.uploaded();
+    return recordingsApi.finish(this.recordingId, count);
+  }
+
+  /** Stops recording (the last piece is cut at once and queued for sending); returns how many pieces there are. */
+  async stopRecording(): Promise<number> {
     this.stopping = true;
     if (this.timer !== null) window.clearInterval(this.timer);
-    const last = new Promise<void>((resolve) => {
+    await new Promise<void>((resolve) => {
       if (!this.recorder || this.recorder.state === 'inactive') return resolve();
       this.recorder.addEventListener('stop', () => resolve(), { once: true });
       this.recorder.stop();
     });
-    await last;
+    return this.index;
+  }
+
+  /** When every recorded piece has been sent (throws if the server refused one). */
+  async uploaded(): Promise<void> {
     await this.uploads;
     if (this.state.failed) throw new Error(this.state.failed);
-    return recordingsApi.finish(this.recordingId, this.index);
   }
 
   private startPiece() {

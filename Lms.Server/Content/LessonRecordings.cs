@@ -1,0 +1,268 @@
+using System.ComponentModel.DataAnnotations;
+using System.Data.Common;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Lms.Grains.Classroom;
+using Lms.Grains.Content;
+using Lms.Grains.Data;
+using Lms.Server.Classroom;
+using Lms.Server.Classroom.LiveKit;
+using Lms.Server.Hosting;
+using Lms.Server.Identity;
+using Microsoft.Extensions.Options;
+
+namespace Lms.Server.Content;
+
+public sealed record StartLessonRecordingRequest([property: StringLength(200)] string? Title);
+
+/// <summary><paramref name="PieceCount"/>: how many pieces the teacher's browser recorded (browser mode).</summary>
+public sealed record StopLessonRecordingRequest([property: Range(1, 100_000)] int? PieceCount);
+
+public sealed record LessonRecordingSettings(bool RecordAutomatically);
+
+public sealed record LessonRecordingView(
+    Guid Id, string Title, string Status, Guid? RunId, Guid OwnerId, DateTimeOffset StartedAt, DateTimeOffset? EndedAt,
+    DateTimeOffset? PublishedAt, Guid? ItemId, Guid? CourseItemId, Guid? CourseId, string? Error);
+
+/// <summary>
+/// A session's recording state: how it is recorded here (<c>browser</c>: the teacher's browser
+/// composes and uploads it; <c>livekit</c>: LiveKit's egress records the room), whether it starts by
+/// itself, the recording in progress and the session's recordings (students see the published ones).
+/// </summary>
+public sealed record SessionRecordingState(
+    string Mode, bool RecordAutomatically, bool CanRecord, LessonRecordingView? Now, IReadOnlyList<LessonRecordingView> Recordings);
+
+/// <summary>
+/// Recording a live lesson. In the browser mode (peer-to-peer rooms) the presenting teacher's
+/// browser composes what the class sees and hears and uploads it in pieces to the recording API;
+/// in LiveKit mode the server asks LiveKit's egress for a room composite MP4 and the egress-ended
+/// webhook feeds the file to the same pipeline. Either way the room is told (<c>recording.started</c>
+/// and <c>recording.stopped</c>, to everyone) and the result is published once as a library item and
+/// a video item of the course, next to the session's item.
+/// </summary>
+public sealed class LessonRecordings(
+    Db db, RecordingRepository recordings, MediaJobRepository jobs, MediaJobSignal signal, UploadIntake intake, ContentRepository content,
+    LiveSessionRepository sessions, IGrainFactory grains, MediaOptions media, IServiceProvider services, IOptions<MediaWorkerOptions> worker,
+    IOptions<ContentOptions> contentOptions, ILogger<LessonRecordings> log)
+{
+    public const string BrowserMode = "browser";
+    public const string LiveKitMode = "livekit";
+
+    public string Mode => media.UsesLiveKit ? LiveKitMode : BrowserMode;
+
+    public async Task<SessionRecordingState> StateAsync(SessionContext context)
+    {
+        var sessionId = context.Session.Id;
+        var all = await recordings.ForSessionAsync(sessionId);
+        var now = all.FirstOrDefault(r => r.Status == RecordingStatuses.Recording);
+        var visible = context.IsTeacher ? all : all.Where(r => r.Status == RecordingStatuses.Published).ToList();
+        return new SessionRecordingState(Mode, await recordings.RecordsAutomaticallyAsync(sessionId), context.IsTeacher,
+            now is null ? null : View(now, context.IsTeacher), visible.Select(r => View(r, context.IsTeacher)).ToList());
+    }
+
+    public async Task<LessonRecordingView> StartAsync(SessionContext context, Guid userId, string? title, CancellationToken cancellationToken)
+    {
+        var session = context.Session;
+        var room = grains.GetGrain<IClassroomGrain>(session.Id);
+        var status = await room.GetStatus();
+        if (status.Status != RoomStatuses.Live || status.RunId is not { } runId)
+            throw ProblemException.Conflict("The lesson is not live: start it first.");
+        if (media.UsesLiveKit && !media.LiveKit.Egress.Configured)
+            throw ProblemException.Conflict("Recording through LiveKit is not configured (Media:LiveKit:Egress:OutputDirectory and :LocalDirectory).");
+
+        if (await recordings.RecordingNowAsync(session.Id) is { } current)
+        {
+            // The same teacher again (a reloaded page lost its recorder): what was uploaded is kept and
+            // published, and a new recording starts. Someone else's recording is theirs to stop.
+            if (media.UsesLiveKit || current.OwnerId != userId)
+            {
+                if (media.UsesLiveKit) return View(current, true);
+                throw ProblemException.Conflict("Another teacher is recording this lesson.");
+            }
+            await EndWithWhatArrivedAsync(current);
+            await PublishAsync(session.Id, "recording.stopped", new { recordingId = current.Id });
+        }
+
+        var name = string.IsNullOrWhiteSpace(title) ? session.Title : title.Trim();
+        RecordingRow recording;
+        try
+        {
+            recording = await recordings.CreateAsync(context.Course.Course.InstitutionId, userId, session.CourseId,
+                await recordings.SessionModuleAsync(session.Id), session.Id.ToString(), name, runId);
+        }
+        catch (DbException)
+        {
+            throw ProblemException.Conflict("This lesson is already being recorded.");
+        }
+
+        if (media.UsesLiveKit)
+        {
+            try
+            {
+                var egress = services.GetRequiredService<LiveKitEgress>();
+                var egressId = await egress.StartRoomCompositeAsync(LiveKitTokens.RoomName(session.Id),
+                    media.LiveKit.Egress.OutputPath(recording.Id), cancellationToken);
+                await recordings.SetEgressAsync(recording.Id, egressId);
+                recording = recording with { EgressId = egressId };
+            }
+            catch (Exception e) when (e is LiveKitApiException or HttpRequestException or TaskCanceledException)
+            {
+                log.LogWarning(e, "LiveKit egress could not start for session {Session}", session.Id);
+                await FailAsync(recording.Id, "LiveKit could not start recording: " + e.Message);
+                throw new ProblemException(StatusCodes.Status502BadGateway, ProblemTypes.ForStatus(502), "LiveKit refused",
+                    "LiveKit could not start recording the room.");
+            }
+        }
+        await PublishAsync(session.Id, "recording.started", new
+        {
+            recordingId = recording.Id, by = await sessions.DisplayNameAsync(userId), startedAt = recording.StartedAt, mode = Mode,
+        });
+        return View(recording, true);
+    }
+
+    public async Task<LessonRecordingView?> StopAsync(SessionContext context, Guid userId, int? pieceCount, CancellationToken cancellationToken)
+    {
+        var sessionId = context.Session.Id;
+        var current = await recordings.RecordingNowAsync(sessionId);
+        if (current is null)
+        {
+            // Stopped already (a repeated request, or the egress ended by itself): nothing more to do.
+            var last = (await recordings.ForSessionAsync(sessionId)).FirstOrDefault();
+            return last is null ? null : View(last, true);
+        }
+        if (media.UsesLiveKit)
+        {
+            if (current.EgressId is { } egressId)
+            {
+                try
+                {
+                    await services.GetRequiredService<LiveKitEgress>().StopAsync(egressId, cancellationToken);
+                }
+                catch (LiveKitApiException e)
+                {
+                    // Ended already (the room closed at the end of the lesson): its webhook brings the file.
+                    log.LogInformation(e, "LiveKit egress {Egress} was not running", egressId);
+                }
+            }
+            // One piece: the egress's file, which its webhook brings.
+            await RecordingEndpoints.EndAsync(db, recordings, jobs, signal, worker.Value.MaxAttempts, current.Id, 1);
+        }
+        else
+        {
+            if (current.OwnerId != userId) throw ProblemException.Conflict("The lesson is recorded in another teacher's browser: they stop it.");
+            if (pieceCount is not { } count) throw ProblemException.Invalid("pieceCount", "Say how many pieces were recorded.");
+            await RecordingEndpoints.EndAsync(db, recordings, jobs, signal, worker.Value.MaxAttempts, current.Id, count);
+        }
+        await PublishAsync(sessionId, "recording.stopped", new { recordingId = current.Id });
+        return View((await recordings.GetAsync(current.Id))!, true);
+    }
+
+    /// <summary>
+    /// LiveKit's <c>egress_ended</c>: the file it wrote (at the path we chose, in the shared folder) is
+    /// the recording's one piece; a failed egress fails the recording with LiveKit's reason.
+    /// Delivered twice, it does nothing more the second time.
+    /// </summary>
+    public async Task EgressEndedAsync(JsonObject hook, CancellationToken cancellationToken)
+    {
+        var info = hook["egressInfo"];
+        var egressId = info?["egressId"]?.GetValue<string>();
+        if (string.IsNullOrEmpty(egressId) || await recordings.ByEgressAsync(egressId) is not { } recording)
+        {
+            log.LogInformation("LiveKit egress {Egress} ended: not one of our recordings", egressId);
+            return;
+        }
+        if (recording.Status is RecordingStatuses.Published or RecordingStatuses.Failed) return;
+        var sessionId = Guid.TryParse(recording.SessionId, out var id) ? id : Guid.Empty;
+        var wasRecording = recording.Status == RecordingStatuses.Recording;
+        if (wasRecording) await RecordingEndpoints.EndAsync(db, recordings, jobs, signal, worker.Value.MaxAttempts, recording.Id, 1);
+        if (wasRecording && sessionId != Guid.Empty) await PublishAsync(sessionId, "recording.stopped", new { recordingId = recording.Id });
+
+        var status = info?["status"]?.ToString();
+        if (status is not ("EGRESS_COMPLETE" or "3"))
+        {
+            var error = info?["error"]?.ToString();
+            await FailAsync(recording.Id, $"LiveKit's recording ended as {status}{(string.IsNullOrEmpty(error) ? "" : ": " + error)}.");
+            return;
+        }
+        if (await recordings.GetPieceAsync(recording.Id, 0) is not null) return;
+        var file = media.LiveKit.Egress.LocalPath(recording.Id);
+        if (!File.Exists(file))
+        {
+            await FailAsync(recording.Id, $"LiveKit's file {LiveKitEgressOptions.FileName(recording.Id)} is not in Media:LiveKit:Egress:LocalDirectory.");
+            return;
+        }
+        var length = new FileInfo(file).Length;
+        var usage = await content.UsageAsync(recording.InstitutionId, contentOptions.Value.QuotaBytes);
+        if (length > contentOptions.Value.MaxVideoBytes || usage.UsedBytes + length > usage.QuotaBytes)
+        {
+            await FailAsync(recording.Id, "The recording is larger than the video limit or the institution's free storage.");
+            return;
+        }
+        await intake.AcceptPieceAsync(recording, 0, file, length, cancellationToken);
+    }
+
+    public async Task SetAutomaticAsync(Guid sessionId, bool on, Guid userId) => await recordings.SetRecordsAutomaticallyAsync(sessionId, on, userId);
+
+    /// <summary>A recording whose browser went away: it ends with the pieces that arrived in order from the first (nothing arrived: failed).</summary>
+    private async Task EndWithWhatArrivedAsync(RecordingRow recording)
+    {
+        var pieces = await recordings.PiecesAsync(recording.Id);
+        var count = 0;
+        while (pieces.Any(p => p.PieceIndex == count)) count++;
+        if (count == 0 || pieces.Any(p => p.PieceIndex >= count))
+        {
+            await FailAsync(recording.Id, count == 0 ? "Nothing was recorded." : "Pieces of the recording are missing.");
+            return;
+        }
+        await RecordingEndpoints.EndAsync(db, recordings, jobs, signal, worker.Value.MaxAttempts, recording.Id, count);
+    }
+
+    private Task FailAsync(Guid recordingId, string message) =>
+        db.InTransactionAsync(async (c, t) =>
+        {
+            await recordings.FailedAsync(c, t, recordingId, message);
+            return 0;
+        });
+
+    private async Task PublishAsync(Guid sessionId, string type, object data) =>
+        await grains.GetGrain<IClassroomGrain>(sessionId).Publish(type, JsonSerializer.Serialize(data, JsonSerializerOptions.Web), [Audiences.All]);
+
+    private static LessonRecordingView View(RecordingRow r, bool teacher) =>
+        new(r.Id, r.Title, r.Status, r.RunId, r.OwnerId, r.StartedAt, r.EndedAt, r.PublishedAt, r.ItemId, r.CourseItemId, r.CourseId,
+            teacher ? r.ErrorMessage : null);
+}
+
+/// <summary>The recording of a live session, under <c>/api/classroom/sessions/{id}/recording</c>; only the session's teachers record.</summary>
+public static class LessonRecordingEndpoints
+{
+    public static void MapLessonRecordingEndpoints(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/classroom/sessions/{sessionId:guid}/recording").WithTags("Lesson recordings");
+        group.MapGet("", async (Guid sessionId, HttpContext http, ClassroomAccess access, LessonRecordings lessons) =>
+                await lessons.StateAsync(await access.ViewAsync(http.User, sessionId)))
+            .WithSummary("Whether the lesson is being recorded, and its recordings (students: the published ones).");
+        group.MapPost("", async (Guid sessionId, StartLessonRecordingRequest request, HttpContext http, ClassroomAccess access,
+                LessonRecordings lessons) =>
+            {
+                var context = await access.TeachAsync(http.User, sessionId);
+                return TypedResults.Created($"/api/classroom/sessions/{sessionId}/recording",
+                    await lessons.StartAsync(context, http.User.Id(), request.Title, http.RequestAborted));
+            })
+            .WithSummary("Start recording the live lesson (its teachers); everyone in the room is told.");
+        group.MapPost("/stop", async (Guid sessionId, StopLessonRecordingRequest request, HttpContext http, ClassroomAccess access,
+                LessonRecordings lessons) =>
+            {
+                var context = await access.TeachAsync(http.User, sessionId);
+                return Results.Ok(await lessons.StopAsync(context, http.User.Id(), request.PieceCount, http.RequestAborted));
+            })
+            .WithSummary("Stop recording: the recording is joined and published to the library and the course.");
+        group.MapPut("/settings", async (Guid sessionId, LessonRecordingSettings request, HttpContext http, ClassroomAccess access,
+                LessonRecordings lessons) =>
+            {
+                await access.TeachAsync(http.User, sessionId);
+                await lessons.SetAutomaticAsync(sessionId, request.RecordAutomatically, http.User.Id());
+                return request;
+            })
+            .WithSummary("Record the session automatically from the moment it starts (its teachers).");
+    }
+}
