@@ -129,7 +129,8 @@ export function ClassroomRecording({ session, model, teacher, room, media }: {
     composer.current?.stop();
   }, [session.id]);
 
-  const recordingNow = phase === 'recording' || !!state?.now;
+  // Once the lesson has ended nothing more is recorded (this browser's recorder or LiveKit's stop with it).
+  const recordingNow = live && (phase === 'recording' || !!state?.now);
   const someoneElse = state?.now && state.now.ownerId !== model.me.userId && state.mode === 'browser';
   const thisRun = (state?.recordings ?? []).filter((r) => r.runId === model.runId && r.status !== 'recording');
 

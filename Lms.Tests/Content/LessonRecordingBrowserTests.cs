@@ -1,0 +1,104 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Lms.Tests.Classroom;
+using Lms.Tests.Infrastructure;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Lms.Tests.Content;
+
+/// <summary>
+/// A live lesson recorded in the teacher's browser (Chromium's fake camera and microphone, real
+/// WebRTC to a student, the lesson composed on a canvas with the room's sound mixed by WebAudio,
+/// Chromium's real MediaRecorder), uploaded in pieces during the class and published when it ends.
+/// </summary>
+public sealed class LessonRecordingBrowserTests(ClassroomLmsServer server, BrowserFixture browser)
+    : IClassFixture<ClassroomLmsServer>, IClassFixture<BrowserFixture>
+{
+    [Fact]
+    public async Task A_teacher_records_a_lesson_with_a_student_present_and_after_the_end_it_plays_from_the_library_and_the_course()
+    {
+        var course = await ClassroomKit.LiveCourseAsync(server, "Vật lý 10 — buổi học được ghi hình");
+        await using var teacherContext = await browser.DesktopAsync(server);
+        await using var phoneContext = await browser.PhoneAsync(server);
+        var teacher = await teacherContext.NewPageAsync();
+        var phone = await phoneContext.NewPageAsync();
+        var room = $"/live/{course.SessionId}";
+
+        await BrowserFixture.ScreenshotOnFailureAsync(nameof(A_teacher_records_a_lesson_with_a_student_present_and_after_the_end_it_plays_from_the_library_and_the_course), async () =>
+        {
+            await BrowserFixture.SignInAsync(teacher, LmsServer.Teacher);
+            // Pieces of 2 s here (a minute in use).
+            await teacher.GotoAsync(room + "?piece=2");
+            await teacher.GetByRole(AriaRole.Button, new() { Name = "Bắt đầu buổi học" }).ClickAsync();
+            await Expect(teacher.GetByTestId("live-status")).ToHaveTextAsync("Đang học");
+            await WaitForPictureAsync(teacher, "local-video");
+
+            await BrowserFixture.SignInAsync(phone, LmsServer.Student1);
+            await phone.GotoAsync(room);
+            await WaitForPictureAsync(phone, "teacher-video");
+            await Expect(phone.GetByTestId("recording-indicator")).ToHaveCountAsync(0);
+
+            await teacher.GetByRole(AriaRole.Button, new() { Name = "Ghi hình buổi học" }).ClickAsync();
+            await Expect(teacher.GetByTestId("recording-indicator")).ToHaveTextAsync(new Regex("Đang ghi hình buổi học"));
+            await Expect(phone.GetByTestId("recording-indicator")).ToHaveTextAsync(new Regex("Đang ghi hình buổi học"));
+            var overflow = await phone.EvaluateAsync<bool>("document.documentElement.scrollWidth > window.innerWidth");
+            Assert.False(overflow, "The room scrolls sideways on a 360 px phone while recording.");
+            await Expect(teacher.GetByTestId("recording-pieces")).ToHaveTextAsync(new Regex("Đã gửi [2-9]/"), new() { Timeout = 30_000 });
+
+            // The class ends: the recording stops with it, for everyone.
+            await teacher.GetByRole(AriaRole.Button, new() { Name = "Kết thúc buổi học" }).ClickAsync();
+            await teacher.GetByRole(AriaRole.Button, new() { Name = "Kết thúc cho cả lớp" }).ClickAsync();
+            await Expect(teacher.GetByTestId("live-status")).ToHaveTextAsync("Đã kết thúc", new() { Timeout = 20_000 });
+            await Expect(phone.GetByTestId("recording-indicator")).ToHaveCountAsync(0, new() { Timeout = 15_000 });
+
+            // Published within a bounded wait, linked from the room, into the library and the course.
+            var entry = teacher.GetByTestId("recording-entry");
+            await Expect(entry).ToHaveAttributeAsync("data-status", "published", new() { Timeout = 180_000 });
+            await Expect(entry.GetByTestId("recording-library-link")).ToBeVisibleAsync();
+            await entry.GetByTestId("recording-course-link").ClickAsync();
+            await Expect(teacher.GetByTestId("player-video")).ToBeVisibleAsync();
+
+            // The student finds it under the session in the course.
+            await phone.GotoAsync($"/courses/{course.CourseId}");
+            await phone.GetByTestId("outline-item").Filter(new() { HasText = "Buổi 1: Đồ thị hàm số" }).Filter(new() { HasNotText = "bản ghi" }).ClickAsync();
+            await Expect(phone.GetByTestId("session-recordings").GetByTestId("recording-course-link")).ToBeVisibleAsync();
+        }, teacher, phone);
+
+        // What was published, probed by ffprobe: a video with sound as long as the recording.
+        var state = await ProblemAssert.OkAsync<JsonElement>(await course.Teacher.GetAsync($"/api/classroom/sessions/{course.SessionId}/recording"));
+        var recording = Assert.Single(state.GetProperty("recordings").EnumerateArray());
+        Assert.Equal("published", recording.GetProperty("status").GetString());
+        var item = await ContentClient.ItemAsync(course.Teacher, recording.GetProperty("itemId").GetString()!);
+        var mp4 = Path.Combine(MediaSamples.NewFolder("lesson-recording"), "lesson.mp4");
+        await File.WriteAllBytesAsync(mp4, await course.Teacher.GetByteArrayAsync(item.GetProperty("media").GetProperty("downloadUrl").GetString()));
+        var probe = await MediaSamples.ProbeAsync(mp4);
+        var streams = probe.GetProperty("streams").EnumerateArray().ToList();
+        Assert.Contains(streams, s => s.GetProperty("codec_type").GetString() == "video" && s.GetProperty("codec_name").GetString() == "h264");
+        Assert.Contains(streams, s => s.GetProperty("codec_type").GetString() == "audio" && s.GetProperty("codec_name").GetString() == "aac");
+        Assert.True(MediaSamples.Seconds(probe.GetProperty("format"), "duration") > 3.5, $"The recording is too short: {probe}");
+        // The room's sound is in it (the teacher's fake microphone beeps), not a silent track.
+        var (_, volume) = await MediaSamples.RunAsync(MediaSamples.Tools.FfmpegPath!, $"-hide_banner -i {MediaSamples.Quote(mp4)} -vn -af volumedetect -f null -");
+        var max = double.Parse(Regex.Match(volume, @"max_volume: (-?[\d.]+) dB").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(max > -40, $"The recording's sound is silent (max {max} dB).");
+
+        // In the course, next to the session's item.
+        var outline = await ProblemAssert.OkAsync<JsonElement>(await course.Teacher.GetAsync($"/api/courses/{course.CourseId}"));
+        var items = outline.GetProperty("modules").EnumerateArray().Single(m => m.GetProperty("id").GetGuid() == course.ModuleId)
+            .GetProperty("items").EnumerateArray().ToList();
+        Assert.Contains(items, i => i.GetProperty("id").GetString() == recording.GetProperty("courseItemId").GetString());
+    }
+
+    private static async Task WaitForPictureAsync(IPage page, string testId)
+    {
+        var video = page.GetByTestId(testId);
+        await Expect(video).ToBeVisibleAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (await video.EvaluateAsync<double>("v => v.videoWidth * v.getVideoPlaybackQuality().totalVideoFrames") <= 0)
+        {
+            if (DateTime.UtcNow > deadline) Assert.Fail($"No picture in {testId}.");
+            await Task.Delay(200);
+        }
+    }
+}
