@@ -54,7 +54,10 @@ public sealed class LessonRecordings(
     {
         var sessionId = context.Session.Id;
         var all = await recordings.ForSessionAsync(sessionId);
-        var now = all.FirstOrDefault(r => r.Status == RecordingStatuses.Recording);
+        // Only this run's recording is "now" (one left running in an earlier run is ended at the next start).
+        var room = await grains.GetGrain<IClassroomGrain>(sessionId).GetStatus();
+        var now = room.Status == RoomStatuses.Live
+            ? all.FirstOrDefault(r => r.Status == RecordingStatuses.Recording && r.RunId == room.RunId) : null;
         var visible = context.IsTeacher ? all : all.Where(r => r.Status == RecordingStatuses.Published).ToList();
         return new SessionRecordingState(Mode, await recordings.RecordsAutomaticallyAsync(sessionId), context.IsTeacher,
             now is null ? null : View(now, context.IsTeacher), visible.Select(r => View(r, context.IsTeacher)).ToList());
@@ -70,6 +73,12 @@ public sealed class LessonRecordings(
         if (media.UsesLiveKit && !media.LiveKit.Egress.Configured)
             throw ProblemException.Conflict("Recording through LiveKit is not configured (Media:LiveKit:Egress:OutputDirectory and :LocalDirectory).");
 
+        if (await recordings.RecordingNowAsync(session.Id) is { } stale && stale.RunId != runId)
+        {
+            // Left recording by a browser that went away in an earlier run: what arrived is published.
+            if (media.UsesLiveKit) await RecordingEndpoints.EndAsync(db, recordings, jobs, signal, worker.Value.MaxAttempts, stale.Id, 1);
+            else await EndWithWhatArrivedAsync(stale);
+        }
         if (await recordings.RecordingNowAsync(session.Id) is { } current)
         {
             // The same teacher again (a reloaded page lost its recorder): what was uploaded is kept and

@@ -58,12 +58,12 @@ public sealed class LessonRecordingBrowserTests(ClassroomLmsServer server, Brows
             await Expect(entry).ToHaveAttributeAsync("data-status", "published", new() { Timeout = 180_000 });
             await Expect(entry.GetByTestId("recording-library-link")).ToBeVisibleAsync();
             await entry.GetByTestId("recording-course-link").ClickAsync();
-            await Expect(teacher.GetByTestId("player-video")).ToBeVisibleAsync();
+            await Expect(teacher.GetByTestId("player-video")).ToBeVisibleAsync(new() { Timeout = 30_000 });
 
             // The student finds it under the session in the course.
             await phone.GotoAsync($"/courses/{course.CourseId}");
             await phone.GetByTestId("outline-item").Filter(new() { HasText = "Buổi 1: Đồ thị hàm số" }).Filter(new() { HasNotText = "bản ghi" }).ClickAsync();
-            await Expect(phone.GetByTestId("session-recordings").GetByTestId("recording-course-link")).ToBeVisibleAsync();
+            await Expect(phone.GetByTestId("session-recordings").GetByTestId("recording-course-link")).ToBeVisibleAsync(new() { Timeout = 30_000 });
         }, teacher, phone);
 
         // What was published, probed by ffprobe: a video with sound as long as the recording.
