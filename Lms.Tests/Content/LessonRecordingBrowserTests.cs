@@ -46,6 +46,14 @@ public sealed class LessonRecordingBrowserTests(ClassroomLmsServer server, Brows
             var overflow = await phone.EvaluateAsync<bool>("document.documentElement.scrollWidth > window.innerWidth");
             Assert.False(overflow, "The room scrolls sideways on a 360 px phone while recording.");
             await Expect(teacher.GetByTestId("recording-pieces")).ToHaveTextAsync(new Regex("Đã gửi [2-9]/"), new() { Timeout = 30_000 });
+            // The teacher's controls fit a 360 px phone too.
+            await teacher.SetViewportSizeAsync(360, 740);
+            await Expect(teacher.GetByTestId("recording-stop")).ToBeVisibleAsync();
+            await ShowAsync(teacher, "teacher-phone-recording");
+            await ShowAsync(phone, "student-phone-recording");
+            Assert.False(await teacher.EvaluateAsync<bool>("document.documentElement.scrollWidth > window.innerWidth"),
+                "The teacher's room scrolls sideways on a 360 px phone while recording.");
+            await teacher.SetViewportSizeAsync(1280, 800);
 
             // The class ends: the recording stops with it, for everyone.
             await teacher.GetByRole(AriaRole.Button, new() { Name = "Kết thúc buổi học" }).ClickAsync();
@@ -88,6 +96,15 @@ public sealed class LessonRecordingBrowserTests(ClassroomLmsServer server, Brows
         var items = outline.GetProperty("modules").EnumerateArray().Single(m => m.GetProperty("id").GetGuid() == course.ModuleId)
             .GetProperty("items").EnumerateArray().ToList();
         Assert.Contains(items, i => i.GetProperty("id").GetString() == recording.GetProperty("courseItemId").GetString());
+    }
+
+    /// <summary>With LMS_SCREENSHOTS set, keeps what each person saw (for a walk-through), in test-artifacts/screenshots.</summary>
+    private static async Task ShowAsync(IPage page, string name)
+    {
+        if (Environment.GetEnvironmentVariable("LMS_SCREENSHOTS") is not { Length: > 0 }) return;
+        var folder = Path.Combine(BrowserFixture.RepositoryRoot(), "test-artifacts", "screenshots");
+        Directory.CreateDirectory(folder);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, $"recording-{name}.png"), FullPage = true });
     }
 
     private static async Task WaitForPictureAsync(IPage page, string testId)
