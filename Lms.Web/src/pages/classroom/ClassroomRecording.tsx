@@ -80,7 +80,8 @@ export function ClassroomRecording({ session, model, teacher, room, media }: {
     setPhase('starting');
     let made: LessonComposer | null = null;
     try {
-      const title = t('recording.defaultTitle', { title: session.title, date: formatDateTime(new Date().toISOString(), i18n.language) });
+      // A library title has at most 200 characters; a long session title leaves room for the date.
+      const title = t('recording.defaultTitle', { title: session.title.slice(0, 150), date: formatDateTime(new Date().toISOString(), i18n.language) }).slice(0, 200);
       if (state.mode === 'browser') {
         if (!media?.local) throw new Error(t('recording.noCamera'));
         made = new LessonComposer({ camera: () => media.local, screen: () => media.screen, remoteAudio: () => media.remoteAudio() });
