@@ -198,6 +198,16 @@ public sealed class RecordingRepository(Db db, TimeProvider clock)
         return await connection.QuerySingleOrDefaultAsync<RecordingRow>(db.Text(LiveSql), new { sessionId = sessionId.ToString() });
     }
 
+    private static readonly Sql FromBrowsersInProgressSql = Sql.Portable(
+        $"SELECT {Columns} FROM content_recordings WHERE status = 'recording' AND run_id IS NOT NULL AND egress_id IS NULL");
+
+    /// <summary>Lessons being recorded by a teacher's browser (not LiveKit's egress), in every session.</summary>
+    public async Task<IReadOnlyList<RecordingRow>> FromBrowsersInProgressAsync()
+    {
+        await using var connection = await db.OpenAsync();
+        return (await connection.QueryAsync<RecordingRow>(db.Text(FromBrowsersInProgressSql))).AsList();
+    }
+
     private static readonly Sql ForSessionSql = Sql.Portable(
         $"SELECT {Columns} FROM content_recordings WHERE session_id = @sessionId AND run_id IS NOT NULL ORDER BY started_at DESC, id");
 

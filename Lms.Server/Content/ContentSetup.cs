@@ -19,6 +19,8 @@ public static class ContentSetup
         services.AddSingleton<JobWatchers>();
         services.AddScoped<UploadIntake>();
         services.AddScoped<LessonRecordings>();
+        services.Configure<LessonRecordingOptions>(configuration.GetSection(LessonRecordingOptions.Section));
+        services.AddHostedService<AbandonedRecordingSweeper>();
         services.AddHostedService<JobProgressRelay>();
         // A course's standing (MOOC completion rules) asks this for its video and sound items.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IItemStateSource, WatchedItemStateSource>());

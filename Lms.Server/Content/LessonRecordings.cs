@@ -212,6 +212,40 @@ public sealed class LessonRecordings(
 
     public async Task SetAutomaticAsync(Guid sessionId, bool on, Guid userId) => await recordings.SetRecordsAutomaticallyAsync(sessionId, on, userId);
 
+    /// <summary>
+    /// A lesson recorded by a browser that went away (closed, crashed, out of battery) without
+    /// stopping: once the class has ended and no piece came for <see cref="LessonRecordingOptions.GraceAfterEnd"/>,
+    /// or no piece came for <see cref="LessonRecordingOptions.SilenceWhileLive"/> in a class still live,
+    /// what arrived is published (so the recording reaches the library without anyone starting another).
+    /// </summary>
+    public async Task<int> EndAbandonedAsync(LessonRecordingOptions options, DateTimeOffset now)
+    {
+        var ended = 0;
+        foreach (var recording in await recordings.FromBrowsersInProgressAsync())
+        {
+            if (!Guid.TryParse(recording.SessionId, out var sessionId)) continue;
+            var pieces = await recordings.PiecesAsync(recording.Id);
+            var lastSign = pieces.Count == 0 ? recording.StartedAt : pieces.Max(p => p.ReceivedAt);
+            var room = await grains.GetGrain<IClassroomGrain>(sessionId).GetStatus();
+            var stillLive = room.Status == RoomStatuses.Live && room.RunId == recording.RunId;
+            if (now - lastSign < (stillLive ? options.SilenceWhileLive : options.GraceAfterEnd)) continue;
+            try
+            {
+                await EndWithWhatArrivedAsync(recording);
+            }
+            catch (ProblemException e)
+            {
+                // A piece arrived meanwhile, or another node ended it first: the next sweep looks again.
+                log.LogInformation("Abandoned recording {Recording} not ended now: {Reason}", recording.Id, e.Message);
+                continue;
+            }
+            log.LogInformation("Recording {Recording} of session {Session} ended by the server: its browser went away", recording.Id, sessionId);
+            if (stillLive) await PublishAsync(sessionId, "recording.stopped", new { recordingId = recording.Id });
+            ended++;
+        }
+        return ended;
+    }
+
     /// <summary>A recording whose browser went away: it ends with the pieces that arrived in order from the first (nothing arrived: failed).</summary>
     private async Task EndWithWhatArrivedAsync(RecordingRow recording)
     {
@@ -273,5 +307,43 @@ public static class LessonRecordingEndpoints
                 return request;
             })
             .WithSummary("Record the session automatically from the moment it starts (its teachers).");
+    }
+}
+
+/// <summary>When the server ends a lesson recording whose browser went away (<c>Content:Recordings</c>).</summary>
+public sealed class LessonRecordingOptions
+{
+    public const string Section = "Content:Recordings";
+
+    /// <summary>After the class ended (or a new run began), how long the last pieces may still take to arrive.</summary>
+    public TimeSpan GraceAfterEnd { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>In a class still live, how long without a piece (the browser sends one a minute) before the recording is given up.</summary>
+    public TimeSpan SilenceWhileLive { get; set; } = TimeSpan.FromMinutes(15);
+
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(1);
+}
+
+/// <summary>Ends, every <see cref="LessonRecordingOptions.SweepInterval"/>, the lesson recordings whose browsers went away.</summary>
+public sealed class AbandonedRecordingSweeper(
+    IServiceScopeFactory scopes, IOptions<LessonRecordingOptions> options, TimeProvider clock, ILogger<AbandonedRecordingSweeper> log)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.SweepInterval, clock);
+        do
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                await scope.ServiceProvider.GetRequiredService<LessonRecordings>().EndAbandonedAsync(options.Value, clock.GetUtcNow());
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                log.LogWarning(e, "Sweeping abandoned lesson recordings failed; trying again at the next interval");
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 }

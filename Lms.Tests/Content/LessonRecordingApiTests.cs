@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Lms.Server.Content;
 using Lms.Tests.Classroom;
+using Microsoft.Extensions.DependencyInjection;
 using Lms.Tests.Infrastructure;
 
 namespace Lms.Tests.Content;
@@ -66,15 +68,7 @@ public abstract class LessonRecordingApiTests(LmsServer server)
         await studentRoom.WaitForAsync(events => events.Any(e => e.Type == "recording.stopped"), "recording.stopped");
 
         // Published once, as a video next to the session's item; the student sees it under the session.
-        var deadline = DateTime.UtcNow.AddSeconds(120);
-        JsonElement recording;
-        while (true)
-        {
-            recording = (await ProblemAssert.OkAsync<JsonElement>(await course.Teacher.GetAsync(url))).GetProperty("recordings")[0];
-            if (recording.GetProperty("status").GetString() == "published") break;
-            Assert.True(recording.GetProperty("status").GetString() != "failed" && DateTime.UtcNow < deadline, $"Not published: {recording}");
-            await Task.Delay(250);
-        }
+        var recording = await PublishedAsync(course.Teacher, url);
         var courseView = await ProblemAssert.OkAsync<JsonElement>(await student.GetAsync($"/api/courses/{course.CourseId}"));
         var module = courseView.GetProperty("modules").EnumerateArray().Single(m => m.GetProperty("id").GetGuid() == course.ModuleId);
         Assert.Contains(module.GetProperty("items").EnumerateArray(), i => i.GetProperty("id").GetString() == recording.GetProperty("courseItemId").GetString()
@@ -86,6 +80,56 @@ public abstract class LessonRecordingApiTests(LmsServer server)
         // Recorded from the start: a teacher's setting, read by everyone's page.
         await ProblemAssert.OkAsync<JsonElement>(await course.Teacher.PutAsJsonAsync(url + "/settings", new { recordAutomatically = true }));
         Assert.True((await ProblemAssert.OkAsync<JsonElement>(await student.GetAsync(url))).GetProperty("recordAutomatically").GetBoolean());
+    }
+
+    [Fact]
+    public async Task A_recording_whose_browser_went_away_is_published_by_the_server_after_the_class_ends()
+    {
+        var course = await ClassroomKit.LiveCourseAsync(server, "Địa lí 10 — máy tắt " + Guid.NewGuid().ToString("N")[..4]);
+        var url = $"/api/classroom/sessions/{course.SessionId}/recording";
+        await using var teacherRoom = await ClassroomKit.ConnectAsync(server, LmsServer.Teacher, course.SessionId);
+        await teacherRoom.JoinAsync();
+        Assert.True((await teacherRoom.Command("Start")).Ok);
+        var recordingId = (await ProblemAssert.OkAsync<JsonElement>(await course.Teacher.PostAsJsonAsync(url, new { title = "Tiết Địa lí" })))
+            .GetProperty("id").GetString()!;
+        var piece = await MediaSamples.BrowserWebmAsync("abandoned-piece.webm", seconds: 2);
+        Assert.True((await PutPieceAsync(course.Teacher, recordingId, 0, piece)).IsSuccessStatusCode);
+        Assert.True((await PutPieceAsync(course.Teacher, recordingId, 1, piece)).IsSuccessStatusCode);
+
+        // The teacher's browser dies without stopping the recording; the class is ended (from another device).
+        Assert.True((await teacherRoom.Command("End")).Ok);
+        var options = new LessonRecordingOptions();
+        await using (var scope = server.Services.CreateAsyncScope())
+        {
+            var lessons = scope.ServiceProvider.GetRequiredService<LessonRecordings>();
+            // Within the grace the last pieces may still be on their way: nothing is ended.
+            await lessons.EndAbandonedAsync(options, DateTimeOffset.UtcNow);
+            Assert.Equal("recording", (await ProblemAssert.OkAsync<JsonElement>(await course.Teacher.GetAsync(url)))
+                .GetProperty("recordings")[0].GetProperty("status").GetString());
+            // After it, the server publishes what arrived.
+            await lessons.EndAbandonedAsync(options, DateTimeOffset.UtcNow + options.GraceAfterEnd + TimeSpan.FromSeconds(1));
+        }
+
+        var recording = await PublishedAsync(course.Teacher, url);
+        Assert.Equal(recordingId, recording.GetProperty("id").GetString());
+        var student = await server.SignedInAsync(LmsServer.Student1);
+        var theirs = await ProblemAssert.OkAsync<JsonElement>(await student.GetAsync(url));
+        Assert.Equal(recordingId, Assert.Single(theirs.GetProperty("recordings").EnumerateArray()).GetProperty("id").GetString());
+        // Both pieces that arrived, joined: the student opens it.
+        var item = await ProblemAssert.OkAsync<JsonElement>(await student.GetAsync($"/api/content/items/{recording.GetProperty("itemId").GetString()}"));
+        Assert.InRange(item.GetProperty("media").GetProperty("durationSeconds").GetDouble(), 3.5, 5);
+    }
+
+    private static async Task<JsonElement> PublishedAsync(HttpClient teacher, string url)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        while (true)
+        {
+            var recording = (await ProblemAssert.OkAsync<JsonElement>(await teacher.GetAsync(url))).GetProperty("recordings")[0];
+            if (recording.GetProperty("status").GetString() == "published") return recording;
+            Assert.True(recording.GetProperty("status").GetString() != "failed" && DateTime.UtcNow < deadline, $"Not published: {recording}");
+            await Task.Delay(250);
+        }
     }
 
     private static async Task<HttpResponseMessage> PutPieceAsync(HttpClient client, string recordingId, int index, string file)
