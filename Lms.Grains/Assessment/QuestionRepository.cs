@@ -132,8 +132,10 @@ public sealed class QuestionRepository(Db db, TimeProvider clock)
         return content;
     }
 
+    // Used by an attempt, or launched in a live quiz (whose records keep the version they launched).
     private static readonly Sql UsedSql = Sql.Portable(
-        "SELECT COUNT(*) FROM attempt_slots WHERE question_id = @id AND version = @version");
+        "SELECT (SELECT COUNT(*) FROM attempt_slots WHERE question_id = @id AND version = @version) + " +
+        "(SELECT COUNT(*) FROM live_quiz_questions WHERE question_id = @id AND version = @version)");
     private static readonly Sql UpdateMetaSql = Sql.Portable(
         "UPDATE questions SET type = @type, title = @title, subject = @subject, level = @level, tags = @tags, difficulty = @difficulty, " +
         "shared = @shared, search_text = @searchText, current_version = @version, updated_at = @now WHERE id = @id");
@@ -141,7 +143,7 @@ public sealed class QuestionRepository(Db db, TimeProvider clock)
         "UPDATE question_versions SET type = @type, content = @content WHERE question_id = @id AND version = @version");
 
     /// <summary>
-    /// Saves an edit. If an attempt already uses the current version, a new version is made and those
+    /// Saves an edit. If an attempt (or a live quiz) already uses the current version, a new version is made and those
     /// attempts keep the old one; otherwise the current version is corrected in place. Returns the version now current.
     /// </summary>
     public async Task<int> UpdateAsync(QuestionRow current, QuestionDraft draft)

@@ -88,6 +88,8 @@ public sealed record LiveRunRow
     public int Attendees { get; init; }
     public int Polls { get; init; }
     public int ChatMessages { get; init; }
+    /// <summary>Questions launched in the run's live quiz.</summary>
+    public int QuizQuestions { get; init; }
 }
 
 /// <summary>One stretch of time someone was in the room.</summary>

@@ -208,7 +208,8 @@ public sealed class LiveSessionRepository(Db db, CourseRepository courses, TimeP
         "SELECT r.id, r.session_id, r.started_by, r.started_at, r.ended_at, " +
         "(SELECT COUNT(DISTINCT a.user_id) FROM live_attendance a WHERE a.run_id = r.id) AS attendees, " +
         "(SELECT COUNT(*) FROM live_polls p WHERE p.run_id = r.id) AS polls, " +
-        "(SELECT COUNT(*) FROM live_chat m WHERE m.run_id = r.id) AS chat_messages " +
+        "(SELECT COUNT(*) FROM live_chat m WHERE m.run_id = r.id) AS chat_messages, " +
+        "(SELECT COUNT(*) FROM live_quiz_questions q WHERE q.run_id = r.id) AS quiz_questions " +
         "FROM live_runs r WHERE r.session_id = @sessionId ORDER BY r.started_at DESC, r.id");
 
     public async Task<IReadOnlyList<LiveRunRow>> RunsAsync(Guid sessionId)
@@ -218,7 +219,7 @@ public sealed class LiveSessionRepository(Db db, CourseRepository courses, TimeP
     }
 
     private static readonly Sql RunSql = Sql.Portable(
-        "SELECT r.id, r.session_id, r.started_by, r.started_at, r.ended_at, 0 AS attendees, 0 AS polls, 0 AS chat_messages " +
+        "SELECT r.id, r.session_id, r.started_by, r.started_at, r.ended_at, 0 AS attendees, 0 AS polls, 0 AS chat_messages, 0 AS quiz_questions " +
         "FROM live_runs r WHERE r.id = @runId");
 
     public async Task<LiveRunRow?> RunAsync(Guid runId)

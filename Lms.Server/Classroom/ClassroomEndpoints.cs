@@ -44,7 +44,7 @@ public sealed record AgendaEntry(
     Guid SessionId, Guid CourseId, string CourseTitle, string Title, DateTimeOffset StartsAt, DateTimeOffset EndsAt,
     string Recurrence, string MyRole, bool Live, string JoinPath);
 
-public sealed record RunView(Guid Id, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, int Attendees, int Polls, int ChatMessages);
+public sealed record RunView(Guid Id, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, int Attendees, int Polls, int ChatMessages, int QuizQuestions);
 
 public sealed record AttendanceView(
     Guid UserId, string DisplayName, string? Email, string? NationalId, string Role, bool Present,
@@ -125,7 +125,7 @@ public static class ClassroomEndpoints
     private static async Task<IReadOnlyList<RunView>> Runs(Guid sessionId, HttpContext http, ClassroomAccess access, LiveSessionRepository repo)
     {
         await access.TeachAsync(http.User, sessionId);
-        return (await repo.RunsAsync(sessionId)).Select(r => new RunView(r.Id, r.StartedAt, r.EndedAt, r.Attendees, r.Polls, r.ChatMessages)).ToList();
+        return (await repo.RunsAsync(sessionId)).Select(r => new RunView(r.Id, r.StartedAt, r.EndedAt, r.Attendees, r.Polls, r.ChatMessages, r.QuizQuestions)).ToList();
     }
 
     private static async Task<(SessionContext Context, LiveRunRow Run)> RunAsync(Guid sessionId, Guid runId, HttpContext http,

@@ -16,7 +16,7 @@ namespace Lms.Server.Classroom;
 /// stable code (<see cref="ClassroomErrors"/>).
 /// </summary>
 [Authorize]
-public sealed class ClassroomHub(IGrainFactory grains, ClassroomAccess access, ILogger<ClassroomHub> log) : Hub
+public sealed partial class ClassroomHub(IGrainFactory grains, ClassroomAccess access, ILogger<ClassroomHub> log) : Hub
 {
     private const string SessionsKey = "classroom.sessions";
 

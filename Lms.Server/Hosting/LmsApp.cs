@@ -79,6 +79,7 @@ public static class LmsApp
         services.AddOpenApi();
         services.AddLmsHealthChecks();
         services.AddClassroom(configuration);
+        services.AddLiveQuiz(configuration);
 
         builder.AddLmsSilo(dataDirectory);
         customize?.Invoke(builder);
@@ -130,6 +131,7 @@ public static class LmsApp
         app.MapCredentials(api);
         api.MapAssessmentEndpoints();
         api.MapClassroomEndpoints();
+        api.MapLiveQuizEndpoints();
         app.MapClassroomHub();
         api.MapContentEndpoints();
         app.MapContentHubs();
