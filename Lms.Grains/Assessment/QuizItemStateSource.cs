@@ -34,3 +34,15 @@ public sealed class QuizItemStateSource(AttemptRepository attempts, QuizReposito
         return states;
     }
 }
+
+/// <summary>
+/// Quizzes in a MOOC re-run: the run gets its own quiz (same settings and question references, no
+/// attempts), so its learners' attempts and grades never mix with another run's.
+/// </summary>
+public sealed class QuizCopier(QuizRepository quizzes) : IItemCopier
+{
+    public bool Handles(string kind) => kind == QuizRepository.ItemKind;
+
+    public async Task<Guid?> CopyAsync(ItemRow item, Guid toCourseId) =>
+        item.RefId is { } id ? await quizzes.CopyAsync(id, toCourseId) : null;
+}

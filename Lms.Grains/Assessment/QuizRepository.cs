@@ -81,6 +81,23 @@ public sealed class QuizRepository(Db db, CourseRepository courses, TimeProvider
         Cache.TryRemove(id, out _);
     }
 
+    private static readonly Sql CopySql = Sql.Portable(
+        "INSERT INTO quizzes (id, course_id, title, settings, definition, created_at, updated_at) " +
+        "SELECT @newId, @courseId, title, settings, definition, @now, @now FROM quizzes WHERE id = @id");
+
+    /// <summary>
+    /// A new quiz in <paramref name="toCourseId"/> with the same title, settings and sections (the same
+    /// bank questions and random draws); no attempt is copied. Null when the quiz is gone. The caller
+    /// adds the course item (a re-run's copy of the outline does).
+    /// </summary>
+    public async Task<Guid?> CopyAsync(Guid quizId, Guid toCourseId)
+    {
+        var newId = Guid.CreateVersion7();
+        await using var connection = await db.OpenAsync();
+        var copied = await connection.ExecuteAsync(db.Text(CopySql), new { newId, courseId = toCourseId, id = quizId, now = clock.GetUtcNow() });
+        return copied == 1 ? newId : null;
+    }
+
     private static readonly Sql ByCourseSql = Sql.Portable(
         "SELECT q.id, q.course_id, q.title, q.settings, q.definition, q.updated_at FROM quizzes q " +
         "JOIN course_items ci ON ci.ref_id = q.id AND ci.kind = 'quiz' JOIN course_modules m ON m.id = ci.module_id " +

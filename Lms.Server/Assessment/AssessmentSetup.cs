@@ -18,6 +18,8 @@ public static class AssessmentSetup
         services.AddHostedService<DeadlineSweeper>();
         // Quizzes in the course's completion and grading rules (the MOOC feature's extension point).
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IItemStateSource, QuizItemStateSource>());
+        // A MOOC re-run gets its own copy of each quiz (the MOOC feature's other extension point).
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IItemCopier, QuizCopier>());
         return services;
     }
 
