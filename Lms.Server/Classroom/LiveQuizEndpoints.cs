@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using CsvHelper;
+using CsvHelper.Configuration;
 using Lms.Grains.Assessment;
 using Lms.Grains.Classroom;
 using Lms.Grains.Data;
@@ -115,7 +116,8 @@ public static class LiveQuizSetup
         var (run, record, _) = await LoadAsync(sessionId, runId, http, access, sessions, quizzes, questions);
         var ranks = record.Leaderboard.ToDictionary(s => s.UserId);
         var text = new StringWriter(CultureInfo.InvariantCulture);
-        using (var csv = new CsvWriter(text, CultureInfo.InvariantCulture))
+        // Students type some of these answers: a cell starting with =, +, - or @ is escaped so a spreadsheet never runs it.
+        using (var csv = new CsvWriter(text, new CsvConfiguration(CultureInfo.InvariantCulture) { InjectionOptions = InjectionOptions.Escape }))
         {
             foreach (var header in new[] { "question", "title", "student", "answer", "correct", "score_percent", "points", "seconds", "answered_at", "total_points", "rank" })
                 csv.WriteField(header);

@@ -173,7 +173,8 @@ public abstract class LiveQuizHubTests(LmsServer server)
         var nameId = IdOf(bank, "Tên gọi");
         var first = Guid.Parse((await teacher.Command("LaunchQuizQuestion", nameId, null, false)).Value!);
         await a.Command("AnswerQuiz", first, "{\"text\":\"  Parabol \"}");
-        await b.Command("AnswerQuiz", first, "{\"text\":\"hyperbol\"}");
+        // A formula typed as an answer stays text in the CSV.
+        await b.Command("AnswerQuiz", first, "{\"text\":\"=HYPERLINK(\\\"http://x.invalid\\\")\"}");
         await teacher.Command("RevealQuizResults");
         var match = Guid.Parse((await teacher.Command("LaunchQuizQuestion", IdOf(bank, "Ghép"), null, false)).Value!);
         await b.Command("AnswerQuiz", match, JsonSerializer.Serialize(new { pairs = new Dictionary<string, string> { ["p1"] = "hệ số bậc hai", ["p2"] = "hệ số tự do", ["p3"] = "hệ số tự do" } }));
@@ -217,6 +218,7 @@ public abstract class LiveQuizHubTests(LmsServer server)
         Assert.Equal("question,title,student,answer,correct,score_percent,points,seconds,answered_at,total_points,rank", lines[0]);
         Assert.Equal(4, lines.Length);
         Assert.Contains(lines, l => l.StartsWith("1,Tên gọi,Lê Hoàng An,Parabol,yes,100,1000,") && l.Contains("+07:00,1000,1"));
+        Assert.Contains(lines, l => l.StartsWith("1,Tên gọi,Phạm Thu Hà,\"'=HYPERLINK(\"\"http://x.invalid\"\")\",no,0,0,"));
 
         // Students read neither the records nor the bank; another school's teacher does not find the session.
         var student = await server.SignedInAsync(LmsServer.Student1);
