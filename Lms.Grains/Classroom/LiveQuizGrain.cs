@@ -365,6 +365,8 @@ public sealed class LiveQuizGrain(
                 closed = !current.Open,
                 closedAt = current.ClosedAt,
                 answered = teacher || !current.Open ? current.Answers.Count : (int?)null,
+                // Teachers watch how the class is answering while the question is open.
+                distribution = teacher ? ResultsView(current).Distribution : null,
                 results = current.RevealedAt is not null ? ResultsView(current) : null,
             };
         }
@@ -392,7 +394,7 @@ public sealed class LiveQuizGrain(
         }
         return JsonSerializer.Serialize(new
         {
-            seq = _lastSeq, joined = true, stage = _stage, runId = _runId, questions = _launches.Count,
+            seq = _lastSeq, joined = true, serverNow = clock.GetUtcNow(), stage = _stage, runId = _runId, questions = _launches.Count,
             question, mine, me,
             leaderboard = _stage == LiveQuizStages.Leaderboard ? LeaderboardView() : null,
             inRoom = teacher ? StudentsInRoom() : (int?)null,
@@ -500,8 +502,10 @@ public sealed class LiveQuizGrain(
             if (_tallyDirty && launch.Open)
             {
                 _tallyDirty = false;
-                await PublishAsync("quiz.tally", new { launchId = launch.Id, answered = launch.Answers.Count, inRoom = StudentsInRoom() },
-                    Audiences.Teachers);
+                await PublishAsync("quiz.tally", new
+                {
+                    launchId = launch.Id, answered = launch.Answers.Count, inRoom = StudentsInRoom(), distribution = ResultsView(launch).Distribution,
+                }, Audiences.Teachers);
             }
         }
         catch (Exception e)

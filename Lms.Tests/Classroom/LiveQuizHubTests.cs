@@ -91,6 +91,15 @@ public abstract class LiveQuizHubTests(LmsServer server)
         Assert.EndsWith(ClassroomErrors.Forbidden, teacherAnswer.Message);
         await teacher.WaitForAsync(e => e.Any(x => x.Type == "quiz.tally" && Data(x).GetProperty("answered").GetInt32() == 2), "the tally of two answers");
         Assert.DoesNotContain(phone.Received, e => e.Type == "quiz.tally");
+        // The teacher sees how the class is answering while the question is open: one on "2" (right), one on "4".
+        var tally = Data(teacher.Received.Last(x => x.Type == "quiz.tally")).GetProperty("distribution").EnumerateArray()
+            .ToDictionary(b => b.GetProperty("label").GetString()!, b => (b.GetProperty("count").GetInt32(), b.GetProperty("right").GetBoolean()));
+        Assert.Equal((1, true), tally["2"]);
+        Assert.Equal((1, false), tally["4"]);
+        Assert.Equal(2, tally.Values.Sum(v => v.Item1));
+        var teacherState = await StateAsync(teacher);
+        Assert.Equal(2, teacherState.GetProperty("question").GetProperty("distribution").EnumerateArray().Sum(b => b.GetProperty("count").GetInt32()));
+        Assert.Equal(JsonValueKind.Null, (await StateAsync(phone)).GetProperty("question").GetProperty("distribution").ValueKind);
 
         await teacher.Command("CloseQuizQuestion");
         var late = await Assert.ThrowsAsync<HubException>(() => laptop.Command("AnswerQuiz", launchId, right));
