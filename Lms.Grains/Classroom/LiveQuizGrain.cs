@@ -81,6 +81,9 @@ public sealed class LiveQuizGrain(
         _sessionId = this.GetPrimaryKey();
         var status = await Room.GetStatus();
         _status = status;
+        // A new activation (after a silo failure) reflects everything the room has numbered so far: the
+        // state it gives carries the room's number, so a client does not take it for an older one.
+        _lastSeq = status.Seq;
         if (status.RunId is { } runId) await LoadRunAsync(runId);
         this.RegisterGrainTimer(Tick, new GrainTimerCreationOptions
         {

@@ -340,6 +340,8 @@ public sealed class LiveQuizGrainTests(LiveQuizGrainCluster fixture) : IClassFix
             return await c.ExecuteScalarAsync<long>("SELECT seq FROM live_state WHERE session_id = @id", new { id = room.SessionId.ToString() }) >= before;
         }, "the room's snapshot");
 
+        var lastQuizSeq = RecordingPublisher.Of(room.SessionId).Last(e => e.Event.Type.StartsWith("quiz.")).Event.Seq;
+
         await fixture.Cluster.GrainFactory.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
 
         // Everyone's phones join again (a new activation of the room forgets connections).
@@ -351,6 +353,8 @@ public sealed class LiveQuizGrainTests(LiveQuizGrainCluster fixture) : IClassFix
         Assert.Equal(LiveQuizStages.Question, state.GetProperty("stage").GetString());
         Assert.Equal(2, state.GetProperty("questions").GetInt32());
         Assert.Equal(1, state.GetProperty("question").GetProperty("answered").GetInt32());
+        // The rebuilt state says it reflects every quiz event numbered before (a client would otherwise take it for an older one).
+        Assert.True(state.GetProperty("seq").GetInt64() >= lastQuizSeq, $"state seq {state.GetProperty("seq")} < last quiz event {lastQuizSeq}");
         await Ok(Answer(room, room.Students[1], second, new { value = false }));
         await Ok(room.Quiz.Execute(room.Teacher, new ShowQuizLeaderboard(Id())));
         var board = Data(RecordingPublisher.Of(room.SessionId).Last(e => e.Event.Type == "quiz.leaderboard").Event);
