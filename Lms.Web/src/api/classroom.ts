@@ -36,7 +36,7 @@ export interface AgendaEntry {
   joinPath: string;
 }
 
-export interface Run { id: string; startedAt: string; endedAt: string | null; attendees: number; polls: number; chatMessages: number }
+export interface Run { id: string; startedAt: string; endedAt: string | null; attendees: number; polls: number; chatMessages: number; quizQuestions: number }
 
 export interface AttendancePerson {
   userId: string;

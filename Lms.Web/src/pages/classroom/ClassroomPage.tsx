@@ -10,6 +10,7 @@ import { Room, RoomError, type Connection, type Entry, type Reaction, type RoomM
 import { StudentMedia, TeacherMedia, connectionLooksPoor, hasLiveVideo, type StudentStreams } from './peer';
 import { AttendancePanel } from './AttendancePanel';
 import { ClassroomRecording } from './ClassroomRecording';
+import { LiveQuiz } from './LiveQuiz';
 import type { LiveKitHandle } from './livekit';
 import './classroom.css';
 
@@ -223,6 +224,7 @@ function LiveRoom({ session }: { session: LiveSession }) {
               <StudentBar model={model} run={run} poorLink={poorLink} onDismissPoor={() => setPoorLink(false)} />
             )}
             {model.poll && <PollCard poll={model.poll} teacher={teacher} run={run} />}
+            <LiveQuiz room={room.current} sessionId={session.id} model={model} connection={connection} />
             {model.status === 'ended' && (
               <div className="card live-note" role="status" data-testid="live-ended">
                 <p>{t('live.ended')}</p>

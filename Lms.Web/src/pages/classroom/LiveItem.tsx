@@ -11,6 +11,7 @@ import { formatDateTime } from '../../format';
 import { fieldErrorText } from '../../errors';
 import { AttendancePanel } from './AttendancePanel';
 import { SessionRecordings } from './ClassroomRecording';
+import { LiveQuizRecords } from './LiveQuizRecords';
 
 /** A live session opened from the course outline: when, who teaches, join; for teachers, past runs and their attendance. */
 function LiveView({ item }: ItemViewProps) {
@@ -45,9 +46,11 @@ function LiveView({ item }: ItemViewProps) {
                 <button type="button" className="btn btn-small btn-quiet" aria-expanded={openRun === r.id}
                         onClick={() => setOpenRun(openRun === r.id ? null : r.id)}>
                   {formatDateTime(r.startedAt, i18n.language)} · {t('live.attendees', { count: r.attendees })}
+                  {r.quizQuestions > 0 && ` · ${t('liveQuiz.runQuestions', { count: r.quizQuestions })}`}
                   {r.endedAt === null && ` · ${t('live.status.live')}`}
                 </button>
                 {openRun === r.id && <AttendancePanel sessionId={session.id} runId={r.id} />}
+                {openRun === r.id && r.quizQuestions > 0 && <LiveQuizRecords sessionId={session.id} runId={r.id} />}
               </li>
             ))}
           </ul>
