@@ -126,7 +126,7 @@ export function LiveQuiz({ room, sessionId, model, connection }: { room: Room | 
   const quiz = useLiveQuiz(room, sessionId, connection, model.runId, teacher);
   return teacher
     ? <LiveQuizPanel sessionId={sessionId} model={model} quiz={quiz} />
-    : <LiveQuizStudent quiz={quiz} meId={model.me.userId} />;
+    : <LiveQuizStudent quiz={quiz} meId={model.me.userId} connection={connection} />;
 }
 
 /** Seconds left until a deadline on the server's clock (null without one), ticking. */

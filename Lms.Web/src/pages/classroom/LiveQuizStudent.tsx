@@ -6,6 +6,7 @@ import type { QuestionResponse } from '../../api/assessment';
 import { QuestionInput } from '../assessment/QuestionInput';
 import { Countdown, Distribution, quizErrorText, useCountdown, type QuizHandle } from './LiveQuiz';
 import { LeaderboardList } from './LiveQuizPanel';
+import type { Connection } from './room';
 
 function hasAnswer(r: QuestionResponse | null): boolean {
   if (!r) return false;
@@ -13,7 +14,7 @@ function hasAnswer(r: QuestionResponse | null): boolean {
     || Object.keys(r.pairs ?? {}).length > 0 || (r.order?.length ?? 0) > 0 || Object.values(r.blanks ?? {}).some((x) => x.trim());
 }
 
-export function LiveQuizStudent({ quiz, meId }: { quiz: QuizHandle; meId: string }) {
+export function LiveQuizStudent({ quiz, meId, connection }: { quiz: QuizHandle; meId: string; connection: Connection }) {
   const { t } = useTranslation();
   const view = quiz.view;
   const q = view?.question ?? null;
@@ -76,6 +77,8 @@ export function LiveQuizStudent({ quiz, meId }: { quiz: QuizHandle; meId: string
             <h2 id="lq-student-title" className="lq-title">{t('liveQuiz.questionN', { n: q.launch.position })}</h2>
             <Countdown seconds={seconds} total={q.launch.timeLimitSeconds} />
           </div>
+          {/* The room's reconnecting banner is under this screen: say it here too (an answer sent meanwhile waits for the link). */}
+          {connection !== 'connected' && <p className="live-connection" role="status" data-testid="live-quiz-connection">{t(`live.connection.${connection}`)}</p>}
           {q.launch.speedBonus && <p className="muted small">{t('liveQuiz.speedBonusNote', { points: q.launch.maxPoints })}</p>}
           <div data-testid="live-quiz-question">
             <QuestionInput question={q.launch.question} response={draft} onChange={(r) => setDraft(r)} />
