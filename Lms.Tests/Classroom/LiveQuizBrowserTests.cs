@@ -15,15 +15,6 @@ namespace Lms.Tests.Classroom;
 public sealed class LiveQuizBrowserTests(ClassroomLmsServer server, BrowserFixture browser)
     : IClassFixture<ClassroomLmsServer>, IClassFixture<BrowserFixture>
 {
-    private static async Task SignInAsync(IPage page, string login)
-    {
-        await page.GotoAsync("/");
-        await page.GetByLabel("Email hoặc mã định danh").FillAsync(login);
-        await page.GetByLabel("Mật khẩu").FillAsync(LmsServer.DemoPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Đăng nhập" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Khóa học của tôi" })).ToBeVisibleAsync();
-    }
-
     /// <summary>With LMS_SCREENSHOTS set, keeps what each person saw (for a walk-through), in test-artifacts/screenshots.</summary>
     private static async Task ShowAsync(IPage page, string name)
     {
@@ -57,11 +48,11 @@ public sealed class LiveQuizBrowserTests(ClassroomLmsServer server, BrowserFixtu
 
         await BrowserFixture.ScreenshotOnFailureAsync(nameof(A_teacher_launches_a_bank_question_a_student_answers_on_a_phone_and_both_see_the_results_and_the_leaderboard), async () =>
         {
-            await SignInAsync(teacher, LmsServer.Teacher);
+            await BrowserFixture.SignInAsync(teacher, LmsServer.Teacher);
             await teacher.GotoAsync(room);
             await teacher.GetByRole(AriaRole.Button, new() { Name = "Bắt đầu buổi học" }).ClickAsync();
             await Expect(teacher.GetByTestId("live-status")).ToHaveTextAsync("Đang học");
-            await SignInAsync(phone, LmsServer.Student1);
+            await BrowserFixture.SignInAsync(phone, LmsServer.Student1);
             await phone.GotoAsync(room);
             await Expect(phone.GetByTestId("live-status")).ToHaveTextAsync("Đang học");
             // Nothing of the quiz shows on the phone before a question is launched.

@@ -7,42 +7,17 @@ using Lms.Grains.Data;
 using Lms.Grains.Identity;
 using Lms.Grains.Institutions;
 using Lms.Tests.Infrastructure;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Orleans.TestingHost;
 
 namespace Lms.Tests.Classroom;
 
 /// <summary>A real Orleans test cluster whose classroom and live quiz grains use a real SQLite file (and the assessment's group commit).</summary>
-public sealed class LiveQuizGrainCluster : IAsyncLifetime
+public sealed class LiveQuizGrainCluster : SqliteGrainCluster<LiveQuizGrainCluster.Services>
 {
-    public TestCluster Cluster { get; private set; } = null!;
-    public Db Db { get; private set; } = null!;
-
-    public async ValueTask InitializeAsync()
+    public sealed class Services : ISiloServices
     {
-        var options = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, postgres: null!);
-        Db = new Db(options);
-        var builder = new TestClusterBuilder(initialSilosCount: 1);
-        builder.Properties["LmsConnectionString"] = options.ConnectionString;
-        builder.AddSiloBuilderConfigurator<SiloServices>();
-        Cluster = builder.Build();
-        await Cluster.DeployAsync();
-    }
-
-    public async ValueTask DisposeAsync() => await Cluster.DisposeAsync();
-
-    private sealed class SiloServices : IHostConfigurator
-    {
-        public void Configure(IHostBuilder hostBuilder) => hostBuilder.ConfigureServices((context, services) =>
+        public static void Add(IServiceCollection services)
         {
-            services.AddSingleton(TimeProvider.System);
-            services.AddSingleton(new DatabaseOptions
-            {
-                Provider = DatabaseProvider.Sqlite, ConnectionString = context.Configuration["LmsConnectionString"]!,
-            });
-            services.AddSingleton<Db>();
             services.AddSingleton<CourseRepository>();
             services.AddSingleton<LiveSessionRepository>();
             services.AddSingleton<QuestionRepository>();
@@ -61,7 +36,7 @@ public sealed class LiveQuizGrainCluster : IAsyncLifetime
                 o.Grace = TimeSpan.FromMilliseconds(300);
                 o.TallyInterval = TimeSpan.FromMilliseconds(100);
             });
-        });
+        }
     }
 }
 
