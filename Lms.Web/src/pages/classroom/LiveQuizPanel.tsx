@@ -112,8 +112,10 @@ export function LeaderboardList({ board, meId }: { board: Leaderboard; meId?: st
           {board.top.map((s) => (
             <li key={s.userId} className={s.userId === meId ? 'lq-me' : undefined} data-testid="live-quiz-leader" data-points={s.points}>
               <span className="lq-rank">{s.rank}</span>
-              <span className="lq-name">{s.name}</span>
-              <span className="muted small">{t('liveQuiz.correctShort', { correct: s.correct, answered: s.answered })}</span>
+              <span className="lq-name">
+                <span className="lq-name-text">{s.name}</span>
+                <span className="muted small">{t('liveQuiz.correctShort', { correct: s.correct, answered: s.answered })}</span>
+              </span>
               <strong>{t('liveQuiz.points', { count: s.points })}</strong>
             </li>
           ))}
