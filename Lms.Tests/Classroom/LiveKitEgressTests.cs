@@ -10,72 +10,17 @@ using Lms.Tests.Infrastructure;
 
 namespace Lms.Tests.Classroom;
 
-/// <summary>
-/// A loopback listener standing where LiveKit would be: it records every Twirp request (path,
-/// content type, JSON body, the token's grant) and answers in LiveKit's shape. LiveKit itself
-/// cannot run here.
-/// </summary>
-public sealed class EgressRecorder : IDisposable
+/// <summary>LiveKit's egress answers, in its shape: the recorder answers these two methods with them.</summary>
+public static class EgressAnswers
 {
-    private readonly HttpListener _listener = new();
-    private readonly List<(string Path, string? ContentType, JsonNode? Body, JsonNode? Grant)> _calls = [];
-    private readonly LiveKitTokens _tokens;
-
-    public EgressRecorder(string key, string secret)
-    {
-        _tokens = new LiveKitTokens(new LiveKitOptions { ApiKey = key, ApiSecret = secret }, TimeProvider.System);
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        Url = $"http://127.0.0.1:{((IPEndPoint)socket.LocalEndpoint).Port}";
-        socket.Stop();
-        _listener.Prefixes.Add(Url + "/");
-        _listener.Start();
-        _ = Task.Run(LoopAsync);
-    }
-
-    public string Url { get; }
     public const string EgressId = "EG_lms_recording_1";
 
-    public List<(string Path, string? ContentType, JsonNode? Body, JsonNode? Grant)> Take()
+    public static LiveKitApiRecorder Egress(this LiveKitApiRecorder recorder)
     {
-        lock (_calls)
-        {
-            var copy = _calls.ToList();
-            _calls.Clear();
-            return copy;
-        }
+        recorder.Answers["StartRoomCompositeEgress"] = $$"""{"egressId":"{{EgressId}}","roomName":"lms-room","status":"EGRESS_STARTING"}""";
+        recorder.Answers["StopEgress"] = $$"""{"egressId":"{{EgressId}}","roomName":"lms-room","status":"EGRESS_ENDING"}""";
+        return recorder;
     }
-
-    public List<(string Path, string? ContentType, JsonNode? Body, JsonNode? Grant)> Calls
-    {
-        get { lock (_calls) return _calls.ToList(); }
-    }
-
-    private async Task LoopAsync()
-    {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try { context = await _listener.GetContextAsync(); }
-            catch (Exception) { return; }
-            using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
-            var body = await reader.ReadToEndAsync();
-            var path = context.Request.Url!.AbsolutePath;
-            JsonNode? grant = null;
-            try { grant = _tokens.Verify((context.Request.Headers["Authorization"] ?? "").Replace("Bearer ", ""))["video"]?.DeepClone(); }
-            catch (LiveKitAuthException) { }
-            lock (_calls) _calls.Add((path, context.Request.ContentType?.Split(';')[0], string.IsNullOrEmpty(body) ? null : JsonNode.Parse(body), grant));
-            var answer = path.EndsWith("/StartRoomCompositeEgress") || path.EndsWith("/StopEgress")
-                ? $$"""{"egressId":"{{EgressId}}","roomName":"lms-room","status":"{{(path.EndsWith("/StopEgress") ? "EGRESS_ENDING" : "EGRESS_STARTING")}}"}"""
-                : "{}";
-            var bytes = Encoding.UTF8.GetBytes(answer);
-            context.Response.ContentType = "application/json";
-            await context.Response.OutputStream.WriteAsync(bytes);
-            context.Response.Close();
-        }
-    }
-
-    public void Dispose() => _listener.Close();
 }
 
 /// <summary>The real server in LiveKit mode with recording configured: egress through the recorder, files through a shared folder.</summary>
@@ -83,7 +28,7 @@ public sealed class LiveKitRecordingServer : SqliteLmsServer
 {
     public const string Key = "APIlmsEgressKey";
     public const string Secret = "the-livekit-secret-for-egress-and-webhook-tests-here";
-    public EgressRecorder LiveKit { get; } = new(Key, Secret);
+    public LiveKitApiRecorder LiveKit { get; } = new LiveKitApiRecorder(Key, Secret).Egress();
     public string SharedFolder { get; } = MediaSamples.NewFolder("egress-shared");
 
     protected override IEnumerable<string> ExtraArguments =>
@@ -118,8 +63,8 @@ public sealed class LiveKitEgressTests(LiveKitSdk sdk, LiveKitRecordingServer se
     [Fact]
     public async Task Egress_requests_match_what_the_official_sdk_sends_to_a_recording_listener_since_LiveKit_cannot_run_here()
     {
-        using var recorder = new EgressRecorder(Key, Secret);
-        Assert.Equal(EgressRecorder.EgressId, await sdk.NodeAsync(EgressScript, recorder.Url, Key, Secret));
+        using var recorder = new LiveKitApiRecorder(Key, Secret).Egress();
+        Assert.Equal(EgressAnswers.EgressId, await sdk.NodeAsync(EgressScript, recorder.Url, Key, Secret));
         var theirs = recorder.Take();
 
         var options = new LiveKitOptions { Url = recorder.Url.Replace("http", "ws"), ApiKey = Key, ApiSecret = Secret };
@@ -129,7 +74,7 @@ public sealed class LiveKitEgressTests(LiveKitSdk sdk, LiveKitRecordingServer se
         await ours.StopAsync(egressId);
         var mine = recorder.Take();
 
-        Assert.Equal(EgressRecorder.EgressId, egressId);
+        Assert.Equal(EgressAnswers.EgressId, egressId);
         Assert.Equal(["/twirp/livekit.Egress/StartRoomCompositeEgress", "/twirp/livekit.Egress/StopEgress"], theirs.Select(c => c.Path));
         Assert.Equal(theirs.Select(c => c.Path), mine.Select(c => c.Path));
         for (var i = 0; i < theirs.Count; i++)
@@ -175,12 +120,12 @@ public sealed class LiveKitEgressTests(LiveKitSdk sdk, LiveKitRecordingServer se
 
         await ProblemAssert.OkAsync<JsonElement>(await course.Teacher.PostAsJsonAsync(url + "/stop", new { }));
         var stop = server.LiveKit.Calls.Single(c => c.Path.EndsWith("/StopEgress"));
-        Assert.Equal(EgressRecorder.EgressId, stop.Body!["egressId"]!.GetValue<string>());
+        Assert.Equal(EgressAnswers.EgressId, stop.Body!["egressId"]!.GetValue<string>());
         await studentRoom.WaitForAsync(events => events.Any(e => e.Type == "recording.stopped"), "recording.stopped");
 
         // LiveKit's egress wrote the file into the shared folder; its webhook says so, signed by the official SDK.
         File.Copy(await MediaSamples.SmallAsync(4), Path.Combine(server.SharedFolder, $"lms-recording-{recordingId:N}.mp4"));
-        var hook = $$"""{"event":"egress_ended","egressInfo":{"egressId":"{{EgressRecorder.EgressId}}","roomName":"{{LiveKitTokens.RoomName(course.SessionId)}}","status":"EGRESS_COMPLETE","fileResults":[{"filename":"/out/lms/lms-recording-{{recordingId:N}}.mp4"}]},"id":"EV_egress_1","createdAt":"1760000000"}""";
+        var hook = $$"""{"event":"egress_ended","egressInfo":{"egressId":"{{EgressAnswers.EgressId}}","roomName":"{{LiveKitTokens.RoomName(course.SessionId)}}","status":"EGRESS_COMPLETE","fileResults":[{"filename":"/out/lms/lms-recording-{{recordingId:N}}.mp4"}]},"id":"EV_egress_1","createdAt":"1760000000"}""";
         var signature = await sdk.NodeAsync(SignScript, LiveKitRecordingServer.Key, LiveKitRecordingServer.Secret, hook);
 
         // A body changed on the way (another egress, a failure) does not match its signature: refused, nothing taken.

@@ -18,61 +18,13 @@ public sealed class LiveKitModeServer : SqliteLmsServer
 {
     public const string Key = "APIlmsModeKey";
     public const string Secret = "the-livekit-secret-shared-with-the-lms-server-for-tests";
-    public RecordingLiveKit LiveKit { get; } = new();
+    public LiveKitApiRecorder LiveKit { get; } = new(Key, Secret);
 
     protected override IEnumerable<string> ExtraArguments =>
     [
         "--Media:Provider=LiveKit", $"--Media:LiveKit:Url={LiveKit.Url.Replace("http://", "ws://")}",
         $"--Media:LiveKit:ApiKey={Key}", $"--Media:LiveKit:ApiSecret={Secret}",
     ];
-}
-
-public sealed class RecordingLiveKit : IDisposable
-{
-    private readonly HttpListener _listener = new();
-    private readonly List<(string Method, JsonNode? Body)> _calls = [];
-
-    public RecordingLiveKit()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        Url = $"http://127.0.0.1:{((IPEndPoint)socket.LocalEndpoint).Port}";
-        socket.Stop();
-        _listener.Prefixes.Add(Url + "/");
-        _listener.Start();
-        _ = Task.Run(LoopAsync);
-    }
-
-    public string Url { get; }
-
-    public List<(string Method, JsonNode? Body)> Calls
-    {
-        get { lock (_calls) return _calls.ToList(); }
-    }
-
-    private async Task LoopAsync()
-    {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try { context = await _listener.GetContextAsync(); }
-            catch (Exception) { return; }
-            using var reader = new StreamReader(context.Request.InputStream);
-            var body = await reader.ReadToEndAsync();
-            var method = context.Request.Url!.AbsolutePath.Split('/').Last();
-            lock (_calls) _calls.Add((method, string.IsNullOrEmpty(body) ? null : JsonNode.Parse(body)));
-            var answer = method == "ListParticipants" ? ListAnswer ?? "{}" : "{}";
-            var bytes = Encoding.UTF8.GetBytes(answer);
-            context.Response.ContentType = "application/json";
-            await context.Response.OutputStream.WriteAsync(bytes);
-            context.Response.Close();
-        }
-    }
-
-    /// <summary>What ListParticipants answers (the participants LiveKit would report).</summary>
-    public string? ListAnswer { get; set; }
-
-    public void Dispose() => _listener.Close();
 }
 
 public sealed class LiveKitModeTests(LiveKitModeServer server) : IClassFixture<LiveKitModeServer>
@@ -119,7 +71,7 @@ public sealed class LiveKitModeTests(LiveKitModeServer server) : IClassFixture<L
             .GetProperty("token").GetString()!);
         Assert.True(speaking["video"]!["canPublish"]!.GetValue<bool>());
 
-        server.LiveKit.ListAnswer = $$"""{"participants":[{"sid":"PA_9","identity":"{{studentId}}","tracks":[{"sid":"TR_mic","type":"AUDIO"},{"sid":"TR_cam","type":"VIDEO"}]}]}""";
+        server.LiveKit.Answers["ListParticipants"] = $$"""{"participants":[{"sid":"PA_9","identity":"{{studentId}}","tracks":[{"sid":"TR_mic","type":"AUDIO"},{"sid":"TR_cam","type":"VIDEO"}]}]}""";
         await teacher.Command("Mute", studentId);
         var mute = server.LiveKit.Calls.Last(c => c.Method == "MutePublishedTrack").Body!;
         Assert.Equal(("TR_mic", true), (mute["trackSid"]!.GetValue<string>(), mute["muted"]!.GetValue<bool>()));
