@@ -104,19 +104,15 @@ public sealed class QuestionRepository(Db db, TimeProvider clock)
         return await connection.QuerySingleOrDefaultAsync<QuestionRow>(db.Text(GetSql), new { id, no = false });
     }
 
-    private static readonly ConcurrentDictionary<Guid, (DateTimeOffset At, int Version)> CurrentVersions = new();
+    private static readonly ReadThroughCache<Guid, int?> CurrentVersions = new(TimeSpan.FromSeconds(2));
     private static readonly Sql CurrentVersionSql = Sql.Portable("SELECT current_version FROM questions WHERE id = @id AND deleted = @no");
 
     /// <summary>A question's current version, or null if it is gone (cached for two seconds: a class starts together).</summary>
-    public async Task<int?> CurrentVersionAsync(Guid id)
+    public Task<int?> CurrentVersionAsync(Guid id) => CurrentVersions.GetAsync(id, clock.GetUtcNow(), async key =>
     {
-        var now = clock.GetUtcNow();
-        if (CurrentVersions.TryGetValue(id, out var hit) && now - hit.At < TimeSpan.FromSeconds(2)) return hit.Version;
         await using var connection = await db.OpenAsync();
-        var version = await connection.ExecuteScalarAsync<int?>(db.Text(CurrentVersionSql), new { id, no = false });
-        if (version is { } v) CurrentVersions[id] = (now, v);
-        return version;
-    }
+        return await connection.ExecuteScalarAsync<int?>(db.Text(CurrentVersionSql), new { id = key, no = false });
+    });
 
     private static readonly Sql VersionSql = Sql.Portable(
         "SELECT question_id, version, type, content FROM question_versions WHERE question_id = @id AND version = @version");
@@ -167,7 +163,7 @@ public sealed class QuestionRepository(Db db, TimeProvider clock)
             return version;
         });
         Versions.TryRemove((current.Id, version), out _);
-        CurrentVersions.TryRemove(current.Id, out _);
+        CurrentVersions.Forget(current.Id);
         ForgetCandidates();
         return version;
     }

@@ -10,7 +10,7 @@ public sealed class QuizRepository(Db db, CourseRepository courses, TimeProvider
 {
     public const string ItemKind = "quiz";
 
-    private static readonly ConcurrentDictionary<Guid, (DateTimeOffset At, Quiz Quiz)> Cache = new();
+    private static readonly ReadThroughCache<Guid, Quiz?> Cache = new(TimeSpan.FromSeconds(2));
 
     private static readonly Sql InsertSql = Sql.Portable(
         "INSERT INTO quizzes (id, course_id, title, settings, definition, created_at, updated_at) " +
@@ -50,18 +50,20 @@ public sealed class QuizRepository(Db db, CourseRepository courses, TimeProvider
         public string Definition { get; init; } = "{}";
     }
 
-    /// <summary>The quiz; read through a two-second cache, since a class starting together reads it thousands of times.</summary>
-    public async Task<Quiz?> GetAsync(Guid id, bool fresh = false)
+    /// <summary>The quiz; read through a two-second cache (one load at a time), since a class starting together reads it thousands of times.</summary>
+    public Task<Quiz?> GetAsync(Guid id, bool fresh = false)
     {
-        var now = clock.GetUtcNow();
-        if (!fresh && Cache.TryGetValue(id, out var hit) && now - hit.At < TimeSpan.FromSeconds(2)) return hit.Quiz;
+        if (fresh) Cache.Forget(id);
+        return Cache.GetAsync(id, clock.GetUtcNow(), LoadAsync);
+    }
+
+    private async Task<Quiz?> LoadAsync(Guid id)
+    {
         await using var connection = await db.OpenAsync();
         var row = await connection.QuerySingleOrDefaultAsync<QuizDbRow>(db.Text(GetSql), new { id });
         if (row is null) return null;
-        var quiz = new Quiz(row.Id, row.CourseId, row.InstitutionId, row.Title,
+        return new Quiz(row.Id, row.CourseId, row.InstitutionId, row.Title,
             AssessmentJson.Read<QuizSettings>(row.Settings), AssessmentJson.Read<QuizDefinition>(row.Definition));
-        Cache[id] = (now, quiz);
-        return quiz;
     }
 
     private static readonly Sql UpdateSql = Sql.Portable(
@@ -78,7 +80,7 @@ public sealed class QuizRepository(Db db, CourseRepository courses, TimeProvider
             await connection.ExecuteAsync(db.Text(UpdateItemSql), args, transaction);
             return 0;
         });
-        Cache.TryRemove(id, out _);
+        Cache.Forget(id);
     }
 
     private static readonly Sql CopySql = Sql.Portable(

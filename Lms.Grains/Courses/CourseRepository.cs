@@ -1,5 +1,6 @@
 using Dapper;
 using Lms.Grains.Data;
+using Lms.Grains.Identity;
 
 namespace Lms.Grains.Courses;
 
@@ -115,6 +116,47 @@ public sealed class CourseRepository(Db db, TimeProvider clock)
         var role = await connection.QuerySingleOrDefaultAsync<string?>(db.Text(StaffRoleSql), new { courseId, userId });
         var enrolled = await connection.ExecuteScalarAsync<long>(db.Text(EnrolledSql), new { courseId, userId }) > 0;
         return (role, enrolled);
+    }
+
+    private static readonly Sql ViewerSql = Sql.PerDialect(d =>
+        "SELECT c.id, c.institution_id, i.name AS institution_name, c.title, c.summary, c.kind, c.status, c.created_at, c.updated_at, " +
+        "(SELECT s.role FROM course_staff s WHERE s.course_id = c.id AND s.user_id = @userId) AS staff_role, " +
+        "(SELECT COUNT(*) FROM enrolments e WHERE e.course_id = c.id AND e.user_id = @userId) AS enrolled, " +
+        "(SELECT COUNT(*) FROM memberships m JOIN institutions mi ON mi.id = m.institution_id " +
+        $" WHERE m.user_id = @userId AND m.role = @admin AND {d.StartsWith("i.path", "mi.path")}) AS admins " +
+        "FROM courses c JOIN institutions i ON i.id = c.institution_id WHERE c.id = @courseId");
+
+    private sealed record ViewerRow
+    {
+        public Guid Id { get; init; }
+        public Guid InstitutionId { get; init; }
+        public string InstitutionName { get; init; } = "";
+        public string Title { get; init; } = "";
+        public string? Summary { get; init; }
+        public string Kind { get; init; } = "";
+        public string Status { get; init; } = "";
+        public DateTimeOffset CreatedAt { get; init; }
+        public DateTimeOffset UpdatedAt { get; init; }
+        public string? StaffRole { get; init; }
+        public long Enrolled { get; init; }
+        public long Admins { get; init; }
+    }
+
+    /// <summary>
+    /// The course and what a person is in it, in one statement (every request checks this): their staff role,
+    /// whether they are enrolled, and whether they administer its institution or one above it. Null when no such course.
+    /// </summary>
+    public async Task<(CourseRow Course, string? StaffRole, bool Enrolled, bool InstitutionAdmin)?> ViewerAsync(Guid courseId, Guid userId)
+    {
+        await using var connection = await db.OpenAsync();
+        var row = await connection.QuerySingleOrDefaultAsync<ViewerRow>(db.Text(ViewerSql), new { courseId, userId, admin = Roles.Admin });
+        if (row is null) return null;
+        var course = new CourseRow
+        {
+            Id = row.Id, InstitutionId = row.InstitutionId, InstitutionName = row.InstitutionName, Title = row.Title, Summary = row.Summary,
+            Kind = row.Kind, Status = row.Status, CreatedAt = row.CreatedAt, UpdatedAt = row.UpdatedAt,
+        };
+        return (course, row.StaffRole, row.Enrolled > 0, row.Admins > 0);
     }
 
     private static readonly Sql ModulesSql = Sql.Portable(
