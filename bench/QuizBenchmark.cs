@@ -323,6 +323,7 @@ public sealed class QuizBenchmark : IBenchmark
             if (_process is null) return;
             _process.Kill(entireProcessTree: true);
             await _process.WaitForExitAsync();
+            if (Environment.GetEnvironmentVariable("LMS_BENCH_SERVER_LOG") is { Length: > 0 } log) await File.WriteAllLinesAsync(log, _output);
             _process.Dispose();
             _process = null;
         }
@@ -377,10 +378,9 @@ public sealed class QuizBenchmark : IBenchmark
 
         private string Conn(string database) => new Npgsql.NpgsqlConnectionStringBuilder
         {
+            // Npgsql's defaults otherwise: the server's Db turns on automatic preparation itself.
             Host = "127.0.0.1", Port = _port, Username = "lms", Database = database, MaxPoolSize = 100,
-            // Npgsql prepares the statements it sees most (per connection): far less parsing and planning work.
-            MaxAutoPrepare = 50, AutoPrepareMinUsages = 2,
-        }.ToString();
+        }.ToString() + Environment.GetEnvironmentVariable("LMS_BENCH_PG_EXTRA");
 
         public async ValueTask DisposeAsync()
         {

@@ -50,12 +50,11 @@ public sealed class AttemptRepository(Db db, GroupCommitWriter writer)
     /// <summary>Stores a new attempt with its drawn slots (and its first events); completes once committed.</summary>
     public async Task InsertAttemptAsync(AttemptRow attempt, IReadOnlyList<SlotRow> slots, IReadOnlyList<EventRow>? events = null)
     {
-        await writer.WriteAsync(async (c, t) =>
-        {
-            await c.ExecuteAsync(db.Text(InsertAttemptSql), attempt, t);
-            foreach (var slot in slots) await c.ExecuteAsync(db.Text(InsertSlotSql), slot, t);
-            foreach (var e in events ?? []) await c.ExecuteAsync(db.Text(InsertEventSql), e, t);
-        });
+        // Statements, not a callback: the starts of a whole class go to the database in one round trip.
+        List<WriteStatement> statements = [new(InsertAttemptSql, attempt)];
+        statements.AddRange(slots.Select(slot => new WriteStatement(InsertSlotSql, slot)));
+        statements.AddRange((events ?? []).Select(e => new WriteStatement(InsertEventSql, e)));
+        await writer.WriteAsync(statements);
         FreshAttempts.Put(attempt, slots);
     }
 
@@ -105,25 +104,19 @@ public sealed class AttemptRepository(Db db, GroupCommitWriter writer)
 
     /// <summary>Appends answers (a repeated answer id is kept once); completes once committed.</summary>
     public Task InsertAnswersAsync(IReadOnlyList<AnswerRow> answers) =>
-        answers.Count == 0 ? Task.CompletedTask : writer.WriteAsync(async (c, t) =>
-        {
-            foreach (var a in answers) await c.ExecuteAsync(db.Text(InsertAnswerSql), a, t);
-        });
+        writer.WriteAsync(answers.Select(a => new WriteStatement(InsertAnswerSql, a)).ToList());
 
     private static readonly Sql FlagSql = Sql.Portable(
         "UPDATE attempt_slots SET flagged = @flagged WHERE attempt_id = @attemptId AND slot = @slot");
 
     public Task SetFlagAsync(Guid attemptId, int slot, bool flagged) =>
-        writer.WriteAsync((c, t) => c.ExecuteAsync(db.Text(FlagSql), new { attemptId, slot, flagged }, t));
+        writer.WriteAsync([new WriteStatement(FlagSql, new { attemptId, slot, flagged })]);
 
     private static readonly Sql InsertEventSql = Sql.Portable(
         "INSERT INTO attempt_events (id, attempt_id, at, kind, device_id, detail) VALUES (@Id, @AttemptId, @At, @Kind, @DeviceId, @Detail)");
 
     public Task InsertEventsAsync(IReadOnlyList<EventRow> events) =>
-        events.Count == 0 ? Task.CompletedTask : writer.WriteAsync(async (c, t) =>
-        {
-            foreach (var e in events) await c.ExecuteAsync(db.Text(InsertEventSql), e, t);
-        });
+        writer.WriteAsync(events.Select(e => new WriteStatement(InsertEventSql, e)).ToList());
 
     private static readonly Sql EventsSql = Sql.Portable(
         "SELECT id, attempt_id, at, kind, device_id, detail FROM attempt_events WHERE attempt_id = @attemptId ORDER BY at, id");
@@ -142,23 +135,18 @@ public sealed class AttemptRepository(Db db, GroupCommitWriter writer)
 
     /// <summary>Saves a submission or a regrade: the attempt's totals and every automatically graded slot, in one transaction.</summary>
     public Task SaveGradingAsync(AttemptRow attempt, IReadOnlyList<(int Slot, int Version, double? Score)> slots) =>
-        writer.WriteAsync(async (c, t) =>
-        {
-            foreach (var s in slots)
-                await c.ExecuteAsync(db.Text(SaveSlotGradeSql), new { attemptId = attempt.Id, slot = s.Slot, version = s.Version, score = s.Score, no = false }, t);
-            await c.ExecuteAsync(db.Text(SaveAttemptGradeSql), attempt, t);
-        });
+        writer.WriteAsync(slots.Select(s => new WriteStatement(SaveSlotGradeSql, new { attemptId = attempt.Id, slot = s.Slot, version = s.Version, score = s.Score, no = false }))
+            .Append(new WriteStatement(SaveAttemptGradeSql, attempt)).ToList());
 
     private static readonly Sql ManualGradeSql = Sql.Portable(
         "UPDATE attempt_slots SET score = @score, manual = @yes, comment = @comment, graded_by = @gradedBy, graded_at = @gradedAt " +
         "WHERE attempt_id = @attemptId AND slot = @slot");
 
     public Task SaveManualGradeAsync(Guid attemptId, int slot, double score, string? comment, Guid gradedBy, DateTimeOffset gradedAt, AttemptRow totals) =>
-        writer.WriteAsync(async (c, t) =>
-        {
-            await c.ExecuteAsync(db.Text(ManualGradeSql), new { attemptId, slot, score, yes = true, comment, gradedBy, gradedAt }, t);
-            await c.ExecuteAsync(db.Text(SaveAttemptGradeSql), totals, t);
-        });
+        writer.WriteAsync([
+            new WriteStatement(ManualGradeSql, new { attemptId, slot, score, yes = true, comment, gradedBy, gradedAt }),
+            new WriteStatement(SaveAttemptGradeSql, totals),
+        ]);
 
     private static readonly Sql OverdueSql = Sql.Portable(
         "SELECT id FROM quiz_attempts WHERE status = @status AND deadline_at IS NOT NULL AND deadline_at < @cutoff");

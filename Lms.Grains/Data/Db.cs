@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Dapper;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace Lms.Grains.Data;
 
@@ -13,12 +14,26 @@ public sealed class Db
     {
         DapperTypeHandlers.Register();
         Dialect = SqlDialect.For(options.Provider);
-        _connectionString = options.Provider == DatabaseProvider.Sqlite
-            ? PrepareSqlite(options.ConnectionString)
-            : options.ConnectionString;
+        _connectionString = options.Provider switch
+        {
+            DatabaseProvider.Sqlite => PrepareSqlite(options.ConnectionString),
+            DatabaseProvider.Postgres => PreparePostgres(options.ConnectionString),
+            _ => options.ConnectionString,
+        };
     }
 
     public SqlDialect Dialect { get; }
+
+    /// <summary>
+    /// The same database through a connection pool of its own (PostgreSQL: pools are per connection string,
+    /// told apart here by the application name), for a few long-running loops that must not wait behind
+    /// hundreds of requests for a connection. Other providers share the one pool.
+    /// </summary>
+    public Db WithOwnPool(string name) => Dialect.Provider != DatabaseProvider.Postgres ? this : new Db(new DatabaseOptions
+    {
+        Provider = Dialect.Provider,
+        ConnectionString = new NpgsqlConnectionStringBuilder(_connectionString) { ApplicationName = name }.ToString(),
+    });
 
     public string ConnectionString => _connectionString;
 
@@ -63,6 +78,20 @@ public sealed class Db
         var total = await connection.ExecuteScalarAsync<long>(Text(countSql), parameters);
         var items = (await connection.QueryAsync<T>(Text(pageSql), parameters)).AsList();
         return new Page<T>(items, (int)total, page.Skip, page.Take);
+    }
+
+    /// <summary>
+    /// Npgsql prepares the statements a connection runs most (unless the connection string says otherwise):
+    /// PostgreSQL then parses and plans each of them once per connection instead of on every execution.
+    /// </summary>
+    private static string PreparePostgres(string connectionString)
+    {
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
+            .Select(k => k.Replace(" ", "", StringComparison.Ordinal).ToLowerInvariant()).ToHashSet();
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!given.Contains("maxautoprepare")) builder.MaxAutoPrepare = 100;
+        if (!given.Contains("autoprepareminusages")) builder.AutoPrepareMinUsages = 2;
+        return builder.ToString();
     }
 
     private static string PrepareSqlite(string connectionString)
