@@ -105,6 +105,23 @@ public sealed class AssessmentAccess(
         return context;
     }
 
+    /// <summary>
+    /// Notes what a start just established (this student owns this attempt at this quiz, in a course they may
+    /// learn in), so that their first answer does not look the attempt up again; the same ten seconds apply.
+    /// </summary>
+    public void RememberStart(QuizContext context, AttemptState state)
+    {
+        if (state.UserId != context.Course.UserId || !context.Course.CanLearn) return;
+        var attempt = new AttemptRow
+        {
+            Id = state.Id, QuizId = state.QuizId, UserId = state.UserId, Number = state.Number, Status = state.Status, StartedAt = state.StartedAt,
+            DeadlineAt = state.DeadlineAt, SubmittedAt = state.SubmittedAt, SubmittedBy = state.SubmittedBy, Score = state.Score,
+            MaxScore = state.MaxScore, NeedsGrading = state.NeedsGrading, OverallFeedback = state.OverallFeedback,
+        };
+        if (Recent.Count > 100_000) Recent.Clear();
+        Recent[(state.Id, state.UserId)] = (clock.GetUtcNow(), new AttemptContext(attempt, context.Quiz, Owner: true, context.Course.CanTeach, state.UserId));
+    }
+
     public async Task<AttemptContext> OwnAttemptAsync(HttpContext http, Guid attemptId)
     {
         var context = await AttemptAsync(http, attemptId);

@@ -85,6 +85,7 @@ public static class AttemptEndpoints
             throw new ProblemException(StatusCodes.Status409Conflict, ProblemTypes.QuizUnavailable, "The quiz cannot be started now.",
                 result.Message, new Dictionary<string, object?> { ["reason"] = result.Error });
         var state = await Grain(grains, attemptId).Open(request?.DeviceId);
+        access.RememberStart(context, state);
         return await ViewAsync(state, context.Quiz, owner: true, questions, options.Value, clock);
     }
 
