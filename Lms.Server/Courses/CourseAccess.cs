@@ -25,9 +25,8 @@ public sealed class CourseAccess(CourseRepository courses)
         // One statement: thousands of students opening a quiz together each ask this.
         var (course, staffRole, enrolled, institutionAdmin) = await courses.ViewerAsync(courseId, userId)
             ?? throw ProblemException.NotFound("The course");
-        // An institution admin who is also on the course's staff acts as staff.
-        var admin = staffRole is null && institutionAdmin;
-        var context = new CourseContext(course, userId, staffRole, enrolled, admin);
+        // An institution admin on the course's staff is shown as staff but keeps an admin's rights.
+        var context = new CourseContext(course, userId, staffRole, enrolled, institutionAdmin);
         if (!context.CanView) throw ProblemException.NotFound("The course");
         return context;
     }

@@ -222,6 +222,24 @@ public abstract class CourseApiTests(LmsServer server)
     }
 
     [Fact]
+    public async Task An_admin_who_also_teaches_the_course_keeps_the_admins_right_to_add_teachers()
+    {
+        var (teacher, _, courseId) = await DraftCourseAsync("Tin học 10");
+        var school = await server.DemoSchoolIdAsync();
+        var admin = await server.SignedInAsync(LmsServer.Admin);
+        var email = $"hieupho{Guid.NewGuid():N}@test.vn";
+        foreach (var role in new[] { "teacher", "admin" })
+            await ProblemAssert.OkAsync<JsonElement>(await admin.PostAsync($"/api/institutions/{school}/roster",
+                new StringContent($"role,full_name,email,password\n{role},Thầy Hiệu Phó,{email},{LmsServer.DemoPassword}\n",
+                    System.Text.Encoding.UTF8, "text/csv")));
+        Assert.Equal(HttpStatusCode.NoContent, (await teacher.PostAsJsonAsync($"/api/courses/{courseId}/teachers", new { login = email })).StatusCode);
+
+        var deputy = await server.SignedInAsync(email);
+        Assert.Equal("teacher", (await ProblemAssert.OkAsync<JsonElement>(await deputy.GetAsync($"/api/courses/{courseId}"))).GetProperty("myRole").GetString());
+        Assert.Equal(HttpStatusCode.NoContent, (await deputy.PostAsJsonAsync($"/api/courses/{courseId}/teachers", new { login = LmsServer.Teacher })).StatusCode);
+    }
+
+    [Fact]
     public async Task The_admin_sees_every_course_of_the_school_including_drafts()
     {
         var (_, school, courseId) = await DraftCourseAsync("Âm nhạc 10");
