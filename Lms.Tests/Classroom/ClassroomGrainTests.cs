@@ -83,20 +83,24 @@ public sealed class ClassroomGrainTests(ClassroomGrainCluster fixture) : IClassF
         return new Room(sessionId, teacher, list.ToArray(), fixture.Cluster.GrainFactory.GetGrain<IClassroomGrain>(sessionId));
     }
 
-    private static string Id() => Guid.NewGuid().ToString("N");
+    /// <summary>A fresh command id.</summary>
+    internal static string Id() => Guid.NewGuid().ToString("N");
 
-    private static async Task<CommandResult> Ok(Task<CommandResult> call)
+    internal static async Task<CommandResult> Ok(Task<CommandResult> call)
     {
         var result = await call;
         Assert.True(result.Ok, $"Expected success, got {result.Error}");
         return result;
     }
 
-    private static async Task LiveAsync(Room room)
+    private static Task LiveAsync(Room room) => LiveAsync(room.Grain, room.Teacher, room.Students);
+
+    /// <summary>The teacher joins and starts the session; every student joins.</summary>
+    internal static async Task LiveAsync(IClassroomGrain grain, Caller teacher, IEnumerable<Caller> students)
     {
-        await room.Grain.Join(room.Teacher, null);
-        await Ok(room.Grain.Execute(room.Teacher, new StartSession(Id())));
-        foreach (var s in room.Students) Assert.Equal(JoinStatuses.Joined, (await room.Grain.Join(s, null)).Status);
+        await grain.Join(teacher, null);
+        await Ok(grain.Execute(teacher, new StartSession(Id())));
+        foreach (var s in students) Assert.Equal(JoinStatuses.Joined, (await grain.Join(s, null)).Status);
     }
 
     [Fact]

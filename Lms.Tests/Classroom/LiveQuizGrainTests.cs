@@ -96,21 +96,11 @@ public sealed class LiveQuizGrainTests(LiveQuizGrainCluster fixture) : IClassFix
             fixture.Cluster.GrainFactory.GetGrain<ILiveQuizGrain>(sessionId), questions);
     }
 
-    private static string Id() => Guid.NewGuid().ToString("N");
+    private static string Id() => ClassroomGrainTests.Id();
 
-    private static async Task<CommandResult> Ok(Task<CommandResult> call)
-    {
-        var result = await call;
-        Assert.True(result.Ok, $"Expected success, got {result.Error}");
-        return result;
-    }
+    private static Task<CommandResult> Ok(Task<CommandResult> call) => ClassroomGrainTests.Ok(call);
 
-    private static async Task LiveAsync(Room room)
-    {
-        await room.Classroom.Join(room.Teacher, null);
-        await Ok(room.Classroom.Execute(room.Teacher, new StartSession(Id())));
-        foreach (var s in room.Students) Assert.Equal(JoinStatuses.Joined, (await room.Classroom.Join(s, null)).Status);
-    }
+    private static Task LiveAsync(Room room) => ClassroomGrainTests.LiveAsync(room.Classroom, room.Teacher, room.Students);
 
     private static async Task<Guid> LaunchAsync(Room room, string question, int? limit = null, bool speedBonus = false) =>
         Guid.Parse((await Ok(room.Quiz.Execute(room.Teacher, new LaunchQuizQuestion(Id(), room.Questions[question], limit, speedBonus)))).Value!);
