@@ -85,18 +85,9 @@ export interface SubtitleInfo {
   url: string;
 }
 
-export interface ContentItem {
+export interface ContentItem extends ContentFields {
   id: string;
   type: ContentType;
-  title: string;
-  description: string | null;
-  subject: string | null;
-  grade: string | null;
-  curriculumCode: string | null;
-  language: string;
-  licence: string;
-  visibility: Visibility;
-  tags: string[];
   status: ContentStatus;
   institutionId: string;
   institutionName: string;
@@ -105,7 +96,6 @@ export interface ContentItem {
   canEdit: boolean;
   createdAt: string;
   updatedAt: string;
-  url: string | null;
   media: MediaInfo | null;
   job: JobInfo | null;
   lastFailure: { versionNumber: number; code: string | null; message: string; at: string } | null;
