@@ -175,4 +175,71 @@ public sealed class ClassroomBrowserTests(ClassroomLmsServer server, BrowserFixt
             await Expect(item.GetByTestId("attendance-row").Filter(new() { HasText = "Lê Hoàng An" })).ToHaveAttributeAsync("data-present", "true");
         }, teacher, phone, laptop);
     }
+
+    [Fact]
+    public async Task On_a_phone_a_teacher_chooses_each_students_breakout_group_messages_the_groups_and_brings_everyone_back()
+    {
+        var course = await ClassroomKit.LiveCourseAsync(server, "Vật lý 10 — Nhóm thảo luận");
+        await using var teacherContext = await browser.PhoneAsync(server);
+        await using var phoneContext = await browser.PhoneAsync(server);
+        await using var laptopContext = await browser.DesktopAsync(server);
+        var teacher = await teacherContext.NewPageAsync();
+        var phone = await phoneContext.NewPageAsync();
+        var laptop = await laptopContext.NewPageAsync();
+        var room = $"/live/{course.SessionId}";
+
+        await BrowserFixture.ScreenshotOnFailureAsync(nameof(On_a_phone_a_teacher_chooses_each_students_breakout_group_messages_the_groups_and_brings_everyone_back), async () =>
+        {
+            await BrowserFixture.SignInAsync(teacher, LmsServer.Teacher);
+            await teacher.GotoAsync(room);
+            await teacher.GetByRole(AriaRole.Button, new() { Name = "Bắt đầu buổi học" }).ClickAsync();
+            await Expect(teacher.GetByTestId("live-status")).ToHaveTextAsync("Đang học");
+            await BrowserFixture.SignInAsync(phone, LmsServer.Student1);
+            await phone.GotoAsync(room);
+            await BrowserFixture.SignInAsync(laptop, LmsServer.Student2);
+            await laptop.GotoAsync(room);
+            await Expect(phone.GetByTestId("live-status")).ToHaveTextAsync("Đang học");
+            await Expect(laptop.GetByTestId("live-status")).ToHaveTextAsync("Đang học");
+
+            // The teacher chooses An for group 3 and Hà for group 1: a random split of two would never use group 3.
+            var form = teacher.GetByTestId("breakout-form");
+            await form.GetByRole(AriaRole.Radio, new() { Name = "Tự chọn nhóm" }).CheckAsync();
+            await Expect(form.GetByTestId("breakout-student")).ToHaveCountAsync(2);
+            var start = form.GetByRole(AriaRole.Button, new() { Name = "Chia theo nhóm đã chọn" });
+            await Expect(start).ToBeDisabledAsync();
+            await form.GetByLabel("Số nhóm").FillAsync("3");
+            await form.GetByLabel("Nhóm của Lê Hoàng An").SelectOptionAsync(new SelectOptionValue { Label = "Nhóm 3" });
+            await form.GetByLabel("Nhóm của Phạm Thu Hà").SelectOptionAsync(new SelectOptionValue { Label = "Nhóm 1" });
+            await Expect(form.GetByTestId("breakout-assigned")).ToContainTextAsync("Đã xếp 2/2 học sinh.");
+            await ShowAsync(teacher, "phone-breakout-choose");
+            var overflow = await teacher.EvaluateAsync<bool>("document.documentElement.scrollWidth > window.innerWidth");
+            Assert.False(overflow, "Choosing breakout groups scrolls sideways on a 360 px phone.");
+            await start.ClickAsync();
+
+            // Each student sees their own group and who is in it; the teacher sees all three.
+            await Expect(phone.GetByTestId("my-breakout")).ToContainTextAsync("Bạn đang ở nhóm 3.");
+            await Expect(laptop.GetByTestId("my-breakout")).ToContainTextAsync("Bạn đang ở nhóm 1.");
+            var groups = teacher.GetByTestId("breakouts").GetByTestId("breakout-group");
+            await Expect(groups).ToHaveTextAsync(["Nhóm 1: Phạm Thu Hà", "Nhóm 2: —", "Nhóm 3: Lê Hoàng An"]);
+
+            // Chat stays inside a group: what An writes in group 3 does not reach Hà in group 1.
+            await phone.GetByRole(AriaRole.Textbox, new() { Name = "Tin nhắn", Exact = true }).FillAsync("Nhóm 3 bắt đầu nhé");
+            await phone.GetByRole(AriaRole.Button, new() { Name = "Gửi", Exact = true }).ClickAsync();
+            await Expect(phone.GetByTestId("chat-message").Filter(new() { HasText = "Nhóm 3 bắt đầu nhé" })).ToBeVisibleAsync();
+
+            // A message to every group.
+            await teacher.GetByRole(AriaRole.Textbox, new() { Name = "Nhắn đến tất cả các nhóm" }).FillAsync("Còn 2 phút");
+            await teacher.GetByTestId("breakouts").GetByRole(AriaRole.Button, new() { Name = "Gửi" }).ClickAsync();
+            await Expect(phone.GetByTestId("breakout-message")).ToContainTextAsync("Còn 2 phút");
+            await Expect(laptop.GetByTestId("breakout-message")).ToContainTextAsync("Còn 2 phút");
+            await Expect(laptop.GetByTestId("chat-message").Filter(new() { HasText = "Nhóm 3 bắt đầu nhé" })).ToHaveCountAsync(0);
+            await ShowAsync(phone, "phone-breakout-student");
+
+            // Everyone comes back.
+            await teacher.GetByRole(AriaRole.Button, new() { Name = "Gọi cả lớp về" }).ClickAsync();
+            await Expect(phone.GetByTestId("my-breakout")).ToHaveCountAsync(0);
+            await Expect(laptop.GetByTestId("my-breakout")).ToHaveCountAsync(0);
+            await Expect(teacher.GetByTestId("breakout-form")).ToBeVisibleAsync();
+        }, teacher, phone, laptop);
+    }
 }

@@ -9,6 +9,7 @@ import { formatTime } from '../../format';
 import { Room, RoomError, type Connection, type Entry, type Reaction, type RoomModel, type SignalMessage } from './room';
 import { StudentMedia, TeacherMedia, connectionLooksPoor, hasLiveVideo, type StudentStreams } from './peer';
 import { AttendancePanel } from './AttendancePanel';
+import { BreakoutForm, MyBreakout } from './BreakoutForm';
 import { ClassroomRecording } from './ClassroomRecording';
 import { LiveQuiz } from './LiveQuiz';
 import type { LiveKitHandle } from './livekit';
@@ -215,6 +216,7 @@ function LiveRoom({ session }: { session: LiveSession }) {
                    peerState={peerState} peers={peers} provider={session.mediaProvider} />
             <ClassroomRecording session={session} model={model} teacher={teacher} room={room.current} media={teacherMedia.current} />
             <Reactions list={reactions} />
+            <MyBreakout model={model} />
             {model.lastBreakoutMessage && (
               <p className="alert alert-info" role="status" data-testid="breakout-message">
                 📣 {model.lastBreakoutMessage.from}: {model.lastBreakoutMessage.text}
@@ -682,39 +684,6 @@ function PollForm({ run }: { run: Run }) {
       <Toggle label={t('live.poll.multiple')} checked={multiple} onChange={setMultiple} />
       <Toggle label={t('live.poll.anonymous')} checked={anonymous} onChange={setAnonymous} />
       <button type="submit" className="btn btn-primary" disabled={!ready}>{t('live.poll.open')}</button>
-    </form>
-  );
-}
-
-function BreakoutForm({ model, run }: { model: RoomModel; run: Run }) {
-  const { t, i18n } = useTranslation();
-  const [groups, setGroups] = useState(2);
-  const [minutes, setMinutes] = useState(10);
-  const [message, setMessage] = useState('');
-  if (model.breakout) {
-    return (
-      <div className="live-group" data-testid="breakouts">
-        <h3>{t('live.breakout.title')}</h3>
-        <p className="muted small">{t('live.breakout.until', { time: formatTime(model.breakout.endsAt, i18n.language) })}</p>
-        <ul className="small">
-          {model.breakout.groups.map((g) => <li key={g.n}>{t('live.breakout.group', { n: g.n })}: {g.members.map((m) => m.name).join(', ') || '—'}</li>)}
-        </ul>
-        <form className="live-chat-form" onSubmit={(e) => { e.preventDefault(); if (message.trim()) void run('BroadcastToBreakouts', message.trim()).then((ok) => ok && setMessage('')); }}>
-          <input value={message} onChange={(e) => setMessage(e.target.value)} aria-label={t('live.breakout.broadcast')} placeholder={t('live.breakout.broadcast')} />
-          <button type="submit" className="btn btn-small">{t('live.send')}</button>
-        </form>
-        <button type="button" className="btn btn-primary" onClick={() => void run('EndBreakouts')}>{t('live.breakout.end')}</button>
-      </div>
-    );
-  }
-  return (
-    <form className="live-group" onSubmit={(e) => { e.preventDefault(); void run('StartBreakouts', groups, minutes, null); }}>
-      <h3>{t('live.breakout.title')}</h3>
-      <label className="field"><span>{t('live.breakout.groups')}</span>
-        <input type="number" min={2} max={50} value={groups} onChange={(e) => setGroups(Number(e.target.value))} /></label>
-      <label className="field"><span>{t('live.breakout.minutes')}</span>
-        <input type="number" min={1} max={240} value={minutes} onChange={(e) => setMinutes(Number(e.target.value))} /></label>
-      <button type="submit" className="btn">{t('live.breakout.start')}</button>
     </form>
   );
 }
