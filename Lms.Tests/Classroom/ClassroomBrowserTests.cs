@@ -221,6 +221,11 @@ public sealed class ClassroomBrowserTests(ClassroomLmsServer server, BrowserFixt
             await Expect(laptop.GetByTestId("my-breakout")).ToContainTextAsync("Bạn đang ở nhóm 1.");
             var groups = teacher.GetByTestId("breakouts").GetByTestId("breakout-group");
             await Expect(groups).ToHaveTextAsync(["Nhóm 1: Phạm Thu Hà", "Nhóm 2: —", "Nhóm 3: Lê Hoàng An"]);
+            // The teacher's list of people says each student's group, without a reload.
+            await teacher.GetByRole(AriaRole.Tab, new() { NameRegex = new Regex("^Thành viên") }).ClickAsync();
+            await Expect(teacher.GetByTestId("participant").Filter(new() { HasText = "Lê Hoàng An" })).ToContainTextAsync("Nhóm 3");
+            await Expect(teacher.GetByTestId("participant").Filter(new() { HasText = "Phạm Thu Hà" })).ToContainTextAsync("Nhóm 1");
+            await teacher.GetByRole(AriaRole.Tab, new() { Name = "Điều khiển" }).ClickAsync();
 
             // Chat stays inside a group: what An writes in group 3 does not reach Hà in group 1.
             await phone.GetByRole(AriaRole.Textbox, new() { Name = "Tin nhắn", Exact = true }).FillAsync("Nhóm 3 bắt đầu nhé");

@@ -110,13 +110,23 @@ export function apply(model: RoomModel, e: RoomEvent, reactions: (r: Reaction) =
     case 'media.muted':
       return d.userId === me ? { ...m, muted: m.muted + 1 } : m;
     case 'breakout.started': {
-      const mine = (d.groups as Breakout['groups']).find((g) => g.members.some((x) => x.userId === me));
-      return { ...m, breakout: d, me: { ...m.me, breakout: mine ? mine.n : m.me.breakout } };
+      const groups = d.groups as Breakout['groups'];
+      const groupOf = (userId: string) => groups.find((g) => g.members.some((x) => x.userId === userId))?.n;
+      const mine = groupOf(me);
+      // The teacher gets every group; a student only their own, so only those members' labels change.
+      const participants = m.participants.map((p) => {
+        const n = groupOf(p.userId);
+        return n === undefined ? p : { ...p, breakout: n };
+      });
+      return { ...m, breakout: d, participants, me: { ...m.me, breakout: mine ?? m.me.breakout } };
     }
     case 'breakout.message':
       return { ...m, lastBreakoutMessage: { text: d.text, from: d.from } };
     case 'breakout.ended':
-      return { ...m, breakout: null, lastBreakoutMessage: null, me: { ...m.me, breakout: null }, chat: m.chat.filter((c) => c.group === null) };
+      return {
+        ...m, breakout: null, lastBreakoutMessage: null, me: { ...m.me, breakout: null }, chat: m.chat.filter((c) => c.group === null),
+        participants: m.participants.map((p) => (p.breakout === null ? p : { ...p, breakout: null })),
+      };
     default:
       return m; // a kind another feature adds (a live quiz, a recording) is theirs to show
   }
