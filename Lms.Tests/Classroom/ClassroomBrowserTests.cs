@@ -84,7 +84,9 @@ public sealed class ClassroomBrowserTests(ClassroomLmsServer server, BrowserFixt
     [Fact]
     public async Task A_teacher_and_two_students_hold_a_lesson_with_video_a_poll_a_hand_chat_and_attendance()
     {
-        var course = await ClassroomKit.LiveCourseAsync(server, "Toán 10 — Lớp học trực tuyến");
+        // Other tests hold sessions of the same title on this server: the course's own title tells them apart.
+        var courseTitle = "Toán 10 — Lớp học trực tuyến " + Guid.NewGuid().ToString("N")[..4];
+        var course = await ClassroomKit.LiveCourseAsync(server, courseTitle);
         await using var teacherContext = await browser.DesktopAsync(server);
         await using var phoneContext = await browser.PhoneAsync(server);
         await using var laptopContext = await browser.DesktopAsync(server);
@@ -103,7 +105,7 @@ public sealed class ClassroomBrowserTests(ClassroomLmsServer server, BrowserFixt
 
             // The phone finds the lesson on its "today" list and joins from there.
             await BrowserFixture.SignInAsync(phone, LmsServer.Student1);
-            var today = phone.GetByTestId("today-item").Filter(new() { HasText = "Buổi 1: Đồ thị hàm số" });
+            var today = phone.GetByTestId("today-item").Filter(new() { HasText = "Buổi 1: Đồ thị hàm số" }).Filter(new() { HasText = courseTitle });
             await today.GetByRole(AriaRole.Link, new() { Name = "Vào lớp ngay" }).ClickAsync();
             await Expect(phone).ToHaveURLAsync(new Regex($"{room}$"));
             await BrowserFixture.SignInAsync(laptop, LmsServer.Student2);
