@@ -61,9 +61,17 @@ public sealed class ClassroomGrainTests(ClassroomGrainCluster fixture) : IClassF
 
     private async Task<Room> RoomAsync(int students = 3)
     {
+        var seeded = await SeedSessionAsync(fixture.Db, "Trường lớp học trực tuyến", "Hàm số bậc hai", students, i => $"Học sinh {i + 1}");
+        return new Room(seeded.SessionId, seeded.Teacher, seeded.Students, fixture.Cluster.GrainFactory.GetGrain<IClassroomGrain>(seeded.SessionId));
+    }
+
+    internal sealed record SeededSession(Guid SchoolId, Guid SessionId, Caller Teacher, Caller[] Students);
+
+    /// <summary>A school, a teacher's course with a live session starting now, and its students.</summary>
+    internal static async Task<SeededSession> SeedSessionAsync(Db db, string schoolName, string title, int students, Func<int, string> studentName)
+    {
         var clock = TimeProvider.System;
-        var db = fixture.Db;
-        var school = await new InstitutionRepository(db, clock).CreateAsync(null, InstitutionKinds.School, "Trường lớp học trực tuyến", null);
+        var school = await new InstitutionRepository(db, clock).CreateAsync(null, InstitutionKinds.School, schoolName, null);
         var users = new UserRepository(db, clock);
         async Task<Caller> Person(string role, string name)
         {
@@ -75,12 +83,11 @@ public sealed class ClassroomGrainTests(ClassroomGrainCluster fixture) : IClassF
         var courses = new CourseRepository(db, clock);
         var course = await courses.CreateAsync(school.Id, "Toán 10", null, CourseKinds.Blended, teacher.UserId);
         var module = await courses.AddModuleAsync(course, "Chương 1");
-        var created = await new LiveSessionRepository(db, courses, clock).CreateAsync(course, module.Id, "Hàm số bậc hai", null,
+        var created = await new LiveSessionRepository(db, courses, clock).CreateAsync(course, module.Id, title, null,
             DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddHours(1), Recurrences.None, null, teacher.UserId, []);
         var list = new List<Caller>();
-        for (var i = 0; i < students; i++) list.Add(await Person(ClassroomRoles.Student, $"Học sinh {i + 1}"));
-        var sessionId = created!.Value.Session.Id;
-        return new Room(sessionId, teacher, list.ToArray(), fixture.Cluster.GrainFactory.GetGrain<IClassroomGrain>(sessionId));
+        for (var i = 0; i < students; i++) list.Add(await Person(ClassroomRoles.Student, studentName(i)));
+        return new SeededSession(school.Id, created!.Value.Session.Id, teacher, list.ToArray());
     }
 
     /// <summary>A fresh command id.</summary>

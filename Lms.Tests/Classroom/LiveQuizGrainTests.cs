@@ -63,36 +63,20 @@ public sealed class LiveQuizGrainTests(LiveQuizGrainCluster fixture) : IClassFix
     {
         var clock = TimeProvider.System;
         var db = fixture.Db;
-        var institutions = new InstitutionRepository(db, clock);
-        var school = await institutions.CreateAsync(null, InstitutionKinds.School, "Trường trắc nghiệm trực tiếp", null);
-        var other = await institutions.CreateAsync(null, InstitutionKinds.School, "Trường khác", null);
-        var users = new UserRepository(db, clock);
-        async Task<Caller> Person(string role, string name)
-        {
-            var id = Guid.CreateVersion7();
-            await users.InsertAsync(new NewUser(id, $"{id:N}@livequiz.test", null, name, "x"));
-            return new Caller(id, name, role, "conn-" + id.ToString("N"));
-        }
-        var teacher = await Person(ClassroomRoles.Teacher, "Cô Lan");
-        var courses = new CourseRepository(db, clock);
-        var course = await courses.CreateAsync(school.Id, "Toán 10", null, CourseKinds.Blended, teacher.UserId);
-        var module = await courses.AddModuleAsync(course, "Chương 1");
-        var created = await new LiveSessionRepository(db, courses, clock).CreateAsync(course, module.Id, "Ôn tập", null,
-            DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddHours(1), Recurrences.None, null, teacher.UserId, []);
+        var seeded = await ClassroomGrainTests.SeedSessionAsync(db, "Trường trắc nghiệm trực tiếp", "Ôn tập", students, i => $"Học sinh {i + 1:00}");
+        var (school, teacher, sessionId) = (seeded.SchoolId, seeded.Teacher, seeded.SessionId);
+        var other = await new InstitutionRepository(db, clock).CreateAsync(null, InstitutionKinds.School, "Trường khác", null);
         var bank = new QuestionRepository(db, clock);
         QuestionDraft Draft(string title, QuestionContent content, bool shared = false) =>
             new(new QuestionMeta { Title = title, Tags = ["trực tiếp"], Shared = shared }, content);
-        var ids = await bank.CreateManyAsync(school.Id, teacher.UserId,
+        var ids = await bank.CreateManyAsync(school, teacher.UserId,
             [Draft("Cộng", TwoPlusTwo), Draft("Parabol", Parabola), Draft("Nghiệm", Roots), Draft("Tự luận", Essay)]);
         var foreign = await bank.CreateManyAsync(other.Id, teacher.UserId, [Draft("Của trường khác", TwoPlusTwo), Draft("Chia sẻ", Parabola, shared: true)]);
-        var list = new List<Caller>();
-        for (var i = 0; i < students; i++) list.Add(await Person(ClassroomRoles.Student, $"Học sinh {i + 1:00}"));
-        var sessionId = created!.Value.Session.Id;
         var questions = new Dictionary<string, Guid>
         {
             ["single"] = ids[0], ["truefalse"] = ids[1], ["multiple"] = ids[2], ["essay"] = ids[3], ["foreign"] = foreign[0], ["shared"] = foreign[1],
         };
-        return new Room(sessionId, school.Id, teacher, list.ToArray(), fixture.Cluster.GrainFactory.GetGrain<IClassroomGrain>(sessionId),
+        return new Room(sessionId, school, teacher, seeded.Students, fixture.Cluster.GrainFactory.GetGrain<IClassroomGrain>(sessionId),
             fixture.Cluster.GrainFactory.GetGrain<ILiveQuizGrain>(sessionId), questions);
     }
 
