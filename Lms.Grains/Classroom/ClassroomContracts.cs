@@ -80,6 +80,8 @@ public static class ClassroomErrors
     public const string NoPoll = "no-poll";
     public const string NotFound = "not-found";
     public const string AlreadyLive = "already-live";
+    /// <summary>The room could not finish a step in time (a stuck delivery); the client tries again.</summary>
+    public const string Unavailable = "unavailable";
 }
 
 /// <summary>Who an event is for. Another feature publishing into a session uses these too.</summary>
@@ -206,4 +208,13 @@ public sealed class ClassroomOptions
 
     /// <summary>The least time between two chat messages of one student.</summary>
     public TimeSpan StudentChatInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>A room's sender (in the web host) is retired after this long with nothing to send, and made anew on the next event.</summary>
+    public TimeSpan SenderIdle { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// The longest the room waits for a delivery step it must see done (a connection put into its audiences when it joins).
+    /// Past it the join fails with <see cref="ClassroomErrors.Unavailable"/> (the client tries again) instead of holding the room.
+    /// </summary>
+    public TimeSpan DeliveryTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -114,8 +114,16 @@ public sealed partial class ClassroomGrain(
             p.Admitted = true;
             status = JoinStatuses.Joined;
         }
+        else if (p.LeftOver && lastSeq is not null)
+        {
+            // A page still open from a run that ended (a lab PC, a tablet) reconnecting: it is not in this run
+            // until the person joins again (a fresh join).
+            status = JoinStatuses.Waiting;
+            reason = _s.Status == RoomStatuses.Live ? "next-run" : "ended";
+        }
         else if (_s.Status != RoomStatuses.Live)
         {
+            p.LeftOver = false;
             status = JoinStatuses.Waiting;
             reason = _s.Status == RoomStatuses.Ended ? "ended" : "not-started";
             p.WaitingSince ??= now;
@@ -143,10 +151,17 @@ public sealed partial class ClassroomGrain(
             p.Admitted = true;
             status = JoinStatuses.Joined;
         }
+        if (p.Admitted) p.LeftOver = false;
 
         if (!p.Connections.Contains(caller.ConnectionId)) p.Connections.Add(caller.ConnectionId);
         _connections[caller.ConnectionId] = p.UserId;
-        await publisher.SetAudiencesAsync(_sessionId, caller.ConnectionId, AudiencesOf(p), []);
+        if (!await ChangeAudiencesAsync(caller.ConnectionId, AudiencesOf(p), []))
+        {
+            // Not in its groups, the connection would hear nothing: the client is told to try again rather than left deaf.
+            p.Connections.Remove(caller.ConnectionId);
+            _connections.Remove(caller.ConnectionId);
+            return new JoinResult(JoinStatuses.Refused, ClassroomErrors.Unavailable, caller.Role, _s.Seq, null, []);
+        }
         if (p.Admitted && (_s.Status == RoomStatuses.Live || teacher)) Arrive(p, now, returning: admittedBefore);
         _dirty = true;
 
@@ -167,7 +182,7 @@ public sealed partial class ClassroomGrain(
         if (!_connections.Remove(connectionId, out var userId) || !_s.People.TryGetValue(userId, out var p)) return;
         p.Connections.Remove(connectionId);
         _dirty = true;
-        if (!dropped) await publisher.SetAudiencesAsync(_sessionId, connectionId, [], AllAudiencesOf(p));
+        if (!dropped) await ChangeAudiencesAsync(connectionId, [], AllAudiencesOf(p));
         if (p.Connected) return;
         var now = clock.GetUtcNow();
         if (p.WaitingSince is not null && !p.Admitted)
@@ -324,6 +339,9 @@ public sealed partial class ClassroomGrain(
         foreach (var p in _s.People.Values.Where(p => p.Connected).ToList())
         {
             if (p.IsTeacher) Arrive(p, now, returning: false);
+            else if (p.LeftOver || p.WaitingSince is null)
+                // Still on an earlier run's page: told that a new run began, counted only once they join it.
+                Emit("session.next", new { runId }, Audiences.User(p.UserId));
             else if (_s.WaitingRoom)
             {
                 p.WaitingSince = now;
@@ -359,10 +377,12 @@ public sealed partial class ClassroomGrain(
             p.HandAt = null;
             if (!p.IsTeacher)
             {
+                // Everyone of this run is on its ended page now: the next run counts them only when they join it.
+                if (p.Admitted) p.LeftOver = true;
                 p.Admitted = false;
+                p.WaitingSince = null;
                 foreach (var connection in p.Connections)
-                    await publisher.SetAudiencesAsync(_sessionId, connection, [], [Audiences.All]);
-                if (p.Connected) p.WaitingSince = now;
+                    await ChangeAudiencesAsync(connection, [], [Audiences.All]);
             }
         }
         await media.RoomEndedAsync(_sessionId);
@@ -385,7 +405,7 @@ public sealed partial class ClassroomGrain(
         var wasWaiting = p.WaitingSince is not null && _s.WaitingRoom;
         p.Admitted = true;
         foreach (var connection in p.Connections)
-            await publisher.SetAudiencesAsync(_sessionId, connection, AudiencesOf(p), []);
+            await ChangeAudiencesAsync(connection, AudiencesOf(p), []);
         if (wasWaiting) Emit("waiting.left", new { userId = p.UserId }, Audiences.Teachers);
         Arrive(p, now, returning: false);
         Emit("you.admitted", new { userId = p.UserId }, Audiences.User(p.UserId));
@@ -418,7 +438,7 @@ public sealed partial class ClassroomGrain(
         foreach (var connection in p.Connections)
         {
             _connections.Remove(connection);
-            await publisher.SetAudiencesAsync(_sessionId, connection, [], AllAudiencesOf(p));
+            await ChangeAudiencesAsync(connection, [], AllAudiencesOf(p));
         }
         p.Connections.Clear();
         await media.RemoveAsync(_sessionId, userId);
@@ -583,7 +603,7 @@ public sealed partial class ClassroomGrain(
         _s.Breakout = new BreakoutState { Groups = c.Groups, EndsAt = clock.GetUtcNow().AddMinutes(c.Minutes) };
         foreach (var p in students.Where(p => p.Breakout is not null))
         foreach (var connection in p.Connections)
-            await publisher.SetAudiencesAsync(_sessionId, connection, [Audiences.Breakout(p.Breakout!.Value)], []);
+            await ChangeAudiencesAsync(connection, [Audiences.Breakout(p.Breakout!.Value)], []);
         var groups = Enumerable.Range(1, c.Groups).Select(n => new
         {
             n, members = students.Where(p => p.Breakout == n).Select(p => new { userId = p.UserId, name = p.Name }).ToList(),
@@ -608,7 +628,7 @@ public sealed partial class ClassroomGrain(
         foreach (var p in _s.People.Values.Where(p => p.Breakout is not null))
         {
             foreach (var connection in p.Connections)
-                await publisher.SetAudiencesAsync(_sessionId, connection, [], [Audiences.Breakout(p.Breakout!.Value)]);
+                await ChangeAudiencesAsync(connection, [], [Audiences.Breakout(p.Breakout!.Value)]);
             p.Breakout = null;
         }
         _s.Breakout = null;
@@ -838,6 +858,24 @@ public sealed partial class ClassroomGrain(
         var list = new List<string> { Audiences.User(p.UserId), Audiences.All, Audiences.Teachers };
         if (p.Breakout is { } g) list.Add(Audiences.Breakout(g));
         return list.ToArray();
+    }
+
+    /// <summary>
+    /// Puts a connection into (and out of) audiences, bounded by the publisher's delivery timeout so the room is never
+    /// held by a stuck delivery. False when the change did not happen in time; the caller decides what that means.
+    /// </summary>
+    private async Task<bool> ChangeAudiencesAsync(string connectionId, IReadOnlyCollection<string> add, IReadOnlyCollection<string> remove)
+    {
+        try
+        {
+            await publisher.SetAudiencesAsync(_sessionId, connectionId, add, remove).WaitAsync(_options.DeliveryTimeout);
+            return true;
+        }
+        catch (Exception e)
+        {
+            log.LogWarning(e, "Classroom {Session}: a connection's audiences could not be changed in time", _sessionId);
+            return false;
+        }
     }
 
     private int InRoomCount() => _s.People.Values.Count(p => p.InRoom);

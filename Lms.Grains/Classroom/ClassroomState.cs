@@ -39,6 +39,11 @@ public sealed class ParticipantState
     public string Role { get; set; } = ClassroomRoles.Student;
     /// <summary>In the room in this run (admitted people come back in even when the room is locked).</summary>
     public bool Admitted { get; set; }
+    /// <summary>
+    /// Was in a run that has ended and has not joined afresh since: a page left open on that run's end is not
+    /// admitted, counted or listed in the next run until its person joins again.
+    /// </summary>
+    public bool LeftOver { get; set; }
     /// <summary>In the waiting room since then (for admission, or for the session to start).</summary>
     public DateTimeOffset? WaitingSince { get; set; }
     public List<string> Connections { get; set; } = [];

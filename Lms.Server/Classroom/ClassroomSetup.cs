@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.SignalR;
 using Lms.Grains.Classroom;
 using Lms.Server.Classroom.LiveKit;
 
@@ -33,7 +34,9 @@ public static class ClassroomSetup
         {
             // WebRTC offers carry a few kilobytes of SDP.
             o.MaximumReceiveMessageSize = 128 * 1024;
+            o.AddFilter<HubFailureLogging>();
         }).AddMessagePackProtocol();
+        services.AddLogging(logging => logging.AddFilter(HubFailureLogging.DispatcherCategory, LogLevel.Critical));
         services.AddSingleton<IClassroomPublisher, HubClassroomPublisher>();
 
         var media = configuration.GetSection(MediaOptions.Section).Get<MediaOptions>() ?? new MediaOptions();

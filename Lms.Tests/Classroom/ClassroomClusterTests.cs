@@ -46,4 +46,29 @@ public sealed class ClassroomClusterTests(TwoSiloCluster cluster) : IClassFixtur
         Assert.Equal(onB.Received.Where(e => e.Seq > lastSeen && e.Seq <= after).Select(e => e.Seq),
             rejoined.Events.Concat(movedToA.Received).Where(e => e.Seq <= after).Select(e => e.Seq).Distinct());
     }
+
+    [Fact]
+    public async Task After_a_quiet_stretch_a_room_on_two_hosts_still_delivers_and_a_late_student_joins_through_the_other_host()
+    {
+        var course = await ClassroomKit.LiveCourseAsync(cluster.A, "Địa lí 10 — hai máy chủ, giờ yên lặng");
+        await using var teacher = await ClassroomKit.ConnectAsync(cluster.A, LmsServer.Teacher, course.SessionId);
+        await teacher.JoinAsync();
+        await teacher.Command("Start");
+        await using var onB = await ClassroomKit.ConnectAsync(cluster.B, LmsServer.Student1, course.SessionId, messagePack: true);
+        Assert.Equal(JoinStatuses.Joined, (await onB.JoinAsync()).Status);
+        var joinedAt = onB.LastSeq;
+
+        await QuietRoom.UntilSendersRetiredAsync(course.SessionId, cluster.A, cluster.B);
+        var said = (await teacher.Command("SendChat", "Sau lúc yên lặng")).Seq;
+        await onB.WaitForAsync(e => e.Any(x => x.Seq == said), "the teacher's message on the other host after the quiet");
+
+        await QuietRoom.UntilSendersRetiredAsync(course.SessionId, cluster.A, cluster.B);
+        await using var late = await ClassroomKit.ConnectAsync(cluster.B, LmsServer.Student2, course.SessionId);
+        var joined = await late.JoinAsync(joinedAt);
+        Assert.Equal(JoinStatuses.Joined, joined.Status);
+        Assert.Contains(joined.Events, e => e.Seq == said);
+        var poll = (await teacher.Command("OpenPoll", "Hiểu chưa?", new[] { "Rồi", "Chưa" }, false, false)).Seq;
+        await late.WaitForAsync(e => e.Any(x => x.Seq == poll), "the poll on the late student");
+        await onB.WaitForAsync(e => e.Any(x => x.Seq == poll), "the poll on the first student");
+    }
 }

@@ -17,7 +17,9 @@ public sealed class TwoSiloCluster(PostgresServer postgres) : IAsyncLifetime
     {
         public override DatabaseProvider Provider => DatabaseProvider.Postgres;
         protected override Task<string> ConnectionStringAsync(string dataDirectory) => Task.FromResult(connectionString);
-        protected override IEnumerable<string> ExtraArguments => [$"--Cluster:Redis={redis}", "--Orleans:ClusterId=lms-test"];
+        // A room's sender retires after a second of quiet, so every cluster test also crosses retirements.
+        protected override IEnumerable<string> ExtraArguments =>
+            [$"--Cluster:Redis={redis}", "--Orleans:ClusterId=lms-test", "--Classroom:SenderIdle=00:00:01"];
     }
 
     public async ValueTask InitializeAsync()
