@@ -207,6 +207,11 @@ function LiveRoom({ session }: { session: LiveSession }) {
       ) : entry?.status === 'waiting' ? (
         <div className="card live-note" data-testid="live-waiting" role="status">
           <p>{t(`live.waiting.${entry.reason}`, { defaultValue: t('live.waiting.not-started') })}</p>
+          {entry.reason === 'next-run' && (
+            <button type="button" className="btn btn-primary" data-testid="live-join-next" onClick={() => void room.current?.join(true)}>
+              {t('live.joinNext')}
+            </button>
+          )}
           {session.next && <p className="muted">{t('live.scheduled', { time: formatTime(session.next.startsAt, i18n.language) })}</p>}
         </div>
       ) : (

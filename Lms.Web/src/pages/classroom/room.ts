@@ -49,7 +49,11 @@ export function apply(model: RoomModel, e: RoomEvent, reactions: (r: Reaction) =
     case 'session.started':
       return { ...m, status: 'live', runId: d.runId, presenterId: d.presenterId, hands: [], floor: null, poll: null, breakout: null, chat: [] };
     case 'session.ended':
-      return { ...m, status: 'ended', floor: null, poll: m.poll && { ...m.poll, closed: true } };
+      // Nobody is in an ended room: no hands up, nobody counted or listed (the teacher's records keep who came).
+      return {
+        ...m, status: 'ended', floor: null, poll: m.poll && { ...m.poll, closed: true }, hands: [], count: 0, participants: [],
+        breakout: null, me: { ...m.me, hand: null, floor: false, breakout: null },
+      };
     case 'room.settings':
       return { ...m, settings: d };
     case 'room.count':
@@ -227,7 +231,12 @@ export class Room {
     this.joining = true;
     this.held = [];
     try {
-      const result = await this.connection.invoke<JoinResult>('Join', this.sessionId, fresh ? null : this.lastSeq);
+      let result = await this.connection.invoke<JoinResult>('Join', this.sessionId, fresh ? null : this.lastSeq);
+      // The room could not finish the join in time (a stuck delivery on the server): try again, a little later each time.
+      for (let attempt = 1; result.status === 'refused' && result.reason === 'unavailable' && !this.stopped && attempt <= 5; attempt++) {
+        await new Promise((r) => setTimeout(r, 1000 * attempt));
+        result = await this.connection.invoke<JoinResult>('Join', this.sessionId, fresh ? null : this.lastSeq);
+      }
       this.on.entry({ status: result.status, reason: result.reason });
       if (result.snapshot) {
         this.model = fromSnapshot(result.snapshot);
@@ -262,6 +271,11 @@ export class Room {
     }
     if (e.type === 'you.admitted' || (e.type === 'session.started' && this.model?.me.role === 'student')) {
       void this.join(true);
+      return;
+    }
+    if (e.type === 'session.next') {
+      // A new run of this session began while this page showed the last one's end: the student chooses to join it.
+      this.on.entry({ status: 'waiting', reason: 'next-run' });
       return;
     }
     if (e.type === 'you.removed') {
