@@ -54,7 +54,8 @@ public sealed class AnswerOrderAudit(AttemptRepository attempts, QuestionReposit
         {
             var mine = byAttempt[attempt.Id].ToList();
             var now = AnswerOrder.Current(mine);
-            var before = AnswerOrder.CurrentByTheOldRule(mine);
+            // Only answers stored before the sequence were ever shown by the old rule; a sequenced attempt was graded by this one.
+            var before = mine.Any(a => a.Seq is null) ? AnswerOrder.CurrentByTheOldRule(mine) : now;
             var changed = new List<SlotOrderChange>();
             foreach (var slot in slotsByAttempt[attempt.Id].OrderBy(s => s.Slot))
             {
