@@ -148,6 +148,47 @@ public abstract class AnswerOrderTests(LmsServer server)
         Assert.DoesNotContain(offline.Kinds, k => k is "late-answers-refused" or "second-device");
     }
 
+    [Fact]
+    public async Task Attempts_stored_before_the_sequence_are_listed_when_the_new_rule_changes_them_and_the_teacher_regrades_them()
+    {
+        var quiz = await QuizAsync(new { attemptsAllowed = 0 });
+        var student = await server.SignedInAsync(LmsServer.Student1);
+        var repo = server.Get<Lms.Grains.Assessment.AttemptRepository>();
+        var expectedChanged = new List<string>();
+        for (var i = 0; i < 12; i++)
+        {
+            var attempt = await StartAsync(student, quiz.QuizId);
+            var attemptId = attempt.GetProperty("id").GetString()!;
+            var slot = Question(attempt, "short").GetProperty("slot").GetInt32();
+            // As the old server stored them: one time for both versions (a phone ahead of the server, capped at receipt),
+            // no sequence; the phone's own clock still says which came last. Half without client times (nothing tells).
+            var at = Lms.Grains.Assessment.AnswerOrder.Truncate(DateTimeOffset.UtcNow);
+            var withClock = i % 2 == 0;
+            Lms.Grains.Assessment.AnswerRow Row(string text, int second) => new()
+            {
+                AttemptId = Guid.Parse(attemptId), AnswerId = Guid.NewGuid(), Slot = slot, Response = JsonSerializer.Serialize(new { text }),
+                ClientTime = withClock ? at.AddMinutes(3).AddSeconds(second) : null, EffectiveAt = at, ReceivedAt = at, DeviceId = "old-phone",
+            };
+            var first = Row("Hyperbol", 0);
+            var lastGiven = Row("Parabol", 1);
+            await repo.InsertAnswersAsync([first, lastGiven]);
+            if (withClock && first.AnswerId.CompareTo(lastGiven.AnswerId) > 0) expectedChanged.Add(attemptId);
+            await ReloadAsync(); // the grain reads the rows as stored
+            await ProblemAssert.OkAsync<JsonElement>(await student.PostAsync($"/api/attempts/{attemptId}/submit", null));
+        }
+
+        var changes = (await ProblemAssert.OkAsync<JsonElement>(await quiz.Teacher.GetAsync($"/api/quizzes/{quiz.QuizId}/answer-order"))).EnumerateArray().ToList();
+        Assert.Equal(expectedChanged.Order(), changes.Select(c => c.GetProperty("attemptId").GetString()!).Order());
+        Assert.All(changes, c => Assert.Equal("{\"text\":\"Parabol\"}", c.GetProperty("slots")[0].GetProperty("after").GetString()));
+        var audit = await server.Get<Lms.Grains.Assessment.AnswerOrderAudit>().ForQuizAsync(Guid.Parse(quiz.QuizId));
+        TestContext.Current.SendDiagnosticMessage($"answer order: {audit.Count} of 12 legacy attempts with ties change under the new rule");
+
+        var regraded = await ProblemAssert.OkAsync<JsonElement>(await quiz.Teacher.PostAsJsonAsync($"/api/quizzes/{quiz.QuizId}/answer-order/regrade", new { }));
+        Assert.Equal(expectedChanged.Count, regraded.GetProperty("attempts").GetInt32());
+        var denied = await server.SignedInAsync(LmsServer.Student2);
+        await ProblemAssert.IsProblemAsync(await denied.GetAsync($"/api/quizzes/{quiz.QuizId}/answer-order"), HttpStatusCode.Forbidden, "forbidden");
+    }
+
     /// <summary>One step of a student's session, chosen by the generator.</summary>
     private enum Step { Online, OnlineTies, Offline, Flush, Replay, Reload }
 
