@@ -18,6 +18,9 @@ public sealed record AnswerOrderSummary(int Attempts, int AnswerChanged, int Sco
 /// </summary>
 public sealed class AnswerOrderAudit(AttemptRepository attempts, QuestionRepository questions)
 {
+    /// <summary>The detail of the "regraded" event such a regrade leaves: a regraded attempt is not listed again for its answers alone.</summary>
+    public const string RegradedDetail = "each question's last answer (corrected answer order)";
+
     public async Task<IReadOnlyList<AttemptOrderChange>> ForQuizAsync(Guid quizId)
     {
         var list = await attempts.ForQuizAsync(quizId);
@@ -25,7 +28,9 @@ public sealed class AnswerOrderAudit(AttemptRepository attempts, QuestionReposit
         var contents = new Dictionary<(Guid, int), QuestionContent>();
         foreach (var key in slots.Select(s => (s.QuestionId, s.Version)).Distinct())
             contents[key] = await questions.ContentAsync(key.QuestionId, key.Version);
-        return Compare(list, slots, answers, (id, version) => contents[(id, version)]);
+        var regraded = (await attempts.WithEventAsync(quizId, EventKinds.Regraded, RegradedDetail)).ToHashSet();
+        return Compare(list, slots, answers, (id, version) => contents[(id, version)])
+            .Where(c => !regraded.Contains(c.AttemptId) || c.Slots.Any(s => s.ScoreBefore != s.ScoreAfter)).ToList();
     }
 
     public async Task<AnswerOrderSummary> WholeDatabaseAsync()

@@ -209,6 +209,17 @@ public sealed class AttemptRepository(Db db, GroupCommitWriter writer)
         return (slots, answers);
     }
 
+    private static readonly Sql WithEventSql = Sql.Portable(
+        "SELECT DISTINCT e.attempt_id FROM attempt_events e JOIN quiz_attempts a ON a.id = e.attempt_id " +
+        "WHERE a.quiz_id = @quizId AND e.kind = @kind AND e.detail = @detail");
+
+    /// <summary>The quiz's attempts whose timeline has an event of this kind and detail.</summary>
+    public async Task<IReadOnlyList<Guid>> WithEventAsync(Guid quizId, string kind, string detail)
+    {
+        await using var connection = await db.OpenAsync();
+        return (await connection.QueryAsync<Guid>(db.Text(WithEventSql), new { quizId, kind, detail })).AsList();
+    }
+
     private static readonly Sql QuizzesWithSubmittedSql = Sql.Portable(
         "SELECT DISTINCT quiz_id FROM quiz_attempts WHERE status = @status");
 

@@ -457,7 +457,7 @@ public sealed class QuizAttemptGrain(
         var graded = await GradeAll(move: null);
         _attempt = graded.Attempt;
         await attempts.SaveGradingAsync(_attempt, graded.Slots);
-        await attempts.InsertEventsAsync([Event(EventKinds.Regraded, null, "each question's last answer (corrected answer order)")]);
+        await attempts.InsertEventsAsync([Event(EventKinds.Regraded, null, AnswerOrderAudit.RegradedDetail)]);
         await UpdateStandingAsync();
         return State();
     }
