@@ -89,7 +89,7 @@ public sealed class AttemptRepository(Db db, GroupCommitWriter writer)
     }
 
     private static readonly Sql AnswersSql = Sql.Portable(
-        "SELECT attempt_id, answer_id, slot, response, client_time, effective_at, received_at, device_id FROM attempt_answers WHERE attempt_id = @attemptId");
+        "SELECT attempt_id, answer_id, slot, response, client_time, effective_at, received_at, device_id, seq, queued FROM attempt_answers WHERE attempt_id = @attemptId");
 
     public async Task<IReadOnlyList<AnswerRow>> AnswersAsync(Guid attemptId)
     {
@@ -98,8 +98,8 @@ public sealed class AttemptRepository(Db db, GroupCommitWriter writer)
     }
 
     private static readonly Sql InsertAnswerSql = Sql.PerDialect(d => d.InsertIgnore("attempt_answers",
-        ["attempt_id", "answer_id", "slot", "response", "client_time", "effective_at", "received_at", "device_id"],
-        ["@AttemptId", "@AnswerId", "@Slot", "@Response", "@ClientTime", "@EffectiveAt", "@ReceivedAt", "@DeviceId"],
+        ["attempt_id", "answer_id", "slot", "response", "client_time", "effective_at", "received_at", "device_id", "seq", "queued"],
+        ["@AttemptId", "@AnswerId", "@Slot", "@Response", "@ClientTime", "@EffectiveAt", "@ReceivedAt", "@DeviceId", "@Seq", "@Queued"],
         ["attempt_id", "answer_id"]));
 
     /// <summary>Appends answers (a repeated answer id is kept once); completes once committed.</summary>
@@ -196,7 +196,7 @@ public sealed class AttemptRepository(Db db, GroupCommitWriter writer)
         "SELECT s.attempt_id, s.slot, s.section, s.question_id, s.version, s.points, s.option_order, s.flagged, s.score, s.manual, s.comment, s.graded_by, s.graded_at " +
         "FROM attempt_slots s JOIN quiz_attempts a ON a.id = s.attempt_id WHERE a.quiz_id = @quizId AND a.status = @status");
     private static readonly Sql QuizAnswersSql = Sql.Portable(
-        "SELECT x.attempt_id, x.answer_id, x.slot, x.response, x.client_time, x.effective_at, x.received_at, x.device_id " +
+        "SELECT x.attempt_id, x.answer_id, x.slot, x.response, x.client_time, x.effective_at, x.received_at, x.device_id, x.seq, x.queued " +
         "FROM attempt_answers x JOIN quiz_attempts a ON a.id = x.attempt_id WHERE a.quiz_id = @quizId AND a.status = @status");
 
     /// <summary>Every slot and answer of a quiz's submitted attempts (statistics).</summary>
@@ -209,6 +209,27 @@ public sealed class AttemptRepository(Db db, GroupCommitWriter writer)
         return (slots, answers);
     }
 
+    private static readonly Sql WithEventSql = Sql.Portable(
+        "SELECT DISTINCT e.attempt_id FROM attempt_events e JOIN quiz_attempts a ON a.id = e.attempt_id " +
+        "WHERE a.quiz_id = @quizId AND e.kind = @kind AND e.detail = @detail");
+
+    /// <summary>The quiz's attempts whose timeline has an event of this kind and detail.</summary>
+    public async Task<IReadOnlyList<Guid>> WithEventAsync(Guid quizId, string kind, string detail)
+    {
+        await using var connection = await db.OpenAsync();
+        return (await connection.QueryAsync<Guid>(db.Text(WithEventSql), new { quizId, kind, detail })).AsList();
+    }
+
+    private static readonly Sql QuizzesWithSubmittedSql = Sql.Portable(
+        "SELECT DISTINCT quiz_id FROM quiz_attempts WHERE status = @status");
+
+    /// <summary>Every quiz that has a submitted attempt (the answer-order audit of a whole database).</summary>
+    public async Task<IReadOnlyList<Guid>> QuizzesWithSubmittedAttemptsAsync()
+    {
+        await using var connection = await db.OpenAsync();
+        return (await connection.QueryAsync<Guid>(db.Text(QuizzesWithSubmittedSql), new { status = AttemptStatuses.Submitted })).AsList();
+    }
+
     private static readonly Sql UsingQuestionSql = Sql.Portable(
         "SELECT DISTINCT s.attempt_id FROM attempt_slots s JOIN quiz_attempts a ON a.id = s.attempt_id WHERE a.quiz_id = @quizId AND s.question_id = @questionId");
 
@@ -217,11 +238,6 @@ public sealed class AttemptRepository(Db db, GroupCommitWriter writer)
         await using var connection = await db.OpenAsync();
         return (await connection.QueryAsync<Guid>(db.Text(UsingQuestionSql), new { quizId, questionId })).AsList();
     }
-
-    /// <summary>The current response of each slot: the answer given last (by its effective time, then arrival).</summary>
-    public static Dictionary<int, AnswerRow> Current(IEnumerable<AnswerRow> answers) =>
-        answers.GroupBy(a => a.Slot).ToDictionary(g => g.Key,
-            g => g.OrderByDescending(a => a.EffectiveAt).ThenByDescending(a => a.ReceivedAt).ThenByDescending(a => a.AnswerId).First());
 
 }
 

@@ -22,6 +22,24 @@ public sealed record GradeResult(double? Fraction, IReadOnlyList<string> Feedbac
 /// </summary>
 public static class Grader
 {
+    /// <summary>
+    /// The points a slot earns for a stored response (JSON, or null when unanswered); null when a person must
+    /// grade it. An essay left empty needs nobody's judgement: it scores nothing.
+    /// </summary>
+    public static double? SlotScore(QuestionContent q, string? responseJson, double points)
+    {
+        QuestionResponse? response = null;
+        if (responseJson is not null)
+        {
+            try { response = AssessmentJson.Read<QuestionResponse>(responseJson); }
+            catch (System.Text.Json.JsonException) { }
+        }
+        var result = Grade(q, response);
+        double? score = result.Fraction is { } f ? Math.Round(f * points, 4) : null;
+        if (score is null && string.IsNullOrWhiteSpace(response?.Text)) score = 0;
+        return score;
+    }
+
     public static GradeResult Grade(QuestionContent q, QuestionResponse? r)
     {
         var feedback = new List<string>();

@@ -36,6 +36,17 @@ public sealed record AnswerInput(
     [property: Id(2)] string Response,
     [property: Id(3)] DateTimeOffset? ClientTime);
 
+/// <summary>
+/// What the client says about a batch of answers: its device, its own clock when it sent the batch (for the
+/// offset estimate), and whether the answers come from its offline queue and how long the oldest was held there.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record AnswerBatch(
+    [property: Id(0)] string? DeviceId,
+    [property: Id(1)] DateTimeOffset? ClientNow = null,
+    [property: Id(2)] bool Queued = false,
+    [property: Id(3)] long? HeldMs = null);
+
 [GenerateSerializer, Immutable]
 public sealed record RefusedAnswer([property: Id(0)] Guid AnswerId, [property: Id(1)] string Code, [property: Id(2)] string Message);
 
@@ -55,6 +66,8 @@ public static class RefusalCodes
     public const string AfterDeadline = "after-deadline";
     public const string UnknownSlot = "unknown-slot";
     public const string Invalid = "invalid-response";
+    /// <summary>An answer id already stored with another question or response: the client sends the change with a new id.</summary>
+    public const string IdReused = "answer-id-reused";
 }
 
 public static class EventKinds
@@ -78,16 +91,21 @@ public static class EventKinds
 /// <summary>One attempt at one quiz: timer, answers, flags, submission and grading. Keyed by the attempt id.</summary>
 public interface IQuizAttemptGrain : IGrainWithGuidKey
 {
-    /// <summary>The attempt as it stands; notes a device that was not the last one to act on it.</summary>
-    Task<AttemptState> Open(string? deviceId);
+    /// <summary>
+    /// The attempt as it stands; notes a device that was not the last one to act on it, and the device's
+    /// clock (<paramref name="clientNow"/>) for its offset.
+    /// </summary>
+    Task<AttemptState> Open(string? deviceId, DateTimeOffset? clientNow = null);
 
     /// <summary>
     /// Stores answers (given online or offline) before acknowledging them. An answer id already stored is
-    /// accepted again without being stored twice. Timing rule: an answer's time is its client time,
-    /// bounded to [attempt start, receipt]; it counts if that time is not after the deadline and it
-    /// arrives no later than the deadline plus the grace.
+    /// accepted again without being stored twice if its question and response are the same, and refused
+    /// (<see cref="RefusalCodes.IdReused"/>) if not. Timing rule: an answer's time is its client time moved
+    /// onto the server's clock by the device's offset, bounded to [attempt start, receipt]; it counts if that
+    /// time is not after the deadline and it arrives no later than the deadline plus the grace. Which answer
+    /// of a question is current follows <see cref="AnswerOrder"/>.
     /// </summary>
-    Task<AnswerOutcome> Answer(string? deviceId, IReadOnlyList<AnswerInput> answers);
+    Task<AnswerOutcome> Answer(AnswerBatch batch, IReadOnlyList<AnswerInput> answers);
 
     Task<AttemptState> Flag(string? deviceId, int slot, bool flagged);
 
@@ -101,6 +119,9 @@ public interface IQuizAttemptGrain : IGrainWithGuidKey
     /// <summary>Moves every slot to its question's current version and grades again (after a question was corrected).</summary>
     Task<AttemptState> Regrade(Guid? questionId);
 
+    /// <summary>Grades a submitted attempt again with the same question versions (after the answer order was corrected).</summary>
+    Task<AttemptState> RegradeAnswers();
+
     Task<AttemptState> GradeManually(int slot, double score, string? comment, Guid graderId);
 }
 
@@ -110,8 +131,12 @@ public sealed class QuizAttemptGrain(
 {
     private AttemptRow _attempt = null!;
     private List<SlotRow> _slots = [];
-    private readonly HashSet<Guid> _answerIds = [];
+    // Every stored answer id with its question and a digest of its response: a reused id is told apart from a retry.
+    private readonly Dictionary<Guid, (int Slot, string Digest)> _answerIds = [];
     private Dictionary<int, AnswerRow> _current = [];
+    private long _lastSeq;
+    private DateTimeOffset _lastReceived;
+    private readonly ClientClocks _clocks = new();
     private string? _lastDevice;
     private DateTimeOffset _lastDeviceAt;
     private readonly HashSet<string> _devices = [];
@@ -134,10 +159,12 @@ public sealed class QuizAttemptGrain(
         var answers = await attempts.AnswersAsync(_attempt.Id);
         foreach (var a in answers)
         {
-            _answerIds.Add(a.AnswerId);
+            _answerIds[a.AnswerId] = (a.Slot, Digest(a.Response));
             if (a.DeviceId is { } d) _devices.Add(d);
+            _lastSeq = Math.Max(_lastSeq, a.Seq ?? 0);
+            if (a.ReceivedAt > _lastReceived) _lastReceived = a.ReceivedAt;
         }
-        _current = AttemptRepository.Current(answers);
+        _current = AnswerOrder.Current(answers);
         ScheduleDeadline();
     }
 
@@ -160,8 +187,9 @@ public sealed class QuizAttemptGrain(
         }, new GrainTimerCreationOptions { DueTime = due, Period = Timeout.InfiniteTimeSpan, KeepAlive = true });
     }
 
-    public async Task<AttemptState> Open(string? deviceId)
+    public async Task<AttemptState> Open(string? deviceId, DateTimeOffset? clientNow = null)
     {
+        if (clientNow is { } c) _clocks.Note(deviceId, c, clock.GetUtcNow());
         await OverdueCheck();
         await NoteDevice(deviceId, EventKinds.Opened);
         return State();
@@ -191,21 +219,29 @@ public sealed class QuizAttemptGrain(
         Detail = detail is { Length: > 1000 } ? detail[..1000] : detail,
     };
 
-    public async Task<AnswerOutcome> Answer(string? deviceId, IReadOnlyList<AnswerInput> answers)
+    public async Task<AnswerOutcome> Answer(AnswerBatch batch, IReadOnlyList<AnswerInput> answers)
     {
-        var received = clock.GetUtcNow();
+        var deviceId = batch.DeviceId;
+        // Receipt times of one attempt never go backwards (a server clock stepped back, another silo): online answers rank by them.
+        var received = AnswerOrder.Truncate(clock.GetUtcNow());
+        if (received < _lastReceived) received = _lastReceived;
+        if (batch.ClientNow is { } clientNow) _clocks.Note(deviceId, clientNow, received);
         await OverdueCheck();
         await NoteDevice(deviceId, null);
         var accepted = new List<Guid>();
         var refused = new List<RefusedAnswer>();
         var rows = new List<AnswerRow>();
         var deadline = _attempt.DeadlineAt;
-        var offlineCount = 0;
+        DateTimeOffset? previousInQueue = null;
         foreach (var a in answers)
         {
-            if (_answerIds.Contains(a.AnswerId) || rows.Any(r => r.AnswerId == a.AnswerId))
+            (int Slot, string Digest)? sameId = _answerIds.TryGetValue(a.AnswerId, out var stored) ? stored
+                : rows.FirstOrDefault(r => r.AnswerId == a.AnswerId) is { } row ? (row.Slot, Digest(row.Response)) : null;
+            if (sameId is { } known)
             {
-                accepted.Add(a.AnswerId);
+                if (known.Slot == a.Slot && known.Digest == Digest(a.Response)) accepted.Add(a.AnswerId);
+                else refused.Add(new RefusedAnswer(a.AnswerId, RefusalCodes.IdReused,
+                    "An answer with this id was already stored with another question or response; send the change with a new id."));
                 continue;
             }
             if (_attempt.Status != AttemptStatuses.InProgress)
@@ -221,11 +257,8 @@ public sealed class QuizAttemptGrain(
                 refused.Add(new RefusedAnswer(a.AnswerId, RefusalCodes.UnknownSlot, $"The attempt has no question {a.Slot}."));
                 continue;
             }
-            // The client's time, but never before the attempt started and never later than we received it.
-            var effective = a.ClientTime ?? received;
-            if (effective < _attempt.StartedAt) effective = _attempt.StartedAt;
-            if (effective > received) effective = received;
-            if (deadline is { } dl && effective > dl)
+            var given = GivenAt(a, batch, received, previousInQueue);
+            if (deadline is { } dl && given > dl)
             {
                 refused.Add(new RefusedAnswer(a.AnswerId, RefusalCodes.AfterDeadline, $"The answer was given after the deadline ({dl:u})."));
                 continue;
@@ -235,29 +268,63 @@ public sealed class QuizAttemptGrain(
                 refused.Add(new RefusedAnswer(a.AnswerId, RefusalCodes.Invalid, "The response is not valid JSON for a question."));
                 continue;
             }
-            if (received - effective > TimeSpan.FromSeconds(30)) offlineCount++;
+            if (batch.Queued) previousInQueue = given;
             rows.Add(new AnswerRow
             {
                 AttemptId = _attempt.Id, AnswerId = a.AnswerId, Slot = a.Slot, Response = a.Response, ClientTime = a.ClientTime,
-                EffectiveAt = effective, ReceivedAt = received, DeviceId = deviceId,
+                EffectiveAt = given, ReceivedAt = received, DeviceId = deviceId, Seq = _lastSeq + rows.Count + 1, Queued = batch.Queued,
             });
         }
         // Written through before anything is acknowledged.
         await attempts.InsertAnswersAsync(rows);
+        if (rows.Count > 0)
+        {
+            _lastSeq = rows[^1].Seq!.Value;
+            _lastReceived = received;
+        }
         foreach (var row in rows)
         {
-            _answerIds.Add(row.AnswerId);
+            _answerIds[row.AnswerId] = (row.Slot, Digest(row.Response));
             accepted.Add(row.AnswerId);
-            if (!_current.TryGetValue(row.Slot, out var existing) || row.EffectiveAt >= existing.EffectiveAt)
+            if (!_current.TryGetValue(row.Slot, out var existing) || AnswerOrder.IsLater(row, existing))
                 _current[row.Slot] = row;
         }
         var events = new List<EventRow>();
-        if (offlineCount > 0) events.Add(Event(EventKinds.OfflineSynced, deviceId, $"{offlineCount} answer(s) given offline were synced"));
+        // Offline is what the device's own queue says (how long it held the answers), never a time compared across two clocks.
+        if (batch.Queued && rows.Count > 0 && batch.HeldMs is { } held && held >= OfflineThreshold.TotalMilliseconds)
+            events.Add(Event(EventKinds.OfflineSynced, deviceId, $"{rows.Count} answer(s) held offline on the device for {held / 1000}s were synced"));
         var lateCount = refused.Count(r => r.Code is RefusalCodes.Late or RefusalCodes.AfterDeadline);
         if (lateCount > 0) events.Add(Event(EventKinds.LateRefused, deviceId, $"{lateCount} answer(s) refused as late"));
         await attempts.InsertEventsAsync(events);
         return new AnswerOutcome(accepted, refused, State());
     }
+
+    /// <summary>A queue that held answers this long is reported as the device having been offline.</summary>
+    public static readonly TimeSpan OfflineThreshold = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// When the student gave an answer, on the server's clock: the client's time less the device's offset. From
+    /// the offline queue, never before the answer queued before it (the queue's order wins over the phone's
+    /// clock); one with no time of its own takes the one before it, or the receipt less the time the queue was
+    /// held. Always within [attempt start, receipt].
+    /// </summary>
+    private DateTimeOffset GivenAt(AnswerInput a, AnswerBatch batch, DateTimeOffset received, DateTimeOffset? previousInQueue)
+    {
+        DateTimeOffset? onServer = a.ClientTime is { } t ? _clocks.ToServer(batch.DeviceId, t) : null;
+        DateTimeOffset given;
+        if (batch.Queued)
+        {
+            given = onServer ?? previousInQueue ?? (batch.HeldMs is { } held and > 0 ? received - TimeSpan.FromMilliseconds(held) : received);
+            if (previousInQueue is { } p && given < p) given = p;
+        }
+        else given = onServer ?? received;
+        if (given < _attempt.StartedAt) given = _attempt.StartedAt;
+        if (given > received) given = received;
+        return AnswerOrder.Truncate(given);
+    }
+
+    private static string Digest(string response) =>
+        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(AnswerOrder.Canonical(response))));
 
     private static bool ValidResponse(string json)
     {
@@ -350,16 +417,7 @@ public sealed class QuizAttemptGrain(
                 continue;
             }
             var content = await questions.ContentAsync(slot.QuestionId, slot.Version);
-            QuestionResponse? response = null;
-            if (_current.TryGetValue(slot.Slot, out var row))
-            {
-                try { response = AssessmentJson.Read<QuestionResponse>(row.Response); }
-                catch (System.Text.Json.JsonException) { }
-            }
-            var result = Grader.Grade(content, response);
-            double? slotScore = result.Fraction is { } f ? Math.Round(f * slot.Points, 4) : null;
-            // An essay left empty needs nobody's judgement: it scores nothing.
-            if (slotScore is null && string.IsNullOrWhiteSpace(response?.Text)) slotScore = 0;
+            var slotScore = Grader.SlotScore(content, _current.TryGetValue(slot.Slot, out var row) ? row.Response : null, slot.Points);
             if (slotScore is null) pending = true;
             else score += slotScore.Value;
             _slots[i] = slot with { Score = slotScore };
@@ -389,6 +447,17 @@ public sealed class QuizAttemptGrain(
         _attempt = graded.Attempt;
         await attempts.SaveGradingAsync(_attempt, graded.Slots);
         await attempts.InsertEventsAsync([Event(EventKinds.Regraded, null, questionId is null ? "all questions" : $"question {questionId}")]);
+        await UpdateStandingAsync();
+        return State();
+    }
+
+    public async Task<AttemptState> RegradeAnswers()
+    {
+        if (_attempt.Status != AttemptStatuses.Submitted) return State();
+        var graded = await GradeAll(move: null);
+        _attempt = graded.Attempt;
+        await attempts.SaveGradingAsync(_attempt, graded.Slots);
+        await attempts.InsertEventsAsync([Event(EventKinds.Regraded, null, AnswerOrderAudit.RegradedDetail)]);
         await UpdateStandingAsync();
         return State();
     }

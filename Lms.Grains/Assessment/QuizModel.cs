@@ -164,6 +164,10 @@ public sealed record AnswerRow
     public DateTimeOffset EffectiveAt { get; init; }
     public DateTimeOffset ReceivedAt { get; init; }
     public string? DeviceId { get; init; }
+    /// <summary>The attempt's receipt sequence (1, 2, 3…); null for answers stored before it existed.</summary>
+    public long? Seq { get; init; }
+    /// <summary>Sent from the client's offline queue (ranked by when it was given) rather than at once (ranked by receipt).</summary>
+    public bool? Queued { get; init; }
 }
 
 public sealed record EventRow

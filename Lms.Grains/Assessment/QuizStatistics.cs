@@ -28,7 +28,7 @@ public static class QuizStatistics
         var histogram = Enumerable.Range(0, 10).Select(i => new HistogramBin(i * 10, i * 10 + 10,
             percents.Count(p => (int)Math.Min(9, Math.Floor(p / 10)) == i))).ToList();
         var totals = submitted.ToDictionary(a => a.Id, a => a.Score ?? 0);
-        var current = answers.GroupBy(a => a.AttemptId).ToDictionary(g => g.Key, g => AttemptRepository.Current(g));
+        var current = answers.GroupBy(a => a.AttemptId).ToDictionary(g => g.Key, g => AnswerOrder.Current(g));
 
         var questions = new List<QuestionStatistics>();
         foreach (var group in slots.Where(s => totals.ContainsKey(s.AttemptId)).GroupBy(s => s.QuestionId))

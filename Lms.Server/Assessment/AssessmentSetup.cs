@@ -14,6 +14,7 @@ public static class AssessmentSetup
         services.AddSingleton<QuestionRepository>();
         services.AddSingleton<QuizRepository>();
         services.AddSingleton<AttemptRepository>();
+        services.AddSingleton<AnswerOrderAudit>();
         services.AddSingleton<AssessmentAccess>();
         services.AddHostedService<DeadlineSweeper>();
         // Quizzes in the course's completion and grading rules (the MOOC feature's extension point).

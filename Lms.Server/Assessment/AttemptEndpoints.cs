@@ -7,7 +7,8 @@ using Microsoft.Extensions.Options;
 
 namespace Lms.Server.Assessment;
 
-public sealed record StartRequest([property: StringLength(64)] string? DeviceId);
+/// <summary>Start or resume; <paramref name="ClientNow"/> is the device's own clock, for its offset from the server's.</summary>
+public sealed record StartRequest([property: StringLength(64)] string? DeviceId, DateTimeOffset? ClientNow = null);
 
 public sealed record OptionView(string Id, string Text);
 
@@ -27,7 +28,14 @@ public sealed record AttemptView(
 
 public sealed record AnswerItemRequest(Guid AnswerId, int Slot, JsonElement Response, DateTimeOffset? ClientTime);
 
-public sealed record AnswersRequest([property: StringLength(64)] string? DeviceId, [property: Required] IReadOnlyList<AnswerItemRequest> Answers);
+/// <summary>
+/// A batch of answers. <paramref name="ClientNow"/>: the device's clock as it sent the batch (the clock its
+/// <c>clientTime</c>s are on). <paramref name="Queued"/>: the answers come from the device's offline queue,
+/// the oldest held there <paramref name="HeldMs"/> milliseconds by the device's own count.
+/// </summary>
+public sealed record AnswersRequest(
+    [property: StringLength(64)] string? DeviceId, [property: Required] IReadOnlyList<AnswerItemRequest> Answers,
+    DateTimeOffset? ClientNow = null, bool? Queued = null, [property: Range(0, 30L * 24 * 3600 * 1000)] long? HeldMs = null);
 
 public sealed record AnswersResult(IReadOnlyList<Guid> Accepted, IReadOnlyList<RefusedAnswer> Refused, DateTimeOffset ServerNow,
     DateTimeOffset? DeadlineAt, string Status);
@@ -51,6 +59,9 @@ public sealed record RegradeRequest(Guid? QuestionId);
 
 public sealed record RegradeResult(int Attempts);
 
+/// <summary>Which attempts to regrade after the answer order was corrected; none named: every one that changes.</summary>
+public sealed record AnswerOrderRegradeRequest(IReadOnlyList<Guid>? AttemptIds);
+
 public static class AttemptEndpoints
 {
     public static void MapAttemptEndpoints(this RouteGroupBuilder api)
@@ -60,6 +71,10 @@ public static class AttemptEndpoints
         quiz.MapGet("/attempts", ForQuiz).WithSummary("Every attempt at the quiz (teachers).");
         quiz.MapGet("/statistics", Statistics).WithSummary("Facility and discrimination per question, response distribution, score histogram.");
         quiz.MapPost("/regrade", Regrade).WithSummary("Regrade submitted attempts with the questions' current versions.");
+        quiz.MapGet("/answer-order", AnswerOrderChanges)
+            .WithSummary("Submitted attempts whose answer or grade changes now that each question's last answer counts (teachers).");
+        quiz.MapPost("/answer-order/regrade", RegradeAnswerOrder)
+            .WithSummary("Regrade those attempts (all of them, or the ones named) with each question's last answer.");
 
         var attempt = api.MapGroup("/attempts/{attemptId:guid}").WithTags("Attempts");
         attempt.MapGet("", Get).WithSummary("The attempt: questions, saved responses, flags, deadline and the server's time.");
@@ -84,17 +99,17 @@ public static class AttemptEndpoints
         if (result.AttemptId is not { } attemptId)
             throw new ProblemException(StatusCodes.Status409Conflict, ProblemTypes.QuizUnavailable, "The quiz cannot be started now.",
                 result.Message, new Dictionary<string, object?> { ["reason"] = result.Error });
-        var state = await Grain(grains, attemptId).Open(request?.DeviceId);
+        var state = await Grain(grains, attemptId).Open(request?.DeviceId, request?.ClientNow);
         access.RememberStart(context, state);
         return await ViewAsync(state, context.Quiz, owner: true, questions, options.Value, clock);
     }
 
     private static async Task<AttemptView> Get(
-        Guid attemptId, string? deviceId, HttpContext http, AssessmentAccess access, IGrainFactory grains,
+        Guid attemptId, string? deviceId, DateTimeOffset? clientNow, HttpContext http, AssessmentAccess access, IGrainFactory grains,
         QuestionRepository questions, IOptions<AssessmentOptions> options, TimeProvider clock)
     {
         var context = await access.AttemptAsync(http, attemptId);
-        var state = await Grain(grains, attemptId).Open(context.Owner ? deviceId : null);
+        var state = await Grain(grains, attemptId).Open(context.Owner ? deviceId : null, context.Owner ? clientNow : null);
         return await ViewAsync(state, context.Quiz, context.Owner, questions, options.Value, clock);
     }
 
@@ -146,7 +161,8 @@ public static class AttemptEndpoints
         var inputs = request.Answers.Select(a => new AnswerInput(a.AnswerId, a.Slot,
             a.Response.ValueKind == JsonValueKind.Object ? a.Response.GetRawText() : "null", a.ClientTime)).ToList();
         if (inputs.Any(i => i.AnswerId == Guid.Empty)) throw ProblemException.Invalid("answerId", "Every answer carries the client's own id.");
-        var outcome = await Grain(grains, attemptId).Answer(request.DeviceId, inputs);
+        var batch = new AnswerBatch(request.DeviceId, request.ClientNow, request.Queued ?? false, request.HeldMs);
+        var outcome = await Grain(grains, attemptId).Answer(batch, inputs);
         var result = new AnswersResult(outcome.Accepted, outcome.Refused, outcome.State.ServerNow, outcome.State.DeadlineAt, outcome.State.Status);
         if (outcome.Accepted.Count == 0 && outcome.Refused.Count > 0)
         {
@@ -277,6 +293,23 @@ public static class AttemptEndpoints
             if (!state.InProgress) count++;
         }
         return new RegradeResult(count);
+    }
+
+    private static async Task<IReadOnlyList<AttemptOrderChange>> AnswerOrderChanges(Guid quizId, HttpContext http, AssessmentAccess access, AnswerOrderAudit audit)
+    {
+        await access.TeachQuizAsync(http, quizId);
+        return await audit.ForQuizAsync(quizId);
+    }
+
+    private static async Task<RegradeResult> RegradeAnswerOrder(Guid quizId, AnswerOrderRegradeRequest? request, HttpContext http, AssessmentAccess access,
+        AnswerOrderAudit audit, IGrainFactory grains)
+    {
+        await access.TeachQuizAsync(http, quizId);
+        // Only attempts of this quiz that the corrected order changes: a named id outside them is not this quiz's to touch.
+        var changed = (await audit.ForQuizAsync(quizId)).Select(c => c.AttemptId).ToList();
+        var ids = request?.AttemptIds is { } named ? changed.Where(named.Contains).ToList() : changed;
+        foreach (var id in ids) await Grain(grains, id).RegradeAnswers();
+        return new RegradeResult(ids.Count);
     }
 
     private static async Task<QuizStatisticsView> Statistics(Guid quizId, HttpContext http, AssessmentAccess access, AttemptRepository attempts,

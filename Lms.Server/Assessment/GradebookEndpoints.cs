@@ -140,7 +140,7 @@ public static class GradebookEndpoints
         var items = new List<QueueItem>();
         foreach (var group in queue.GroupBy(q => q.AttemptId))
         {
-            var answers = AttemptRepository.Current(await attempts.AnswersAsync(group.Key));
+            var answers = AnswerOrder.Current(await attempts.AnswersAsync(group.Key));
             foreach (var q in group)
             {
                 var content = await questions.ContentAsync(q.QuestionId, q.Version);

@@ -43,6 +43,7 @@ public sealed class AttemptGrainCluster : SqliteGrainCluster<AttemptGrainCluster
 public sealed class AttemptGrainTests(AttemptGrainCluster fixture) : IClassFixture<AttemptGrainCluster>
 {
     private static readonly TimeProvider Clock = TimeProvider.System;
+    private static readonly AnswerBatch Phone = new("phone");
 
     private sealed record Setup(Guid Quiz, Guid Student, Guid Question);
 
@@ -96,7 +97,7 @@ public sealed class AttemptGrainTests(AttemptGrainCluster fixture) : IClassFixtu
         var s = await QuizAsync(new QuizSettings { TimeLimitSeconds = 2 });
         var start = await Learner(s).StartOrResume("phone");
         var attemptId = start.AttemptId!.Value;
-        await Attempt(attemptId).Answer("phone", [Choose("a")]);
+        await Attempt(attemptId).Answer(Phone, [Choose("a")]);
 
         // Nobody calls the grain again: its timer submits at deadline + grace.
         var row = await WaitForSubmissionAsync(attemptId, TimeSpan.FromSeconds(20));
@@ -112,13 +113,13 @@ public sealed class AttemptGrainTests(AttemptGrainCluster fixture) : IClassFixtu
         var s = await QuizAsync(new QuizSettings { TimeLimitSeconds = 1 });
         var attemptId = (await Learner(s).StartOrResume("phone")).AttemptId!.Value;
         var started = DateTimeOffset.UtcNow;
-        await Attempt(attemptId).Answer("phone", [Choose("c")]);
+        await Attempt(attemptId).Answer(Phone, [Choose("c")]);
         var row = await WaitForSubmissionAsync(attemptId, TimeSpan.FromSeconds(20));
         Assert.Equal(0, row.Score);
 
         // An offline answer claiming to be from before the deadline, arriving after the grace, is refused too.
         var late = Choose("a", "b") with { ClientTime = started };
-        var outcome = await Attempt(attemptId).Answer("phone", [late, Choose("a", "b")]);
+        var outcome = await Attempt(attemptId).Answer(Phone, [late, Choose("a", "b")]);
 
         Assert.Empty(outcome.Accepted);
         Assert.All(outcome.Refused, r => Assert.Equal(RefusalCodes.Late, r.Code));
@@ -134,9 +135,9 @@ public sealed class AttemptGrainTests(AttemptGrainCluster fixture) : IClassFixtu
         var attemptId = (await Learner(s).StartOrResume("phone")).AttemptId!.Value;
         var answer = Choose("a", "b");
 
-        var first = await Attempt(attemptId).Answer("phone", [answer]);
-        var again = await Attempt(attemptId).Answer("phone", [answer, answer]);
-        var together = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => Attempt(attemptId).Answer("phone", [answer])));
+        var first = await Attempt(attemptId).Answer(Phone, [answer]);
+        var again = await Attempt(attemptId).Answer(Phone, [answer, answer]);
+        var together = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => Attempt(attemptId).Answer(Phone, [answer])));
 
         Assert.Equal([answer.AnswerId], first.Accepted);
         Assert.All(again.Accepted, id => Assert.Equal(answer.AnswerId, id));
@@ -150,7 +151,7 @@ public sealed class AttemptGrainTests(AttemptGrainCluster fixture) : IClassFixtu
     {
         var s = await QuizAsync(new QuizSettings { TimeLimitSeconds = 600 });
         var first = await Learner(s).StartOrResume("phone");
-        await Attempt(first.AttemptId!.Value).Answer("phone", [Choose("a")]);
+        await Attempt(first.AttemptId!.Value).Answer(Phone, [Choose("a")]);
         await Attempt(first.AttemptId!.Value).Flag("phone", 1, true);
 
         await fixture.Cluster.GrainFactory.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
@@ -162,11 +163,11 @@ public sealed class AttemptGrainTests(AttemptGrainCluster fixture) : IClassFixtu
         Assert.Equal(AssessmentJson.Write(new QuestionResponse { Choices = ["a"] }), state.Responses[1]);
         Assert.Equal([1], state.Flagged);
         Assert.NotNull(state.DeadlineAt);
-        // An older answer synced late from the first device does not override the newer one.
+        // An older answer synced late from the first device's offline queue does not override the newer one.
         var older = Choose("c") with { ClientTime = state.StartedAt };
         var newer = Choose("a", "b");
-        await Attempt(first.AttemptId!.Value).Answer("laptop", [newer]);
-        await Attempt(first.AttemptId!.Value).Answer("phone", [older]);
+        await Attempt(first.AttemptId!.Value).Answer(new AnswerBatch("laptop"), [newer]);
+        await Attempt(first.AttemptId!.Value).Answer(new AnswerBatch("phone", Queued: true, HeldMs: 60_000), [older]);
         var events = await new AttemptRepository(fixture.Db, fixture.Writer).EventsAsync(first.AttemptId!.Value);
         Assert.Contains(events, e => e.Kind == EventKinds.SecondDevice);
         var submitted = await Attempt(first.AttemptId!.Value).Submit(SubmittedBy.Student);
@@ -180,7 +181,7 @@ public sealed class AttemptGrainTests(AttemptGrainCluster fixture) : IClassFixtu
         foreach (var choice in new[] { new[] { "a", "b" }, new[] { "c" }, new[] { "a" } })
         {
             var id = (await Learner(s).StartOrResume("phone")).AttemptId!.Value;
-            await Attempt(id).Answer("phone", [Choose(choice)]);
+            await Attempt(id).Answer(Phone, [Choose(choice)]);
             await Attempt(id).Submit(SubmittedBy.Student);
         }
         var refused = await Learner(s).StartOrResume("phone");
@@ -221,7 +222,7 @@ public sealed class AttemptGrainTests(AttemptGrainCluster fixture) : IClassFixtu
     {
         var s = await QuizAsync(new QuizSettings());
         var attemptId = (await Learner(s).StartOrResume("phone")).AttemptId!.Value;
-        await Attempt(attemptId).Answer("phone", [Choose("c")]);
+        await Attempt(attemptId).Answer(Phone, [Choose("c")]);
         var submitted = await Attempt(attemptId).Submit(SubmittedBy.Student);
         Assert.Equal(0, submitted.Score);
 

@@ -120,7 +120,10 @@ export interface AttemptView {
   flagged: number[]; owner: boolean; reviewAvailable: boolean;
 }
 
+/** An answer; clientTime is on the device's own clock (the server moves it onto its own by the device's offset). */
 export interface AnswerItem { answerId: string; slot: number; response: QuestionResponse; clientTime: string }
+/** About a batch: the device's clock as it is sent, and whether (and how long) the device's offline queue held it. */
+export interface BatchInfo { clientNow: string; queued: boolean; heldMs?: number }
 export interface RefusedAnswer { answerId: string; code: string; message: string }
 export interface AnswersResult { accepted: string[]; refused: RefusedAnswer[]; serverNow: string; deadlineAt: string | null; status: string }
 
@@ -152,6 +155,11 @@ export interface QuestionStatistics {
 export interface QuizStatistics {
   attempts: number; averageScorePercent: number | null; medianPercent: number | null;
   histogram: { from: number; to: number; count: number }[]; questions: QuestionStatistics[];
+}
+
+export interface SlotOrderChange { slot: number; before: string | null; after: string | null; scoreBefore: number | null; scoreAfter: number | null; manual: boolean }
+export interface AttemptOrderChange {
+  attemptId: string; userId: string; displayName: string; number: number; scoreBefore: number | null; scoreAfter: number | null; slots: SlotOrderChange[];
 }
 
 export interface GradebookColumn { quizId: string; title: string; maxPoints: number; passMark: number; gradingMethod: string }
@@ -186,14 +194,19 @@ export const assessment = {
   quiz: (id: string) => request<QuizView>(`/api/quizzes/${id}`),
   updateQuiz: (id: string, title: string, settings: QuizSettings, definition: QuizDefinition) =>
     request<QuizView>(`/api/quizzes/${id}`, { method: 'PUT', body: { title, settings, definition } }),
-  start: (quizId: string, deviceId: string) => request<AttemptView>(`/api/quizzes/${quizId}/attempts`, { body: { deviceId } }),
+  start: (quizId: string, deviceId: string) =>
+    request<AttemptView>(`/api/quizzes/${quizId}/attempts`, { body: { deviceId, clientNow: new Date().toISOString() } }),
   attempts: (quizId: string) => request<AttemptListRow[]>(`/api/quizzes/${quizId}/attempts`),
   statistics: (quizId: string) => request<QuizStatistics>(`/api/quizzes/${quizId}/statistics`),
   regrade: (quizId: string, questionId?: string) => request<{ attempts: number }>(`/api/quizzes/${quizId}/regrade`, { body: { questionId } }),
+  answerOrderChanges: (quizId: string) => request<AttemptOrderChange[]>(`/api/quizzes/${quizId}/answer-order`),
+  regradeAnswerOrder: (quizId: string, attemptIds?: string[]) =>
+    request<{ attempts: number }>(`/api/quizzes/${quizId}/answer-order/regrade`, { body: { attemptIds } }),
 
-  attempt: (id: string, deviceId: string) => request<AttemptView>(`/api/attempts/${id}${query({ deviceId })}`),
-  answer: (id: string, deviceId: string, answers: AnswerItem[]) =>
-    request<AnswersResult>(`/api/attempts/${id}/answers`, { body: { deviceId, answers } }),
+  attempt: (id: string, deviceId: string) =>
+    request<AttemptView>(`/api/attempts/${id}${query({ deviceId, clientNow: new Date().toISOString() })}`),
+  answer: (id: string, deviceId: string, answers: AnswerItem[], batch: BatchInfo) =>
+    request<AnswersResult>(`/api/attempts/${id}/answers`, { body: { deviceId, answers, ...batch } }),
   flag: (id: string, deviceId: string, slot: number, flagged: boolean) =>
     request<void>(`/api/attempts/${id}/flags`, { body: { deviceId, slot, flagged } }),
   events: (id: string, deviceId: string, events: { kind: string; at: string; detail?: string }[]) =>

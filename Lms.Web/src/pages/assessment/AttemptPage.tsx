@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client';
 import { assessment, type AttemptView, type QuestionResponse, type RefusedAnswer } from '../../api/assessment';
 import { ErrorMessage, Loading, useTitle } from '../../components/common';
-import { deviceId, offlineStore, type PendingAnswer } from './offlineStore';
+import { deviceId, inGivenOrder, nextOrder, offlineStore, type PendingAnswer } from './offlineStore';
 import { QuestionInput } from './QuestionInput';
 
 function answered(r: QuestionResponse | undefined): boolean {
@@ -24,10 +24,12 @@ function clock(ms: number): string {
 }
 
 /**
- * Taking a quiz, phone first. Every answer goes to IndexedDB first (with the time it was given, in the
- * server's clock), then to the server; it leaves IndexedDB only when the server has acknowledged it. Without
- * network the page keeps working and syncs when the network is back. The timer counts down to the
- * server's deadline, corrected by the server's clock.
+ * Taking a quiz, phone first. Every answer goes to IndexedDB first (with the time it was given on this
+ * device's clock, and its place in the order given), then to the server; it leaves IndexedDB only when the
+ * server has acknowledged it. Without network the page keeps working and syncs when the network is back,
+ * saying that the batch comes from its offline queue and how long it was held; the server estimates this
+ * device's clock offset from the clock sent with each batch. The timer counts down to the server's
+ * deadline, corrected by the server's clock.
  */
 export function AttemptPage() {
   const { t } = useTranslation();
@@ -55,7 +57,6 @@ export function AttemptPage() {
   const offsetRef = useRef(0);
   useTitle(view?.quizTitle);
 
-  const serverNow = useCallback(() => Date.now() + offsetRef.current, []);
   const adoptServerTime = useCallback((iso: string) => {
     const o = new Date(iso).getTime() - Date.now();
     offsetRef.current = o;
@@ -70,7 +71,7 @@ export function AttemptPage() {
       adoptServerTime(v.serverNow);
       const local = await offlineStore.pending(attemptId);
       const merged: Record<string, QuestionResponse> = { ...v.responses };
-      for (const p of local.sort((a, b) => a.clientTime.localeCompare(b.clientTime))) merged[p.slot] = p.response;
+      for (const p of inGivenOrder(local)) merged[p.slot] = p.response;
       setView(v);
       setResponses(merged);
       setFlagged(v.flagged);
@@ -84,7 +85,7 @@ export function AttemptPage() {
         if (cached) {
           const local = await offlineStore.pending(attemptId);
           const merged = { ...cached.responses };
-          for (const p of local) merged[p.slot] = p.response;
+          for (const p of inGivenOrder(local)) merged[p.slot] = p.response;
           setView(cached);
           setResponses(merged);
           setFlagged(cached.flagged);
@@ -105,23 +106,34 @@ export function AttemptPage() {
     syncingRef.current = true;
     setSyncing(true);
     try {
-      const queue = await offlineStore.pending(attemptId);
+      const queue = inGivenOrder(await offlineStore.pending(attemptId));
+      // Refused because the id was already used for other content: the same answer goes again with a new id.
+      const settle = async (accepted: string[], refusedNow: RefusedAnswer[]) => {
+        const reused = refusedNow.filter((r) => r.code === 'answer-id-reused').map((r) => r.answerId);
+        await offlineStore.renewIds(queue.filter((p) => reused.includes(p.answerId)));
+        const final = refusedNow.filter((r) => r.code !== 'answer-id-reused');
+        await offlineStore.removePending([...accepted, ...final.map((r) => r.answerId)]);
+        if (final.length > 0) setRefused((x) => [...x, ...final]);
+        return final;
+      };
       if (queue.length > 0) {
+        const held = queue.filter((p) => p.held);
+        const oldest = Math.min(...held.map((p) => p.queuedAt ?? Date.parse(p.clientTime)));
         try {
-          const result = await assessment.answer(attemptId, device, queue.map(({ answerId, slot, response, clientTime }) => ({ answerId, slot, response, clientTime })));
+          const result = await assessment.answer(attemptId, device,
+            queue.map(({ answerId, slot, response, clientTime }) => ({ answerId, slot, response, clientTime })),
+            { clientNow: new Date().toISOString(), queued: held.length > 0, heldMs: held.length > 0 ? Math.max(0, Date.now() - oldest) : undefined });
           adoptServerTime(result.serverNow);
-          await offlineStore.removePending([...result.accepted, ...result.refused.map((r) => r.answerId)]);
-          if (result.refused.length > 0) setRefused((x) => [...x, ...result.refused]);
+          await settle(result.accepted, result.refused);
           if (result.status === 'submitted') setView((v) => v && { ...v, status: 'submitted' });
           setOnline(true);
         } catch (e) {
           if (e instanceof ApiError && e.status === 409 && Array.isArray(e.problem.refused)) {
-            const list = e.problem.refused as RefusedAnswer[];
-            await offlineStore.removePending(list.map((r) => r.answerId));
-            setRefused((x) => [...x, ...list]);
+            await settle([], e.problem.refused as RefusedAnswer[]);
             if (e.problem.attemptStatus === 'submitted' || e.problem.code === 'late' || e.problem.code === 'attempt-closed') setView((v) => v && { ...v, status: 'submitted' });
             setOnline(true);
           } else if (e instanceof ApiError && e.status === 0) {
+            await offlineStore.holdPending(queue);
             setOnline(false);
           } else {
             throw e;
@@ -198,8 +210,10 @@ export function AttemptPage() {
   }, [timeUp, closed, view, sync, load]);
 
   async function record(slot: number, response: QuestionResponse) {
+    const given = Date.now();
     const item: PendingAnswer = {
-      attemptId, answerId: crypto.randomUUID(), slot, response, clientTime: new Date(serverNow()).toISOString(),
+      attemptId, answerId: crypto.randomUUID(), slot, response, clientTime: new Date(given).toISOString(),
+      order: nextOrder(), queuedAt: given, held: !navigator.onLine,
     };
     await offlineStore.addPending(item);
     await refreshPending();

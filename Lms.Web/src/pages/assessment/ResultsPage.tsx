@@ -38,6 +38,7 @@ function Attempts({ quizId }: { quizId: string }) {
         <button type="button" className="btn btn-small" onClick={async () => { setRegraded((await assessment.regrade(quizId)).attempts); await reload(); }}>{t('results.regrade')}</button>
       </div>
       {regraded !== null && <Notice>{t('results.regraded', { count: regraded })}</Notice>}
+      <AnswerOrderChanges quizId={quizId} onRegraded={async (count) => { setRegraded(count); await reload(); }} />
       {data.length === 0 && <p className="muted">{t('results.none')}</p>}
       <ul className="attempt-list">
         {data.map((a) => (
@@ -58,6 +59,47 @@ function Attempts({ quizId }: { quizId: string }) {
         ))}
       </ul>
     </>
+  );
+}
+
+/** Submitted attempts graded on an answer that was not each question's last (the order fixed in issue 16), to regrade. */
+function AnswerOrderChanges({ quizId, onRegraded }: { quizId: string; onRegraded: (count: number) => Promise<void> }) {
+  const { t } = useTranslation();
+  const { data, reload } = useLoad(() => assessment.answerOrderChanges(quizId), [quizId]);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  if (!data || data.length === 0) return null;
+  async function regrade() {
+    setBusy(true);
+    setError(null);
+    try {
+      const result = await assessment.regradeAnswerOrder(quizId, data!.map((c) => c.attemptId));
+      await reload();
+      await onRegraded(result.attempts);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <section className="card" data-testid="answer-order" aria-labelledby="answer-order-title">
+      <h2 id="answer-order-title">{t('results.order.title')}</h2>
+      <p>{t('results.order.intro', { count: data.length })}</p>
+      <ul>
+        {data.map((c) => (
+          <li key={c.attemptId} data-testid="answer-order-attempt">
+            {t('results.order.attempt', { name: c.displayName, number: c.number, before: c.scoreBefore ?? '–', after: c.scoreAfter ?? '–' })}
+            {' · '}{t('results.order.questions', { slots: c.slots.map((s) => s.slot).join(', ') })}
+            {c.slots.some((s) => s.manual) && <> · {t('results.order.manual')}</>}
+          </li>
+        ))}
+      </ul>
+      <button type="button" className="btn btn-small" disabled={busy} onClick={() => void regrade()} data-testid="answer-order-regrade">
+        {t('results.order.regrade')}
+      </button>
+      {error != null && <ErrorMessage error={error} />}
+    </section>
   );
 }
 

@@ -8,6 +8,25 @@ const VERSION = 1;
 
 export interface PendingAnswer extends AnswerItem {
   attemptId: string;
+  /** The order the student gave the answers in on this device (the store lists them by id, which is random). */
+  order?: number;
+  /** When it was queued, on the device's clock (how long the queue held it). */
+  queuedAt?: number;
+  /** A send failed for want of network: it waits in the offline queue. */
+  held?: boolean;
+}
+
+let lastOrder = 0;
+
+/** Increasing on this device, even for two answers in the same millisecond. */
+export function nextOrder(): number {
+  lastOrder = Math.max(lastOrder + 1, Date.now() * 1000);
+  return lastOrder;
+}
+
+/** The queue in the order the answers were given (older entries without an order: by their time). */
+export function inGivenOrder(queue: PendingAnswer[]): PendingAnswer[] {
+  return [...queue].sort((a, b) => (a.order ?? Date.parse(a.clientTime) * 1000) - (b.order ?? Date.parse(b.clientTime) * 1000));
 }
 
 function open(): Promise<IDBDatabase> {
@@ -49,6 +68,22 @@ export const offlineStore = {
   addPending: (answer: PendingAnswer) => run('pending', 'readwrite', (s) => s.put(answer)),
   pending: async (attemptId: string): Promise<PendingAnswer[]> =>
     (await run<PendingAnswer[]>('pending', 'readonly', (s) => s.index('attempt').getAll(attemptId) as IDBRequest<PendingAnswer[]>)) ?? [],
+  /** Marks answers as held in the offline queue (a send failed for want of network). */
+  holdPending: async (answers: PendingAnswer[]) => {
+    const waiting = answers.filter((a) => !a.held);
+    if (waiting.length === 0) return;
+    await run('pending', 'readwrite', (s) => { for (const a of waiting) s.put({ ...a, held: true }); });
+  },
+  /** The same answers again under new ids (the server already holds other content under the old ones). */
+  renewIds: async (answers: PendingAnswer[]) => {
+    if (answers.length === 0) return;
+    await run('pending', 'readwrite', (s) => {
+      for (const a of answers) {
+        s.delete(a.answerId);
+        s.put({ ...a, answerId: crypto.randomUUID() });
+      }
+    });
+  },
   removePending: async (ids: string[]) => {
     if (ids.length === 0) return;
     await run('pending', 'readwrite', (s) => { for (const id of ids) s.delete(id); });
