@@ -239,11 +239,17 @@ public sealed class LessonRecordings(
         else
         {
             if (current.OwnerId != userId) throw ProblemException.Conflict("The lesson is recorded in another teacher's browser: they stop it.");
-            // A tab that does not record it (an old page, a second tab) cannot stop it for the tab that does.
+            // A tab that does not record it (an old page, a second tab) cannot stop it for the tab that does; the tab that
+            // acts for the teacher now may (the one that recorded it is gone, or lost the claim to it).
             if (current.RecorderTab is { } recorder && recorder != tabId)
-                throw OtherTab(recorder, "The lesson is recorded in another tab of yours: stop it there.");
-            if (pieceCount is not { } count) throw ProblemException.Invalid("pieceCount", "Say how many pieces were recorded.");
-            await RecordingEndpoints.EndAsync(db, recordings, jobs, signal, worker.Value.MaxAttempts, current.Id, count);
+            {
+                var acting = await grains.GetGrain<IClassroomTabs>(sessionId).ActiveTab(userId);
+                if (acting is null || acting.TabId != tabId || acting.TabId == recorder)
+                    throw OtherTab(recorder, "The lesson is recorded in another tab of yours: stop it there.");
+            }
+            // Without a count (a tab that did not record it) the recording ends with the pieces that arrived.
+            if (pieceCount is { } count) await RecordingEndpoints.EndAsync(db, recordings, jobs, signal, worker.Value.MaxAttempts, current.Id, count);
+            else await EndWithWhatArrivedAsync(current);
         }
         await PublishAsync(sessionId, "recording.stopped", new { recordingId = current.Id });
         return View((await recordings.GetAsync(current.Id))!, true);
