@@ -221,7 +221,7 @@ export function ClassroomRecording({ session, model, teacher, room, media, tab }
         </p>
       )}
       {teacher && phase === 'recording' && resumedAt !== null && (
-        <p className="muted small" role="status" data-testid="recording-resumed">{t('recording.resumed', { part: resumedAt })}</p>
+        <p className="muted small" role="status" data-testid="recording-resumed" data-from={resumedAt}>{t('recording.resumed', { part: resumedAt })}</p>
       )}
       {teacher && takenOver && phase === 'idle' && (
         <p className="muted small" role="status" data-testid="recording-taken-over">{t('recording.takenOver')}</p>
