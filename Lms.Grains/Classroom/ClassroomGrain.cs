@@ -181,6 +181,7 @@ public sealed partial class ClassroomGrain(
     {
         if (!_connections.Remove(connectionId, out var userId) || !_s.People.TryGetValue(userId, out var p)) return;
         p.Connections.Remove(connectionId);
+        ReleaseTab(userId, connectionId);
         _dirty = true;
         if (!dropped) await ChangeAudiencesAsync(connectionId, [], AllAudiencesOf(p));
         if (p.Connected) return;

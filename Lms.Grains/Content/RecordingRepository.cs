@@ -26,6 +26,10 @@ public sealed record RecordingRow
     public Guid? RunId { get; init; }
     /// <summary>LiveKit mode: the egress that writes the file.</summary>
     public string? EgressId { get; init; }
+    /// <summary>A live lesson recorded in a browser: the teacher's tab that records it now (only it sends pieces and stops it).</summary>
+    public string? RecorderTab { get; init; }
+    /// <summary>When that tab started or took over recording it.</summary>
+    public DateTimeOffset? RecorderSince { get; init; }
 }
 
 public sealed record PieceRow
@@ -49,28 +53,30 @@ public sealed class RecordingRepository(Db db, TimeProvider clock)
 {
     private const string Columns =
         "id, institution_id, owner_id, course_id, module_id, session_id, title, status, ladder, piece_count, item_id, course_item_id, " +
-        "error_message, started_at, ended_at, published_at, run_id, egress_id";
+        "error_message, started_at, ended_at, published_at, run_id, egress_id, recorder_tab, recorder_since";
     private const string PieceColumns =
         "id, recording_id, piece_index, status, source_key, source_bytes, output_prefix, output_bytes, manifest, error_message, received_at, ready_at";
 
     private static readonly Sql InsertSql = Sql.Portable(
         "INSERT INTO content_recordings (id, institution_id, owner_id, course_id, module_id, session_id, title, status, ladder, " +
-        "piece_count, item_id, course_item_id, error_message, started_at, ended_at, published_at, run_id, egress_id) " +
+        "piece_count, item_id, course_item_id, error_message, started_at, ended_at, published_at, run_id, egress_id, recorder_tab, recorder_since) " +
         "VALUES (@Id, @InstitutionId, @OwnerId, @CourseId, @ModuleId, @SessionId, @Title, 'recording', NULL, NULL, NULL, NULL, NULL, " +
-        "@StartedAt, NULL, NULL, @RunId, NULL)");
+        "@StartedAt, NULL, NULL, @RunId, NULL, @RecorderTab, @RecorderSince)");
 
     /// <summary>
     /// Starts a recording. With <paramref name="runId"/> it records a run of a live session, and a
     /// second one for the same session while the first records is refused by a unique index
-    /// (a <see cref="DbException"/>).
+    /// (a <see cref="DbException"/>). <paramref name="recorderTab"/>: the teacher's tab that records it.
     /// </summary>
     public async Task<RecordingRow> CreateAsync(Guid institutionId, Guid ownerId, Guid? courseId, Guid? moduleId, string? sessionId, string title,
-        Guid? runId = null)
+        Guid? runId = null, string? recorderTab = null)
     {
+        var now = clock.GetUtcNow();
         var row = new RecordingRow
         {
             Id = Guid.CreateVersion7(), InstitutionId = institutionId, OwnerId = ownerId, CourseId = courseId, ModuleId = moduleId,
-            SessionId = sessionId, Title = title, Status = RecordingStatuses.Recording, StartedAt = clock.GetUtcNow(), RunId = runId,
+            SessionId = sessionId, Title = title, Status = RecordingStatuses.Recording, StartedAt = now, RunId = runId,
+            RecorderTab = recorderTab, RecorderSince = recorderTab is null ? null : now,
         };
         await using var connection = await db.OpenAsync();
         await connection.ExecuteAsync(db.Text(InsertSql), row);
@@ -165,6 +171,22 @@ public sealed class RecordingRepository(Db db, TimeProvider clock)
     public async Task PieceFailedAsync(DbConnection connection, DbTransaction transaction, Guid id, string message) =>
         await connection.ExecuteAsync(db.Text(PieceFailedSql), new { id, message = ContentRepository.Truncate(message, 2000) }, transaction);
 
+    private static readonly Sql MissingPieceSql = Sql.PerDialect(d => d.InsertIgnore("content_recording_pieces",
+        ["id", "recording_id", "piece_index", "status", "source_key", "source_bytes", "output_prefix", "output_bytes", "manifest",
+         "error_message", "received_at", "ready_at"],
+        ["@id", "@recordingId", "@pieceIndex", "'failed'", "''", "0", "NULL", "0", "NULL", "@message", "@now", "NULL"],
+        ["recording_id", "piece_index"]));
+
+    /// <summary>
+    /// A piece that never arrived (its browser went away before sending it): it is recorded as failed, so the
+    /// recording is joined from the pieces around it instead of waiting for it forever.
+    /// </summary>
+    public async Task MissingPieceAsync(DbConnection connection, DbTransaction transaction, Guid recordingId, int pieceIndex, string message) =>
+        await connection.ExecuteAsync(db.Text(MissingPieceSql), new
+        {
+            id = Guid.CreateVersion7(), recordingId, pieceIndex, message = ContentRepository.Truncate(message, 2000), now = clock.GetUtcNow(),
+        }, transaction);
+
     private static readonly Sql FinishSql = Sql.Portable(
         "UPDATE content_recordings SET status = 'finishing', piece_count = @pieceCount, ended_at = @now " +
         "WHERE id = @id AND status = 'recording'");
@@ -196,6 +218,28 @@ public sealed class RecordingRepository(Db db, TimeProvider clock)
     {
         await using var connection = await db.OpenAsync();
         return await connection.QuerySingleOrDefaultAsync<RecordingRow>(db.Text(LiveSql), new { sessionId = sessionId.ToString() });
+    }
+
+    private static readonly Sql TakeOverSql = Sql.Portable(
+        "UPDATE content_recordings SET recorder_tab = @tab, recorder_since = @now WHERE id = @id AND status = 'recording'");
+
+    /// <summary>
+    /// The teacher's tab <paramref name="tab"/> records it from now on (a reloaded or reopened page, or another tab that took
+    /// over): pieces and the stop are taken from that tab only. False if it is no longer recording.
+    /// </summary>
+    public async Task<bool> TakeOverAsync(Guid id, string tab)
+    {
+        await using var connection = await db.OpenAsync();
+        return await connection.ExecuteAsync(db.Text(TakeOverSql), new { id, tab, now = clock.GetUtcNow() }) == 1;
+    }
+
+    private static readonly Sql FinishingSql = Sql.Portable($"SELECT {Columns} FROM content_recordings WHERE status = 'finishing'");
+
+    /// <summary>Recordings that ended and wait for their pieces and their join (every kind, in every session).</summary>
+    public async Task<IReadOnlyList<RecordingRow>> FinishingAsync()
+    {
+        await using var connection = await db.OpenAsync();
+        return (await connection.QueryAsync<RecordingRow>(db.Text(FinishingSql))).AsList();
     }
 
     private static readonly Sql FromBrowsersInProgressSql = Sql.Portable(

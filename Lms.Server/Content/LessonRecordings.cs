@@ -13,24 +13,46 @@ using Microsoft.Extensions.Options;
 
 namespace Lms.Server.Content;
 
-public sealed record StartLessonRecordingRequest([property: StringLength(200)] string? Title);
+/// <summary><paramref name="TabId"/>: the teacher's tab that records (browser mode; it must hold the tab claim in the room).</summary>
+public sealed record StartLessonRecordingRequest([property: StringLength(200)] string? Title, [property: StringLength(64)] string? TabId = null);
 
-/// <summary><paramref name="PieceCount"/>: how many pieces the teacher's browser recorded (browser mode).</summary>
-public sealed record StopLessonRecordingRequest([property: Range(1, 100_000)] int? PieceCount);
+/// <summary>
+/// <paramref name="PieceCount"/>: how many pieces the recording has in all (browser mode; a tab that resumed it counts from
+/// the piece it started at). <paramref name="TabId"/>: the tab that records it; another tab's stop is refused.
+/// </summary>
+public sealed record StopLessonRecordingRequest([property: Range(1, 100_000)] int? PieceCount, [property: StringLength(64)] string? TabId = null);
 
 public sealed record LessonRecordingSettings(bool RecordAutomatically);
 
 public sealed record LessonRecordingView(
     Guid Id, string Title, string Status, Guid? RunId, Guid OwnerId, DateTimeOffset StartedAt, DateTimeOffset? EndedAt,
-    DateTimeOffset? PublishedAt, Guid? ItemId, Guid? CourseItemId, Guid? CourseId, string? Error);
+    DateTimeOffset? PublishedAt, Guid? ItemId, Guid? CourseItemId, Guid? CourseId, string? Error)
+{
+    /// <summary>The recording in progress: the teacher's tab that records it (teachers only).</summary>
+    public string? RecorderTab { get; init; }
+
+    /// <summary>The recording in progress: the index the recording tab sends next (teachers only).</summary>
+    public int? NextPiece { get; init; }
+
+    /// <summary>The recording in progress: whether pieces are arriving (its tab is in the room and sent one lately).</summary>
+    public bool? Receiving { get; init; }
+
+    /// <summary>The recording in progress: when the last piece arrived.</summary>
+    public DateTimeOffset? LastPieceAt { get; init; }
+
+    /// <summary>The answer to a start: true when it went on with the recording in progress (a reloaded or reopened page).</summary>
+    public bool? Resumed { get; init; }
+}
 
 /// <summary>
 /// A session's recording state: how it is recorded here (<c>browser</c>: the teacher's browser
 /// composes and uploads it; <c>livekit</c>: LiveKit's egress records the room), whether it starts by
-/// itself, the recording in progress and the session's recordings (students see the published ones).
+/// itself, the recording in progress and the session's recordings (students see the published ones), and the
+/// length of a piece the recording browser records (<see cref="LessonRecordingOptions.PieceLength"/>).
 /// </summary>
 public sealed record SessionRecordingState(
-    string Mode, bool RecordAutomatically, bool CanRecord, LessonRecordingView? Now, IReadOnlyList<LessonRecordingView> Recordings);
+    string Mode, bool RecordAutomatically, bool CanRecord, LessonRecordingView? Now, IReadOnlyList<LessonRecordingView> Recordings,
+    int PieceSeconds);
 
 /// <summary>
 /// Recording a live lesson. In the browser mode (peer-to-peer rooms) the presenting teacher's
@@ -39,12 +61,22 @@ public sealed record SessionRecordingState(
 /// webhook feeds the file to the same pipeline. Either way the room is told (<c>recording.started</c>
 /// and <c>recording.stopped</c>, to everyone) and the result is published once as a library item and
 /// a video item of the course, next to the session's item.
+/// <para>
+/// A browser recording belongs to the session, not to a tab: it is made by the teacher's tab that holds
+/// their claim in the room (<see cref="IClassroomTabs"/>), and a reloaded or reopened page of theirs that
+/// holds it next goes on with the same recording from the next piece (<c>recording.resumed</c>). Only that
+/// tab sends pieces and stops it; another tab's start or stop changes nothing. When the tab leaves the
+/// room says so at once (<c>tab.released</c>), and the state says whether pieces are arriving, so nobody
+/// sees "recording" while nothing is recorded.
+/// </para>
 /// </summary>
 public sealed class LessonRecordings(
     Db db, RecordingRepository recordings, MediaJobRepository jobs, MediaJobSignal signal, UploadIntake intake, ContentRepository content,
     LiveSessionRepository sessions, IGrainFactory grains, MediaOptions media, IServiceProvider services, IOptions<MediaWorkerOptions> worker,
-    IOptions<ContentOptions> contentOptions, ILogger<LessonRecordings> log)
+    IOptions<ContentOptions> contentOptions, IOptions<LessonRecordingOptions> recordingOptions, TimeProvider clock, ILogger<LessonRecordings> log)
 {
+    /// <summary>The problem type of a start, stop or piece from a tab that does not record the lesson.</summary>
+    public const string OtherTabProblem = ProblemTypes.Prefix + "recording-other-tab";
     public const string BrowserMode = "browser";
     public const string LiveKitMode = "livekit";
 
@@ -60,10 +92,52 @@ public sealed class LessonRecordings(
             ? all.FirstOrDefault(r => r.Status == RecordingStatuses.Recording && r.RunId == room.RunId) : null;
         var visible = context.IsTeacher ? all : all.Where(r => r.Status == RecordingStatuses.Published).ToList();
         return new SessionRecordingState(Mode, await recordings.RecordsAutomaticallyAsync(sessionId), context.IsTeacher,
-            now is null ? null : View(now, context.IsTeacher), visible.Select(r => View(r, context.IsTeacher)).ToList());
+            now is null ? null : await InProgressViewAsync(sessionId, now, context.IsTeacher), visible.Select(r => View(r, context.IsTeacher)).ToList(),
+            (int)Math.Ceiling(recordingOptions.Value.PieceLength.TotalSeconds));
     }
 
-    public async Task<LessonRecordingView> StartAsync(SessionContext context, Guid userId, string? title, CancellationToken cancellationToken)
+    /// <summary>
+    /// The recording in progress, with whether pieces are arriving: in LiveKit mode the egress records; in a browser,
+    /// only while the tab that records it is still in the room and its last piece (or its start) is recent.
+    /// </summary>
+    private async Task<LessonRecordingView> InProgressViewAsync(Guid sessionId, RecordingRow now, bool teacher)
+    {
+        var pieces = await recordings.PiecesAsync(now.Id);
+        DateTimeOffset? lastPiece = pieces.Count == 0 ? null : pieces.Max(p => p.ReceivedAt);
+        var receiving = true;
+        if (now.EgressId is null && !media.UsesLiveKit)
+        {
+            var holder = now.RecorderTab is null ? null : await grains.GetGrain<IClassroomTabs>(sessionId).ActiveTab(now.OwnerId);
+            var tabInRoom = now.RecorderTab is null || holder?.TabId == now.RecorderTab;
+            var lastSign = new[] { now.StartedAt, now.RecorderSince ?? now.StartedAt, lastPiece ?? now.StartedAt }.Max();
+            receiving = tabInRoom && clock.GetUtcNow() - lastSign < recordingOptions.Value.StalledAfter;
+        }
+        return View(now, teacher) with
+        {
+            RecorderTab = teacher ? now.RecorderTab : null,
+            NextPiece = teacher ? NextPiece(pieces) : null,
+            Receiving = receiving,
+            LastPieceAt = lastPiece,
+        };
+    }
+
+    /// <summary>Where a tab that goes on with a recording starts numbering: after the last piece that arrived.</summary>
+    private static int NextPiece(IReadOnlyList<PieceRow> pieces) => pieces.Count == 0 ? 0 : pieces.Max(p => p.PieceIndex) + 1;
+
+    /// <summary>In browser mode the request must come from the teacher's tab that holds their claim in the room.</summary>
+    private async Task RequireActingTabAsync(Guid sessionId, Guid userId, string? tabId)
+    {
+        if (string.IsNullOrWhiteSpace(tabId)) throw ProblemException.Invalid("tabId", "Say which tab records.");
+        var holder = await grains.GetGrain<IClassroomTabs>(sessionId).ActiveTab(userId);
+        if (holder?.TabId != tabId) throw OtherTab(holder?.TabId, "Another tab of yours presents and records this lesson: take over there first.");
+    }
+
+    public static ProblemException OtherTab(string? tabId, string detail) =>
+        new(StatusCodes.Status409Conflict, OtherTabProblem, "Recorded in another tab", detail,
+            new Dictionary<string, object?> { ["tabId"] = tabId });
+
+    public async Task<LessonRecordingView> StartAsync(SessionContext context, Guid userId, string? title, string? tabId,
+        CancellationToken cancellationToken)
     {
         var session = context.Session;
         var room = grains.GetGrain<IClassroomGrain>(session.Id);
@@ -72,6 +146,7 @@ public sealed class LessonRecordings(
             throw ProblemException.Conflict("The lesson is not live: start it first.");
         if (media.UsesLiveKit && !media.LiveKit.Egress.Configured)
             throw ProblemException.Conflict("Recording through LiveKit is not configured (Media:LiveKit:Egress:OutputDirectory and :LocalDirectory).");
+        if (!media.UsesLiveKit) await RequireActingTabAsync(session.Id, userId, tabId);
 
         if (await recordings.RecordingNowAsync(session.Id) is { } stale && stale.RunId != runId)
         {
@@ -81,15 +156,19 @@ public sealed class LessonRecordings(
         }
         if (await recordings.RecordingNowAsync(session.Id) is { } current)
         {
-            // The same teacher again (a reloaded page lost its recorder): what was uploaded is kept and
-            // published, and a new recording starts. Someone else's recording is theirs to stop.
-            if (media.UsesLiveKit || current.OwnerId != userId)
-            {
-                if (media.UsesLiveKit) return View(current, true);
-                throw ProblemException.Conflict("Another teacher is recording this lesson.");
-            }
-            await EndWithWhatArrivedAsync(current);
-            await PublishAsync(session.Id, "recording.stopped", new { recordingId = current.Id });
+            if (media.UsesLiveKit) return View(current, true);
+            // Someone else's recording is theirs to stop.
+            if (current.OwnerId != userId) throw ProblemException.Conflict("Another teacher is recording this lesson.");
+            // The same teacher's tab that acts for them now (a reloaded or reopened page, or one that took over) goes on
+            // with the same recording from the next piece: one lesson, one published file.
+            if (!await recordings.TakeOverAsync(current.Id, tabId!))
+                throw ProblemException.Conflict("The recording ended meanwhile: start again.");
+            var pieces = await recordings.PiecesAsync(current.Id);
+            log.LogInformation("Recording {Recording} of session {Session} goes on in another tab from piece {Piece}", current.Id, session.Id,
+                NextPiece(pieces));
+            await PublishAsync(session.Id, "recording.resumed", new { recordingId = current.Id, by = await sessions.DisplayNameAsync(userId) });
+            var resumed = (await recordings.GetAsync(current.Id))!;
+            return View(resumed, true) with { RecorderTab = resumed.RecorderTab, NextPiece = NextPiece(pieces), Receiving = true, Resumed = true };
         }
 
         var name = string.IsNullOrWhiteSpace(title) ? session.Title : title.Trim();
@@ -97,7 +176,7 @@ public sealed class LessonRecordings(
         try
         {
             recording = await recordings.CreateAsync(context.Course.Course.InstitutionId, userId, session.CourseId,
-                await recordings.SessionModuleAsync(session.Id), session.Id.ToString(), name, runId);
+                await recordings.SessionModuleAsync(session.Id), session.Id.ToString(), name, runId, media.UsesLiveKit ? null : tabId);
         }
         catch (DbException)
         {
@@ -126,10 +205,11 @@ public sealed class LessonRecordings(
         {
             recordingId = recording.Id, by = await sessions.DisplayNameAsync(userId), startedAt = recording.StartedAt, mode = Mode,
         });
-        return View(recording, true);
+        return View(recording, true) with { RecorderTab = recording.RecorderTab, NextPiece = 0, Receiving = true, Resumed = false };
     }
 
-    public async Task<LessonRecordingView?> StopAsync(SessionContext context, Guid userId, int? pieceCount, CancellationToken cancellationToken)
+    public async Task<LessonRecordingView?> StopAsync(SessionContext context, Guid userId, int? pieceCount, string? tabId,
+        CancellationToken cancellationToken)
     {
         var sessionId = context.Session.Id;
         var current = await recordings.RecordingNowAsync(sessionId);
@@ -159,8 +239,17 @@ public sealed class LessonRecordings(
         else
         {
             if (current.OwnerId != userId) throw ProblemException.Conflict("The lesson is recorded in another teacher's browser: they stop it.");
-            if (pieceCount is not { } count) throw ProblemException.Invalid("pieceCount", "Say how many pieces were recorded.");
-            await RecordingEndpoints.EndAsync(db, recordings, jobs, signal, worker.Value.MaxAttempts, current.Id, count);
+            // A tab that does not record it (an old page, a second tab) cannot stop it for the tab that does; the tab that
+            // acts for the teacher now may (the one that recorded it is gone, or lost the claim to it).
+            if (current.RecorderTab is { } recorder && recorder != tabId)
+            {
+                var acting = await grains.GetGrain<IClassroomTabs>(sessionId).ActiveTab(userId);
+                if (acting is null || acting.TabId != tabId || acting.TabId == recorder)
+                    throw OtherTab(recorder, "The lesson is recorded in another tab of yours: stop it there.");
+            }
+            // Without a count (a tab that did not record it) the recording ends with the pieces that arrived.
+            if (pieceCount is { } count) await RecordingEndpoints.EndAsync(db, recordings, jobs, signal, worker.Value.MaxAttempts, current.Id, count);
+            else await EndWithWhatArrivedAsync(current);
         }
         await PublishAsync(sessionId, "recording.stopped", new { recordingId = current.Id });
         return View((await recordings.GetAsync(current.Id))!, true);
@@ -246,18 +335,70 @@ public sealed class LessonRecordings(
         return ended;
     }
 
-    /// <summary>A recording whose browser went away: it ends with the pieces that arrived in order from the first (nothing arrived: failed).</summary>
+    /// <summary>
+    /// A recording whose browser went away: it ends with the pieces that arrived (nothing arrived: failed). A piece lost on
+    /// the way (a tab closed while sending it) is left out of the join, not waited for.
+    /// </summary>
     private async Task EndWithWhatArrivedAsync(RecordingRow recording)
     {
         var pieces = await recordings.PiecesAsync(recording.Id);
-        var count = 0;
-        while (pieces.Any(p => p.PieceIndex == count)) count++;
-        if (count == 0 || pieces.Any(p => p.PieceIndex >= count))
+        if (pieces.Count == 0)
         {
-            await FailAsync(recording.Id, count == 0 ? "Nothing was recorded." : "Pieces of the recording are missing.");
+            await FailAsync(recording.Id, "Nothing was recorded.");
             return;
         }
+        var count = NextPiece(pieces);
+        await db.InTransactionAsync(async (c, t) =>
+        {
+            await recordings.LockAsync(c, t, recording.Id);
+            foreach (var missing in Enumerable.Range(0, count).Except(pieces.Select(p => p.PieceIndex)))
+                await recordings.MissingPieceAsync(c, t, recording.Id, missing, "This piece never arrived.");
+            return 0;
+        });
         await RecordingEndpoints.EndAsync(db, recordings, jobs, signal, worker.Value.MaxAttempts, recording.Id, count);
+    }
+
+    /// <summary>
+    /// Nothing stays <c>finishing</c> forever. A recording that ended while some of its pieces never arrived (a stop that
+    /// counted pieces another tab was to send, a browser closed while sending) is joined from the pieces that did, once
+    /// none has come for <see cref="LessonRecordingOptions.FinishingGrace"/>; one still not published after
+    /// <see cref="LessonRecordingOptions.FinishingLimit"/> fails, saying so.
+    /// </summary>
+    public async Task<int> SettleFinishingAsync(LessonRecordingOptions options, DateTimeOffset now)
+    {
+        var settled = 0;
+        foreach (var recording in await recordings.FinishingAsync())
+        {
+            var ended = recording.EndedAt ?? recording.StartedAt;
+            if (now - ended >= options.FinishingLimit)
+            {
+                await FailAsync(recording.Id, "The recording could not be put together in time.");
+                log.LogWarning("Recording {Recording} was still finishing {Limit} after it ended: failed", recording.Id, options.FinishingLimit);
+                settled++;
+                continue;
+            }
+            if (recording.PieceCount is not { } count) continue;
+            var pieces = await recordings.PiecesAsync(recording.Id);
+            var lastSign = pieces.Select(p => p.ReceivedAt).Append(ended).Max();
+            var missing = Enumerable.Range(0, count).Except(pieces.Select(p => p.PieceIndex)).ToList();
+            if (missing.Count == 0 || now - lastSign < options.FinishingGrace) continue;
+            if (missing.Count == count)
+            {
+                await FailAsync(recording.Id, "Nothing was recorded.");
+                settled++;
+                continue;
+            }
+            var queued = await db.InTransactionAsync(async (c, t) =>
+            {
+                await recordings.LockAsync(c, t, recording.Id);
+                foreach (var index in missing) await recordings.MissingPieceAsync(c, t, recording.Id, index, "This piece never arrived.");
+                return await RecordingEndpoints.QueueJoinWhenCompleteAsync(c, t, recordings, jobs, recording.Id, worker.Value.MaxAttempts);
+            });
+            if (queued) signal.Notify();
+            log.LogInformation("Recording {Recording} is joined without {Missing} piece(s) that never arrived", recording.Id, missing.Count);
+            settled++;
+        }
+        return settled;
     }
 
     private Task FailAsync(Guid recordingId, string message) =>
@@ -289,14 +430,14 @@ public static class LessonRecordingEndpoints
             {
                 var context = await access.TeachAsync(http.User, sessionId);
                 return TypedResults.Created($"/api/classroom/sessions/{sessionId}/recording",
-                    await lessons.StartAsync(context, http.User.Id(), request.Title, http.RequestAborted));
+                    await lessons.StartAsync(context, http.User.Id(), request.Title, request.TabId, http.RequestAborted));
             })
-            .WithSummary("Start recording the live lesson (its teachers); everyone in the room is told.");
+            .WithSummary("Start recording the live lesson (its teachers), or go on with the one in progress from this tab; everyone in the room is told.");
         group.MapPost("/stop", async (Guid sessionId, StopLessonRecordingRequest request, HttpContext http, ClassroomAccess access,
                 LessonRecordings lessons) =>
             {
                 var context = await access.TeachAsync(http.User, sessionId);
-                return Results.Ok(await lessons.StopAsync(context, http.User.Id(), request.PieceCount, http.RequestAborted));
+                return Results.Ok(await lessons.StopAsync(context, http.User.Id(), request.PieceCount, request.TabId, http.RequestAborted));
             })
             .WithSummary("Stop recording: the recording is joined and published to the library and the course.");
         group.MapPut("/settings", async (Guid sessionId, LessonRecordingSettings request, HttpContext http, ClassroomAccess access,
@@ -310,10 +451,22 @@ public static class LessonRecordingEndpoints
     }
 }
 
-/// <summary>When the server ends a lesson recording whose browser went away (<c>Content:Recordings</c>).</summary>
+/// <summary>The timings of lesson recordings (<c>Content:Recordings</c>): pieces, and when the server gives up on a browser that went away.</summary>
 public sealed class LessonRecordingOptions
 {
     public const string Section = "Content:Recordings";
+
+    /// <summary>How long a piece the recording browser records and sends (each is transcoded as it arrives).</summary>
+    public TimeSpan PieceLength { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>With no piece (or start) for this long, the room no longer shows the lesson as being recorded.</summary>
+    public TimeSpan StalledAfter { get; set; } = TimeSpan.FromSeconds(150);
+
+    /// <summary>A recording that ended waits this long after its last piece for pieces that are still on their way.</summary>
+    public TimeSpan FinishingGrace { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>A recording not published this long after it ended has failed.</summary>
+    public TimeSpan FinishingLimit { get; set; } = TimeSpan.FromHours(6);
 
     /// <summary>After the class ended (or a new run began), how long the last pieces may still take to arrive.</summary>
     public TimeSpan GraceAfterEnd { get; set; } = TimeSpan.FromMinutes(2);
@@ -324,7 +477,10 @@ public sealed class LessonRecordingOptions
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(1);
 }
 
-/// <summary>Ends, every <see cref="LessonRecordingOptions.SweepInterval"/>, the lesson recordings whose browsers went away.</summary>
+/// <summary>
+/// Every <see cref="LessonRecordingOptions.SweepInterval"/>: ends the lesson recordings whose browsers went away, and settles
+/// the ended ones that wait for pieces that will never come.
+/// </summary>
 public sealed class AbandonedRecordingSweeper(
     IServiceScopeFactory scopes, IOptions<LessonRecordingOptions> options, TimeProvider clock, ILogger<AbandonedRecordingSweeper> log)
     : BackgroundService
@@ -337,7 +493,9 @@ public sealed class AbandonedRecordingSweeper(
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
-                await scope.ServiceProvider.GetRequiredService<LessonRecordings>().EndAbandonedAsync(options.Value, clock.GetUtcNow());
+                var lessons = scope.ServiceProvider.GetRequiredService<LessonRecordings>();
+                await lessons.EndAbandonedAsync(options.Value, clock.GetUtcNow());
+                await lessons.SettleFinishingAsync(options.Value, clock.GetUtcNow());
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

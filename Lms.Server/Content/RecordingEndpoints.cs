@@ -38,6 +38,9 @@ public sealed record RecordingView(
 /// </summary>
 public static class RecordingEndpoints
 {
+    /// <summary>The header that names the tab sending a piece of a live lesson's recording.</summary>
+    public const string RecorderTabHeader = "X-Recorder-Tab";
+
     public static void MapRecordingEndpoints(this RouteGroupBuilder content)
     {
         var recordings = content.MapGroup("/recordings").WithTags("Lesson recordings");
@@ -106,6 +109,10 @@ public static class RecordingEndpoints
         var accepting = recording.Status == RecordingStatuses.Recording
                         || (recording.Status == RecordingStatuses.Finishing && index < recording.PieceCount);
         if (!accepting) throw ProblemException.Conflict("The recording has ended: it takes no more pieces.");
+        // A live lesson's recording takes pieces from the tab that records it now: a tab that lost it (another tab, or the
+        // reloaded page, went on with it) is told so instead of mixing its pieces into the other tab's numbering.
+        if (recording is { Status: RecordingStatuses.Recording, RecorderTab: { } recorder } && http.Request.Headers[RecorderTabHeader] != recorder)
+            throw LessonRecordings.OtherTab(recorder, "Another tab records this lesson now.");
         if (await recordings.GetPieceAsync(recordingId, index) is not null) return TypedResults.Ok(new { index, received = false });
 
         var length = http.Request.ContentLength ?? throw new ProblemException(StatusCodes.Status411LengthRequired,

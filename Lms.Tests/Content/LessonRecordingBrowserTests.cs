@@ -98,6 +98,137 @@ public sealed class LessonRecordingBrowserTests(ClassroomLmsServer server, Brows
         Assert.Contains(items, i => i.GetProperty("id").GetString() == recording.GetProperty("courseItemId").GetString());
     }
 
+    /// <summary>
+    /// Automatic recording on; mid-lesson the teacher reloads the page, or closes the tab and opens the room again a few
+    /// seconds later. The reloaded or reopened page goes on with the same recording, so the published file holds the
+    /// lesson: what the first page sent (its whole pieces) and everything after the second page went on, within a piece.
+    /// While no tab records, nobody is shown "recording".
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_reloaded_or_reopened_teacher_page_goes_on_with_the_automatic_recording_and_the_file_covers_the_lesson(bool reopen)
+    {
+        const int piece = 3;
+        var course = await ClassroomKit.LiveCourseAsync(server, "Ngữ văn 10 — ghi hình tự động " + (reopen ? "mở lại" : "tải lại"));
+        var url = $"/api/classroom/sessions/{course.SessionId}/recording";
+        await ProblemAssert.OkAsync<JsonElement>(await course.Teacher.PutAsJsonAsync(url + "/settings", new { recordAutomatically = true }));
+        await using var teacherContext = await browser.DesktopAsync(server);
+        await using var phoneContext = await browser.PhoneAsync(server);
+        var teacher = await teacherContext.NewPageAsync();
+        var phone = await phoneContext.NewPageAsync();
+        var room = $"/live/{course.SessionId}?piece={piece}";
+        double firstPieces = 0;
+        DateTime secondStarted = default, ended = default;
+
+        await BrowserFixture.ScreenshotOnFailureAsync(nameof(A_reloaded_or_reopened_teacher_page_goes_on_with_the_automatic_recording_and_the_file_covers_the_lesson), async () =>
+        {
+            await BrowserFixture.SignInAsync(teacher, LmsServer.Teacher);
+            await teacher.GotoAsync(room);
+            await teacher.GetByRole(AriaRole.Button, new() { Name = "Bắt đầu buổi học" }).ClickAsync();
+            await Expect(teacher.GetByTestId("recording-indicator")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+            await BrowserFixture.SignInAsync(phone, LmsServer.Student1);
+            await phone.GotoAsync($"/live/{course.SessionId}");
+            await WaitForPictureAsync(phone, "teacher-video");
+            await Expect(phone.GetByTestId("recording-indicator")).ToBeVisibleAsync();
+            await Expect(teacher.GetByTestId("recording-pieces")).ToHaveTextAsync(new Regex("Đã gửi [2-9]/"), new() { Timeout = 30_000 });
+
+            if (reopen)
+            {
+                await teacher.CloseAsync();
+                // Nobody is shown "recording" while no tab records, and the room knows it within seconds.
+                await Expect(phone.GetByTestId("recording-indicator")).ToHaveCountAsync(0, new() { Timeout = 10_000 });
+                await Task.Delay(TimeSpan.FromSeconds(4));
+                await Expect(phone.GetByTestId("recording-indicator")).ToHaveCountAsync(0);
+                teacher = await teacherContext.NewPageAsync();
+                await teacher.GotoAsync(room);
+            }
+            else await teacher.ReloadAsync();
+
+            // The page says it goes on with the recording, from the piece after the first page's last one.
+            var resumed = teacher.GetByTestId("recording-resumed");
+            await Expect(resumed).ToBeVisibleAsync(new() { Timeout = 30_000 });
+            secondStarted = DateTime.UtcNow;
+            firstPieces = double.Parse((await resumed.GetAttributeAsync("data-from"))!, System.Globalization.CultureInfo.InvariantCulture) - 1;
+            await Expect(teacher.GetByTestId("recording-indicator")).ToBeVisibleAsync();
+            await Expect(phone.GetByTestId("recording-indicator")).ToBeVisibleAsync(new() { Timeout = 15_000 });
+            await WaitForPictureAsync(phone, "teacher-video");
+            await Expect(teacher.GetByTestId("recording-pieces")).ToHaveTextAsync(new Regex("Đã gửi [2-9]/"), new() { Timeout = 30_000 });
+
+            ended = DateTime.UtcNow;
+            await teacher.GetByRole(AriaRole.Button, new() { Name = "Kết thúc buổi học" }).ClickAsync();
+            await teacher.GetByRole(AriaRole.Button, new() { Name = "Kết thúc cho cả lớp" }).ClickAsync();
+            await Expect(phone.GetByTestId("recording-indicator")).ToHaveCountAsync(0, new() { Timeout = 15_000 });
+            await Expect(teacher.GetByTestId("recording-entry")).ToHaveAttributeAsync("data-status", "published", new() { Timeout = 180_000 });
+        }, teacher, phone);
+
+        // One recording, published: the first page's whole pieces, then everything from the second page's start to the end.
+        var state = await ProblemAssert.OkAsync<JsonElement>(await course.Teacher.GetAsync(url));
+        var recording = Assert.Single(state.GetProperty("recordings").EnumerateArray());
+        Assert.Equal("published", recording.GetProperty("status").GetString());
+        Assert.True(firstPieces >= 2, $"The first page sent {firstPieces} pieces.");
+        var item = await ContentClient.ItemAsync(course.Teacher, recording.GetProperty("itemId").GetString()!);
+        var mp4 = Path.Combine(MediaSamples.NewFolder("lesson-resumed"), "lesson.mp4");
+        await File.WriteAllBytesAsync(mp4, await course.Teacher.GetByteArrayAsync(item.GetProperty("media").GetProperty("downloadUrl").GetString()));
+        var duration = MediaSamples.Seconds((await MediaSamples.ProbeAsync(mp4)).GetProperty("format"), "duration");
+        var expected = firstPieces * piece + (ended - secondStarted).TotalSeconds;
+        Assert.InRange(duration, expected - piece, expected + piece);
+    }
+
+    /// <summary>
+    /// The teacher's lesson page is open in two tabs: the first records and presents; the second says so and does neither
+    /// (the phone gets the teacher's picture from one tab), until the teacher takes over there: then it presents and goes
+    /// on with the same recording. At the end one recording is published and nothing is left finishing.
+    /// </summary>
+    [Fact]
+    public async Task Of_two_teacher_tabs_one_records_and_presents_and_the_other_can_take_over()
+    {
+        var course = await ClassroomKit.LiveCourseAsync(server, "Sinh học 10 — hai tab giáo viên");
+        var url = $"/api/classroom/sessions/{course.SessionId}/recording";
+        await ProblemAssert.OkAsync<JsonElement>(await course.Teacher.PutAsJsonAsync(url + "/settings", new { recordAutomatically = true }));
+        await using var teacherContext = await browser.DesktopAsync(server);
+        await using var phoneContext = await browser.PhoneAsync(server);
+        var first = await teacherContext.NewPageAsync();
+        var phone = await phoneContext.NewPageAsync();
+        var room = $"/live/{course.SessionId}?piece=3";
+        IPage? second = null;
+
+        await BrowserFixture.ScreenshotOnFailureAsync(nameof(Of_two_teacher_tabs_one_records_and_presents_and_the_other_can_take_over), async () =>
+        {
+            await BrowserFixture.SignInAsync(first, LmsServer.Teacher);
+            await first.GotoAsync(room);
+            await first.GetByRole(AriaRole.Button, new() { Name = "Bắt đầu buổi học" }).ClickAsync();
+            await Expect(first.GetByTestId("recording-indicator")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+            await BrowserFixture.SignInAsync(phone, LmsServer.Student1);
+            await phone.GotoAsync($"/live/{course.SessionId}");
+            await WaitForPictureAsync(phone, "teacher-video");
+
+            second = await teacherContext.NewPageAsync();
+            await second.GotoAsync(room);
+            await Expect(second.GetByTestId("tab-notice")).ToBeVisibleAsync(new() { Timeout = 20_000 });
+            await Expect(second.GetByTestId("recording-indicator")).ToBeVisibleAsync();
+            await Expect(second.GetByTestId("recording-pieces")).ToHaveCountAsync(0);
+            // The first tab goes on recording: its pieces keep being taken.
+            await Expect(first.GetByTestId("recording-pieces")).ToHaveTextAsync(new Regex("Đã gửi [2-9]/"), new() { Timeout = 30_000 });
+            Assert.Equal(0, await second.GetByTestId("local-video").EvaluateAsync<int>("v => v.srcObject ? 1 : 0"));
+
+            await second.GetByTestId("tab-take-over").ClickAsync();
+            await Expect(first.GetByTestId("tab-notice")).ToBeVisibleAsync(new() { Timeout = 15_000 });
+            await Expect(second.GetByTestId("recording-resumed")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+            await Expect(second.GetByTestId("recording-pieces")).ToHaveTextAsync(new Regex("Đã gửi [1-9]/"), new() { Timeout = 30_000 });
+            await WaitForPictureAsync(phone, "teacher-video");
+            await Expect(phone.GetByTestId("recording-indicator")).ToBeVisibleAsync();
+
+            await second.GetByRole(AriaRole.Button, new() { Name = "Kết thúc buổi học" }).ClickAsync();
+            await second.GetByRole(AriaRole.Button, new() { Name = "Kết thúc cho cả lớp" }).ClickAsync();
+            await Expect(second.GetByTestId("recording-entry")).ToHaveAttributeAsync("data-status", "published", new() { Timeout = 180_000 });
+        }, first, phone);
+
+        var state = await ProblemAssert.OkAsync<JsonElement>(await course.Teacher.GetAsync(url));
+        var recording = Assert.Single(state.GetProperty("recordings").EnumerateArray());
+        Assert.Equal("published", recording.GetProperty("status").GetString());
+    }
+
     /// <summary>With LMS_SCREENSHOTS set, keeps what each person saw (for a walk-through), in test-artifacts/screenshots.</summary>
     private static async Task ShowAsync(IPage page, string name)
     {

@@ -12,6 +12,8 @@ import { AttendancePanel } from './AttendancePanel';
 import { BreakoutForm, MyBreakout } from './BreakoutForm';
 import { ClassroomRecording } from './ClassroomRecording';
 import { LiveQuiz } from './LiveQuiz';
+import { TabNotice } from './ClassroomRecording';
+import { useTeacherTab } from './teacherTab';
 import type { LiveKitHandle } from './livekit';
 import './classroom.css';
 
@@ -44,12 +46,14 @@ function LiveRoom({ session }: { session: LiveSession }) {
   const [peerState, setPeerState] = useState<string>('idle');
   const [poorLink, setPoorLink] = useState(connectionLooksPoor());
   const [peers, setPeers] = useState(0);
+  // Only the teacher's tab that acts for them answers the students (another tab of theirs stays quiet).
+  const acting = useRef(false);
 
   const signal = useCallback((s: SignalMessage) => {
     const payload = s.payload;
     if (teacher) {
       const media = teacherMedia.current;
-      if (!media) return;
+      if (!media || !acting.current) return;
       if (s.kind === 'hello') void media.hello(s.from, safeMode(payload));
       else if (s.kind === 'answer') void media.answer(s.from, payload);
       else if (s.kind === 'ice') void media.ice(s.from, payload);
@@ -99,12 +103,28 @@ function LiveRoom({ session }: { session: LiveSession }) {
 
   const live = model?.status === 'live';
   const joined = entry?.status === 'joined';
+  const tab = useTeacherTab(room.current, session.id, me.id, teacher, entry, connection);
+  acting.current = tab.acting === true;
 
-  // The teacher's camera and microphone start with the lesson.
+  // The teacher's camera and microphone start with the lesson, in the tab that acts for them; a tab that stops
+  // acting (another one took over) lets go of the students. The one that starts offers to every student in the
+  // room at once (they were connected to the other tab, or to this page before a reload).
+  const presenting = teacher && live && tab.acting === true && model?.presenterId === me.id;
   useEffect(() => {
     if (!teacher || !live || !teacherMedia.current || session.mediaProvider !== 'p2p') return;
-    teacherMedia.current.startCamera().then(setLocalStream).catch(() => setFailure('camera'));
-  }, [teacher, live, session.mediaProvider]);
+    const media = teacherMedia.current;
+    if (tab.acting !== true) {
+      media.stop();
+      setLocalStream(null);
+      return;
+    }
+    media.startCamera().then((stream) => {
+      setLocalStream(stream);
+      if (!presenting) return;
+      for (const p of model?.participants ?? []) if (p.role === 'student' && p.online) void media.hello(p.userId, p.media);
+    }).catch(() => setFailure('camera'));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [teacher, live, session.mediaProvider, tab.acting, presenting]);
 
   // At the end the camera and the connections stop (the room stays open for the records).
   useEffect(() => {
@@ -219,7 +239,8 @@ function LiveRoom({ session }: { session: LiveSession }) {
           <section className="live-main" aria-label={t('live.stage')}>
             <Stage teacher={teacher} model={model} streams={streams} local={localStream} floor={floorStream} mine={mine}
                    peerState={peerState} peers={peers} provider={session.mediaProvider} />
-            <ClassroomRecording session={session} model={model} teacher={teacher} room={room.current} media={teacherMedia.current} />
+            {teacher && live && <TabNotice tab={tab} />}
+            <ClassroomRecording session={session} model={model} teacher={teacher} room={room.current} media={teacherMedia.current} tab={tab} />
             <Reactions list={reactions} />
             <MyBreakout model={model} />
             {model.lastBreakoutMessage && (

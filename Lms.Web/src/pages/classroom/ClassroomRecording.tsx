@@ -4,35 +4,57 @@ import { useTranslation } from 'react-i18next';
 import type { LiveSession } from '../../api/classroom';
 import { lessonRecordingApi, type LessonRecording, type SessionRecordingState } from '../../api/lessonRecording';
 import { ErrorMessage } from '../../components/common';
-import { formatDateTime } from '../../format';
+import { formatDateTime, formatTime } from '../../format';
 import { LessonRecorder, type RecorderState } from '../content/recorder';
 import { LessonComposer } from './lessonComposer';
 import type { TeacherMedia } from './peer';
 import type { Room, RoomModel } from './room';
+import type { TeacherTab } from './teacherTab';
 
 type Phase = 'idle' | 'starting' | 'recording' | 'stopping' | 'uploading';
 
-/** Seconds per uploaded piece: a minute, or `?piece=N` on the room's address (tests record a few seconds). */
-function pieceSeconds(): number {
+/** Seconds per uploaded piece: as the server says (a minute), or `?piece=N` on the room's address. */
+function pieceSeconds(state: SessionRecordingState | null): number {
   const asked = Number(new URLSearchParams(window.location.search).get('piece'));
-  return asked >= 2 ? asked : 60;
+  if (asked >= 2) return asked;
+  return state && state.pieceSeconds >= 2 ? state.pieceSeconds : 60;
+}
+
+/** The header that says which tab sends a piece (the server takes pieces only from the tab that records). */
+const TAB_HEADER = 'X-Recorder-Tab';
+
+/** Shown in a teacher's tab that does not act for them: which tab does, and a button to act here instead. */
+export function TabNotice({ tab }: { tab: TeacherTab }) {
+  const { t, i18n } = useTranslation();
+  if (tab.acting !== false) return null;
+  return (
+    <div className="alert alert-info" role="status" data-testid="tab-notice">
+      <p>{tab.other ? t('recording.tab.other', { time: formatTime(tab.other.since, i18n.language) }) : t('recording.tab.none')}</p>
+      <button type="button" className="btn btn-small btn-primary" onClick={() => void tab.takeOver()} data-testid="tab-take-over">
+        {t('recording.tab.takeOver')}</button>
+    </div>
+  );
 }
 
 /**
- * The lesson's recording in the room. Everyone sees when it is being recorded. The session's
- * teachers start and stop it (or have it start with the lesson); in peer-to-peer rooms this browser
- * records what the class sees and hears (LessonComposer) and uploads it in pieces while the lesson
- * runs; with LiveKit the server records the room. When the lesson ends the recording stops, and
- * it appears in the library and the course a few moments later.
+ * The lesson's recording in the room. Everyone sees when it is being recorded, and only while pieces
+ * arrive. The session's teachers start and stop it (or have it start with the lesson); in peer-to-peer
+ * rooms the teacher's tab that acts for them records what the class sees and hears (LessonComposer)
+ * and uploads it in pieces while the lesson runs; with LiveKit the server records the room. The
+ * recording belongs to the session: a reloaded or reopened tab of its teacher goes on with it from the
+ * next piece (and says so), a tab that took over goes on with it, and a tab that lost it stops sending.
+ * When the lesson ends the recording stops, and it appears in the library and the course a few moments later.
  */
-export function ClassroomRecording({ session, model, teacher, room, media }: {
-  session: LiveSession; model: RoomModel; teacher: boolean; room: Room | null; media: TeacherMedia | null;
+export function ClassroomRecording({ session, model, teacher, room, media, tab }: {
+  session: LiveSession; model: RoomModel; teacher: boolean; room: Room | null; media: TeacherMedia | null; tab: TeacherTab;
 }) {
   const { t, i18n } = useTranslation();
   const [state, setState] = useState<SessionRecordingState | null>(null);
   const [phase, setPhase] = useState<Phase>('idle');
   const [pieces, setPieces] = useState<RecorderState | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const [resumedAt, setResumedAt] = useState<number | null>(null);
+  const [takenOver, setTakenOver] = useState(false);
   const composer = useRef<LessonComposer | null>(null);
   const recorder = useRef<LessonRecorder | null>(null);
   const autoStartedFor = useRef<string | null>(null);
@@ -40,15 +62,28 @@ export function ClassroomRecording({ session, model, teacher, room, media }: {
 
   const refresh = useCallback(() => lessonRecordingApi.state(session.id).then(setState, () => undefined), [session.id]);
 
-  // The state on entering, when the lesson starts or ends, on every recording event, and every 20 s.
+  // The state on entering, when the lesson starts or ends, on every recording event, when a teacher's tab comes
+  // or goes (its recording may be interrupted), and while the lesson is live about once a piece.
   useEffect(() => { void refresh(); }, [refresh, model.status, model.runId]);
-  useEffect(() => room?.listen((e) => { if (e.type.startsWith('recording.')) void refresh(); }), [room, refresh]);
+  useEffect(() => room?.listen((e) => { if (e.type.startsWith('recording.') || e.type.startsWith('tab.')) void refresh(); }), [room, refresh]);
+  const every = Math.min(20_000, Math.max(3000, pieceSeconds(state) * 1000));
   useEffect(() => {
     const busy = live || (state?.recordings.some((r) => r.status === 'finishing') ?? false);
     if (!busy) return;
-    const timer = window.setInterval(() => void refresh(), phase === 'idle' && !live ? 3000 : 20_000);
+    const timer = window.setInterval(() => void refresh(), phase === 'idle' && !live ? 3000 : every);
     return () => window.clearInterval(timer);
-  }, [live, state, phase, refresh]);
+  }, [live, state, phase, refresh, every]);
+
+  /** This tab no longer records (another tab went on with it): what it recorded is cut and sent; the recording goes on elsewhere. */
+  const letGo = useCallback(() => {
+    const mine = recorder.current;
+    recorder.current = null;
+    if (mine) void mine.stopRecording().catch(() => {});
+    composer.current?.stop();
+    composer.current = null;
+    setPhase('idle');
+    setResumedAt(null);
+  }, []);
 
   const stop = useCallback(async () => {
     const mine = recorder.current;
@@ -59,20 +94,21 @@ export function ClassroomRecording({ session, model, teacher, room, media }: {
         const count = await mine.stopRecording();
         composer.current?.stop();
         composer.current = null;
-        await lessonRecordingApi.stop(session.id, count);
+        await lessonRecordingApi.stop(session.id, count, tab.id);
         setPhase('uploading');
         await mine.uploaded();
         recorder.current = null;
       } else {
-        await lessonRecordingApi.stop(session.id, null);
+        await lessonRecordingApi.stop(session.id, null, tab.id);
       }
     } catch (e) {
       setError(e);
     } finally {
       setPhase('idle');
+      setResumedAt(null);
       void refresh();
     }
-  }, [session.id, refresh]);
+  }, [session.id, refresh, tab.id]);
 
   const start = useCallback(async () => {
     if (!state) return;
@@ -85,14 +121,18 @@ export function ClassroomRecording({ session, model, teacher, room, media }: {
       if (state.mode === 'browser') {
         if (!media?.local) throw new Error(t('recording.noCamera'));
         made = new LessonComposer({ camera: () => media.local, screen: () => media.screen, remoteAudio: () => media.remoteAudio() });
-        const created = await lessonRecordingApi.start(session.id, title);
-        const lesson = new LessonRecorder(made.stream, created.id, pieceSeconds(), setPieces);
+        // The recording in progress, if there is one, goes on from this tab at its next piece.
+        const created = await lessonRecordingApi.start(session.id, title, tab.id);
+        const lesson = new LessonRecorder(made.stream, created.id, pieceSeconds(state), setPieces,
+          { firstIndex: created.nextPiece ?? 0, headers: { [TAB_HEADER]: tab.id } });
         composer.current = made;
         recorder.current = lesson;
         lesson.start();
         setPhase('recording');
+        setTakenOver(false);
+        setResumedAt(created.resumed ? (created.nextPiece ?? 0) + 1 : null);
       } else {
-        await lessonRecordingApi.start(session.id, title);
+        await lessonRecordingApi.start(session.id, title, tab.id);
         setPhase('idle');
       }
     } catch (e) {
@@ -101,54 +141,99 @@ export function ClassroomRecording({ session, model, teacher, room, media }: {
       setPhase('idle');
     }
     void refresh();
-  }, [state, media, session.id, session.title, t, i18n.language, refresh]);
+  }, [state, media, session.id, session.title, t, i18n.language, refresh, tab.id]);
 
   // The lesson ended: the recording this browser makes stops with it (LiveKit's stops with the room).
   useEffect(() => {
     if (model.status === 'ended' && recorder.current && phase === 'recording') void stop();
   }, [model.status, phase, stop]);
 
-  // Recorded from the start, when the session says so: the presenting teacher's browser starts it once per run.
+  // Only the teacher's tab that acts for them records. One that stops acting lets go of its recording.
+  const acting = tab.acting === true;
   useEffect(() => {
-    if (!teacher || !live || !state?.recordAutomatically || state.now || phase !== 'idle' || !model.runId) return;
+    if (acting || !recorder.current) return;
+    letGo();
+    setTakenOver(true);
+  }, [acting, letGo]);
+  // A piece refused because another tab records now: this one lets go too.
+  useEffect(() => {
+    if (pieces?.failed && recorder.current && phase === 'recording') {
+      letGo();
+      setTakenOver(true);
+      void refresh();
+    }
+  }, [pieces?.failed, phase, letGo, refresh]);
+
+  const mineNow = state?.now && state.now.ownerId === model.me.userId;
+  // The recording in progress is this teacher's and no recorder runs here: the acting tab (a reloaded or reopened
+  // page, or one that took over) goes on with it, whatever started it.
+  useEffect(() => {
+    if (!teacher || !live || !acting || !mineNow || state?.mode !== 'browser' || phase !== 'idle' || recorder.current) return;
+    if (!media?.local || error !== null) return;
+    void start();
+  }, [teacher, live, acting, mineNow, state?.mode, phase, media?.local, start, error]);
+
+  // Recorded from the start, when the session says so: the presenting teacher's acting tab starts it once per run
+  // (not again after it was stopped in this run: a reload does not restart what the teacher stopped).
+  useEffect(() => {
+    if (!teacher || !live || !acting || !state?.recordAutomatically || state.now || phase !== 'idle' || !model.runId) return;
     if (model.presenterId !== model.me.userId || autoStartedFor.current === model.runId) return;
+    if (state.recordings.some((r) => r.runId === model.runId)) return;
     if (state.mode === 'browser' && !media?.local) return;
     autoStartedFor.current = model.runId;
     void start();
-  }, [teacher, live, state, phase, model.runId, model.presenterId, model.me.userId, media?.local, start]);
+  }, [teacher, live, acting, state, phase, model.runId, model.presenterId, model.me.userId, media?.local, start]);
 
-  // Leaving the page while this browser records would lose the last piece: the browser asks first.
+  // Leaving the page while the last pieces are still being sent would lose them: the browser asks first. (While
+  // recording it does not ask: the recording goes on when the teacher comes back, in this tab or another.)
   useEffect(() => {
-    if (phase !== 'recording' && phase !== 'uploading') return;
+    if (phase !== 'stopping' && phase !== 'uploading') return;
     const warn = (e: BeforeUnloadEvent) => { e.preventDefault(); };
     window.addEventListener('beforeunload', warn);
     return () => window.removeEventListener('beforeunload', warn);
   }, [phase]);
   useEffect(() => () => {
-    // The room is left (another page of the app): what is recorded so far is sent and published.
-    if (recorder.current) void recorder.current.stopRecording().then((count) => lessonRecordingApi.stop(session.id, count)).catch(() => {});
+    // The room is left (another page of the app): what is recorded so far is sent; the recording stays the session's,
+    // going on when the teacher comes back, or ended by the server with what arrived.
+    if (recorder.current) void recorder.current.stopRecording().catch(() => {});
     composer.current?.stop();
   }, [session.id]);
 
-  // Once the lesson has ended nothing more is recorded (this browser's recorder or LiveKit's stop with it).
-  const recordingNow = live && (phase === 'recording' || !!state?.now);
+  // "Recording" only while pieces arrive (the server says so), never after the lesson ended.
+  const receiving = live && !!state?.now?.receiving && !(phase === 'recording' && pieces?.failed);
+  const interrupted = live && !!state?.now && !state.now.receiving;
   const someoneElse = state?.now && state.now.ownerId !== model.me.userId && state.mode === 'browser';
   const thisRun = (state?.recordings ?? []).filter((r) => r.runId === model.runId && r.status !== 'recording');
+  const canStop = phase === 'recording' || (state?.now && !someoneElse && (state.mode !== 'browser' || acting));
 
   return (
     <div className="live-recording" data-testid="classroom-recording">
-      {recordingNow && (
+      {receiving && (
         <p className="badge live-recording-on" role="status" data-testid="recording-indicator">
           <span className="recording-dot" aria-hidden="true">●</span> {t('recording.on')}
         </p>
       )}
+      {teacher && interrupted && (
+        <p className="alert alert-error small" role="alert" data-testid="recording-interrupted">
+          {state?.now?.lastPieceAt
+            ? t('recording.interrupted', { time: formatTime(state.now.lastPieceAt, i18n.language) })
+            : t('recording.interruptedNothing')}
+        </p>
+      )}
+      {teacher && phase === 'recording' && resumedAt !== null && (
+        <p className="muted small" role="status" data-testid="recording-resumed" data-from={resumedAt}>{t('recording.resumed', { part: resumedAt })}</p>
+      )}
+      {teacher && takenOver && phase === 'idle' && (
+        <p className="muted small" role="status" data-testid="recording-taken-over">{t('recording.takenOver')}</p>
+      )}
       {teacher && state?.canRecord && (
         <div className="live-recording-controls">
-          {live && (phase === 'recording' || (state.now && !someoneElse) ? (
+          {live && (canStop ? (
             <button type="button" className="btn btn-small btn-danger-quiet" onClick={() => void stop()} data-testid="recording-stop">
               ⏹ {t('recording.stop')}</button>
           ) : (
-            <button type="button" className="btn btn-small" onClick={() => void start()} disabled={phase !== 'idle' || !!someoneElse}
+            <button type="button" className="btn btn-small" onClick={() => void start()}
+                    disabled={phase !== 'idle' || !!someoneElse || (state.mode === 'browser' && !acting)}
                     data-testid="recording-start">⏺ {t('recording.start')}</button>
           ))}
           {someoneElse && <span className="muted small">{t('recording.byAnother')}</span>}

@@ -36,6 +36,9 @@ function recorderType(): string {
   return '';
 }
 
+/** A recording another page goes on with: its pieces are numbered from `firstIndex` and sent with `headers` (the tab that records). */
+export interface RecorderOptions { firstIndex?: number; headers?: Record<string, string> }
+
 export class LessonRecorder {
   private recorder: MediaRecorder | null = null;
   private timer: number | null = null;
@@ -50,7 +53,10 @@ export class LessonRecorder {
     private readonly recordingId: string,
     private readonly pieceSeconds = 60,
     private readonly onChange: (state: RecorderState) => void = () => undefined,
-  ) {}
+    private readonly options: RecorderOptions = {},
+  ) {
+    this.index = options.firstIndex ?? 0;
+  }
 
   start() {
     this.startPiece();
@@ -64,7 +70,7 @@ export class LessonRecorder {
     return recordingsApi.finish(this.recordingId, count);
   }
 
-  /** Stops recording (the last piece is cut at once and queued for sending); returns how many pieces there are. */
+  /** Stops recording (the last piece is cut at once and queued for sending); returns how many pieces there are (counting from the first index). */
   async stopRecording(): Promise<number> {
     this.stopping = true;
     if (this.timer !== null) window.clearInterval(this.timer);
@@ -106,7 +112,7 @@ export class LessonRecorder {
     for (let attempt = 0; ; attempt++) {
       try {
         const response = await fetch(`/api/content/recordings/${this.recordingId}/pieces/${index}`, {
-          method: 'PUT', body: piece, credentials: 'same-origin', headers: { 'Content-Type': piece.type },
+          method: 'PUT', body: piece, credentials: 'same-origin', headers: { ...this.options.headers, 'Content-Type': piece.type },
         });
         if (response.ok) break;
         if (response.status >= 400 && response.status < 500) {
