@@ -55,6 +55,13 @@ public sealed class DemoSeeder(
             if (outcome is null)
                 throw new InvalidOperationException("The demo roster is wrong: " + string.Join("; ", problems.Select(p => p.Message)));
         }
+        // The demo's people hold their published password: their accounts count as claimed.
+        foreach (var p in demo.People)
+        {
+            var person = await users.FindByLoginAsync(p.Email ?? p.NationalId!) ?? throw new InvalidOperationException($"No demo person {p.Name}.");
+            await users.MarkClaimedAsync(person.Id);
+            if (p.PlatformAdmin) await users.SetPlatformAdminAsync(person.Id, true);
+        }
 
         foreach (var c in demo.Courses)
         {
@@ -92,7 +99,8 @@ public sealed class DemoSeeder(
 
     private sealed record DemoFile(string Password, List<DemoInstitution> Institutions, List<DemoPerson> People, List<DemoCourse> Courses);
     private sealed record DemoInstitution(string Key, string? Parent, string Kind, string Name, string? Code);
-    private sealed record DemoPerson(string Institution, string Role, string Name, string? Email, string? NationalId, string? Class, List<string>? ParentOf);
+    private sealed record DemoPerson(string Institution, string Role, string Name, string? Email, string? NationalId, string? Class,
+        List<string>? ParentOf, bool PlatformAdmin = false);
     private sealed record DemoCourse(string Institution, string Owner, string Title, string? Summary, string Kind, bool Publish,
         string? EnrolClass, List<DemoModule> Modules);
     private sealed record DemoModule(string Title, List<DemoItem> Items);

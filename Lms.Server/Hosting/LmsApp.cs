@@ -5,6 +5,7 @@ using Lms.Grains.Institutions;
 using Lms.Media.Content;
 using Lms.Server.Assessment;
 using Lms.Server.Classroom;
+using Lms.Server.Communication.Mail;
 using Lms.Server.Content;
 using Lms.Server.Courses;
 using Lms.Server.Credentials;
@@ -65,6 +66,10 @@ public static class LmsApp
         services.AddScoped<InstitutionAccess>();
         services.AddScoped<CourseAccess>();
         services.AddScoped<SignInService>();
+        services.AddSingleton<OneTimeCodes>();
+        services.AddSingleton<PasswordPolicy>();
+        services.AddScoped<Accounts>();
+        services.AddMail(configuration, dataDirectory);
         services.Configure<LockoutOptions>(configuration.GetSection(LockoutOptions.Section));
         services.Configure<DemoOptions>(configuration.GetSection(DemoOptions.Section));
         services.AddSingleton<DemoSeeder>();
@@ -125,6 +130,7 @@ public static class LmsApp
         // then checks the caller's role in the institution or course it touches.
         var api = app.MapGroup("/api").RequireAuthorization();
         api.MapIdentityEndpoints();
+        api.MapMailEndpoints();
         api.MapInstitutionEndpoints();
         api.MapCourseEndpoints();
         app.MapMoocs(api);

@@ -17,13 +17,13 @@ public sealed record RefreshRequest([property: Required] string RefreshToken);
 
 public sealed record ChangePasswordRequest(
     [property: Required, StringLength(Passwords.MaximumLength)] string CurrentPassword,
-    [property: Required, StringLength(Passwords.MaximumLength, MinimumLength = Passwords.MinimumLength)] string NewPassword);
+    [property: Required, StringLength(Passwords.MaximumLength)] string NewPassword);
 
 public sealed record MembershipView(Guid InstitutionId, string InstitutionName, string InstitutionKind, string Role);
 
 public sealed record MeView(
     Guid Id, string DisplayName, string? Email, string? NationalId,
-    IReadOnlyList<MembershipView> Memberships, IReadOnlyList<PersonRef> Children);
+    IReadOnlyList<MembershipView> Memberships, IReadOnlyList<PersonRef> Children, bool PlatformAdmin);
 
 public static class IdentityEndpoints
 {
@@ -41,13 +41,20 @@ public static class IdentityEndpoints
             .WithSummary("End the browser session.");
         group.MapGet("/me", Me).WithSummary("Who is signed in, and their roles in each institution.");
         group.MapPost("/change-password", ChangePassword).WithSummary("Change one's own password.");
+        group.MapAccountEndpoints();
     }
 
     private static async Task<MeView> SignInWithCookie(SignInRequest request, SignInService signIn, UserRepository users, HttpContext http)
     {
         var user = await CheckAsync(signIn, request);
+        return await SignInWithCookieAsync(http, users, user, request.RememberMe);
+    }
+
+    /// <summary>Starts a browser session for someone who has just proved who they are.</summary>
+    public static async Task<MeView> SignInWithCookieAsync(HttpContext http, UserRepository users, UserRow user, bool remember)
+    {
         await http.SignInAsync(AuthSchemes.Cookie, CurrentUser.For(user.Id, user.DisplayName, AuthSchemes.Cookie),
-            new AuthenticationProperties { IsPersistent = request.RememberMe });
+            new AuthenticationProperties { IsPersistent = remember });
         return await MeAsync(users, user.Id);
     }
 
@@ -82,13 +89,14 @@ public static class IdentityEndpoints
         await MeAsync(users, http.User.Id());
 
     private static async Task<NoContent> ChangePassword(
-        ChangePasswordRequest request, HttpContext http, UserRepository users, Passwords passwords)
+        ChangePasswordRequest request, HttpContext http, UserRepository users, Passwords passwords, PasswordPolicy policy)
     {
         var user = await users.GetAsync(http.User.Id())
                    ?? throw new ProblemException(StatusCodes.Status401Unauthorized, ProblemTypes.Unauthenticated, "Sign in first.");
         if (!passwords.Verify(user.PasswordHash, request.CurrentPassword, out _))
             throw new ProblemException(StatusCodes.Status400BadRequest, ProblemTypes.InvalidCredentials,
                 "The current password is not right.");
+        policy.Check(request.NewPassword, "newPassword", user.DisplayName, user.Email);
         await users.SetPasswordHashAsync(user.Id, passwords.Hash(request.NewPassword));
         return TypedResults.NoContent();
     }
@@ -112,6 +120,6 @@ public static class IdentityEndpoints
         var children = await users.ChildrenAsync(userId);
         return new MeView(user.Id, user.DisplayName, user.Email, user.NationalId,
             memberships.Select(m => new MembershipView(m.InstitutionId, m.InstitutionName, m.InstitutionKind, m.Role)).ToList(),
-            children);
+            children, user.PlatformAdmin);
     }
 }

@@ -31,7 +31,8 @@ public sealed class SignInService(
     {
         var user = await users.FindByLoginAsync(login);
         var now = clock.GetUtcNow();
-        if (user is null)
+        // No account, or one whose owner has not chosen a password yet (an invitation not used).
+        if (user is null || !user.HasPassword)
         {
             passwords.Verify(DecoyHash, password, out _);
             return new SignInResult.Failed();

@@ -4,13 +4,26 @@ using Lms.Grains.Courses;
 using Lms.Grains.Data;
 using Lms.Grains.Identity;
 using Lms.Grains.Institutions;
+using Lms.Server.Communication.Mail;
 using Lms.Server.Hosting;
+using Lms.Server.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Lms.Server.Institutions;
 
 public sealed record InstitutionView(
     Guid Id, Guid? ParentId, string Kind, string Name, string? Code, IReadOnlyCollection<string> MyRoles);
+
+/// <summary>
+/// The import's outcome as the admin sees it: invitations for people with an e-mail were mailed
+/// (their code is not shown, so only the address's owner can use it); the others' codes are for
+/// the printed sheet handed out in class.
+/// </summary>
+public sealed record RosterOutcomeView(
+    int PeopleCreated, int PeopleAlreadyThere, int MembershipsAdded, int ClassesCreated, int ParentLinksAdded,
+    IReadOnlyList<InvitationView> Invitations);
+
+public sealed record InvitationView(int Line, string DisplayName, string Login, bool Emailed, string? Code);
 
 public sealed record CreateInstitutionRequest(
     [property: Required, StringLength(20)] string Kind,
@@ -81,15 +94,24 @@ public static class InstitutionEndpoints
     }
 
     private static async Task<IResult> ImportRoster(
-        Guid institutionId, HttpContext http, InstitutionAccess access, RosterImport import)
+        Guid institutionId, string? language, HttpContext http, InstitutionAccess access, RosterImport import, Accounts accounts)
     {
-        await access.RequireAsync(http.User, institutionId, Roles.Admin);
+        var (institution, _) = await access.RequireAsync(http.User, institutionId, Roles.Admin);
         var text = await ReadRosterTextAsync(http.Request);
         var (entries, problems) = RosterCsv.Parse(new StringReader(text));
         if (problems.Count == 0)
         {
             var (outcome, dbProblems) = await import.ApplyAsync(institutionId, entries, http.RequestAborted);
-            if (outcome is not null) return TypedResults.Ok(outcome);
+            if (outcome is not null)
+            {
+                await accounts.SendInvitationsAsync(
+                    outcome.Invitations.Where(i => i.Email is not null).Select(i => (i.Email!, i.DisplayName, i.Code)),
+                    institution.Name, Mailer.LanguageOf(language, http.Request));
+                return TypedResults.Ok(new RosterOutcomeView(outcome.PeopleCreated, outcome.PeopleAlreadyThere,
+                    outcome.MembershipsAdded, outcome.ClassesCreated, outcome.ParentLinksAdded,
+                    outcome.Invitations.Select(i => new InvitationView(i.Line, i.DisplayName, i.Login, i.Email is not null,
+                        i.Email is null ? OneTimeCodes.Grouped(i.Code) : null)).ToList()));
+            }
             problems.AddRange(dbProblems);
         }
         return TypedResults.Problem(
