@@ -35,7 +35,6 @@ public static class ProblemTypes
     public const string ChecksumMismatch = Prefix + "checksum-mismatch";
     public const string InvalidCode = Prefix + "invalid-code";
     public const string EmailTaken = Prefix + "email-taken";
-    public const string WeakPassword = Prefix + "weak-password";
 
     public static string ForStatus(int status) => status switch
     {

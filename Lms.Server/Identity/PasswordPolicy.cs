@@ -28,10 +28,5 @@ public sealed class PasswordPolicy
             throw Refused(field, "too-common", "This password is too easy to guess: it is common, or close to your name or address.");
     }
 
-    private static ProblemException Refused(string field, string code, string message)
-    {
-        var problem = ProblemException.Invalid(field, message, code);
-        return new ProblemException(StatusCodes.Status400BadRequest, ProblemTypes.WeakPassword, "Choose a stronger password.",
-            message, problem.Extensions);
-    }
+    private static ProblemException Refused(string field, string code, string message) => ProblemException.Invalid(field, message, code);
 }

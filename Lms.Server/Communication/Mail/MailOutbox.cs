@@ -2,7 +2,7 @@ using MimeKit;
 
 namespace Lms.Server.Communication.Mail;
 
-public sealed record OutboxMessage(string Id, string Status, DateTimeOffset Date, string To, string Subject, string Text);
+public sealed record OutboxMessage(string Id, string Status, DateTimeOffset Date, string To, string Subject, string Text, string? Kind);
 
 /// <summary>
 /// Every message is first written here as an .eml file (pending/), so nothing is lost when the
@@ -56,7 +56,7 @@ public sealed class MailOutbox
             {
                 var message = await MimeMessage.LoadAsync(path, cancellationToken);
                 list.Add(new OutboxMessage(Path.GetFileNameWithoutExtension(path), status, message.Date,
-                    message.To.ToString(), message.Subject ?? "", message.TextBody ?? ""));
+                    message.To.ToString(), message.Subject ?? "", message.TextBody ?? "", message.Headers["X-Lms-Kind"]));
             }
             catch (IOException)
             {

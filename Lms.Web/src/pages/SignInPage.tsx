@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { Navigate, useSearchParams } from 'react-router-dom';
+import { Link, Navigate, useSearchParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { ApiError, ProblemTypes } from '../api/client';
 import { api } from '../api/lms';
@@ -111,6 +111,11 @@ export function SignInPage() {
             {busy ? t('signIn.signingIn') : t('signIn.submit')}
           </button>
         </form>
+        <p className="sign-in-links small">
+          <Link to="/forgot-password">{t('account.forgotLink')}</Link>
+          {' · '}
+          <Link to="/set-password">{t('account.codeLink')}</Link>
+        </p>
       </main>
     </div>
   );
