@@ -19,6 +19,7 @@ public sealed record UserRow
     public DateTimeOffset? ClaimedAt { get; init; }
     public Guid? CreatedByInstitutionId { get; init; }
     public bool PlatformAdmin { get; init; }
+    public DateTimeOffset? DisabledAt { get; init; }
 
     /// <summary>An account made by an invitation has no password until its owner chooses one.</summary>
     public bool HasPassword => PasswordHash.Length > 0;
@@ -49,7 +50,7 @@ public sealed class UserRepository(Db db, TimeProvider clock)
 {
     private const string Columns =
         "id, email, national_id, display_name, password_hash, failed_sign_ins, lockout_end, " +
-        "pending_email, claimed_at, created_by_institution_id, platform_admin";
+        "pending_email, claimed_at, created_by_institution_id, platform_admin, disabled_at";
 
     /// <summary>E-mail addresses compare without case; national identifiers are kept as typed digits.</summary>
     public static string NormalizeEmail(string email) => email.Trim().ToLowerInvariant();

@@ -70,6 +70,7 @@ public static class LmsApp
         services.AddSingleton<PasswordPolicy>();
         services.AddScoped<Accounts>();
         services.AddMail(configuration, dataDirectory);
+        services.AddSessions();
         services.Configure<LockoutOptions>(configuration.GetSection(LockoutOptions.Section));
         services.Configure<DemoOptions>(configuration.GetSection(DemoOptions.Section));
         services.AddSingleton<DemoSeeder>();
@@ -121,6 +122,7 @@ public static class LmsApp
             },
         });
         app.UseAuthentication();
+        app.UseMiddleware<SessionCheckMiddleware>();
         app.UseAuthorization();
 
         app.MapOpenApi().AllowAnonymous();

@@ -70,9 +70,11 @@ public static class AccountEndpoints
         return new CodeHolderView(user.DisplayName, user.Email ?? user.NationalId, purpose);
     }
 
-    private static async Task<MeView> Redeem(SetPasswordRequest request, HttpContext http, Accounts accounts, UserRepository users)
+    /// <summary>A password chosen with a code ends every earlier session (after a reset, someone else may hold one).</summary>
+    private static async Task<MeView> Redeem(SetPasswordRequest request, HttpContext http, Accounts accounts, UserRepository users, SessionGuard guard)
     {
         var (user, _) = await accounts.SetPasswordWithCodeAsync(request.Code, request.NewPassword);
+        await guard.EndAllAsync(user.Id);
         return await IdentityEndpoints.SignInWithCookieAsync(http, users, user, remember: false);
     }
 }

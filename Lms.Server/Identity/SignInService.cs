@@ -31,8 +31,8 @@ public sealed class SignInService(
     {
         var user = await users.FindByLoginAsync(login);
         var now = clock.GetUtcNow();
-        // No account, or one whose owner has not chosen a password yet (an invitation not used).
-        if (user is null || !user.HasPassword)
+        // No account, one whose owner has not chosen a password yet (an invitation not used), or a disabled one.
+        if (user is null || !user.HasPassword || user.DisabledAt is not null)
         {
             passwords.Verify(DecoyHash, password, out _);
             return new SignInResult.Failed();

@@ -43,6 +43,8 @@ public static class InstitutionEndpoints
         group.MapGet("/classes", Classes).WithSummary("The institution's classes with their number of students.");
         group.MapPost("/roster", ImportRoster).DisableAntiforgery()
             .WithSummary("Import people from a CSV file (admins): all rows are applied, or none.");
+        group.MapDelete("/members/{userId:guid}", RemoveMember)
+            .WithSummary("Remove a person from the institution (admins): every role and class place here; their live connections are closed.");
         group.MapGet("/courses", Courses).WithSummary("Every course of the institution, drafts included (admins).");
     }
 
@@ -157,6 +159,18 @@ public static class InstitutionEndpoints
             using var reader = new StreamReader(buffer, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
             return await reader.ReadToEndAsync();
         }
+    }
+
+    private static async Task<NoContent> RemoveMember(
+        Guid institutionId, Guid userId, HttpContext http, InstitutionAccess access, InstitutionRepository institutions, SessionGuard guard)
+    {
+        await access.RequireAsync(http.User, institutionId, Roles.Admin);
+        if (userId == http.User.Id())
+            throw ProblemException.Invalid("userId", "Ask another admin to remove you.", "self");
+        if (!await institutions.RemoveMemberAsync(institutionId, userId)) throw ProblemException.NotFound("The member");
+        // Hub connections keep the roles they joined with: close them, so the client reconnects and is checked again.
+        guard.Disconnect(userId);
+        return TypedResults.NoContent();
     }
 
     private static async Task<Page<MyCourseRow>> Courses(

@@ -49,7 +49,7 @@ public sealed class MoocBrowserTests(SqliteLmsServer server, BrowserFixture brow
             var form = page.GetByTestId("sign-up-form");
             await form.GetByLabel("Họ và tên").FillAsync("Bùi Thị Hồng Nhung");
             await form.GetByLabel("Email").FillAsync("nhung.bui@example.vn");
-            await form.GetByLabel("Mật khẩu").FillAsync("Nhung-2026!");
+            await form.GetByLabel("Mật khẩu").FillAsync("Sen-hong-nở-2026!");
             await ShotAsync(page, "2-sign-up");
             await form.GetByRole(AriaRole.Button, new() { Name = "Tạo tài khoản" }).ClickAsync();
             await Expect(page.GetByTestId("sign-up-sent")).ToContainTextAsync("nhung.bui@example.vn");
