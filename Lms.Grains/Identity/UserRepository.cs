@@ -106,13 +106,27 @@ public sealed class UserRepository(Db db, TimeProvider clock)
         await InsertAsync(user, connection);
     }
 
-    private static readonly Sql FailedSignInSql = Sql.Portable(
-        "UPDATE users SET failed_sign_ins = @failures, lockout_end = @lockoutEnd WHERE id = @id");
+    /// <summary>How many steps of growing delay <see cref="ClaimSignInAttemptAsync"/> knows; past the last, the last delay repeats.</summary>
+    public const int ThrottleSteps = 12;
 
-    public async Task RecordFailedSignInAsync(Guid id, int failures, DateTimeOffset? lockoutEnd)
+    private static readonly Sql ClaimAttemptSql = Sql.Portable(
+        "UPDATE users SET failed_sign_ins = failed_sign_ins + 1, lockout_end = CASE " +
+        string.Concat(Enumerable.Range(1, ThrottleSteps).Select(n => $"WHEN failed_sign_ins + 1 = {n} THEN @until{n} ")) +
+        "ELSE @untilMax END " +
+        "WHERE id = @id AND (lockout_end IS NULL OR lockout_end <= @now)");
+
+    /// <summary>
+    /// Counts a sign-in attempt before its password is checked, in one conditional UPDATE: false (and
+    /// nothing counted) while the account is throttled. <paramref name="untilAfter"/> gives, for the
+    /// attempt count n (1-based), until when the account is throttled after that attempt (null: not).
+    /// Parallel guesses cannot race the counter: each UPDATE sees the last one's count and delay.
+    /// </summary>
+    public async Task<bool> ClaimSignInAttemptAsync(Guid id, DateTimeOffset now, Func<int, DateTimeOffset?> untilAfter)
     {
+        var args = new DynamicParameters(new { id, now, untilMax = untilAfter(ThrottleSteps + 1) });
+        for (var n = 1; n <= ThrottleSteps; n++) args.Add($"until{n}", untilAfter(n));
         await using var connection = await db.OpenAsync();
-        await connection.ExecuteAsync(db.Text(FailedSignInSql), new { id, failures, lockoutEnd });
+        return await connection.ExecuteAsync(db.Text(ClaimAttemptSql), args) == 1;
     }
 
     private static readonly Sql SucceededSignInSql = Sql.Portable(

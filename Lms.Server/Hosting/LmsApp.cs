@@ -71,7 +71,9 @@ public static class LmsApp
         services.AddScoped<Accounts>();
         services.AddMail(configuration, dataDirectory);
         services.AddSessions();
-        services.Configure<LockoutOptions>(configuration.GetSection(LockoutOptions.Section));
+        services.Configure<ThrottleOptions>(configuration.GetSection(ThrottleOptions.Section));
+        services.AddSingleton<TrustedDevices>();
+        services.AddSignInRateLimit(configuration);
         services.Configure<DemoOptions>(configuration.GetSection(DemoOptions.Section));
         services.AddSingleton<DemoSeeder>();
         services.AddMoocs(configuration);
@@ -123,6 +125,7 @@ public static class LmsApp
         });
         app.UseAuthentication();
         app.UseMiddleware<SessionCheckMiddleware>();
+        app.UseRateLimiter();
         app.UseAuthorization();
 
         app.MapOpenApi().AllowAnonymous();

@@ -35,11 +35,11 @@ public static class IdentityEndpoints
     {
         var group = app.MapGroup("/identity").WithTags("Identity");
 
-        group.MapPost("/sign-in", SignInWithCookie).AllowAnonymous()
+        group.MapPost("/sign-in", SignInWithCookie).AllowAnonymous().RequireRateLimiting(SignInRateLimit.Policy)
             .WithSummary("Sign in with e-mail or national identifier and password; sets the session cookie.");
-        group.MapPost("/token", SignInWithToken).AllowAnonymous()
+        group.MapPost("/token", SignInWithToken).AllowAnonymous().RequireRateLimiting(SignInRateLimit.Policy)
             .WithSummary("Sign in for API clients; returns a bearer access token and a refresh token.");
-        group.MapPost("/refresh", Refresh).AllowAnonymous()
+        group.MapPost("/refresh", Refresh).AllowAnonymous().RequireRateLimiting(SignInRateLimit.Policy)
             .WithSummary("Exchange a refresh token for a new access token.");
         group.MapPost("/sign-out", (Delegate)SignOut).AllowAnonymous()
             .WithSummary("End this session (the cookie or token stops working on every server).");
@@ -55,7 +55,7 @@ public static class IdentityEndpoints
 
     private static async Task<MeView> SignInWithCookie(SignInRequest request, SignInService signIn, UserRepository users, HttpContext http)
     {
-        var user = await CheckAsync(signIn, request);
+        var user = await CheckAsync(signIn, request, http);
         return await SignInWithCookieAsync(http, users, user, request.RememberMe);
     }
 
@@ -75,7 +75,7 @@ public static class IdentityEndpoints
 
     private static async Task<SignInHttpResult> SignInWithToken(SignInRequest request, SignInService signIn, SessionRepository sessions, HttpContext http)
     {
-        var user = await CheckAsync(signIn, request);
+        var user = await CheckAsync(signIn, request, http);
         var sessionId = await sessions.StartAsync(user.Id, SessionKinds.Token, DeviceOf(http), AddressOf(http));
         return TypedResults.SignIn(CurrentUser.For(user.Id, user.DisplayName, AuthSchemes.Bearer, sessionId,
             await sessions.IssueRefreshTokenAsync(sessionId)), authenticationScheme: AuthSchemes.Bearer);
@@ -179,16 +179,11 @@ public static class IdentityEndpoints
         return TypedResults.NoContent();
     }
 
-    private static async Task<UserRow> CheckAsync(SignInService signIn, SignInRequest request) =>
-        await signIn.CheckAsync(request.Login, request.Password) switch
-        {
-            SignInResult.Succeeded ok => ok.User,
-            SignInResult.LockedOut locked => throw new ProblemException(StatusCodes.Status423Locked, ProblemTypes.LockedOut,
-                "Too many failed sign-ins; the account is locked for a while.", null,
-                new Dictionary<string, object?> { ["lockedUntil"] = locked.Until }),
-            _ => throw new ProblemException(StatusCodes.Status401Unauthorized, ProblemTypes.InvalidCredentials,
-                "The login or the password is not right."),
-        };
+    private static async Task<UserRow> CheckAsync(SignInService signIn, SignInRequest request, HttpContext http) =>
+        await signIn.CheckAsync(request.Login, request.Password, http) is SignInResult.Succeeded ok
+            ? ok.User
+            : throw new ProblemException(StatusCodes.Status401Unauthorized, ProblemTypes.InvalidCredentials,
+                "The login or the password is not right.");
 
     private static async Task<MeView> MeAsync(UserRepository users, Guid userId)
     {
