@@ -71,6 +71,7 @@ public static class LmsApp
         services.AddScoped<Accounts>();
         services.AddMail(configuration, dataDirectory);
         services.AddSessions();
+        services.AddSingleton<FirstAdminSetup>();
         services.Configure<ThrottleOptions>(configuration.GetSection(ThrottleOptions.Section));
         services.AddSingleton<TrustedDevices>();
         services.AddSignInRateLimit(configuration);
@@ -105,7 +106,9 @@ public static class LmsApp
         StartupLock.RunAsync(db, async () =>
         {
             SchemaMigrator.MigrateUp(db, app.Services.GetRequiredService<ILoggerFactory>());
-            await app.Services.GetRequiredService<DemoSeeder>().SeedIfEmptyAsync();
+            var urls = (app.Configuration["urls"] ?? DefaultUrl).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            await app.Services.GetRequiredService<DemoSeeder>().SeedIfEmptyAsync(urls);
+            await app.Services.GetRequiredService<FirstAdminSetup>().PrintCodeIfNeededAsync();
         }).GetAwaiter().GetResult();
     }
 
@@ -136,6 +139,7 @@ public static class LmsApp
         var api = app.MapGroup("/api").RequireAuthorization();
         api.MapIdentityEndpoints();
         api.MapMailEndpoints();
+        FirstAdminSetup.Map(api);
         api.MapInstitutionEndpoints();
         api.MapCourseEndpoints();
         app.MapMoocs(api);

@@ -22,7 +22,6 @@ public static class ProblemTypes
     public const string TooManyRequests = Prefix + "too-many-requests";
     public const string Internal = Prefix + "internal";
     public const string InvalidCredentials = Prefix + "invalid-credentials";
-    public const string LockedOut = Prefix + "locked-out";
     public const string RosterInvalid = Prefix + "roster-invalid";
     public const string RunFull = Prefix + "run-full";
     public const string RunClosed = Prefix + "run-closed";

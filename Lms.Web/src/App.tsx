@@ -29,6 +29,7 @@ const ContentItemPage = lazy(() => import('./pages/content/ContentItemPage').the
 const ConfirmEmailPage = lazy(() => import('./pages/identity/AccountPages').then((m) => ({ default: m.ConfirmEmailPage })));
 const SetPasswordPage = lazy(() => import('./pages/identity/AccountPages').then((m) => ({ default: m.SetPasswordPage })));
 const ForgotPasswordPage = lazy(() => import('./pages/identity/AccountPages').then((m) => ({ default: m.ForgotPasswordPage })));
+const SessionsPage = lazy(() => import('./pages/identity/SessionsPage').then((m) => ({ default: m.SessionsPage })));
 const OutboxPage = lazy(() => import('./pages/identity/OutboxPage').then((m) => ({ default: m.OutboxPage })));
 const ChangePasswordPage = lazy(() => import('./pages/ChangePasswordPage').then((m) => ({ default: m.ChangePasswordPage })));
 // MOOCs and credentials (public catalogue and verification; learners' progress, forum, transcript; teachers' and admins' pages).
@@ -81,6 +82,7 @@ export function App() {
         <Route path="library/:itemId" element={<ContentItemPage />} />
         <Route path="account/password" element={<ChangePasswordPage />} />
         <Route path="admin/outbox" element={<OutboxPage />} />
+        <Route path="account/sessions" element={<SessionsPage />} />
         <Route path="learning" element={<MyLearningPage />} />
         <Route path="courses/:courseId/progress" element={<ProgressPage />} />
         <Route path="courses/:courseId/forum" element={<ForumPage />} />

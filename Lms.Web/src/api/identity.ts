@@ -23,6 +23,16 @@ export interface OutboxMessage {
   kind: string | null;
 }
 
+export interface Session {
+  id: string;
+  kind: 'cookie' | 'token';
+  device: string | null;
+  address: string | null;
+  createdAt: string;
+  lastSeenAt: string;
+  current: boolean;
+}
+
 const id = '/api/identity';
 
 export const identityApi = {
@@ -32,6 +42,9 @@ export const identityApi = {
   checkCode: (code: string) => request<CodeHolder>(`${id}/codes/check`, { body: { code }, allowUnauthenticated: true }),
   redeem: (code: string, newPassword: string) =>
     request<Me>(`${id}/codes/redeem`, { body: { code, newPassword }, allowUnauthenticated: true }),
+  sessions: () => request<Session[]>(`${id}/sessions`),
+  endSession: (sessionId: string) => request<void>(`${id}/sessions/${encodeURIComponent(sessionId)}`, { method: 'DELETE' }),
+  signOutEverywhere: () => request<void>(`${id}/sign-out-everywhere`, { method: 'POST' }),
   outbox: (take = 50) => request<OutboxMessage[]>(`/api/mail/outbox?take=${take}`),
 };
 
