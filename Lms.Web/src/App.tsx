@@ -29,6 +29,7 @@ const ContentItemPage = lazy(() => import('./pages/content/ContentItemPage').the
 const ConfirmEmailPage = lazy(() => import('./pages/identity/AccountPages').then((m) => ({ default: m.ConfirmEmailPage })));
 const SetPasswordPage = lazy(() => import('./pages/identity/AccountPages').then((m) => ({ default: m.SetPasswordPage })));
 const ForgotPasswordPage = lazy(() => import('./pages/identity/AccountPages').then((m) => ({ default: m.ForgotPasswordPage })));
+const SetupPage = lazy(() => import('./pages/identity/SetupPage').then((m) => ({ default: m.SetupPage })));
 const SessionsPage = lazy(() => import('./pages/identity/SessionsPage').then((m) => ({ default: m.SessionsPage })));
 const OutboxPage = lazy(() => import('./pages/identity/OutboxPage').then((m) => ({ default: m.OutboxPage })));
 const ChangePasswordPage = lazy(() => import('./pages/ChangePasswordPage').then((m) => ({ default: m.ChangePasswordPage })));
@@ -63,6 +64,7 @@ export function App() {
       <Route path="/sign-in" element={<SignInPage />} />
       <Route path="/confirm-email" element={<Suspense fallback={<Loading />}><ConfirmEmailPage /></Suspense>} />
       <Route path="/set-password" element={<Suspense fallback={<Loading />}><SetPasswordPage /></Suspense>} />
+      <Route path="/setup" element={<Suspense fallback={<Loading />}><SetupPage /></Suspense>} />
       <Route path="/forgot-password" element={<Suspense fallback={<Loading />}><ForgotPasswordPage /></Suspense>} />
       <Route element={<Suspense fallback={<div className="page"><Loading /></div>}><PublicShell /></Suspense>}>
         <Route path="catalogue" element={<CataloguePage />} />
