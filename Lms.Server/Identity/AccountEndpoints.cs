@@ -63,10 +63,9 @@ public static class AccountEndpoints
         return TypedResults.Accepted((string?)null);
     }
 
-    private static async Task<CodeHolderView> CheckCode(CodeRequest request, Accounts accounts, OneTimeCodes codes)
+    private static async Task<CodeHolderView> CheckCode(CodeRequest request, Accounts accounts)
     {
-        var user = await accounts.PeekSetPasswordCodeAsync(request.Code);
-        var purpose = (await codes.PeekAsync(request.Code, CodePurposes.SetPassword))?.Purpose ?? CodePurposes.Invitation;
+        var (user, purpose) = await accounts.PeekSetPasswordCodeAsync(request.Code);
         return new CodeHolderView(user.DisplayName, user.Email ?? user.NationalId, purpose);
     }
 

@@ -72,10 +72,10 @@ public sealed class Accounts(
         });
     }
 
-    /// <summary>Who an invitation or reset code belongs to, without using it.</summary>
-    public async Task<UserRow> PeekSetPasswordCodeAsync(string code) =>
+    /// <summary>Who an invitation or reset code belongs to, and which of the two it is, without using it.</summary>
+    public async Task<(UserRow User, string Purpose)> PeekSetPasswordCodeAsync(string code) =>
         await codes.PeekAsync(code, CodePurposes.SetPassword) is { } found && await users.GetAsync(found.UserId) is { } user
-            ? user
+            ? (user, found.Purpose)
             : throw InvalidCode();
 
     /// <summary>
@@ -84,7 +84,7 @@ public sealed class Accounts(
     /// </summary>
     public async Task<(UserRow User, string Purpose)> SetPasswordWithCodeAsync(string code, string newPassword)
     {
-        var holder = await PeekSetPasswordCodeAsync(code);
+        var (holder, _) = await PeekSetPasswordCodeAsync(code);
         policy.Check(newPassword, "newPassword", holder.DisplayName, holder.Email);
         var hash = passwords.Hash(newPassword);
         var redeemed = await codes.RedeemAsync(code, CodePurposes.SetPassword) ?? throw InvalidCode();

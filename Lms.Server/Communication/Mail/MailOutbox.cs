@@ -39,6 +39,20 @@ public sealed class MailOutbox
     /// <summary>Waits until a message is queued or the time is up.</summary>
     public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _signal.WaitAsync(timeout, cancellationToken);
 
+    /// <summary>
+    /// Puts back messages a sender claimed and never finished (the process stopped mid-send) once
+    /// they are older than <paramref name="after"/>, so that a live sender on another server keeps its own.
+    /// </summary>
+    public void RequeueAbandoned(TimeSpan after)
+    {
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(Folder, Sending), "*.eml"))
+        {
+            if (DateTime.UtcNow - File.GetLastWriteTimeUtc(file) < after) continue;
+            try { File.Move(file, Path.Combine(Folder, Pending, Path.GetFileName(file))); }
+            catch (IOException) { } // another server put it back first
+        }
+    }
+
     public IEnumerable<string> PendingFiles() =>
         Directory.EnumerateFiles(Path.Combine(Folder, Pending), "*.eml").Order();
 

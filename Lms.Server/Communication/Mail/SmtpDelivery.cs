@@ -23,6 +23,7 @@ public sealed class SmtpDelivery(MailOutbox outbox, IOptions<MailOptions> option
             log.LogInformation("No Mail:Smtp:Host: outgoing mail stays in {Folder}", outbox.Folder);
             return;
         }
+        outbox.RequeueAbandoned(TimeSpan.FromMinutes(10));
         var pause = TimeSpan.FromSeconds(2);
         while (!stoppingToken.IsCancellationRequested)
         {
