@@ -82,10 +82,19 @@ public static class InstitutionEndpoints
         Guid institutionId, string? role, string? q, string? className, int? skip, int? take,
         HttpContext http, InstitutionAccess access, InstitutionRepository institutions)
     {
-        await access.RequireAsync(http.User, institutionId, Roles.Admin, Roles.Teacher);
+        var (_, roles) = await access.RequireAsync(http.User, institutionId, Roles.Admin, Roles.Teacher);
         if (role is not null && !Roles.IsKnown(role)) throw ProblemException.Invalid("role", $"Unknown role {role}.");
         if (q is { Length: > 100 }) throw ProblemException.Invalid("q", "The search text is longer than 100 characters.");
-        return await institutions.PeopleAsync(institutionId, role, q, className, PageRequest.Of(skip, take));
+        var page = await institutions.PeopleAsync(institutionId, role, q, className, PageRequest.Of(skip, take));
+        // Teachers recognise their students; only the institution's admins need their full identifiers.
+        if (roles.Contains(Roles.Admin)) return page;
+        return page with
+        {
+            Items = page.Items.Select(p => p with
+            {
+                NationalId = PersonalData.MaskNationalId(p.NationalId), Email = PersonalData.MaskEmail(p.Email),
+            }).ToList(),
+        };
     }
 
     private static async Task<IReadOnlyList<ClassRow>> Classes(

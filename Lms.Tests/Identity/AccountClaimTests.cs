@@ -192,6 +192,24 @@ public abstract class AccountClaimTests(LmsServer server)
     }
 
     [Fact]
+    public async Task A_teacher_sees_national_ids_and_addresses_masked_and_an_admin_sees_them_in_full()
+    {
+        var school = await server.DemoSchoolIdAsync();
+        const string path = "/people?role=student&q=Le%20Hoang%20An";
+        var asTeacher = await ProblemAssert.OkAsync<JsonElement>(
+            await (await server.SignedInAsync(LmsServer.Teacher)).GetAsync($"/api/institutions/{school}{path}"));
+        var masked = Assert.Single(asTeacher.GetProperty("items").EnumerateArray());
+        Assert.Equal("0012******01", masked.GetProperty("nationalId").GetString());
+        Assert.Equal("h***@demo.lms.vn", masked.GetProperty("email").GetString());
+
+        var asAdmin = await ProblemAssert.OkAsync<JsonElement>(
+            await (await server.SignedInAsync(LmsServer.Admin)).GetAsync($"/api/institutions/{school}{path}"));
+        var full = Assert.Single(asAdmin.GetProperty("items").EnumerateArray());
+        Assert.Equal("001208000001", full.GetProperty("nationalId").GetString());
+        Assert.Equal(LmsServer.Student1, full.GetProperty("email").GetString());
+    }
+
+    [Fact]
     public async Task The_outbox_is_read_by_a_platform_admin_only()
     {
         var outbox = await ProblemAssert.OkAsync<JsonElement>(await (await server.SignedInAsync(LmsServer.Admin)).GetAsync("/api/mail/outbox"));
