@@ -34,6 +34,8 @@ missing_test_packages() {
   need redis-server || missing+=(redis-server)
   need pdftoppm || missing+=(poppler-utils)
   [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+  # A real SMTP server for the mail tests (Debian's python, not whatever python3 is first on PATH).
+  /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || missing+=(python3-aiosmtpd)
   echo "${missing[@]:-}"
 }
 

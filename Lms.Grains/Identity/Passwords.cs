@@ -6,7 +6,7 @@ namespace Lms.Grains.Identity;
 /// <summary>Password hashing with ASP.NET Core Identity's hasher (PBKDF2, versioned format).</summary>
 public sealed class Passwords
 {
-    public const int MinimumLength = 8;
+    public const int MinimumLength = 10;
     public const int MaximumLength = 128;
 
     private static readonly PasswordHasher<object> Hasher = new();

@@ -13,9 +13,21 @@ public sealed record UserRow
     public string PasswordHash { get; init; } = "";
     public int FailedSignIns { get; init; }
     public DateTimeOffset? LockoutEnd { get; init; }
+    /// <summary>A self sign-up's address until its owner confirms it (then it moves to <see cref="Email"/>).</summary>
+    public string? PendingEmail { get; init; }
+    /// <summary>When the owner proved they hold this account; null for an account someone else made and nobody has claimed.</summary>
+    public DateTimeOffset? ClaimedAt { get; init; }
+    public Guid? CreatedByInstitutionId { get; init; }
+    public bool PlatformAdmin { get; init; }
+    public DateTimeOffset? DisabledAt { get; init; }
+
+    /// <summary>An account made by an invitation has no password until its owner chooses one.</summary>
+    public bool HasPassword => PasswordHash.Length > 0;
 }
 
-public sealed record NewUser(Guid Id, string? Email, string? NationalId, string DisplayName, string PasswordHash);
+public sealed record NewUser(
+    Guid Id, string? Email, string? NationalId, string DisplayName, string PasswordHash,
+    Guid? CreatedByInstitutionId = null, string? PendingEmail = null, bool Claimed = false);
 
 public sealed record MembershipRow
 {
@@ -37,7 +49,8 @@ public sealed record PersonRef
 public sealed class UserRepository(Db db, TimeProvider clock)
 {
     private const string Columns =
-        "id, email, national_id, display_name, password_hash, failed_sign_ins, lockout_end";
+        "id, email, national_id, display_name, password_hash, failed_sign_ins, lockout_end, " +
+        "pending_email, claimed_at, created_by_institution_id, platform_admin, disabled_at";
 
     /// <summary>E-mail addresses compare without case; national identifiers are kept as typed digits.</summary>
     public static string NormalizeEmail(string email) => email.Trim().ToLowerInvariant();
@@ -64,8 +77,10 @@ public sealed class UserRepository(Db db, TimeProvider clock)
     }
 
     private static readonly Sql InsertSql = Sql.Portable(
-        "INSERT INTO users (id, email, national_id, display_name, search_name, password_hash, failed_sign_ins, created_at) " +
-        "VALUES (@Id, @Email, @NationalId, @DisplayName, @SearchName, @PasswordHash, 0, @CreatedAt)");
+        "INSERT INTO users (id, email, national_id, display_name, search_name, password_hash, failed_sign_ins, created_at, " +
+        "pending_email, claimed_at, created_by_institution_id, platform_admin) " +
+        "VALUES (@Id, @Email, @NationalId, @DisplayName, @SearchName, @PasswordHash, 0, @CreatedAt, " +
+        "@PendingEmail, @ClaimedAt, @CreatedByInstitutionId, @PlatformAdmin)");
 
     public async Task InsertAsync(NewUser user, DbConnection connection, DbTransaction? transaction = null)
     {
@@ -78,6 +93,10 @@ public sealed class UserRepository(Db db, TimeProvider clock)
             SearchName = SearchText.Fold(user.DisplayName),
             user.PasswordHash,
             CreatedAt = clock.GetUtcNow(),
+            PendingEmail = user.PendingEmail is null ? null : NormalizeEmail(user.PendingEmail),
+            ClaimedAt = user.Claimed ? clock.GetUtcNow() : (DateTimeOffset?)null,
+            user.CreatedByInstitutionId,
+            PlatformAdmin = false,
         }, transaction);
     }
 
@@ -87,13 +106,27 @@ public sealed class UserRepository(Db db, TimeProvider clock)
         await InsertAsync(user, connection);
     }
 
-    private static readonly Sql FailedSignInSql = Sql.Portable(
-        "UPDATE users SET failed_sign_ins = @failures, lockout_end = @lockoutEnd WHERE id = @id");
+    /// <summary>How many steps of growing delay <see cref="ClaimSignInAttemptAsync"/> knows; past the last, the last delay repeats.</summary>
+    public const int ThrottleSteps = 12;
 
-    public async Task RecordFailedSignInAsync(Guid id, int failures, DateTimeOffset? lockoutEnd)
+    private static readonly Sql ClaimAttemptSql = Sql.Portable(
+        "UPDATE users SET failed_sign_ins = failed_sign_ins + 1, lockout_end = CASE " +
+        string.Concat(Enumerable.Range(1, ThrottleSteps).Select(n => $"WHEN failed_sign_ins + 1 = {n} THEN @until{n} ")) +
+        "ELSE @untilMax END " +
+        "WHERE id = @id AND (lockout_end IS NULL OR lockout_end <= @now)");
+
+    /// <summary>
+    /// Counts a sign-in attempt before its password is checked, in one conditional UPDATE: false (and
+    /// nothing counted) while the account is throttled. <paramref name="untilAfter"/> gives, for the
+    /// attempt count n (1-based), until when the account is throttled after that attempt (null: not).
+    /// Parallel guesses cannot race the counter: each UPDATE sees the last one's count and delay.
+    /// </summary>
+    public async Task<bool> ClaimSignInAttemptAsync(Guid id, DateTimeOffset now, Func<int, DateTimeOffset?> untilAfter)
     {
+        var args = new DynamicParameters(new { id, now, untilMax = untilAfter(ThrottleSteps + 1) });
+        for (var n = 1; n <= ThrottleSteps; n++) args.Add($"until{n}", untilAfter(n));
         await using var connection = await db.OpenAsync();
-        await connection.ExecuteAsync(db.Text(FailedSignInSql), new { id, failures, lockoutEnd });
+        return await connection.ExecuteAsync(db.Text(ClaimAttemptSql), args) == 1;
     }
 
     private static readonly Sql SucceededSignInSql = Sql.Portable(
@@ -112,6 +145,45 @@ public sealed class UserRepository(Db db, TimeProvider clock)
     {
         await using var connection = await db.OpenAsync();
         await connection.ExecuteAsync(db.Text(SetPasswordSql), new { id, passwordHash });
+    }
+
+    private static readonly Sql ConfirmEmailSql = Sql.Portable(
+        "UPDATE users SET email = pending_email, pending_email = NULL, claimed_at = @now " +
+        "WHERE id = @id AND pending_email = @email AND email IS NULL");
+
+    /// <summary>
+    /// Moves a confirmed address from pending to the account's login. False when the address is
+    /// no longer pending there, or when someone else holds it by now (the unique index decides).
+    /// </summary>
+    public async Task<bool> ConfirmEmailAsync(Guid id, string email)
+    {
+        await using var connection = await db.OpenAsync();
+        try
+        {
+            return await connection.ExecuteAsync(db.Text(ConfirmEmailSql), new { id, email = NormalizeEmail(email), now = clock.GetUtcNow() }) == 1;
+        }
+        catch (DbException)
+        {
+            return false;
+        }
+    }
+
+    private static readonly Sql ClaimSql = Sql.Portable(
+        "UPDATE users SET claimed_at = @now WHERE id = @id AND claimed_at IS NULL");
+
+    /// <summary>The owner proved they hold the account (a redeemed invitation or reset link).</summary>
+    public async Task MarkClaimedAsync(Guid id)
+    {
+        await using var connection = await db.OpenAsync();
+        await connection.ExecuteAsync(db.Text(ClaimSql), new { id, now = clock.GetUtcNow() });
+    }
+
+    private static readonly Sql PlatformAdminSql = Sql.Portable("UPDATE users SET platform_admin = @value WHERE id = @id");
+
+    public async Task SetPlatformAdminAsync(Guid id, bool value)
+    {
+        await using var connection = await db.OpenAsync();
+        await connection.ExecuteAsync(db.Text(PlatformAdminSql), new { id, value });
     }
 
     private static readonly Sql MembershipsSql = Sql.Portable(

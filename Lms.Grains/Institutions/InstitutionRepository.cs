@@ -177,4 +177,18 @@ public sealed class InstitutionRepository(Db db, TimeProvider clock)
     }
 
     internal static Sql AddMembership => AddMembershipSql;
+
+    private static readonly Sql RemoveMembershipsSql = Sql.Portable(
+        "DELETE FROM memberships WHERE institution_id = @institutionId AND user_id = @userId");
+    private static readonly Sql RemoveClassMembersSql = Sql.Portable(
+        "DELETE FROM class_members WHERE user_id = @userId AND class_id IN (SELECT id FROM classes WHERE institution_id = @institutionId)");
+
+    /// <summary>Takes every role the person holds in this institution, and their place in its classes; false when they had none.</summary>
+    public async Task<bool> RemoveMemberAsync(Guid institutionId, Guid userId) =>
+        await db.InTransactionAsync(async (connection, transaction) =>
+        {
+            var removed = await connection.ExecuteAsync(db.Text(RemoveMembershipsSql), new { institutionId, userId }, transaction);
+            await connection.ExecuteAsync(db.Text(RemoveClassMembersSql), new { institutionId, userId }, transaction);
+            return removed > 0;
+        });
 }

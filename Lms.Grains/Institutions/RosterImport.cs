@@ -18,7 +18,11 @@ public sealed record RosterEntry(
 
 public sealed record RosterProblem(int Line, string Field, string Code, string Message);
 
-public sealed record IssuedCredential(int Line, string DisplayName, string Login, string Password);
+/// <summary>
+/// A person the import created without a password: they choose one with this one-time code,
+/// sent as a link to <paramref name="Email"/> when there is one, else printed on a sheet.
+/// </summary>
+public sealed record RosterInvitation(int Line, string DisplayName, string Login, string? Email, string Code);
 
 public sealed record RosterOutcome(
     int PeopleCreated,
@@ -26,19 +30,23 @@ public sealed record RosterOutcome(
     int MembershipsAdded,
     int ClassesCreated,
     int ParentLinksAdded,
-    IReadOnlyList<IssuedCredential> IssuedCredentials);
+    IReadOnlyList<RosterInvitation> Invitations);
 
 /// <summary>
 /// Applies a roster to an institution in one transaction: every row is checked against the
 /// database first, and if any row is wrong nothing is written and every wrong row is named.
+/// A row joins an account that already exists only when this institution made it or its owner
+/// has claimed it: otherwise whoever made it (a stranger's sign-up, another school's roster)
+/// could be handed this institution's role. New people get an invitation, not a password.
 /// </summary>
-public sealed class RosterImport(Db db, UserRepository users, Passwords passwords, TimeProvider clock)
+public sealed class RosterImport(Db db, UserRepository users, Passwords passwords, OneTimeCodes codes, TimeProvider clock)
 {
     private sealed record Resolved(RosterEntry Entry, Guid? ExistingId);
 
     private static readonly Sql FindByEmailSql = Sql.Portable("SELECT id FROM users WHERE email = @value");
     private static readonly Sql FindByNationalIdSql = Sql.Portable("SELECT id FROM users WHERE national_id = @value");
-    private static readonly Sql IdentityOfSql = Sql.Portable("SELECT id, display_name, email, national_id FROM users WHERE id = @id");
+    private static readonly Sql IdentityOfSql = Sql.Portable(
+        "SELECT email, national_id, claimed_at, created_by_institution_id FROM users WHERE id = @id");
 
     public async Task<(RosterOutcome? Outcome, IReadOnlyList<RosterProblem> Problems)> ApplyAsync(
         Guid institutionId, IReadOnlyList<RosterEntry> entries, CancellationToken cancellationToken = default)
@@ -48,19 +56,18 @@ public sealed class RosterImport(Db db, UserRepository users, Passwords password
         if (problems.Count > 0) return (null, problems);
 
         // Hashing is slow on purpose; do it before taking the write transaction, and only for people
-        // who look new. A row that turns out to exist by the time we write simply keeps its password.
-        var firstLook = await ResolveAsync(entries, problems, connection: null, transaction: null, cancellationToken);
+        // who look new and whose row gives a password (the demo, a test). Everyone else is invited.
+        var firstLook = await ResolveAsync(institutionId, entries, problems, connection: null, transaction: null, cancellationToken);
         if (problems.Count > 0) return (null, problems);
-        var newPasswords = firstLook.Where(r => r.ExistingId is null)
-            .Select(r => (r.Entry.Line, Password: r.Entry.Password ?? Passwords.Generate()))
-            .ToDictionary(x => x.Line, x => x.Password);
+        var newPasswords = firstLook.Where(r => r.ExistingId is null && r.Entry.Password is not null)
+            .ToDictionary(r => r.Entry.Line, r => r.Entry.Password!);
         var hashes = newPasswords.AsParallel().ToDictionary(kv => kv.Key, kv => passwords.Hash(kv.Value));
 
         var outcome = await db.InTransactionAsync(async (connection, transaction) =>
         {
-            var resolved = await ResolveAsync(entries, problems, connection, transaction, cancellationToken);
+            var resolved = await ResolveAsync(institutionId, entries, problems, connection, transaction, cancellationToken);
             if (problems.Count > 0) return null;
-            return await WriteAsync(institutionId, resolved, newPasswords, hashes, connection, transaction);
+            return await WriteAsync(institutionId, resolved, hashes, connection, transaction);
         }, cancellationToken);
         return (outcome, problems);
     }
@@ -89,7 +96,7 @@ public sealed class RosterImport(Db db, UserRepository users, Passwords password
     }
 
     private async Task<List<Resolved>> ResolveAsync(
-        IReadOnlyList<RosterEntry> entries, List<RosterProblem> problems,
+        Guid institutionId, IReadOnlyList<RosterEntry> entries, List<RosterProblem> problems,
         DbConnection? connection, DbTransaction? transaction, CancellationToken cancellationToken)
     {
         var owned = connection is null;
@@ -110,11 +117,21 @@ public sealed class RosterImport(Db db, UserRepository users, Passwords password
                     continue;
                 }
                 var existingId = byEmail ?? byNationalId;
-                if (existingId is not null && await ConflictsAsync(e, existingId.Value, connection, transaction))
+                var known = existingId is null ? null : await connection.QuerySingleAsync<KnownAccount>(
+                    db.Text(IdentityOfSql), new { id = existingId.Value }, transaction);
+                if (known is not null && Conflicts(e, known))
                 {
                     problems.Add(new RosterProblem(e.Line, e.Email is not null && byEmail is null ? "email" : "national_id",
                         "identity-conflict",
                         "This person is already registered with a different e-mail or national identifier."));
+                    continue;
+                }
+                if (known is not null && known.ClaimedAt is null && known.CreatedByInstitutionId != institutionId)
+                {
+                    problems.Add(new RosterProblem(e.Line, e.Email is not null && byEmail is not null ? "email" : "national_id",
+                        "unclaimed-account",
+                        "This person has an account made elsewhere that its owner has not claimed yet; " +
+                        "they should sign in once (or reset their password) before they can be added."));
                     continue;
                 }
                 resolved.Add(new Resolved(e, existingId));
@@ -143,9 +160,16 @@ public sealed class RosterImport(Db db, UserRepository users, Passwords password
         }
     }
 
-    private async Task<bool> ConflictsAsync(RosterEntry e, Guid existingId, DbConnection connection, DbTransaction? transaction)
+    private sealed record KnownAccount
     {
-        var known = await connection.QuerySingleAsync<PersonRef>(db.Text(IdentityOfSql), new { id = existingId }, transaction);
+        public string? Email { get; init; }
+        public string? NationalId { get; init; }
+        public DateTimeOffset? ClaimedAt { get; init; }
+        public Guid? CreatedByInstitutionId { get; init; }
+    }
+
+    private static bool Conflicts(RosterEntry e, KnownAccount known)
+    {
         return (e.Email is not null && known.Email is not null && UserRepository.NormalizeEmail(e.Email) != known.Email)
                || (e.NationalId is not null && known.NationalId is not null && e.NationalId != known.NationalId);
     }
@@ -160,11 +184,11 @@ public sealed class RosterImport(Db db, UserRepository users, Passwords password
         "parent_links", ["parent_id", "student_id"], ["@parentId", "@studentId"], ["parent_id", "student_id"]));
 
     private async Task<RosterOutcome> WriteAsync(
-        Guid institutionId, List<Resolved> resolved, Dictionary<int, string> newPasswords,
+        Guid institutionId, List<Resolved> resolved,
         Dictionary<int, string> hashes, DbConnection connection, DbTransaction transaction)
     {
         int created = 0, existing = 0, memberships = 0, classesCreated = 0, links = 0;
-        var issued = new List<IssuedCredential>();
+        var invitations = new List<RosterInvitation>();
         var idsByLogin = new Dictionary<string, Guid>(StringComparer.OrdinalIgnoreCase);
         var classIds = new Dictionary<string, Guid>(StringComparer.OrdinalIgnoreCase);
         var now = clock.GetUtcNow();
@@ -177,18 +201,19 @@ public sealed class RosterImport(Db db, UserRepository users, Passwords password
             if (id is null)
             {
                 id = Guid.CreateVersion7();
-                if (!hashes.TryGetValue(entry.Line, out var hash))
-                {
-                    // Looked known before, vanished since: give them a password now.
-                    newPasswords[entry.Line] = entry.Password ?? Passwords.Generate();
-                    hash = passwords.Hash(newPasswords[entry.Line]);
-                }
-                await users.InsertAsync(new NewUser(id.Value, entry.Email, entry.NationalId, entry.FullName, hash),
-                    connection, transaction);
+                // Looked known before, vanished since: hash the row's password now.
+                var hash = entry.Password is null ? ""
+                    : hashes.TryGetValue(entry.Line, out var early) ? early : passwords.Hash(entry.Password);
+                await users.InsertAsync(new NewUser(id.Value, entry.Email, entry.NationalId, entry.FullName, hash,
+                    CreatedByInstitutionId: institutionId), connection, transaction);
                 created++;
                 if (entry.Password is null)
-                    issued.Add(new IssuedCredential(entry.Line, entry.FullName,
-                        entry.Email ?? entry.NationalId!, newPasswords[entry.Line]));
+                {
+                    var code = await codes.IssueAsync(id.Value, CodePurposes.Invitation,
+                        length: entry.Email is null ? OneTimeCodes.PrintableLength : OneTimeCodes.LinkLength,
+                        connection: connection, transaction: transaction);
+                    invitations.Add(new RosterInvitation(entry.Line, entry.FullName, entry.Email ?? entry.NationalId!, entry.Email, code));
+                }
             }
             else if (existingId is not null)
             {
@@ -232,6 +257,6 @@ public sealed class RosterImport(Db db, UserRepository users, Passwords password
             }
         }
 
-        return new RosterOutcome(created, existing, memberships, classesCreated, links, issued);
+        return new RosterOutcome(created, existing, memberships, classesCreated, links, invitations);
     }
 }

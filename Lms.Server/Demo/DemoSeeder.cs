@@ -11,8 +11,24 @@ public sealed class DemoOptions
 {
     public const string Section = "Demo";
 
-    /// <summary>Seed the demo institution, people and course on first start (an empty database).</summary>
-    public bool Seed { get; set; } = true;
+    /// <summary>
+    /// Seed the demo institution, people and course on first start (an empty database). Unset: only
+    /// when the server listens on loopback alone (a newcomer's <c>./build.sh run</c>); a server other
+    /// machines can reach never starts with the demo's published passwords unless told to.
+    /// </summary>
+    public bool? Seed { get; set; }
+
+    /// <summary>Whether to seed, for a server listening on <paramref name="urls"/>.</summary>
+    public bool SeedsWhenListeningOn(IEnumerable<string> urls) => Seed ?? urls.All(IsLoopback);
+
+    private static bool IsLoopback(string url)
+    {
+        var host = Uri.TryCreate(url.Replace("://*", "://0.0.0.0").Replace("://+", "://0.0.0.0"), UriKind.Absolute, out var uri)
+            ? uri.Host.Trim('[', ']')
+            : "";
+        return host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
+               || (System.Net.IPAddress.TryParse(host, out var ip) && System.Net.IPAddress.IsLoopback(ip));
+    }
 
     /// <summary>The demo description; defaults to the one copied beside the binary from <c>assets/demo</c>.</summary>
     public string File { get; set; } = Path.Combine(AppContext.BaseDirectory, "assets", "demo", "demo.json");
@@ -35,9 +51,12 @@ public sealed class DemoSeeder(
 {
     private static readonly Sql AnyInstitutionSql = Sql.Portable("SELECT COUNT(*) FROM institutions");
 
-    public async Task SeedIfEmptyAsync()
+    private bool _enabled;
+
+    public async Task SeedIfEmptyAsync(IEnumerable<string> urls)
     {
-        if (!options.Value.Seed) return;
+        _enabled = options.Value.SeedsWhenListeningOn(urls);
+        if (!_enabled) return;
         await using (var connection = await db.OpenAsync())
         {
             if (await Dapper.SqlMapper.ExecuteScalarAsync<long>(connection, db.Text(AnyInstitutionSql)) > 0) return;
@@ -54,6 +73,13 @@ public sealed class DemoSeeder(
             var (outcome, problems) = await roster.ApplyAsync(byKey[group.Key].Id, entries);
             if (outcome is null)
                 throw new InvalidOperationException("The demo roster is wrong: " + string.Join("; ", problems.Select(p => p.Message)));
+        }
+        // The demo's people hold their published password: their accounts count as claimed.
+        foreach (var p in demo.People)
+        {
+            var person = await users.FindByLoginAsync(p.Email ?? p.NationalId!) ?? throw new InvalidOperationException($"No demo person {p.Name}.");
+            await users.MarkClaimedAsync(person.Id);
+            if (p.PlatformAdmin) await users.SetPlatformAdminAsync(person.Id, true);
         }
 
         foreach (var c in demo.Courses)
@@ -78,7 +104,7 @@ public sealed class DemoSeeder(
 
     public void PrintSignIns(TextWriter output)
     {
-        if (!options.Value.Seed || !File.Exists(options.Value.File)) return;
+        if (!_enabled || !File.Exists(options.Value.File)) return;
         var demo = Load();
         output.WriteLine($"Demo sign-ins (password for all: {demo.Password}):");
         foreach (var p in demo.People)
@@ -92,7 +118,8 @@ public sealed class DemoSeeder(
 
     private sealed record DemoFile(string Password, List<DemoInstitution> Institutions, List<DemoPerson> People, List<DemoCourse> Courses);
     private sealed record DemoInstitution(string Key, string? Parent, string Kind, string Name, string? Code);
-    private sealed record DemoPerson(string Institution, string Role, string Name, string? Email, string? NationalId, string? Class, List<string>? ParentOf);
+    private sealed record DemoPerson(string Institution, string Role, string Name, string? Email, string? NationalId, string? Class,
+        List<string>? ParentOf, bool PlatformAdmin = false);
     private sealed record DemoCourse(string Institution, string Owner, string Title, string? Summary, string Kind, bool Publish,
         string? EnrolClass, List<DemoModule> Modules);
     private sealed record DemoModule(string Title, List<DemoItem> Items);

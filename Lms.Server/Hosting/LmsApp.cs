@@ -5,6 +5,7 @@ using Lms.Grains.Institutions;
 using Lms.Media.Content;
 using Lms.Server.Assessment;
 using Lms.Server.Classroom;
+using Lms.Server.Communication.Mail;
 using Lms.Server.Content;
 using Lms.Server.Courses;
 using Lms.Server.Credentials;
@@ -65,7 +66,15 @@ public static class LmsApp
         services.AddScoped<InstitutionAccess>();
         services.AddScoped<CourseAccess>();
         services.AddScoped<SignInService>();
-        services.Configure<LockoutOptions>(configuration.GetSection(LockoutOptions.Section));
+        services.AddSingleton<OneTimeCodes>();
+        services.AddSingleton<PasswordPolicy>();
+        services.AddScoped<Accounts>();
+        services.AddMail(configuration, dataDirectory);
+        services.AddSessions();
+        services.AddSingleton<FirstAdminSetup>();
+        services.Configure<ThrottleOptions>(configuration.GetSection(ThrottleOptions.Section));
+        services.AddSingleton<TrustedDevices>();
+        services.AddSignInRateLimit(configuration);
         services.Configure<DemoOptions>(configuration.GetSection(DemoOptions.Section));
         services.AddSingleton<DemoSeeder>();
         services.AddMoocs(configuration);
@@ -97,7 +106,9 @@ public static class LmsApp
         StartupLock.RunAsync(db, async () =>
         {
             SchemaMigrator.MigrateUp(db, app.Services.GetRequiredService<ILoggerFactory>());
-            await app.Services.GetRequiredService<DemoSeeder>().SeedIfEmptyAsync();
+            var urls = (app.Configuration["urls"] ?? DefaultUrl).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            await app.Services.GetRequiredService<DemoSeeder>().SeedIfEmptyAsync(urls);
+            await app.Services.GetRequiredService<FirstAdminSetup>().PrintCodeIfNeededAsync();
         }).GetAwaiter().GetResult();
     }
 
@@ -116,6 +127,8 @@ public static class LmsApp
             },
         });
         app.UseAuthentication();
+        app.UseMiddleware<SessionCheckMiddleware>();
+        app.UseRateLimiter();
         app.UseAuthorization();
 
         app.MapOpenApi().AllowAnonymous();
@@ -125,6 +138,8 @@ public static class LmsApp
         // then checks the caller's role in the institution or course it touches.
         var api = app.MapGroup("/api").RequireAuthorization();
         api.MapIdentityEndpoints();
+        api.MapMailEndpoints();
+        FirstAdminSetup.Map(api);
         api.MapInstitutionEndpoints();
         api.MapCourseEndpoints();
         app.MapMoocs(api);

@@ -22,7 +22,6 @@ public static class ProblemTypes
     public const string TooManyRequests = Prefix + "too-many-requests";
     public const string Internal = Prefix + "internal";
     public const string InvalidCredentials = Prefix + "invalid-credentials";
-    public const string LockedOut = Prefix + "locked-out";
     public const string RosterInvalid = Prefix + "roster-invalid";
     public const string RunFull = Prefix + "run-full";
     public const string RunClosed = Prefix + "run-closed";
@@ -33,6 +32,8 @@ public static class ProblemTypes
     public const string AttemptClosed = Prefix + "attempt-closed";
     public const string QuotaExceeded = Prefix + "quota-exceeded";
     public const string ChecksumMismatch = Prefix + "checksum-mismatch";
+    public const string InvalidCode = Prefix + "invalid-code";
+    public const string EmailTaken = Prefix + "email-taken";
 
     public static string ForStatus(int status) => status switch
     {

@@ -9,6 +9,7 @@ public static class AuthSchemes
     public const string Cookie = CookieAuthenticationDefaults.AuthenticationScheme;
     public const string Bearer = BearerTokenDefaults.AuthenticationScheme;
     public const string CookieOrBearer = "CookieOrBearer";
+    public const string CookieName = "lms.auth";
 
     public static IServiceCollection AddLmsAuthentication(this IServiceCollection services)
     {
@@ -20,7 +21,7 @@ public static class AuthSchemes
                         : Cookie)
             .AddCookie(Cookie, options =>
             {
-                options.Cookie.Name = "lms.auth";
+                options.Cookie.Name = CookieName;
                 options.Cookie.HttpOnly = true;
                 // Strict: a cookie-authenticated request never comes from another site's page.
                 options.Cookie.SameSite = SameSiteMode.Strict;

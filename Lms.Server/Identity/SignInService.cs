@@ -1,59 +1,112 @@
 using Lms.Grains.Identity;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 
 namespace Lms.Server.Identity;
 
-public sealed class LockoutOptions
+/// <summary>
+/// <c>Identity:Throttle</c>: after <see cref="FreeFailures"/> failures in a row, an account answers
+/// attempts from unknown devices only after a delay that doubles from <see cref="FirstDelay"/> up
+/// to <see cref="MaxDelay"/>. Nothing locks: the owner signs in from a device they used before.
+/// </summary>
+public sealed class ThrottleOptions
 {
-    public const string Section = "Identity:Lockout";
+    public const string Section = "Identity:Throttle";
 
-    /// <summary>Failed attempts in a row before the account is locked.</summary>
-    public int MaxFailedAttempts { get; set; } = 5;
+    public int FreeFailures { get; set; } = 5;
+    public TimeSpan FirstDelay { get; set; } = TimeSpan.FromMinutes(1);
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromHours(1);
 
-    public TimeSpan Duration { get; set; } = TimeSpan.FromMinutes(5);
+    /// <summary>Until when the account waits after its <paramref name="attempt"/>-th failure in a row.</summary>
+    public DateTimeOffset? Until(int attempt, DateTimeOffset now)
+    {
+        if (attempt < FreeFailures) return null;
+        var doublings = Math.Min(attempt - FreeFailures, 20);
+        var delay = TimeSpan.FromTicks(Math.Min(FirstDelay.Ticks * (1L << doublings), MaxDelay.Ticks));
+        return now + delay;
+    }
 }
 
 public abstract record SignInResult
 {
     public sealed record Succeeded(UserRow User) : SignInResult;
     public sealed record Failed : SignInResult;
-    public sealed record LockedOut(DateTimeOffset Until) : SignInResult;
 }
 
-/// <summary>Checks a login and password, counting failures and locking the account after too many.</summary>
+/// <summary>
+/// Checks a login and password. A wrong password, an unknown login and a throttled account give the
+/// same answer after the same work (one password hash check). Attempts from devices that have
+/// signed in to this account before (a device cookie) skip the account's throttle, so strangers
+/// guessing from elsewhere cannot keep its owner out (OWASP's "device cookies"); a wrong password
+/// from such a device costs it its trust.
+/// </summary>
 public sealed class SignInService(
-    UserRepository users, Passwords passwords, IOptions<LockoutOptions> lockout, TimeProvider clock)
+    UserRepository users, Passwords passwords, IOptions<ThrottleOptions> throttle, TimeProvider clock, TrustedDevices devices)
 {
-    // Verified when the login is unknown, so that an unknown login takes as long as a wrong password.
+    // Verified when no password is checked, so that every answer takes as long as a wrong password.
     private static readonly string DecoyHash = new Passwords().Hash(Guid.NewGuid().ToString());
 
-    public async Task<SignInResult> CheckAsync(string login, string password)
+    public async Task<SignInResult> CheckAsync(string login, string password, HttpContext http)
     {
         var user = await users.FindByLoginAsync(login);
         var now = clock.GetUtcNow();
-        if (user is null)
-        {
-            passwords.Verify(DecoyHash, password, out _);
-            return new SignInResult.Failed();
-        }
-        if (user.LockoutEnd is { } until && until > now)
-            return new SignInResult.LockedOut(until);
+        // No account, one whose owner has not chosen a password yet (an invitation not used), or a disabled one.
+        if (user is null || !user.HasPassword || user.DisabledAt is not null) return Decoy(password);
+
+        var trusted = devices.IsTrusted(http, user.Id);
+        if (!trusted && !await users.ClaimSignInAttemptAsync(user.Id, now, n => throttle.Value.Until(n, now)))
+            return Decoy(password);
 
         if (!passwords.Verify(user.PasswordHash, password, out var rehash))
         {
-            var failures = user.FailedSignIns + 1;
-            if (failures >= lockout.Value.MaxFailedAttempts)
-            {
-                var lockedUntil = now + lockout.Value.Duration;
-                await users.RecordFailedSignInAsync(user.Id, 0, lockedUntil);
-                return new SignInResult.LockedOut(lockedUntil);
-            }
-            await users.RecordFailedSignInAsync(user.Id, failures, null);
+            if (trusted) devices.Forget(http);
             return new SignInResult.Failed();
         }
 
         await users.RecordSucceededSignInAsync(user.Id);
         if (rehash) await users.SetPasswordHashAsync(user.Id, passwords.Hash(password));
+        devices.Trust(http, user.Id);
         return new SignInResult.Succeeded(user);
     }
+
+    private SignInResult Decoy(string password)
+    {
+        passwords.Verify(DecoyHash, password, out _);
+        return new SignInResult.Failed();
+    }
+}
+
+/// <summary>
+/// A long-lived, HttpOnly cookie saying "this browser signed in as this person before", protected
+/// by ASP.NET Core data protection (it cannot be forged or moved to another account).
+/// </summary>
+public sealed class TrustedDevices(IDataProtectionProvider protection, TimeProvider clock)
+{
+    public const string CookieName = "lms.device";
+    private static readonly TimeSpan Lifetime = TimeSpan.FromDays(180);
+    private readonly ITimeLimitedDataProtector _protector =
+        protection.CreateProtector("Lms.Identity.TrustedDevice").ToTimeLimitedDataProtector();
+
+    public bool IsTrusted(HttpContext http, Guid userId)
+    {
+        if (!http.Request.Cookies.TryGetValue(CookieName, out var value)) return false;
+        try
+        {
+            return _protector.Unprotect(value) == userId.ToString();
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            return false;
+        }
+    }
+
+    public void Trust(HttpContext http, Guid userId) =>
+        http.Response.Cookies.Append(CookieName, _protector.Protect(userId.ToString(), clock.GetUtcNow() + Lifetime),
+            new CookieOptions
+            {
+                HttpOnly = true, SameSite = SameSiteMode.Strict, Secure = http.Request.IsHttps, Path = "/api/identity",
+                Expires = clock.GetUtcNow() + Lifetime, IsEssential = true,
+            });
+
+    public void Forget(HttpContext http) => http.Response.Cookies.Delete(CookieName, new CookieOptions { Path = "/api/identity" });
 }

@@ -4,13 +4,26 @@ using Lms.Grains.Courses;
 using Lms.Grains.Data;
 using Lms.Grains.Identity;
 using Lms.Grains.Institutions;
+using Lms.Server.Communication.Mail;
 using Lms.Server.Hosting;
+using Lms.Server.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Lms.Server.Institutions;
 
 public sealed record InstitutionView(
     Guid Id, Guid? ParentId, string Kind, string Name, string? Code, IReadOnlyCollection<string> MyRoles);
+
+/// <summary>
+/// The import's outcome as the admin sees it: invitations for people with an e-mail were mailed
+/// (their code is not shown, so only the address's owner can use it); the others' codes are for
+/// the printed sheet handed out in class.
+/// </summary>
+public sealed record RosterOutcomeView(
+    int PeopleCreated, int PeopleAlreadyThere, int MembershipsAdded, int ClassesCreated, int ParentLinksAdded,
+    IReadOnlyList<InvitationView> Invitations);
+
+public sealed record InvitationView(int Line, string DisplayName, string Login, bool Emailed, string? Code);
 
 public sealed record CreateInstitutionRequest(
     [property: Required, StringLength(20)] string Kind,
@@ -30,6 +43,8 @@ public static class InstitutionEndpoints
         group.MapGet("/classes", Classes).WithSummary("The institution's classes with their number of students.");
         group.MapPost("/roster", ImportRoster).DisableAntiforgery()
             .WithSummary("Import people from a CSV file (admins): all rows are applied, or none.");
+        group.MapDelete("/members/{userId:guid}", RemoveMember)
+            .WithSummary("Remove a person from the institution (admins): every role and class place here; their live connections are closed.");
         group.MapGet("/courses", Courses).WithSummary("Every course of the institution, drafts included (admins).");
     }
 
@@ -67,10 +82,19 @@ public static class InstitutionEndpoints
         Guid institutionId, string? role, string? q, string? className, int? skip, int? take,
         HttpContext http, InstitutionAccess access, InstitutionRepository institutions)
     {
-        await access.RequireAsync(http.User, institutionId, Roles.Admin, Roles.Teacher);
+        var (_, roles) = await access.RequireAsync(http.User, institutionId, Roles.Admin, Roles.Teacher);
         if (role is not null && !Roles.IsKnown(role)) throw ProblemException.Invalid("role", $"Unknown role {role}.");
         if (q is { Length: > 100 }) throw ProblemException.Invalid("q", "The search text is longer than 100 characters.");
-        return await institutions.PeopleAsync(institutionId, role, q, className, PageRequest.Of(skip, take));
+        var page = await institutions.PeopleAsync(institutionId, role, q, className, PageRequest.Of(skip, take));
+        // Teachers recognise their students; only the institution's admins need their full identifiers.
+        if (roles.Contains(Roles.Admin)) return page;
+        return page with
+        {
+            Items = page.Items.Select(p => p with
+            {
+                NationalId = PersonalData.MaskNationalId(p.NationalId), Email = PersonalData.MaskEmail(p.Email),
+            }).ToList(),
+        };
     }
 
     private static async Task<IReadOnlyList<ClassRow>> Classes(
@@ -81,15 +105,24 @@ public static class InstitutionEndpoints
     }
 
     private static async Task<IResult> ImportRoster(
-        Guid institutionId, HttpContext http, InstitutionAccess access, RosterImport import)
+        Guid institutionId, string? language, HttpContext http, InstitutionAccess access, RosterImport import, Accounts accounts)
     {
-        await access.RequireAsync(http.User, institutionId, Roles.Admin);
+        var (institution, _) = await access.RequireAsync(http.User, institutionId, Roles.Admin);
         var text = await ReadRosterTextAsync(http.Request);
         var (entries, problems) = RosterCsv.Parse(new StringReader(text));
         if (problems.Count == 0)
         {
             var (outcome, dbProblems) = await import.ApplyAsync(institutionId, entries, http.RequestAborted);
-            if (outcome is not null) return TypedResults.Ok(outcome);
+            if (outcome is not null)
+            {
+                await accounts.SendInvitationsAsync(
+                    outcome.Invitations.Where(i => i.Email is not null).Select(i => (i.Email!, i.DisplayName, i.Code)),
+                    institution.Name, Mailer.LanguageOf(language, http.Request));
+                return TypedResults.Ok(new RosterOutcomeView(outcome.PeopleCreated, outcome.PeopleAlreadyThere,
+                    outcome.MembershipsAdded, outcome.ClassesCreated, outcome.ParentLinksAdded,
+                    outcome.Invitations.Select(i => new InvitationView(i.Line, i.DisplayName, i.Login, i.Email is not null,
+                        i.Email is null ? OneTimeCodes.Grouped(i.Code) : null)).ToList()));
+            }
             problems.AddRange(dbProblems);
         }
         return TypedResults.Problem(
@@ -135,6 +168,18 @@ public static class InstitutionEndpoints
             using var reader = new StreamReader(buffer, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
             return await reader.ReadToEndAsync();
         }
+    }
+
+    private static async Task<NoContent> RemoveMember(
+        Guid institutionId, Guid userId, HttpContext http, InstitutionAccess access, InstitutionRepository institutions, SessionGuard guard)
+    {
+        await access.RequireAsync(http.User, institutionId, Roles.Admin);
+        if (userId == http.User.Id())
+            throw ProblemException.Invalid("userId", "Ask another admin to remove you.", "self");
+        if (!await institutions.RemoveMemberAsync(institutionId, userId)) throw ProblemException.NotFound("The member");
+        // Hub connections keep the roles they joined with: close them, so the client reconnects and is checked again.
+        guard.Disconnect(userId);
+        return TypedResults.NoContent();
     }
 
     private static async Task<Page<MyCourseRow>> Courses(

@@ -17,6 +17,13 @@ public static partial class RosterCsv
     public const int MaxRows = 5000;
     public const long MaxBytes = 2 * 1024 * 1024;
 
+    /// <summary>
+    /// A first password a school hands out itself (the password column; empty means an invitation).
+    /// Such an account is not claimed until its owner proves who they are (reset or invitation),
+    /// where the full password policy applies.
+    /// </summary>
+    public const int FirstPasswordMinimumLength = 8;
+
     private static readonly Dictionary<string, string> ColumnAliases = new(StringComparer.OrdinalIgnoreCase)
     {
         ["role"] = "role", ["vai_tro"] = "role", ["vai trò"] = "role",
@@ -118,8 +125,8 @@ public static partial class RosterCsv
             if (className is not null && className.Length > 100) Problem("class", "too-long", "The class name is longer than 100 characters.");
 
             var password = Field("password");
-            if (password is not null && (password.Length < Passwords.MinimumLength || password.Length > Passwords.MaximumLength))
-                Problem("password", "weak-password", $"A password needs {Passwords.MinimumLength} to {Passwords.MaximumLength} characters.");
+            if (password is not null && (password.Length < FirstPasswordMinimumLength || password.Length > Passwords.MaximumLength))
+                Problem("password", "weak-password", $"A password needs {FirstPasswordMinimumLength} to {Passwords.MaximumLength} characters.");
 
             var parentOf = (Field("parent_of") ?? "")
                 .Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();

@@ -5,6 +5,7 @@ using Lms.Grains.Data;
 using Lms.Grains.Identity;
 using Lms.Grains.Moocs;
 using Lms.Server.Courses;
+using Lms.Server.Communication.Mail;
 using Lms.Server.Credentials;
 using Lms.Server.Hosting;
 using Lms.Server.Identity;
@@ -53,10 +54,14 @@ public sealed record RunRequest(
     [property: Range(1, 1_000_000)] int? Cap,
     Guid? CopyFromRunId);
 
-public sealed record SignUpRequest(
+public sealed record RunSignUpRequest(
     [property: Required, StringLength(200, MinimumLength = 2)] string DisplayName,
     [property: Required, EmailAddress, StringLength(256)] string Email,
-    [property: Required, StringLength(Passwords.MaximumLength, MinimumLength = Passwords.MinimumLength)] string Password);
+    [property: Required, StringLength(Passwords.MaximumLength)] string Password,
+    [property: StringLength(5)] string? Language = null);
+
+/// <summary>What happens next after a sign-up: the person confirms their address from the mail.</summary>
+public sealed record SignUpView(string Next);
 
 public sealed record EnrolmentView(Guid RunId, Guid CourseId, string Outcome, RunStats Stats);
 
@@ -251,34 +256,23 @@ public static class MoocEndpoints
     }
 
     /// <summary>
-    /// A stranger becomes a learner: an account with no institution membership (what a learner may do
-    /// comes from their enrolments alone), signed in with the session cookie, enrolled in the run.
+    /// A stranger becomes a learner: the run is checked (open, not full), then Identity makes an
+    /// account that works once its address is confirmed; the confirmation link brings them back to
+    /// the course's page to enrol. Nobody is signed in or enrolled on an unconfirmed address.
     /// </summary>
-    private static async Task<Created<EnrolmentView>> SignUp(
-        Guid runId, SignUpRequest request, HttpContext http, MoocRepository moocs, CourseRepository courses, IGrainFactory grains,
-        UserRepository users, Passwords passwords)
+    private static async Task<Accepted<SignUpView>> SignUp(
+        Guid runId, RunSignUpRequest request, HttpContext http, MoocRepository moocs, CourseRepository courses, IGrainFactory grains,
+        Accounts accounts)
     {
         var run = await OpenRunAsync(runId, moocs, courses);
         var stats = await grains.GetGrain<ICourseRunGrain>(run.Id).GetStats();
         if (!stats.Open) throw new ProblemException(StatusCodes.Status409Conflict, ProblemTypes.RunClosed, "The run has ended.");
         if (stats.Cap is { } cap && stats.Enrolled >= cap)
             throw new ProblemException(StatusCodes.Status409Conflict, ProblemTypes.RunFull, "The run is full.", "Every place in this run is taken.");
-        var email = UserRepository.NormalizeEmail(request.Email);
-        if (await users.FindByLoginAsync(email) is not null)
-            throw new ProblemException(StatusCodes.Status409Conflict, ProblemTypes.AccountExists, "There is already an account with this e-mail.",
-                "Sign in to enrol.");
-        var id = Guid.CreateVersion7();
-        try
-        {
-            await users.InsertAsync(new NewUser(id, email, null, request.DisplayName.Trim(), passwords.Hash(request.Password)));
-        }
-        catch (System.Data.Common.DbException)
-        {
-            throw new ProblemException(StatusCodes.Status409Conflict, ProblemTypes.AccountExists, "There is already an account with this e-mail.");
-        }
-        await http.SignInAsync(AuthSchemes.Cookie, CurrentUser.For(id, request.DisplayName.Trim(), AuthSchemes.Cookie),
-            new AuthenticationProperties { IsPersistent = true });
-        return TypedResults.Created($"/api/courses/{run.CourseId}", await EnrolAsync(run, id, grains));
+        var slug = (await moocs.GetAsync(run.MoocId))?.Slug;
+        await accounts.SignUpAsync(request.DisplayName, request.Email, request.Password,
+            Mailer.LanguageOf(request.Language, http.Request), slug is null ? null : $"/catalogue/{slug}");
+        return TypedResults.Accepted((string?)null, new SignUpView("confirm-email"));
     }
 
     private static async Task<Page<MyLearningView>> MyLearning(int? skip, int? take, HttpContext http, MoocRepository moocs)

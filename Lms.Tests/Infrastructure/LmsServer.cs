@@ -43,7 +43,7 @@ public abstract class LmsServer : IAsyncLifetime
     /// <summary>Extra configuration for a test class (e.g. a lower lockout threshold).</summary>
     protected virtual IEnumerable<string> ExtraArguments => [];
 
-    public async ValueTask InitializeAsync()
+    public virtual async ValueTask InitializeAsync()
     {
         _dataDirectory = Path.Combine(Path.GetTempPath(), "lms-server-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(_dataDirectory);
@@ -106,6 +106,24 @@ public abstract class LmsServer : IAsyncLifetime
         if (outcome is null) throw new InvalidOperationException(string.Join("; ", problems.Select(p => p.Message)));
         return school;
     }
+
+    /// <summary>
+    /// The one-time code in the newest message of this kind to <paramref name="to"/> in the server's outbox
+    /// (mail with no SMTP server configured stays there; it is written before the request that sends it answers).
+    /// </summary>
+    public async Task<string> MailedCodeAsync(string to, string kind)
+    {
+        var messages = await Get<Lms.Server.Communication.Mail.MailOutbox>().ListAsync(200);
+        var message = messages.FirstOrDefault(m => m.Kind == kind && m.To.Contains(to, StringComparison.OrdinalIgnoreCase))
+                      ?? throw new InvalidOperationException($"No {kind} message to {to} in the outbox.");
+        return CodeInLink(message.Text);
+    }
+
+    /// <summary>The code=... of the first link in a message's text.</summary>
+    public static string CodeInLink(string? text) =>
+        System.Text.RegularExpressions.Regex.Match(text ?? "", @"[?&]code=([A-Za-z0-9]+)") is { Success: true } match
+            ? match.Groups[1].Value
+            : throw new InvalidOperationException("No link with a code in: " + text);
 
     public async Task<Guid> UserIdAsync(string login) => (await Get<UserRepository>().FindByLoginAsync(login))!.Id;
 

@@ -41,16 +41,22 @@ public abstract class InstitutionApiTests(LmsServer server)
         Assert.Equal(4, outcome.GetProperty("membershipsAdded").GetInt32());
         Assert.Equal(1, outcome.GetProperty("classesCreated").GetInt32());
         Assert.Equal(2, outcome.GetProperty("parentLinksAdded").GetInt32());
-        // One row brought its own password; the other three get one to hand out.
-        var issued = outcome.GetProperty("issuedCredentials").EnumerateArray().ToList();
-        Assert.Equal(3, issued.Count);
-        var mai = issued.Single(c => c.GetProperty("login").GetString() == "mai.vu@import.test");
+        // One row brought its own password; the other three are invited by mail to choose theirs (no code is shown for them).
+        var invited = outcome.GetProperty("invitations").EnumerateArray().ToList();
+        Assert.Equal(3, invited.Count);
+        var mai = invited.Single(c => c.GetProperty("login").GetString() == "mai.vu@import.test");
         Assert.Equal(2, mai.GetProperty("line").GetInt32());
+        Assert.True(mai.GetProperty("emailed").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, mai.GetProperty("code").ValueKind);
 
-        await server.SignedInAsync("mai.vu@import.test", mai.GetProperty("password").GetString()!);
+        var maiClient = server.Client();
+        await ProblemAssert.OkAsync<JsonElement>(await maiClient.PostAsJsonAsync("/api/identity/codes/redeem",
+            new { code = await server.MailedCodeAsync("mai.vu@import.test", "invitation"), newPassword = "Mai-chon-2026" }));
+        await server.SignedInAsync("mai.vu@import.test", "Mai-chon-2026");
         await server.SignedInAsync("001209000102", "MatKhau-2026");
-        var parent = await server.SignedInAsync("hai.vu@import.test",
-            issued.Single(c => c.GetProperty("login").GetString() == "hai.vu@import.test").GetProperty("password").GetString()!);
+        var parent = server.Client();
+        await ProblemAssert.OkAsync<JsonElement>(await parent.PostAsJsonAsync("/api/identity/codes/redeem",
+            new { code = await server.MailedCodeAsync("hai.vu@import.test", "invitation"), newPassword = "Hai-chon-2026" }));
         var me = await ProblemAssert.OkAsync<JsonElement>(await parent.GetAsync("/api/identity/me"));
         Assert.Equal(2, me.GetProperty("children").GetArrayLength());
 

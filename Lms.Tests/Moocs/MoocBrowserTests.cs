@@ -44,14 +44,19 @@ public sealed class MoocBrowserTests(SqliteLmsServer server, BrowserFixture brow
             await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Nhập môn lập trình Python" })).ToBeVisibleAsync();
             await NoSidewaysScrollAsync(page, "The course's catalogue page");
 
-            // Signs up and enrols in one step.
+            // Signs up, confirms the address from the mail (which signs in and comes back here), then enrols.
             await page.GetByRole(AriaRole.Button, new() { Name = "Đăng ký và ghi danh" }).ClickAsync();
             var form = page.GetByTestId("sign-up-form");
             await form.GetByLabel("Họ và tên").FillAsync("Bùi Thị Hồng Nhung");
             await form.GetByLabel("Email").FillAsync("nhung.bui@example.vn");
-            await form.GetByLabel("Mật khẩu").FillAsync("Nhung-2026!");
+            await form.GetByLabel("Mật khẩu").FillAsync("Sen-hong-nở-2026!");
             await ShotAsync(page, "2-sign-up");
-            await form.GetByRole(AriaRole.Button, new() { Name = "Tạo tài khoản và ghi danh" }).ClickAsync();
+            await form.GetByRole(AriaRole.Button, new() { Name = "Tạo tài khoản" }).ClickAsync();
+            await Expect(page.GetByTestId("sign-up-sent")).ToContainTextAsync("nhung.bui@example.vn");
+            await page.GotoAsync($"/confirm-email?code={await server.MailedCodeAsync("nhung.bui@example.vn", "confirm-email")}");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Xác nhận và đăng nhập" }).ClickAsync();
+            await Expect(page).ToHaveURLAsync(new Regex("/catalogue/[^/]+$"));
+            await page.GetByRole(AriaRole.Button, new() { Name = "Ghi danh", Exact = true }).ClickAsync();
             await Expect(page).ToHaveURLAsync(new Regex("/courses/[0-9a-f-]+$"));
             await Expect(page.GetByTestId("course-role")).ToHaveTextAsync("Học sinh");
 

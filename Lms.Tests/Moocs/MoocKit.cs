@@ -48,13 +48,20 @@ public sealed class MoocKit(LmsServer server)
         return new Mooc(teacher, id, slug, runId, module, items);
     }
 
-    /// <summary>A new learner through the public sign-up, enrolled in the run; their client is signed in.</summary>
+    /// <summary>
+    /// A new learner through the public sign-up: they confirm their address from the mail (which
+    /// signs them in), then enrol in the run.
+    /// </summary>
     public async Task<HttpClient> SignUpAsync(Guid runId, string email, string name = "Học Viên Mới")
     {
         var client = server.Client();
         var response = await client.PostAsJsonAsync($"/api/moocs/runs/{runId}/sign-up",
             new { displayName = name, email, password = "Hoc-vien-2026" });
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var code = await server.MailedCodeAsync(email, "confirm-email");
+        await ProblemAssert.OkAsync<JsonElement>(await client.PostAsJsonAsync("/api/identity/confirm-email", new { code }));
+        var enrolled = await client.PostAsync($"/api/moocs/runs/{runId}/enrol", null);
+        Assert.Equal(HttpStatusCode.Created, enrolled.StatusCode);
         return client;
     }
 

@@ -26,6 +26,12 @@ const LibraryPage = lazy(() => import('./pages/content/LibraryPage').then((m) =>
 const NewContentPage = lazy(() => import('./pages/content/NewContentPage').then((m) => ({ default: m.NewContentPage })));
 const RecordPage = lazy(() => import('./pages/content/RecordPage').then((m) => ({ default: m.RecordPage })));
 const ContentItemPage = lazy(() => import('./pages/content/ContentItemPage').then((m) => ({ default: m.ContentItemPage })));
+const ConfirmEmailPage = lazy(() => import('./pages/identity/AccountPages').then((m) => ({ default: m.ConfirmEmailPage })));
+const SetPasswordPage = lazy(() => import('./pages/identity/AccountPages').then((m) => ({ default: m.SetPasswordPage })));
+const ForgotPasswordPage = lazy(() => import('./pages/identity/AccountPages').then((m) => ({ default: m.ForgotPasswordPage })));
+const SetupPage = lazy(() => import('./pages/identity/SetupPage').then((m) => ({ default: m.SetupPage })));
+const SessionsPage = lazy(() => import('./pages/identity/SessionsPage').then((m) => ({ default: m.SessionsPage })));
+const OutboxPage = lazy(() => import('./pages/identity/OutboxPage').then((m) => ({ default: m.OutboxPage })));
 const ChangePasswordPage = lazy(() => import('./pages/ChangePasswordPage').then((m) => ({ default: m.ChangePasswordPage })));
 // MOOCs and credentials (public catalogue and verification; learners' progress, forum, transcript; teachers' and admins' pages).
 const PublicShell = lazy(() => import('./pages/moocs/PublicShell').then((m) => ({ default: m.PublicShell })));
@@ -56,6 +62,10 @@ export function App() {
   return (
     <Routes>
       <Route path="/sign-in" element={<SignInPage />} />
+      <Route path="/confirm-email" element={<Suspense fallback={<Loading />}><ConfirmEmailPage /></Suspense>} />
+      <Route path="/set-password" element={<Suspense fallback={<Loading />}><SetPasswordPage /></Suspense>} />
+      <Route path="/setup" element={<Suspense fallback={<Loading />}><SetupPage /></Suspense>} />
+      <Route path="/forgot-password" element={<Suspense fallback={<Loading />}><ForgotPasswordPage /></Suspense>} />
       <Route element={<Suspense fallback={<div className="page"><Loading /></div>}><PublicShell /></Suspense>}>
         <Route path="catalogue" element={<CataloguePage />} />
         <Route path="catalogue/:slug" element={<CatalogueCoursePage />} />
@@ -73,6 +83,8 @@ export function App() {
         <Route path="library/record" element={<RecordPage />} />
         <Route path="library/:itemId" element={<ContentItemPage />} />
         <Route path="account/password" element={<ChangePasswordPage />} />
+        <Route path="admin/outbox" element={<OutboxPage />} />
+        <Route path="account/sessions" element={<SessionsPage />} />
         <Route path="learning" element={<MyLearningPage />} />
         <Route path="courses/:courseId/progress" element={<ProgressPage />} />
         <Route path="courses/:courseId/forum" element={<ForumPage />} />

@@ -6,7 +6,6 @@ export const ProblemTypes = {
   validation: 'urn:lms:problem:validation',
   unauthenticated: 'urn:lms:problem:unauthenticated',
   invalidCredentials: 'urn:lms:problem:invalid-credentials',
-  lockedOut: 'urn:lms:problem:locked-out',
   rosterInvalid: 'urn:lms:problem:roster-invalid',
   network: 'urn:lms:problem:network',
 } as const;

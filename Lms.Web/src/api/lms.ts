@@ -36,6 +36,8 @@ export interface Me {
   nationalId: string | null;
   memberships: Membership[];
   children: PersonRef[];
+  /** Runs the platform (reads the mail outbox). */
+  platformAdmin: boolean;
 }
 
 export interface Institution {
@@ -69,11 +71,13 @@ export interface RosterProblem {
   message: string;
 }
 
-export interface IssuedCredential {
+/** A person the import created: invited by e-mail, or (no e-mail) with a one-time code for the printed sheet. */
+export interface Invitation {
   line: number;
   displayName: string;
   login: string;
-  password: string;
+  emailed: boolean;
+  code: string | null;
 }
 
 export interface RosterOutcome {
@@ -82,7 +86,7 @@ export interface RosterOutcome {
   membershipsAdded: number;
   classesCreated: number;
   parentLinksAdded: number;
-  issuedCredentials: IssuedCredential[];
+  invitations: Invitation[];
 }
 
 export interface CourseSummary {
@@ -189,10 +193,10 @@ export const api = {
   people: (id: string, p: { role?: string; q?: string; className?: string; skip?: number; take?: number }) =>
     request<Page<Person>>(`${inst(id)}/people${query(p)}`),
   classes: (id: string) => request<ClassInfo[]>(`${inst(id)}/classes`),
-  importRoster: (id: string, file: File) => {
+  importRoster: (id: string, file: File, language: string) => {
     const form = new FormData();
     form.append('file', file, file.name);
-    return request<RosterOutcome>(`${inst(id)}/roster`, { method: 'POST', body: form });
+    return request<RosterOutcome>(`${inst(id)}/roster${query({ language })}`, { method: 'POST', body: form });
   },
   institutionCourses: (id: string, skip = 0, take = 20) =>
     request<Page<CourseSummary>>(`${inst(id)}/courses${query({ skip, take })}`),

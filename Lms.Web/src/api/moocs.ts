@@ -218,8 +218,9 @@ export const moocApi = {
     request<Page<CatalogueCard>>(`/api/catalogue${query({ ...f, credit: f.credit ? 'true' : undefined })}`, { allowUnauthenticated: true }),
   facets: () => request<Facets>('/api/catalogue/facets', { allowUnauthenticated: true }),
   detail: (slug: string) => request<CatalogueDetail>(`/api/catalogue/${encodeURIComponent(slug)}`, { allowUnauthenticated: true }),
-  signUp: (runId: string, displayName: string, email: string, password: string) =>
-    request<Enrolment>(`${m}/runs/${runId}/sign-up`, { body: { displayName, email, password }, allowUnauthenticated: true }),
+  /** Makes an account that works once its address is confirmed from the mail (nobody is signed in yet). */
+  signUp: (runId: string, displayName: string, email: string, password: string, language: string) =>
+    request<{ next: string }>(`${m}/runs/${runId}/sign-up`, { body: { displayName, email, password, language }, allowUnauthenticated: true }),
   enrol: (runId: string) => request<Enrolment>(`${m}/runs/${runId}/enrol`, { method: 'POST' }),
   mine: (skip = 0, take = 50) => request<Page<MyRun>>(`${m}/mine${query({ skip, take })}`),
 

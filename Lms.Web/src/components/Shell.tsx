@@ -70,7 +70,9 @@ function UserMenu() {
             <span className="muted">{me.email ?? me.nationalId}</span>
           </p>
           <Link className="menu-item" to="/account/password">{t('shell.changePassword')}</Link>
+          <Link className="menu-item" to="/account/sessions">{t('account.sessions.title')}</Link>
           <Link className="menu-item" to="/credentials">{t('credentials.transcript.title')}</Link>
+          {me.platformAdmin && <Link className="menu-item" to="/admin/outbox">{t('account.outbox.title')}</Link>}
           {me.memberships.filter((m) => m.role === 'admin').map((m) => (
             <Link key={m.institutionId} className="menu-item" to={`/institutions/${m.institutionId}/recognition`}>
               {t('credentials.inbox.menu', { name: m.institutionName })}

@@ -5,7 +5,7 @@ import { api } from '../api/lms';
 import { fieldErrorText } from '../errors';
 import { ErrorMessage, Field, Notice, useTitle } from '../components/common';
 
-const minimumLength = 8;
+const minimumLength = 10;
 
 export function ChangePasswordPage() {
   const { t } = useTranslation();

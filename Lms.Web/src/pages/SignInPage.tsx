@@ -1,11 +1,10 @@
 import { useState, type FormEvent } from 'react';
-import { Navigate, useSearchParams } from 'react-router-dom';
+import { Link, Navigate, useSearchParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { ApiError, ProblemTypes } from '../api/client';
 import { api } from '../api/lms';
 import { useAuth } from '../auth/AuthContext';
 import { errorText } from '../errors';
-import { formatTime } from '../format';
 import { AppLogo } from '../components/Shell';
 import { LanguageSwitch } from '../components/LanguageSwitch';
 import { Loading, useTitle } from '../components/common';
@@ -16,7 +15,7 @@ function safeNext(next: string | null): string {
 }
 
 export function SignInPage() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const { me, loading, signedIn } = useAuth();
   const [params] = useSearchParams();
   const [login, setLogin] = useState('');
@@ -48,10 +47,7 @@ export function SignInPage() {
   }
 
   let message: string | null = null;
-  if (error instanceof ApiError && error.type === ProblemTypes.lockedOut) {
-    const until = typeof error.problem.lockedUntil === 'string' ? error.problem.lockedUntil : null;
-    message = until ? t('signIn.lockedOutUntil', { time: formatTime(until, i18n.language) }) : t('signIn.lockedOut');
-  } else if (error instanceof ApiError && error.type === ProblemTypes.invalidCredentials) {
+  if (error instanceof ApiError && error.type === ProblemTypes.invalidCredentials) {
     message = t('signIn.invalidCredentials');
   } else if (error instanceof Error && !(error instanceof ApiError)) {
     message = t('signIn.missing');
@@ -111,6 +107,11 @@ export function SignInPage() {
             {busy ? t('signIn.signingIn') : t('signIn.submit')}
           </button>
         </form>
+        <p className="sign-in-links small">
+          <Link to="/forgot-password">{t('account.forgotLink')}</Link>
+          {' · '}
+          <Link to="/set-password">{t('account.codeLink')}</Link>
+        </p>
       </main>
     </div>
   );

@@ -15,7 +15,7 @@ const template =
 export function RosterImport({ institutionId, institutionName, onImported }: {
   institutionId: string; institutionName: string; onImported: () => void;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const input = useRef<HTMLInputElement>(null);
   const [file, setFile] = useState<File | null>(null);
   const [busy, setBusy] = useState(false);
@@ -40,7 +40,7 @@ export function RosterImport({ institutionId, institutionName, onImported }: {
     setProblems(null);
     setOutcome(null);
     try {
-      const result = await api.importRoster(institutionId, file);
+      const result = await api.importRoster(institutionId, file, i18n.language);
       setOutcome(result);
       setImportedName(file.name);
       setFile(null);
@@ -133,10 +133,10 @@ export function RosterImport({ institutionId, institutionName, onImported }: {
             <div><dt>{t('roster.classesCreated')}</dt><dd>{outcome.classesCreated}</dd></div>
             <div><dt>{t('roster.parentLinksAdded')}</dt><dd>{outcome.parentLinksAdded}</dd></div>
           </dl>
-          {outcome.issuedCredentials.length > 0 && (
+          {outcome.invitations.length > 0 && (
             <>
-              <h3>{t('roster.credentialsTitle')}</h3>
-              <p className="hint no-print">{t('roster.credentialsHint')}</p>
+              <h3>{t('roster.invitationsTitle')}</h3>
+              <p className="hint no-print">{t('roster.invitationsHint', { url: `${window.location.origin}/set-password` })}</p>
               <div className="table-wrap">
                 <table className="stack-table" data-testid="roster-credentials">
                   <thead>
@@ -144,16 +144,18 @@ export function RosterImport({ institutionId, institutionName, onImported }: {
                       <th scope="col">{t('roster.line')}</th>
                       <th scope="col">{t('roster.name')}</th>
                       <th scope="col">{t('roster.login')}</th>
-                      <th scope="col">{t('roster.password')}</th>
+                      <th scope="col">{t('roster.invitation')}</th>
                     </tr>
                   </thead>
                   <tbody>
-                    {outcome.issuedCredentials.map((c) => (
+                    {outcome.invitations.map((c) => (
                       <tr key={`${c.line}-${c.login}`}>
                         <td className="num" data-label={t('roster.line')}>{c.line}</td>
                         <td data-label={t('roster.name')}>{c.displayName}</td>
                         <td className="mono" data-label={t('roster.login')}>{c.login}</td>
-                        <td className="mono" data-label={t('roster.password')}>{c.password}</td>
+                        <td className="mono" data-label={t('roster.invitation')} data-testid="invitation-code">
+                          {c.code ?? t('roster.invitationEmailed')}
+                        </td>
                       </tr>
                     ))}
                   </tbody>

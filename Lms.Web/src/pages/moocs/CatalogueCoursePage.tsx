@@ -73,9 +73,10 @@ export function CatalogueCoursePage() {
 
 function RunOffer({ run, enrolled, slug }: { run: Run; enrolled: boolean; slug: string }) {
   const { t, i18n } = useTranslation();
-  const { me, refresh } = useAuth();
+  const { me } = useAuth();
   const navigate = useNavigate();
   const [signingUp, setSigningUp] = useState(false);
+  const [sentTo, setSentTo] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [name, setName] = useState('');
@@ -101,11 +102,12 @@ function RunOffer({ run, enrolled, slug }: { run: Run; enrolled: boolean; slug: 
     setBusy(true);
     setError(null);
     try {
-      const result = await moocApi.signUp(run.id, name.trim(), email.trim(), password);
-      await refresh();
-      navigate(`/courses/${result.courseId}`);
+      await moocApi.signUp(run.id, name.trim(), email.trim(), password, i18n.language);
+      setSentTo(email.trim());
+      setPassword('');
     } catch (e) {
       setError(e);
+    } finally {
       setBusy(false);
     }
   };
@@ -129,6 +131,8 @@ function RunOffer({ run, enrolled, slug }: { run: Run; enrolled: boolean; slug: 
         <p className="muted" data-testid="run-full">{t('moocs.runs.full')}</p>
       ) : me ? (
         <button type="button" className="btn btn-primary" disabled={busy} onClick={() => void enrol()}>{t('moocs.runs.enrol')}</button>
+      ) : sentTo !== null ? (
+        <p className="alert alert-success" role="status" data-testid="sign-up-sent">{t('moocs.signUp.sent', { email: sentTo })}</p>
       ) : !signingUp ? (
         <div className="actions">
           <button type="button" className="btn btn-primary" onClick={() => setSigningUp(true)}>{t('moocs.runs.signUpAndEnrol')}</button>
@@ -145,7 +149,7 @@ function RunOffer({ run, enrolled, slug }: { run: Run; enrolled: boolean; slug: 
             {(p) => <input {...p} type="email" value={email} onChange={(e) => setEmail(e.target.value)} required maxLength={256} autoComplete="email" />}
           </Field>
           <Field label={t('moocs.signUp.password')} hint={t('moocs.signUp.passwordHint')} error={fieldErrorText(t, error, 'password', 'moocSignUp')}>
-            {(p) => <input {...p} type="password" value={password} onChange={(e) => setPassword(e.target.value)} required minLength={8}
+            {(p) => <input {...p} type="password" value={password} onChange={(e) => setPassword(e.target.value)} required minLength={10}
                            maxLength={128} autoComplete="new-password" />}
           </Field>
           {error !== null && !fieldErrorText(t, error, 'displayName', 'moocSignUp') && !fieldErrorText(t, error, 'email', 'moocSignUp') && !fieldErrorText(t, error, 'password', 'moocSignUp') && (
