@@ -125,6 +125,11 @@ public sealed class SessionSweeper(SessionGuard guard, ILogger<SessionSweeper> l
             {
                 log.LogWarning(error, "Checking the sessions of open connections failed");
             }
+            catch (Exception error) when (error is not OperationCanceledException)
+            {
+                // Never let the sweep die: revoked sessions would keep their connections. It runs again in two seconds.
+                log.LogError(error, "The session sweep failed; it runs again at the next tick");
+            }
         }
     }
 }

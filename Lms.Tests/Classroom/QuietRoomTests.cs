@@ -1,6 +1,7 @@
 using Lms.Grains.Classroom;
 using Lms.Server.Classroom;
 using Lms.Tests.Infrastructure;
+using Microsoft.AspNetCore.SignalR.Client;
 using Orleans;
 
 namespace Lms.Tests.Classroom;
@@ -114,5 +115,74 @@ public abstract class QuietRoomTests(LmsServer server)
         await teacher.Command("Start");
         var fresh = await labPc.JoinAsync();
         Assert.Equal(JoinStatuses.Joined, fresh.Status);
+    }
+
+    /// <summary>
+    /// A short soak: a lesson in scaled time (a second of quiet here is a minute in class) with random quiet gaps on
+    /// both sides of the sender's retirement, students joining and leaving throughout, chat and polls. Every event sent
+    /// while a student is in the room reaches them once and in order, and every join succeeds.
+    /// </summary>
+    [Fact]
+    public async Task In_a_lesson_with_random_quiet_gaps_and_people_coming_and_going_every_event_reaches_every_student_once_in_order()
+    {
+        var course = await ClassroomKit.LiveCourseAsync(server, "Hóa học 10 — một buổi có những khoảng lặng");
+        await using var teacher = await ClassroomKit.ConnectAsync(server, LmsServer.Teacher, course.SessionId);
+        await teacher.JoinAsync();
+        await teacher.Command("Start");
+        var random = new Random(17);
+        string[] logins = [LmsServer.Student1, LmsServer.Student2];
+        var present = new Dictionary<string, RoomClient>();
+        var sessions = new List<(RoomClient Client, long From, long To)>();
+        var sent = new List<long>();
+        int joins = 0, leaves = 0;
+        try
+        {
+            for (var step = 0; step < 24; step++)
+            {
+                var login = logins[random.Next(logins.Length)];
+                if (random.Next(4) == 0)
+                {
+                    if (present.Remove(login, out var leaving))
+                    {
+                        var upTo = sent.Count > 0 ? sent[^1] : leaving.Joined!.Seq;
+                        await leaving.WaitForAsync(e => e.Any(x => x.Seq >= upTo) || upTo <= leaving.Joined!.Seq, "the events before leaving");
+                        sessions.Add((leaving, leaving.Joined!.Seq, upTo));
+                        await leaving.Connection.InvokeAsync("Leave", course.SessionId);
+                        await leaving.DisposeAsync();
+                        leaves++;
+                    }
+                    else
+                    {
+                        var client = await ClassroomKit.ConnectAsync(server, login, course.SessionId, messagePack: random.Next(2) == 0);
+                        Assert.Equal(JoinStatuses.Joined, (await client.JoinAsync()).Status);
+                        present[login] = client;
+                        joins++;
+                    }
+                }
+                // A quiet gap: shorter or longer than the sender's life (one second here).
+                await Task.Delay(random.Next(4) == 0 ? 1500 + random.Next(1000) : random.Next(50, 400));
+                sent.Add(step % 6 == 5
+                    ? (await teacher.Command("OpenPoll", $"Câu {step}?", new[] { "A", "B" }, false, false)).Seq
+                    : (await teacher.Command("SendChat", $"Ý {step}")).Seq);
+            }
+            var last = sent[^1];
+            foreach (var client in present.Values)
+            {
+                await client.WaitForAsync(e => e.Any(x => x.Seq == last), "the last event of the lesson");
+                sessions.Add((client, client.Joined!.Seq, last));
+            }
+            Assert.True(joins >= 2, $"the soak joined {joins} times");
+            foreach (var (client, from, to) in sessions)
+            {
+                var seqs = client.Received.Select(e => e.Seq).ToList();
+                Assert.Equal(seqs.Order().Distinct(), seqs); // once each, in order
+                var missing = sent.Where(seq => seq > from && seq <= to).Except(seqs).ToList();
+                Assert.True(missing.Count == 0, $"a student missed events {string.Join(", ", missing)} (joins {joins}, leaves {leaves})");
+            }
+        }
+        finally
+        {
+            foreach (var client in present.Values) await client.DisposeAsync();
+        }
     }
 }

@@ -70,7 +70,7 @@ public sealed class ClassroomBenchmark : IBenchmark
     private static void Print(Dictionary<string, object?> figures) =>
         Console.WriteLine(JsonSerializer.Serialize(figures));
 
-    private static async Task<ChildServer> StartServerAsync(Seed seed)
+    internal static async Task<ChildServer> StartServerAsync(Seed seed, params string[] extra)
     {
         var dll = Path.Combine(ChildServer.RepositoryRoot(), "Lms.Server", "bin", "Release", "net10.0", "Lms.Server.dll");
         if (!File.Exists(dll)) throw new FileNotFoundException("Build Lms.Server in Release first (./build.sh bench builds it).", dll);
@@ -78,7 +78,7 @@ public sealed class ClassroomBenchmark : IBenchmark
         return await ChildServer.StartAsync("dotnet", [
             dll, $"--urls=http://127.0.0.1:{port}", "--environment=Production", "--Database:Provider=Sqlite",
             $"--ConnectionStrings:Lms={seed.ConnectionString}", $"--Data:Directory={seed.DataDirectory}", "--Demo:Seed=false",
-            "--Logging:LogLevel:Default=Warning", "--Classroom:StudentChatInterval=00:00:00",
+            "--Logging:LogLevel:Default=Warning", "--Classroom:StudentChatInterval=00:00:00", .. extra,
         ], port, "/health/live", TimeSpan.FromMinutes(2));
     }
 
@@ -175,7 +175,7 @@ public sealed class ClassroomBenchmark : IBenchmark
             null, "{\"type\":1,\"invocationId\":\"1\",\"target\":\"Join\",\"arguments\":[]}");
     }
 
-    private static HubConnection Hub(Uri url, string? token)
+    internal static HubConnection Hub(Uri url, string? token)
     {
         var builder = new HubConnectionBuilder();
         if (_messagePack) builder.AddMessagePackProtocol();

@@ -44,11 +44,14 @@ public sealed class Seed
         var users = new UserRepository(db, clock);
         var hash = new Passwords().Hash(Guid.NewGuid().ToString()); // nobody signs in with a password here
         var tokens = TokenIssuer(Path.Combine(directory, "keys"));
+        var sessions = new SessionRepository(db, clock);
         async Task<BenchPerson> Person(string name)
         {
             var id = Guid.CreateVersion7();
             await users.InsertAsync(new NewUser(id, $"{id:N}@bench.test", null, name, hash));
-            return new BenchPerson(id, name, tokens(id, name));
+            // The server honours a token only while the session it names is active, as a signed-in person's would be.
+            var session = await sessions.StartAsync(id, SessionKinds.Token, "bench", null);
+            return new BenchPerson(id, name, tokens(id, name, session));
         }
         var teacher = await Person("Cô giáo Benchmark");
         var list = new List<BenchPerson>(students);
@@ -73,7 +76,10 @@ public sealed class Seed
         return created!.Value.Session.Id;
     }
 
-    private static Func<Guid, string, string> TokenIssuer(string keys)
+    /// <summary>The claim naming a person's server-side session (Lms.Server's CurrentUser.SessionClaim; the bench does not reference the server's assembly).</summary>
+    private const string SessionClaim = "lms:sid";
+
+    private static Func<Guid, string, Guid, string> TokenIssuer(string keys)
     {
         var services = new ServiceCollection();
         services.AddLogging();
@@ -81,10 +87,11 @@ public sealed class Seed
         services.AddAuthentication().AddBearerToken(BearerTokenDefaults.AuthenticationScheme);
         var provider = services.BuildServiceProvider();
         var options = provider.GetRequiredService<IOptionsMonitor<BearerTokenOptions>>().Get(BearerTokenDefaults.AuthenticationScheme);
-        return (id, name) =>
+        return (id, name, session) =>
         {
             var principal = new ClaimsPrincipal(new ClaimsIdentity(
-                [new Claim(ClaimTypes.NameIdentifier, id.ToString()), new Claim(ClaimTypes.Name, name)], BearerTokenDefaults.AuthenticationScheme));
+                [new Claim(ClaimTypes.NameIdentifier, id.ToString()), new Claim(ClaimTypes.Name, name), new Claim(SessionClaim, session.ToString())],
+                BearerTokenDefaults.AuthenticationScheme));
             var properties = new AuthenticationProperties { IssuedUtc = DateTimeOffset.UtcNow, ExpiresUtc = DateTimeOffset.UtcNow.AddHours(3) };
             return options.BearerTokenProtector.Protect(new AuthenticationTicket(principal, properties, BearerTokenDefaults.AuthenticationScheme));
         };

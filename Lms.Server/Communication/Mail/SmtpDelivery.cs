@@ -44,6 +44,13 @@ public sealed class SmtpDelivery(MailOutbox outbox, IOptions<MailOptions> option
                 await Task.Delay(pause, stoppingToken);
                 pause = pause * 2 > MaxPause ? MaxPause : pause * 2;
             }
+            catch (Exception error) when (error is not OperationCanceledException)
+            {
+                // Anything else (a file the outbox could not move, a client state MailKit refuses) must not end delivery for good.
+                log.LogError(error, "Mail delivery failed unexpectedly; trying again in {Pause}", pause);
+                await Task.Delay(pause, stoppingToken);
+                pause = pause * 2 > MaxPause ? MaxPause : pause * 2;
+            }
         }
     }
 
