@@ -97,10 +97,7 @@ public sealed class ClassroomBrowserTests(ClassroomLmsServer server, BrowserFixt
 
         await BrowserFixture.ScreenshotOnFailureAsync(nameof(A_teacher_and_two_students_hold_a_lesson_with_video_a_poll_a_hand_chat_and_attendance), async () =>
         {
-            await BrowserFixture.SignInAsync(teacher, LmsServer.Teacher);
-            await teacher.GotoAsync(room);
-            await teacher.GetByRole(AriaRole.Button, new() { Name = "Bắt đầu buổi học" }).ClickAsync();
-            await Expect(teacher.GetByTestId("live-status")).ToHaveTextAsync("Đang học");
+            await BrowserRoom.StartLessonAsync(teacher, course.SessionId);
             await ExpectFramesAdvanceAsync(teacher, "local-video");
 
             // The phone finds the lesson on its "today" list and joins from there.
@@ -108,8 +105,7 @@ public sealed class ClassroomBrowserTests(ClassroomLmsServer server, BrowserFixt
             var today = phone.GetByTestId("today-item").Filter(new() { HasText = "Buổi 1: Đồ thị hàm số" }).Filter(new() { HasText = courseTitle });
             await today.GetByRole(AriaRole.Link, new() { Name = "Vào lớp ngay" }).ClickAsync();
             await Expect(phone).ToHaveURLAsync(new Regex($"{room}$"));
-            await BrowserFixture.SignInAsync(laptop, LmsServer.Student2);
-            await laptop.GotoAsync(room);
+            await BrowserRoom.OpenAsync(laptop, LmsServer.Student2, course.SessionId);
 
             await ExpectFramesAdvanceAsync(phone, "teacher-video");
             await ExpectFramesAdvanceAsync(laptop, "teacher-video");
@@ -188,18 +184,12 @@ public sealed class ClassroomBrowserTests(ClassroomLmsServer server, BrowserFixt
         var teacher = await teacherContext.NewPageAsync();
         var phone = await phoneContext.NewPageAsync();
         var laptop = await laptopContext.NewPageAsync();
-        var room = $"/live/{course.SessionId}";
 
         await BrowserFixture.ScreenshotOnFailureAsync(nameof(On_a_phone_a_teacher_chooses_each_students_breakout_group_messages_the_groups_and_brings_everyone_back), async () =>
         {
-            await BrowserFixture.SignInAsync(teacher, LmsServer.Teacher);
-            await teacher.GotoAsync(room);
-            await teacher.GetByRole(AriaRole.Button, new() { Name = "Bắt đầu buổi học" }).ClickAsync();
-            await Expect(teacher.GetByTestId("live-status")).ToHaveTextAsync("Đang học");
-            await BrowserFixture.SignInAsync(phone, LmsServer.Student1);
-            await phone.GotoAsync(room);
-            await BrowserFixture.SignInAsync(laptop, LmsServer.Student2);
-            await laptop.GotoAsync(room);
+            await BrowserRoom.StartLessonAsync(teacher, course.SessionId);
+            await BrowserRoom.OpenAsync(phone, LmsServer.Student1, course.SessionId);
+            await BrowserRoom.OpenAsync(laptop, LmsServer.Student2, course.SessionId);
             await Expect(phone.GetByTestId("live-status")).ToHaveTextAsync("Đang học");
             await Expect(laptop.GetByTestId("live-status")).ToHaveTextAsync("Đang học");
 

@@ -94,3 +94,23 @@ public static class ClassroomKit
 
     public static JsonElement DataOf(ClassroomEvent e) => JsonDocument.Parse(e.Data).RootElement;
 }
+
+/// <summary>The steps every browser test of a live room begins with, as a person takes them.</summary>
+public static class BrowserRoom
+{
+    /// <summary>The teacher signs in, opens the room and starts the lesson; returns once the page says it is live.</summary>
+    public static async Task StartLessonAsync(Microsoft.Playwright.IPage teacher, Guid sessionId)
+    {
+        await BrowserFixture.SignInAsync(teacher, LmsServer.Teacher);
+        await teacher.GotoAsync($"/live/{sessionId}");
+        await teacher.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Bắt đầu buổi học" }).ClickAsync();
+        await Microsoft.Playwright.Assertions.Expect(teacher.GetByTestId("live-status")).ToHaveTextAsync("Đang học");
+    }
+
+    /// <summary>A student signs in and opens the room.</summary>
+    public static async Task OpenAsync(Microsoft.Playwright.IPage page, string login, Guid sessionId)
+    {
+        await BrowserFixture.SignInAsync(page, login);
+        await page.GotoAsync($"/live/{sessionId}");
+    }
+}

@@ -44,16 +44,11 @@ public sealed class LiveQuizBrowserTests(ClassroomLmsServer server, BrowserFixtu
         await using var phoneContext = await browser.PhoneAsync(server);
         var teacher = await teacherContext.NewPageAsync();
         var phone = await phoneContext.NewPageAsync();
-        var room = $"/live/{course.SessionId}";
 
         await BrowserFixture.ScreenshotOnFailureAsync(nameof(A_teacher_launches_a_bank_question_a_student_answers_on_a_phone_and_both_see_the_results_and_the_leaderboard), async () =>
         {
-            await BrowserFixture.SignInAsync(teacher, LmsServer.Teacher);
-            await teacher.GotoAsync(room);
-            await teacher.GetByRole(AriaRole.Button, new() { Name = "Bắt đầu buổi học" }).ClickAsync();
-            await Expect(teacher.GetByTestId("live-status")).ToHaveTextAsync("Đang học");
-            await BrowserFixture.SignInAsync(phone, LmsServer.Student1);
-            await phone.GotoAsync(room);
+            await BrowserRoom.StartLessonAsync(teacher, course.SessionId);
+            await BrowserRoom.OpenAsync(phone, LmsServer.Student1, course.SessionId);
             await Expect(phone.GetByTestId("live-status")).ToHaveTextAsync("Đang học");
             // Nothing of the quiz shows on the phone before a question is launched.
             await Expect(phone.GetByTestId("live-quiz-student")).ToHaveCountAsync(0);

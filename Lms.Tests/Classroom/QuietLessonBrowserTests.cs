@@ -20,16 +20,11 @@ public sealed class QuietLessonBrowserTests(QuietSqliteServer server, BrowserFix
         await using var phoneContext = await browser.PhoneAsync(server);
         var teacher = await teacherContext.NewPageAsync();
         var phone = await phoneContext.NewPageAsync();
-        var room = $"/live/{course.SessionId}";
 
         await BrowserFixture.ScreenshotOnFailureAsync(nameof(After_a_quiet_stretch_a_phone_sees_and_answers_the_teachers_poll_and_its_ended_page_is_not_counted_in_the_next_run), async () =>
         {
-            await BrowserFixture.SignInAsync(teacher, LmsServer.Teacher);
-            await teacher.GotoAsync(room);
-            await teacher.GetByRole(AriaRole.Button, new() { Name = "Bắt đầu buổi học" }).ClickAsync();
-            await Expect(teacher.GetByTestId("live-status")).ToHaveTextAsync("Đang học");
-            await BrowserFixture.SignInAsync(phone, LmsServer.Student1);
-            await phone.GotoAsync(room);
+            await BrowserRoom.StartLessonAsync(teacher, course.SessionId);
+            await BrowserRoom.OpenAsync(phone, LmsServer.Student1, course.SessionId);
             await Expect(phone.GetByTestId("live-status")).ToHaveTextAsync("Đang học");
             await Expect(teacher.GetByTestId("live-count")).ToHaveTextAsync("👥 2");
 
