@@ -69,8 +69,19 @@ case "${1:-}" in
     require_sdk
     install_test_packages
     dotnet build Lms.sln -c Debug -nologo -clp:ErrorsOnly
-    exec dotnet test Lms.Tests -c Debug --no-build -nologo \
-      --logger "console;verbosity=normal" --results-directory test-artifacts "$@"
+    mkdir -p test-artifacts
+    set +e
+    dotnet test Lms.Tests -c Debug --no-build -nologo \
+      --logger "console;verbosity=normal" --results-directory test-artifacts "$@" \
+      | tee test-artifacts/test-output.log
+    status=${PIPESTATUS[0]}
+    set -e
+    if [ "$status" -ne 0 ]; then
+      # CI shows the tail of a long log: repeat each failure (name, message, first lines of the stack) there.
+      echo "=== Failed tests ==="
+      awk '/^  Failed Lms\./ { n = 40 } /^  Passed Lms\./ { n = 0 } n > 0 { print; n-- }' test-artifacts/test-output.log
+    fi
+    exit "$status"
     ;;
   bench)
     shift
