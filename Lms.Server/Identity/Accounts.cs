@@ -24,7 +24,7 @@ public sealed class Accounts(
     public async Task SignUpAsync(string displayName, string email, string password, string language, string? returnTo)
     {
         policy.Check(password, "password", displayName, email);
-        var hash = passwords.Hash(password); // before the look-up: both answers take as long
+        var hash = await passwords.HashAsync(password); // before the look-up: both answers take as long
         email = UserRepository.NormalizeEmail(email);
         if (await users.FindByLoginAsync(email) is { } holder)
         {
@@ -86,7 +86,7 @@ public sealed class Accounts(
     {
         var (holder, _) = await PeekSetPasswordCodeAsync(code);
         policy.Check(newPassword, "newPassword", holder.DisplayName, holder.Email);
-        var hash = passwords.Hash(newPassword);
+        var hash = await passwords.HashAsync(newPassword);
         var redeemed = await codes.RedeemAsync(code, CodePurposes.SetPassword) ?? throw InvalidCode();
         await users.SetPasswordHashAsync(redeemed.UserId, hash);
         await users.MarkClaimedAsync(redeemed.UserId);

@@ -170,11 +170,11 @@ public static class IdentityEndpoints
     {
         var user = await users.GetAsync(http.User.Id())
                    ?? throw new ProblemException(StatusCodes.Status401Unauthorized, ProblemTypes.Unauthenticated, "Sign in first.");
-        if (!passwords.Verify(user.PasswordHash, request.CurrentPassword, out _))
+        if (!(await passwords.VerifyAsync(user.PasswordHash, request.CurrentPassword)).Matches)
             throw new ProblemException(StatusCodes.Status400BadRequest, ProblemTypes.InvalidCredentials,
                 "The current password is not right.");
         policy.Check(request.NewPassword, "newPassword", user.DisplayName, user.Email);
-        await users.SetPasswordHashAsync(user.Id, passwords.Hash(request.NewPassword));
+        await users.SetPasswordHashAsync(user.Id, await passwords.HashAsync(request.NewPassword));
         await guard.EndAllAsync(user.Id, except: SessionGuard.SessionOf(http.User));
         return TypedResults.NoContent();
     }

@@ -51,27 +51,28 @@ public sealed class SignInService(
         var user = await users.FindByLoginAsync(login);
         var now = clock.GetUtcNow();
         // No account, one whose owner has not chosen a password yet (an invitation not used), or a disabled one.
-        if (user is null || !user.HasPassword || user.DisabledAt is not null) return Decoy(password);
+        if (user is null || !user.HasPassword || user.DisabledAt is not null) return await DecoyAsync(password);
 
         var trusted = devices.IsTrusted(http, user.Id);
         if (!trusted && !await users.ClaimSignInAttemptAsync(user.Id, now, n => throttle.Value.Until(n, now)))
-            return Decoy(password);
+            return await DecoyAsync(password);
 
-        if (!passwords.Verify(user.PasswordHash, password, out var rehash))
+        var (matches, rehash) = await passwords.VerifyAsync(user.PasswordHash, password);
+        if (!matches)
         {
             if (trusted) devices.Forget(http);
             return new SignInResult.Failed();
         }
 
         await users.RecordSucceededSignInAsync(user.Id);
-        if (rehash) await users.SetPasswordHashAsync(user.Id, passwords.Hash(password));
+        if (rehash) await users.SetPasswordHashAsync(user.Id, await passwords.HashAsync(password));
         devices.Trust(http, user.Id);
         return new SignInResult.Succeeded(user);
     }
 
-    private SignInResult Decoy(string password)
+    private async Task<SignInResult> DecoyAsync(string password)
     {
-        passwords.Verify(DecoyHash, password, out _);
+        await passwords.VerifyAsync(DecoyHash, password);
         return new SignInResult.Failed();
     }
 }
