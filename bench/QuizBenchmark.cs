@@ -227,7 +227,7 @@ public sealed class QuizBenchmark : IBenchmark
         return count / clock.Elapsed.TotalSeconds;
     }
 
-    private static async Task<(Guid QuizId, string[] Logins)> SeedAsync(Db db, int n, int questionCount)
+    internal static async Task<(Guid QuizId, string[] Logins)> SeedAsync(Db db, int n, int questionCount)
     {
         var clock = TimeProvider.System;
         var school = await new InstitutionRepository(db, clock).CreateAsync(null, InstitutionKinds.School, "Trường Bench", null);
@@ -268,14 +268,14 @@ public sealed class QuizBenchmark : IBenchmark
         return (quiz!.Value.QuizId, logins);
     }
 
-    private static void Cleanup(string dir)
+    internal static void Cleanup(string dir)
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try { Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
     /// <summary>The built Lms.Server (Release) as its own process, on a free loopback port.</summary>
-    private sealed class ServerProcess : IAsyncDisposable
+    internal sealed class ServerProcess : IAsyncDisposable
     {
         private Process? _process;
         private readonly ConcurrentQueue<string> _output = new();
@@ -318,6 +318,19 @@ public sealed class QuizBenchmark : IBenchmark
             throw new FileNotFoundException("Lms.Server is not built in Release (./build.sh bench builds it).");
         }
 
+        /// <summary>A SIGTERM, as systemd or an operator stops the server; the seconds it took to exit.</summary>
+        public async Task<double> TerminateAsync()
+        {
+            if (_process is null) return 0;
+            var clock = Stopwatch.StartNew();
+            using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString()])!) await kill.WaitForExitAsync();
+            await _process.WaitForExitAsync();
+            var seconds = clock.Elapsed.TotalSeconds;
+            _process.Dispose();
+            _process = null;
+            return seconds;
+        }
+
         public async Task StopAsync()
         {
             if (_process is null) return;
@@ -339,7 +352,7 @@ public sealed class QuizBenchmark : IBenchmark
     }
 
     /// <summary>A throwaway PostgreSQL cluster (initdb into a temp folder, a free port), as the tests start one; default durability settings.</summary>
-    private sealed class PgCluster : IAsyncDisposable
+    internal sealed class PgCluster : IAsyncDisposable
     {
         private string _root = "";
         private string _bin = "";

@@ -40,9 +40,12 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>A phone: 360 × 740, touch, Vietnamese, in Vietnam's time zone.</summary>
-    public Task<IBrowserContext> PhoneAsync(LmsServer server) => Browser.NewContextAsync(new BrowserNewContextOptions
+    public Task<IBrowserContext> PhoneAsync(LmsServer server) => PhoneAsync(server.BaseAddress);
+
+    /// <summary>A phone on a server at <paramref name="baseAddress"/> (a server process of the test's own).</summary>
+    public Task<IBrowserContext> PhoneAsync(Uri baseAddress) => Browser.NewContextAsync(new BrowserNewContextOptions
     {
-        BaseURL = server.BaseAddress.ToString(),
+        BaseURL = baseAddress.ToString(),
         ViewportSize = new ViewportSize { Width = 360, Height = 740 },
         DeviceScaleFactor = 2,
         IsMobile = true,
