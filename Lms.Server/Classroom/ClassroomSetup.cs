@@ -27,6 +27,8 @@ public static class ClassroomSetup
     public static IServiceCollection AddClassroom(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<LiveSessionRepository>();
+        // A course copy leaves scheduled lessons out (they belong to the original class and its dates).
+        services.AddSingleton<Lms.Grains.Courses.IItemCopier, LiveSessionCopier>();
         services.AddScoped<ClassroomAccess>();
         services.Configure<ClassroomOptions>(configuration.GetSection(ClassroomOptions.Section));
         // In cluster mode (Cluster:Redis) the hosting adds the Redis backplane to this same SignalR.
