@@ -36,8 +36,8 @@ public sealed class QuizItemStateSource(AttemptRepository attempts, QuizReposito
 }
 
 /// <summary>
-/// Quizzes in a MOOC re-run: the run gets its own quiz (same settings and question references, no
-/// attempts), so its learners' attempts and grades never mix with another run's.
+/// Quizzes in a copied course (another class, next year, a MOOC re-run): the copy gets its own quiz (same
+/// settings and references to the same bank questions, no attempts), so attempts and grades never mix.
 /// </summary>
 public sealed class QuizCopier(QuizRepository quizzes) : IItemCopier
 {

@@ -8,7 +8,7 @@ public static class MoocGrainServices
 {
     /// <summary>
     /// What the MOOC grains and <see cref="LearnerCourseGrain"/>'s standing need: repositories, the
-    /// completion/grade source of each item kind, item copiers for re-runs, and the pass handlers.
+    /// completion/grade source of each item kind, item copiers and the grading part of a course copy (re-runs and school copies), and the pass handlers.
     /// Another feature adds its kind with <c>services.AddSingleton&lt;IItemStateSource, QuizItemStateSource&gt;()</c>.
     /// </summary>
     public static IServiceCollection AddCourseStanding(this IServiceCollection services)
@@ -25,6 +25,7 @@ public static class MoocGrainServices
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IItemStateSource, SeenItemStateSource>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IItemStateSource, AssignmentItemStateSource>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IItemCopier, AssignmentCopier>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ICourseCopyPart, GradingCopyPart>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ICoursePassedHandler, RunPassedCounter>());
         return services;
     }

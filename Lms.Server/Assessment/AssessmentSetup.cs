@@ -1,4 +1,5 @@
 using Lms.Grains.Assessment;
+using Lms.Grains.Courses;
 using Lms.Grains.Moocs;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -19,7 +20,7 @@ public static class AssessmentSetup
         services.AddHostedService<DeadlineSweeper>();
         // Quizzes in the course's completion and grading rules (the MOOC feature's extension point).
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IItemStateSource, QuizItemStateSource>());
-        // A MOOC re-run gets its own copy of each quiz (the MOOC feature's other extension point).
+        // A copied course (a school copy or a MOOC re-run) gets its own copy of each quiz.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IItemCopier, QuizCopier>());
         return services;
     }

@@ -1,9 +1,9 @@
-using System.Globalization;
-using System.Text;
 using Dapper;
 using Lms.Grains.Assessment;
 using Lms.Grains.Data;
 using Lms.Server.Courses;
+using Lms.Server.Exports;
+using Lms.Server.Identity;
 
 namespace Lms.Server.Assessment;
 
@@ -11,7 +11,10 @@ public sealed record GradebookColumn(Guid QuizId, string Title, double MaxPoints
 
 public sealed record GradebookCell(Guid QuizId, double? Score, double? Percent, int Attempts, bool Passed, bool Pending);
 
-public sealed record GradebookRow(Guid UserId, string DisplayName, string? Login, IReadOnlyList<GradebookCell> Cells, double Total, double TotalMax, double? TotalPercent);
+/// <param name="Login">The e-mail, else the national ID (masked for teachers: only the institution's admins see IDs).</param>
+/// <param name="NationalId">For the institution's admins only; null for teachers.</param>
+public sealed record GradebookRow(Guid UserId, string DisplayName, string? Login, IReadOnlyList<GradebookCell> Cells, double Total, double TotalMax, double? TotalPercent,
+    string? ClassName = null, string? NationalId = null);
 
 public sealed record Gradebook(Guid CourseId, string CourseTitle, IReadOnlyList<GradebookColumn> Columns, IReadOnlyList<GradebookRow> Rows);
 
@@ -24,8 +27,9 @@ public static class GradebookEndpoints
     {
         var course = api.MapGroup("/courses/{courseId:guid}").WithTags("Gradebook");
         course.MapGet("/gradebook", Get).WithSummary("Quizzes as columns, students as rows, totals (sum of points; the MOOC issue adds weights).");
-        course.MapGet("/gradebook.csv", Csv).WithSummary("The gradebook as CSV (UTF-8 with BOM, for Excel).");
-        course.MapGet("/gradebook.xlsx", Excel).WithSummary("The gradebook as an Excel workbook.");
+        course.MapGet("/gradebook.{format}", Export).WithSummary(
+            "The gradebook as xlsx or csv, in the viewer's language (?language=vi|en, else Accept-Language): Vietnamese CSV is " +
+            "semicolon-separated with decimal commas, English comma-separated; both UTF-8 with BOM. National IDs for admins only.");
         course.MapGet("/grading-queue", Queue).WithSummary("Answers waiting for a teacher (essays), oldest first.");
         course.MapGet("/quizzes", Quizzes).WithSummary("The course's quizzes in outline order.");
     }
@@ -36,14 +40,23 @@ public static class GradebookEndpoints
         public string DisplayName { get; init; } = "";
         public string? Email { get; init; }
         public string? NationalId { get; init; }
+        public string? ClassName { get; init; }
     }
 
+    // A student's class is their class in the course's institution (the first by name if the roster put them in two).
     private static readonly Sql StudentsSql = Sql.Portable(
-        "SELECT u.id, u.display_name, u.email, u.national_id FROM enrolments e JOIN users u ON u.id = e.user_id " +
+        "SELECT u.id, u.display_name, u.email, u.national_id, " +
+        "(SELECT MIN(c.name) FROM class_members cm JOIN classes c ON c.id = cm.class_id " +
+        "  WHERE cm.user_id = u.id AND c.institution_id = @institutionId) AS class_name " +
+        "FROM enrolments e JOIN users u ON u.id = e.user_id " +
         "WHERE e.course_id = @courseId ORDER BY u.search_name, u.id");
 
-    public static async Task<Gradebook> BuildAsync(Guid courseId, string title, Db db, QuizRepository quizzes, AttemptRepository attempts)
+    /// <summary>The gradebook as the caller may see it: national IDs only for the institution's admins.</summary>
+    public static async Task<Gradebook> BuildAsync(CourseContext course, Db db, QuizRepository quizzes, AttemptRepository attempts)
     {
+        var courseId = course.Course.Id;
+        var title = course.Course.Title;
+        var withIds = course.InstitutionAdmin;
         var rows = await quizzes.ByCourseAsync(courseId);
         var columns = rows.Select(r =>
         {
@@ -53,7 +66,8 @@ public static class GradebookEndpoints
         }).ToList();
         List<StudentRow> students;
         await using (var connection = await db.OpenAsync())
-            students = (await connection.QueryAsync<StudentRow>(db.Text(StudentsSql), new { courseId })).AsList();
+            students = (await connection.QueryAsync<StudentRow>(db.Text(StudentsSql),
+                new { courseId, institutionId = course.Course.InstitutionId })).AsList();
         var all = (await attempts.ForCourseAsync(courseId)).ToLookup(a => (a.QuizId, a.UserId));
         var result = new List<GradebookRow>();
         foreach (var s in students)
@@ -65,71 +79,49 @@ public static class GradebookEndpoints
             }).ToList();
             var total = cells.Sum(c => c.Score ?? 0);
             var max = columns.Sum(c => c.Column.MaxPoints);
-            result.Add(new GradebookRow(s.Id, s.DisplayName, s.Email ?? s.NationalId, cells, Math.Round(total, 2), max,
-                max > 0 ? Math.Round(100 * total / max, 2) : null));
+            var login = s.Email ?? (withIds ? s.NationalId : PersonalData.MaskNationalId(s.NationalId));
+            result.Add(new GradebookRow(s.Id, s.DisplayName, login, cells, Math.Round(total, 2), max,
+                max > 0 ? Math.Round(100 * total / max, 2) : null, s.ClassName, withIds ? s.NationalId : null));
         }
         return new Gradebook(courseId, title, columns.Select(c => c.Column).ToList(), result);
     }
 
     private static async Task<Gradebook> Get(Guid courseId, HttpContext http, CourseAccess access, Db db, QuizRepository quizzes, AttemptRepository attempts)
     {
-        var course = await access.TeachAsync(http.User, courseId);
-        return await BuildAsync(courseId, course.Course.Title, db, quizzes, attempts);
+        return await BuildAsync(await access.TeachAsync(http.User, courseId), db, quizzes, attempts);
     }
 
-    private static List<IReadOnlyList<object?>> Table(Gradebook book)
+    /// <summary>
+    /// The gradebook as one table in the viewer's language: who (number, name, class, login, and the national ID
+    /// for the institution's admins only), each quiz's score, then the totals.
+    /// </summary>
+    public static ExportTable Table(Gradebook book, ExportLanguage language, bool withNationalIds)
     {
-        var header = new List<object?> { "Student", "Login" };
-        header.AddRange(book.Columns.Select(c => $"{c.Title} (/{c.MaxPoints.ToString(CultureInfo.InvariantCulture)})"));
-        header.AddRange(["Total", "Max", "Percent"]);
-        var table = new List<IReadOnlyList<object?>> { header };
-        foreach (var r in book.Rows)
+        var headers = new List<string> { language.Text("column.number"), language.Text("column.name"), language.Text("column.class"), language.Text("column.login") };
+        if (withNationalIds) headers.Add(language.Text("column.nationalId"));
+        headers.AddRange(book.Columns.Select(c => language.Text("column.quiz", ("title", c.Title), ("max", language.Number(c.MaxPoints)))));
+        headers.AddRange([language.Text("column.total"), language.Text("column.max"), language.Text("column.percent")]);
+        var rows = new List<IReadOnlyList<object?>>();
+        foreach (var (r, number) in book.Rows.Select((r, i) => (r, i + 1)))
         {
-            var row = new List<object?> { r.DisplayName, r.Login };
+            var row = new List<object?> { number, r.DisplayName, r.ClassName, r.Login };
+            if (withNationalIds) row.Add(r.NationalId);
             row.AddRange(r.Cells.Select(c => (object?)c.Score));
             row.AddRange([r.Total, r.TotalMax, r.TotalPercent]);
-            table.Add(row);
+            rows.Add(row);
         }
-        return table;
+        return new ExportTable(language.Text("sheet.gradebook"), headers, rows);
     }
 
-    private static string FileName(string title, string ext)
+    private static async Task<IResult> Export(Guid courseId, string format, HttpContext http, CourseAccess access, Db db,
+        QuizRepository quizzes, AttemptRepository attempts)
     {
-        var safe = new string(SearchText.Fold(title).Select(c => char.IsLetterOrDigit(c) ? c : '-').ToArray()).Trim('-');
-        return $"gradebook-{(safe.Length > 40 ? safe[..40] : safe)}.{ext}";
-    }
-
-    private static async Task<IResult> Csv(Guid courseId, HttpContext http, CourseAccess access, Db db, QuizRepository quizzes, AttemptRepository attempts)
-    {
+        var exportFormat = TableExport.ParseFormat(format);
         var course = await access.TeachAsync(http.User, courseId);
-        var book = await BuildAsync(courseId, course.Course.Title, db, quizzes, attempts);
-        var sb = new StringBuilder();
-        foreach (var row in Table(book))
-            sb.Append(string.Join(",", row.Select(Cell))).Append("\r\n");
-        var bytes = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(sb.ToString())).ToArray();
-        return TypedResults.File(bytes, "text/csv; charset=utf-8", FileName(book.CourseTitle, "csv"));
-    }
-
-    private static string Cell(object? value) => value switch
-    {
-        null => "",
-        double d => d.ToString(CultureInfo.InvariantCulture),
-        _ => Quote(Convert.ToString(value, CultureInfo.InvariantCulture) ?? ""),
-    };
-
-    private static string Quote(string s)
-    {
-        // A leading =, +, - or @ would be a formula in a spreadsheet: keep it text.
-        if (s.Length > 0 && s[0] is '=' or '+' or '-' or '@') s = "'" + s;
-        return s.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
-    }
-
-    private static async Task<IResult> Excel(Guid courseId, HttpContext http, CourseAccess access, Db db, QuizRepository quizzes, AttemptRepository attempts)
-    {
-        var course = await access.TeachAsync(http.User, courseId);
-        var book = await BuildAsync(courseId, course.Course.Title, db, quizzes, attempts);
-        return TypedResults.File(Xlsx.Write(book.CourseTitle, Table(book)),
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", FileName(book.CourseTitle, "xlsx"));
+        var book = await BuildAsync(course, db, quizzes, attempts);
+        var language = ExportLanguage.Of(http.Request);
+        return TableExport.File(http, exportFormat, $"{language.Text("file.gradebook")} {book.CourseTitle}",
+            [Table(book, language, withNationalIds: course.InstitutionAdmin)], language, $"gradebook of course {courseId}");
     }
 
     private static async Task<IReadOnlyList<QueueItem>> Queue(Guid courseId, HttpContext http, CourseAccess access, AttemptRepository attempts,

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.SignalR;
 using Lms.Grains.Classroom;
+using Lms.Grains.Courses;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Lms.Server.Classroom.LiveKit;
 
 namespace Lms.Server.Classroom;
@@ -27,6 +29,8 @@ public static class ClassroomSetup
     public static IServiceCollection AddClassroom(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<LiveSessionRepository>();
+        // A course copy leaves scheduled lessons out (they belong to the original class and its dates).
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IItemCopier, LiveSessionCopier>());
         services.AddScoped<ClassroomAccess>();
         services.Configure<ClassroomOptions>(configuration.GetSection(ClassroomOptions.Section));
         // In cluster mode (Cluster:Redis) the hosting adds the Redis backplane to this same SignalR.

@@ -61,6 +61,7 @@ public static class LmsApp
         services.AddSingleton<InstitutionRepository>();
         services.AddSingleton<RosterImport>();
         services.AddSingleton<CourseRepository>();
+        services.AddSingleton<CourseCopy>();
         services.AddSingleton<ProgressRepository>();
         services.AddSingleton(FfmpegTools.Locate(configuration["Media:FfmpegFolder"]));
         services.AddScoped<InstitutionAccess>();
@@ -141,7 +142,9 @@ public static class LmsApp
         api.MapMailEndpoints();
         FirstAdminSetup.Map(api);
         api.MapInstitutionEndpoints();
+        api.MapRosterExportEndpoints();
         api.MapCourseEndpoints();
+        api.MapCourseCopyEndpoints();
         app.MapMoocs(api);
         app.MapCredentials(api);
         api.MapAssessmentEndpoints();

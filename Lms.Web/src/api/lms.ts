@@ -159,6 +159,14 @@ export interface EnrolResult {
   alreadyEnrolled: number;
 }
 
+/** A course copied for another class or the next year (POST /courses/{id}/copy). */
+export interface CourseCopy {
+  id: string;
+  title: string;
+  status: CourseStatus;
+  enrolled: number;
+}
+
 export interface CourseFields {
   title: string;
   summary: string | null;
@@ -211,6 +219,8 @@ export const api = {
   updateCourse: (id: string, fields: CourseFields) => request<Course>(c(id), { method: 'PUT', body: fields }),
   publish: (id: string) => request<void>(`${c(id)}/publish`, { method: 'POST' }),
   unpublish: (id: string) => request<void>(`${c(id)}/unpublish`, { method: 'POST' }),
+  copyCourse: (id: string, copy: { title: string; className?: string; publish: boolean }) =>
+    request<CourseCopy>(`${c(id)}/copy`, { body: copy }),
 
   addModule: (id: string, title: string) => request<Module>(`${c(id)}/modules`, { body: { title } }),
   renameModule: (id: string, moduleId: string, title: string) =>

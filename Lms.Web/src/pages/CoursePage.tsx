@@ -7,6 +7,7 @@ import { ItemIcon, itemKind } from '../components/itemKinds';
 import { Badge, ErrorMessage, Loading, ProgressBar, useTitle } from '../components/common';
 import { useLoad } from '../components/useLoad';
 import { MoocCourseLinks } from './moocs/LearningPages';
+import { CopyCourseButton } from './CopyCourseDialog';
 
 export function CoursePage() {
   const { t, i18n } = useTranslation();
@@ -78,6 +79,7 @@ export function CoursePage() {
         {teacher && (
           <div className="actions">
             <Link className="btn btn-primary" to={`/courses/${course.id}/edit`}>{t('course.edit')}</Link>
+            <CopyCourseButton course={course} />
             {course.status === 'draft' && <span className="muted">{t('course.draftNote')}</span>}
           </div>
         )}

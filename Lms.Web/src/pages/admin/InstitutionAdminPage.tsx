@@ -7,6 +7,7 @@ import { CourseCard } from '../../components/CourseCard';
 import { Badge, ErrorMessage, Field, Loading, TabPanel, Tabs, useTitle } from '../../components/common';
 import { useLoad } from '../../components/useLoad';
 import { RosterImport } from './RosterImport';
+import { RosterExports } from './RosterExports';
 
 type Tab = 'roster' | 'people' | 'classes' | 'courses';
 const tabs: Tab[] = ['roster', 'people', 'classes', 'courses'];
@@ -41,6 +42,7 @@ export function InstitutionAdminPage() {
           <h1>{institution.data.name}</h1>
         </div>
       </header>
+      {institution.data.myRoles.includes('admin') && <RosterExports institutionId={institutionId} />}
       <Tabs<Tab>
         label={t('admin.sections')}
         current={tab}

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { assessment } from '../../api/assessment';
 import { ErrorMessage, Loading, useTitle } from '../../components/common';
 import { useLoad } from '../../components/useLoad';
+import { ExportButtons } from '../../components/ExportButtons';
 
 /** Quizzes as columns, students as rows, totals; CSV and Excel downloads. */
 export function GradebookPage() {
@@ -17,8 +18,7 @@ export function GradebookPage() {
       <p className="breadcrumb"><Link to={`/courses/${courseId}`}>← {data.courseTitle}</Link></p>
       <h1>{t('gradebook.title')}</h1>
       <div className="actions">
-        <a className="btn" href={`/api/courses/${courseId}/gradebook.csv`} download data-testid="gradebook-csv">{t('gradebook.csv')}</a>
-        <a className="btn" href={`/api/courses/${courseId}/gradebook.xlsx`} download data-testid="gradebook-xlsx">{t('gradebook.xlsx')}</a>
+        <ExportButtons path={`/api/courses/${encodeURIComponent(courseId)}/gradebook`} testId="gradebook" />
       </div>
       <div className="table-scroll">
         <table className="table gradebook" data-testid="gradebook">
