@@ -66,6 +66,16 @@ public sealed class AssessmentBrowserTests(SqliteLmsServer server, BrowserFixtur
             var overflow = await page.EvaluateAsync<bool>("document.documentElement.scrollWidth > window.innerWidth");
             Assert.False(overflow, "The attempt page scrolls sideways on a 360 px screen.");
 
+            // Signing out now would lose the queued answers: the page asks, and the student stays.
+            var asked = new TaskCompletionSource<string>();
+            async void Decline(object? _, IDialog dialog) { asked.TrySetResult(dialog.Message); await dialog.DismissAsync(); }
+            page.Dialog += Decline;
+            await page.GetByRole(AriaRole.Button, new() { Name = "Tài khoản: Lê Hoàng An" }).ClickAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Đăng xuất" }).ClickAsync();
+            Assert.Contains("chưa gửi", await asked.Task.WaitAsync(TimeSpan.FromSeconds(15)));
+            page.Dialog -= Decline;
+            await Expect(page.GetByTestId("pending-count")).ToHaveTextAsync(new Regex("^[23]$"));
+
             // It comes back: everything kept is synced.
             await context.SetOfflineAsync(false);
             await Expect(page.GetByTestId("connection")).ToHaveAttributeAsync("data-state", "saved", new() { Timeout = 15_000 });
@@ -76,12 +86,25 @@ public sealed class AssessmentBrowserTests(SqliteLmsServer server, BrowserFixtur
             await Expect(page.GetByTestId("review")).ToBeVisibleAsync();
             await Expect(page.GetByTestId("score")).ToHaveTextAsync("3");
             await Expect(page.GetByTestId("passed")).ToHaveTextAsync("Đạt");
+
+            // A shared school computer: signing out leaves nothing personal in the browser, only the language.
+            Assert.True(await StoredPersonalDataAsync(page), "Before signing out the browser holds the person and the attempt.");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Tài khoản: Lê Hoàng An" }).ClickAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Đăng xuất" }).ClickAsync();
+            await Expect(page).ToHaveURLAsync(new Regex("/sign-in"));
+            Assert.False(await StoredPersonalDataAsync(page), "After signing out the browser still holds personal data.");
         }, page);
 
         // The server kept the offline answers with the times they were given, and says so on the timeline.
         var attempts = await ProblemAssert.OkAsync<JsonElement>(await teacher.GetAsync($"/api/courses/{course}/gradebook"));
         Assert.Equal(3, attempts.GetProperty("rows").EnumerateArray().Single(r => r.GetProperty("displayName").GetString() == "Lê Hoàng An").GetProperty("total").GetDouble());
     }
+
+    /// <summary>Whether the app keeps anything but the language in localStorage, or its attempt store in IndexedDB.</summary>
+    private static Task<bool> StoredPersonalDataAsync(IPage page) => page.EvaluateAsync<bool>("""
+        async () => Object.keys(localStorage).some(k => k !== 'lms.lang')
+            || (await indexedDB.databases()).some(d => d.name === 'lms-assessment')
+        """);
 
     /// <summary>With LMS_SCREENSHOTS set to a folder, the walk-through keeps a picture of each step there.</summary>
     private static async Task ShotAsync(IPage page, string name)

@@ -2,6 +2,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState, t
 import { useLocation, useNavigate } from 'react-router-dom';
 import { ApiError, setUnauthorizedHandler } from '../api/client';
 import { api, type Me, type Membership } from '../api/lms';
+import { forgetThisBrowser, sendAllQueuedAnswers, UnsentAnswersError } from './browserData';
 
 interface AuthState {
   me: Me | null;
@@ -10,7 +11,9 @@ interface AuthState {
   /** True after the person signed out themselves (then the sign-in page does not offer to go back). */
   signedOut: boolean;
   signedIn: (me: Me) => void;
-  signOut: () => Promise<void>;
+  /** Sends queued quiz answers, ends the session and forgets this browser's data; throws {@link UnsentAnswersError}
+   *  when answers could not be sent, unless <c>discardUnsent</c>. */
+  signOut: (options?: { discardUnsent?: boolean }) => Promise<void>;
   refresh: () => Promise<void>;
 }
 
@@ -76,11 +79,13 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     return () => setUnauthorizedHandler(null);
   }, [navigate, here, location.pathname]);
 
-  const signOut = useCallback(async () => {
+  const signOut = useCallback(async (options?: { discardUnsent?: boolean }) => {
+    const unsent = await sendAllQueuedAnswers();
+    if (unsent > 0 && !options?.discardUnsent) throw new UnsentAnswersError(unsent);
     try {
-      remember(null);
       await api.signOut();
     } finally {
+      await forgetThisBrowser();
       setSignedOut(true);
       setMe(null);
       navigate('/sign-in', { replace: true });

@@ -2,6 +2,7 @@ import { Suspense, useEffect, useRef, useState } from 'react';
 import { Link, NavLink, Outlet, useLocation } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { adminInstitutions, teachingInstitutions, useAuth, useMe } from '../auth/AuthContext';
+import { UnsentAnswersError } from '../auth/browserData';
 import { LanguageSwitch } from './LanguageSwitch';
 import { Loading } from './common';
 
@@ -27,6 +28,15 @@ function UserMenu() {
   const me = useMe();
   const { signOut } = useAuth();
   const [open, setOpen] = useState(false);
+  // Quiz answers that could not be sent (no network) are lost by signing out: the person chooses.
+  const leave = async () => {
+    try {
+      await signOut();
+    } catch (e) {
+      if (!(e instanceof UnsentAnswersError)) throw e;
+      if (window.confirm(t('shell.unsentAnswers', { count: e.count }))) await signOut({ discardUnsent: true });
+    }
+  };
   const root = useRef<HTMLDivElement>(null);
   const location = useLocation();
 
@@ -78,7 +88,7 @@ function UserMenu() {
               {t('credentials.inbox.menu', { name: m.institutionName })}
             </Link>
           ))}
-          <button type="button" className="menu-item" onClick={() => void signOut()}>
+          <button type="button" className="menu-item" onClick={() => void leave()}>
             {t('shell.signOut')}
           </button>
         </div>

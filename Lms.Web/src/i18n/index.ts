@@ -35,7 +35,8 @@ const en = merge(import.meta.glob<Dictionary>('./en/*.json', { eager: true, impo
 export const languages = ['vi', 'en'] as const;
 export type Language = (typeof languages)[number];
 
-const storageKey = 'lms.lang';
+export const languageStorageKey = 'lms.lang';
+const storageKey = languageStorageKey;
 
 function storedLanguage(): Language {
   try {

@@ -6,6 +6,7 @@ import { ApiError } from '../../api/client';
 import { assessment, type AttemptView, type QuestionResponse, type RefusedAnswer } from '../../api/assessment';
 import { ErrorMessage, Loading, useTitle } from '../../components/common';
 import { deviceId, inGivenOrder, nextOrder, offlineStore, type PendingAnswer } from './offlineStore';
+import { sendQueued } from './answerQueue';
 import { QuestionInput } from './QuestionInput';
 
 function answered(r: QuestionResponse | undefined): boolean {
@@ -106,40 +107,13 @@ export function AttemptPage() {
     syncingRef.current = true;
     setSyncing(true);
     try {
-      const queue = inGivenOrder(await offlineStore.pending(attemptId));
-      // Refused because the id was already used for other content: the same answer goes again with a new id.
-      const settle = async (accepted: string[], refusedNow: RefusedAnswer[]) => {
-        const reused = refusedNow.filter((r) => r.code === 'answer-id-reused').map((r) => r.answerId);
-        await offlineStore.renewIds(queue.filter((p) => reused.includes(p.answerId)));
-        const final = refusedNow.filter((r) => r.code !== 'answer-id-reused');
-        await offlineStore.removePending([...accepted, ...final.map((r) => r.answerId)]);
-        if (final.length > 0) setRefused((x) => [...x, ...final]);
-        return final;
-      };
-      if (queue.length > 0) {
-        const held = queue.filter((p) => p.held);
-        const oldest = Math.min(...held.map((p) => p.queuedAt ?? Date.parse(p.clientTime)));
-        try {
-          const result = await assessment.answer(attemptId, device,
-            queue.map(({ answerId, slot, response, clientTime }) => ({ answerId, slot, response, clientTime })),
-            { clientNow: new Date().toISOString(), queued: held.length > 0, heldMs: held.length > 0 ? Math.max(0, Date.now() - oldest) : undefined });
-          adoptServerTime(result.serverNow);
-          await settle(result.accepted, result.refused);
-          if (result.status === 'submitted') setView((v) => v && { ...v, status: 'submitted' });
-          setOnline(true);
-        } catch (e) {
-          if (e instanceof ApiError && e.status === 409 && Array.isArray(e.problem.refused)) {
-            await settle([], e.problem.refused as RefusedAnswer[]);
-            if (e.problem.attemptStatus === 'submitted' || e.problem.code === 'late' || e.problem.code === 'attempt-closed') setView((v) => v && { ...v, status: 'submitted' });
-            setOnline(true);
-          } else if (e instanceof ApiError && e.status === 0) {
-            await offlineStore.holdPending(queue);
-            setOnline(false);
-          } else {
-            throw e;
-          }
-        }
-      }
+      const outcome = await sendQueued(attemptId, device);
+      if (outcome.kind === 'sent') {
+        if (outcome.serverNow) adoptServerTime(outcome.serverNow);
+        if (outcome.refused.length > 0) setRefused((x) => [...x, ...outcome.refused]);
+        if (outcome.closed) setView((v) => v && { ...v, status: 'submitted' });
+        setOnline(true);
+      } else if (outcome.kind === 'offline') setOnline(false);
       if (events.current.length > 0) {
         const batch = events.current.splice(0);
         try {

@@ -84,6 +84,14 @@ export const offlineStore = {
       }
     });
   },
+  /** Attempts with answers still waiting to be sent. */
+  attemptsWithPending: async (): Promise<string[]> =>
+    [...new Set(((await run<PendingAnswer[]>('pending', 'readonly', (s) => s.getAll() as IDBRequest<PendingAnswer[]>)) ?? []).map((p) => p.attemptId))],
+  /** Deletes the whole store (sign-out on a shared computer). */
+  erase: () => new Promise<void>((resolve) => {
+    const req = indexedDB.deleteDatabase(DB_NAME);
+    req.onsuccess = req.onerror = req.onblocked = () => resolve();
+  }),
   removePending: async (ids: string[]) => {
     if (ids.length === 0) return;
     await run('pending', 'readwrite', (s) => { for (const id of ids) s.delete(id); });
