@@ -60,6 +60,10 @@ public static class LmsApp
         services.AddSingleton<UserRepository>();
         services.AddSingleton<InstitutionRepository>();
         services.AddSingleton<RosterImport>();
+        services.AddSingleton<AdminAudit>();
+        services.AddSingleton<PeopleRepository>();
+        services.AddSingleton<ClassRepository>();
+        services.AddSingleton<PhoneLogins>();
         services.AddSingleton<CourseRepository>();
         services.AddSingleton<ProgressRepository>();
         services.AddSingleton(FfmpegTools.Locate(configuration["Media:FfmpegFolder"]));
@@ -141,6 +145,8 @@ public static class LmsApp
         api.MapMailEndpoints();
         FirstAdminSetup.Map(api);
         api.MapInstitutionEndpoints();
+        api.MapPeopleEndpoints();
+        api.MapClassEndpoints();
         api.MapCourseEndpoints();
         app.MapMoocs(api);
         app.MapCredentials(api);
