@@ -51,7 +51,7 @@ public sealed class VietnameseOrder : IComparer<string>
         return a.Count.CompareTo(b.Count);
     }
 
-    /// <summary>Each letter of the text as (letter, tone, case) weights; digits sort before letters, other characters after.</summary>
+    /// <summary>Each letter of the text as (letter, tone, case) weights.</summary>
     private static List<(int Letter, int Tone, int Case)> Weigh(string text)
     {
         var decomposed = text.Normalize(NormalizationForm.FormD);
@@ -81,9 +81,12 @@ public sealed class VietnameseOrder : IComparer<string>
                 _ => lower.ToString(),
             };
             var index = Alphabet.IndexOf(letter, StringComparison.Ordinal);
-            var weight = char.IsDigit(c) ? c - '0' + 1
+            // As in Unicode collation: spaces, then punctuation, then digits, then letters; other scripts after ours.
+            var weight = char.IsWhiteSpace(c) ? 0
+                : char.IsAsciiDigit(c) ? 10 + (c - '0')
                 : index >= 0 ? 100 + index
-                : 1000 + lower; // punctuation, other scripts: after the letters, in code point order
+                : char.IsLetter(c) ? 1000 + lower
+                : 1;
             weights.Add((weight, tone, upper));
         }
         return weights;

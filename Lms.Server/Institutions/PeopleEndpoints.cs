@@ -60,7 +60,7 @@ public static partial class PeopleEndpoints
     {
         var (_, roles) = await access.RequireAsync(http.User, institutionId, Roles.Admin, Roles.Teacher);
         if (role is not null && !Roles.IsKnown(role)) throw ProblemException.Invalid("role", $"Unknown role {role}.", "unknown-role", role);
-        if (q is { Length: > 100 }) throw ProblemException.Invalid("q", "The search text is longer than 100 characters.", "too-long", "100");
+        if (q is { Length: > 100 }) throw ProblemException.Invalid("q", "The search text is longer than 100 characters.", "search-too-long", "100");
         var order = sort switch
         {
             null or "" or "given" => NameOrder.GivenName,
@@ -187,7 +187,7 @@ public static partial class PeopleEndpoints
         switch (outcome)
         {
             case MoveOutcome.NotAStudent:
-                throw ProblemException.Invalid("userId", "Only students move between classes.", "not-a-student");
+                throw ProblemException.Invalid("userId", "Only students move between classes.", "move-not-a-student");
             case MoveOutcome.ClassNotFound:
                 throw ProblemException.Invalid("classId", "There is no such class in this institution.", "unknown-class");
             case MoveOutcome.ClassArchived:

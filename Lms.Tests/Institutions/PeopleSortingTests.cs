@@ -82,6 +82,7 @@ public sealed class PeopleSortingTests
         { ["10A1", "10A2", "10A10", "10A11", "11A1", "12A1"] },
         { ["6A", "7A", "10 Chuyên Anh", "10 Chuyên Toán", "11 Chuyên Anh"] },
         { ["10a1", "10A2", "10b1"] },
+        { ["10 Chuyên Anh", "10A1", "10A2", "10B1"] }, // a space before any letter, as in a dictionary
         { ["Lớp 9", "Lớp 10", "Lớp Đàn"] },
     };
 
