@@ -8,7 +8,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Lms.Server.Institutions;
 
-public sealed record RenameClassRequest([property: Required, StringLength(200)] string Name);
+/// <summary>A class's name; checked (and a blank one refused with its own code) after it is cleaned.</summary>
+public sealed record RenameClassRequest([property: StringLength(200)] string? Name);
 
 public sealed record ArchiveClassRequest(bool Archived);
 
@@ -45,9 +46,9 @@ public static class ClassEndpoints
         return TypedResults.Created($"/api/institutions/{institutionId}/classes/{id}", new ClassInfo { Id = id, Name = name });
     }
 
-    private static string CleanName(string requested)
+    private static string CleanName(string? requested)
     {
-        var name = PersonText.Clean(requested);
+        var name = PersonText.CleanOrNull(requested) ?? "";
         if (name.Length is 0 or > MaxNameLength)
             throw ProblemException.Invalid("name", $"A class name has 1 to {MaxNameLength} characters.", "invalid-class-name", MaxNameLength.ToString());
         return name;
