@@ -30,16 +30,17 @@ public static class SearchText
     public static string Contains(string query) =>
         "%" + Fold(query).Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_").Replace("[", "\\[") + "%";
 
+    /// <summary>The words of a search, folded: what <see cref="ContainsAll"/> looks for.</summary>
+    public static string[] Words(string query) => Fold(query).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+
     /// <summary>
-    /// True when every word of <paramref name="foldedQuery"/> (already <see cref="Fold"/>ed) occurs in
-    /// <paramref name="text"/> folded: "dung bui" finds "Bùi Hồng Dung" too, as a person would expect.
+    /// True when every word occurs in <paramref name="foldedText"/> (text already <see cref="Fold"/>ed, such as
+    /// a stored search_name): "dung bui" finds "Bùi Hồng Dung" too, as a person would expect.
     /// </summary>
-    public static bool Matches(string foldedQuery, string? text)
+    public static bool ContainsAll(IReadOnlyList<string> words, string foldedText)
     {
-        if (text is null) return false;
-        var folded = Fold(text);
-        foreach (var word in foldedQuery.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            if (!folded.Contains(word, StringComparison.Ordinal)) return false;
+        foreach (var word in words)
+            if (!foldedText.Contains(word, StringComparison.Ordinal)) return false;
         return true;
     }
 }

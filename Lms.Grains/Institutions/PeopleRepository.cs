@@ -88,6 +88,8 @@ public sealed class PeopleRepository(Db db, AdminAudit audit, TimeProvider clock
     {
         public Guid Id { get; init; }
         public string DisplayName { get; init; } = "";
+        /// <summary>The name as <see cref="SearchText.Fold"/> left it when it was stored.</summary>
+        public string SearchName { get; init; } = "";
         public string? Email { get; init; }
         public string? NationalId { get; init; }
         public string? Phone { get; init; }
@@ -103,7 +105,7 @@ public sealed class PeopleRepository(Db db, AdminAudit audit, TimeProvider clock
     }
 
     private static readonly Sql MembersSql = Sql.Portable(
-        "SELECT u.id, u.display_name, u.email, u.national_id, u.phone, u.disabled_at, m.role " +
+        "SELECT u.id, u.display_name, u.search_name, u.email, u.national_id, u.phone, u.disabled_at, m.role " +
         "FROM memberships m JOIN users u ON u.id = m.user_id " +
         "WHERE m.institution_id = @institutionId AND (@role IS NULL OR m.role = @role)");
 
@@ -129,25 +131,39 @@ public sealed class PeopleRepository(Db db, AdminAudit audit, TimeProvider clock
             var first = g.First();
             var roles = g.Select(m => m.Role).OrderBy(r => Array.IndexOf(RoleOrder, r)).ToList();
             var place = classOf.GetValueOrDefault(first.Id);
-            return new PersonListItem
+            return (Row: first, Item: new PersonListItem
             {
                 Id = first.Id, DisplayName = first.DisplayName, Email = first.Email, NationalId = first.NationalId, Phone = first.Phone,
                 Role = roles[0], Roles = roles, ClassId = place?.ClassId, ClassName = place?.Name, Disabled = first.DisabledAt is not null,
-            };
+            });
         });
-        if (query.ClassId is { } classId) people = people.Where(p => places.Any(pl => pl.UserId == p.Id && pl.ClassId == classId));
-        if (!string.IsNullOrWhiteSpace(query.Search)) people = people.Where(Matcher(query.Search));
-        var sorted = people.OrderBy(p => p.DisplayName, PersonNameOrder.For(query.Order)).ThenBy(p => p.Id).ToList();
+        if (query.ClassId is { } classId)
+        {
+            var inClass = places.Where(p => p.ClassId == classId).Select(p => p.UserId).ToHashSet();
+            people = people.Where(p => inClass.Contains(p.Item.Id));
+        }
+        if (!string.IsNullOrWhiteSpace(query.Search))
+        {
+            var matches = Matcher(query.Search);
+            people = people.Where(p => matches(p.Row));
+        }
+        // Each name's sort key is computed once (not at every comparison).
+        var order = PersonNameOrder.For(query.Order);
+        var sorted = people.Select(p => p.Item).OrderBy(p => order.SortKey(p.DisplayName), StringComparer.Ordinal).ThenBy(p => p.Id).ToList();
         return new Page<PersonListItem>(sorted.Skip(query.Page.Skip).Take(query.Page.Take).ToList(), sorted.Count, query.Page.Skip, query.Page.Take);
     }
 
-    /// <summary>A search finds names without case, diacritics or extra spaces, and logins by any part of them.</summary>
-    private static Func<PersonListItem, bool> Matcher(string search)
+    /// <summary>
+    /// A search finds names without case, diacritics or extra spaces (every word of it, in any order, against the
+    /// stored folded name), and logins by any part of them.
+    /// </summary>
+    private static Func<MemberRow, bool> Matcher(string search)
     {
-        var folded = SearchText.Fold(search);
+        var words = SearchText.Words(search);
+        var folded = string.Join(' ', words);
         var digits = new string(search.Where(char.IsAsciiDigit).ToArray());
         var phoneDigits = PhoneNumber.TryNormalize(search, out var phone) ? phone[3..] : digits.TrimStart('0');
-        return p => SearchText.Matches(folded, p.DisplayName)
+        return p => SearchText.ContainsAll(words, p.SearchName)
                     || (p.Email is not null && p.Email.Contains(folded, StringComparison.OrdinalIgnoreCase))
                     || (digits.Length >= 3 && p.NationalId is not null && p.NationalId.Contains(digits, StringComparison.Ordinal))
                     || (phoneDigits.Length >= 3 && p.Phone is not null && p.Phone.Contains(phoneDigits, StringComparison.Ordinal));
