@@ -152,8 +152,20 @@ public sealed class PersonNameOrder(NameOrder order) : IComparer<string>
         return string.CompareOrdinal(SortKey(x), SortKey(y));
     }
 
+    // Keys are pure functions of the name, and a school's names come back on every page of its list: remember
+    // them (bounded: forgotten all at once when full, then learnt again).
+    private const int RememberedKeys = 50_000;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _keys = new(StringComparer.Ordinal);
+
     /// <summary>The name's key (its words' <see cref="VietnameseOrder.Key"/>s in compared order): sort a list by it, ordinally.</summary>
-    public string SortKey(string name) => string.Concat(Words(name).Select(VietnameseOrder.Key));
+    public string SortKey(string name)
+    {
+        if (_keys.TryGetValue(name, out var key)) return key;
+        key = string.Concat(Words(name).Select(VietnameseOrder.Key));
+        if (_keys.Count >= RememberedKeys) _keys.Clear();
+        _keys[name] = key;
+        return key;
+    }
 
     /// <summary>The words in the order they are compared: given, surname, middle names (or as written).</summary>
     private List<string> Words(string name)
