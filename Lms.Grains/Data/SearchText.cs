@@ -6,12 +6,13 @@ namespace Lms.Grains.Data;
 /// <summary>
 /// Folds Vietnamese text for search: "Nguyễn Văn Đức" and "nguyen van duc" find each other, on
 /// every database alike, because the folding happens here and not in each database's collation.
+/// Runs of spaces fold to one, so "bui hong dung" finds "Bùi  Hồng Dung" typed with two spaces.
 /// </summary>
 public static class SearchText
 {
     public static string Fold(string text)
     {
-        var decomposed = text.Trim().Normalize(NormalizationForm.FormD);
+        var decomposed = PersonText.Clean(text).Normalize(NormalizationForm.FormD);
         var folded = new StringBuilder(decomposed.Length);
         foreach (var c in decomposed)
         {
@@ -28,4 +29,18 @@ public static class SearchText
     /// <summary>A LIKE pattern that matches <paramref name="query"/> anywhere, with LIKE's own wildcards escaped.</summary>
     public static string Contains(string query) =>
         "%" + Fold(query).Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_").Replace("[", "\\[") + "%";
+
+    /// <summary>The words of a search, folded: what <see cref="ContainsAll"/> looks for.</summary>
+    public static string[] Words(string query) => Fold(query).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>
+    /// True when every word occurs in <paramref name="foldedText"/> (text already <see cref="Fold"/>ed, such as
+    /// a stored search_name): "dung bui" finds "Bùi Hồng Dung" too, as a person would expect.
+    /// </summary>
+    public static bool ContainsAll(IReadOnlyList<string> words, string foldedText)
+    {
+        foreach (var word in words)
+            if (!foldedText.Contains(word, StringComparison.Ordinal)) return false;
+        return true;
+    }
 }

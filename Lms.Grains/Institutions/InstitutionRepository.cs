@@ -25,13 +25,6 @@ public sealed record PersonRow
     public string? ClassName { get; init; }
 }
 
-public sealed record ClassRow
-{
-    public Guid Id { get; init; }
-    public string Name { get; init; } = "";
-    public int Students { get; init; }
-}
-
 public sealed record MembershipKey
 {
     public Guid InstitutionId { get; init; }
@@ -144,18 +137,6 @@ public sealed class InstitutionRepository(Db db, TimeProvider clock)
         return await db.PageAsync<PersonRow>(PeopleCountSql, PeopleSql, args, page);
     }
 
-    private static readonly Sql ClassesSql = Sql.Portable(
-        "SELECT c.id, c.name, (SELECT COUNT(*) FROM class_members cm JOIN memberships m " +
-        "  ON m.user_id = cm.user_id AND m.institution_id = c.institution_id AND m.role = 'student' " +
-        "  WHERE cm.class_id = c.id) AS students " +
-        "FROM classes c WHERE c.institution_id = @institutionId ORDER BY c.name");
-
-    public async Task<IReadOnlyList<ClassRow>> ClassesAsync(Guid institutionId)
-    {
-        await using var connection = await db.OpenAsync();
-        return (await connection.QueryAsync<ClassRow>(db.Text(ClassesSql), new { institutionId })).AsList();
-    }
-
     private static readonly Sql MemberSql = Sql.Portable(
         "SELECT COUNT(*) FROM memberships WHERE institution_id = @institutionId AND user_id = @userId AND role = @role");
 
@@ -177,18 +158,4 @@ public sealed class InstitutionRepository(Db db, TimeProvider clock)
     }
 
     internal static Sql AddMembership => AddMembershipSql;
-
-    private static readonly Sql RemoveMembershipsSql = Sql.Portable(
-        "DELETE FROM memberships WHERE institution_id = @institutionId AND user_id = @userId");
-    private static readonly Sql RemoveClassMembersSql = Sql.Portable(
-        "DELETE FROM class_members WHERE user_id = @userId AND class_id IN (SELECT id FROM classes WHERE institution_id = @institutionId)");
-
-    /// <summary>Takes every role the person holds in this institution, and their place in its classes; false when they had none.</summary>
-    public async Task<bool> RemoveMemberAsync(Guid institutionId, Guid userId) =>
-        await db.InTransactionAsync(async (connection, transaction) =>
-        {
-            var removed = await connection.ExecuteAsync(db.Text(RemoveMembershipsSql), new { institutionId, userId }, transaction);
-            await connection.ExecuteAsync(db.Text(RemoveClassMembersSql), new { institutionId, userId }, transaction);
-            return removed > 0;
-        });
 }

@@ -238,7 +238,7 @@ public static class CourseEndpoints
 
     private static async Task<EnrolResult> Enrol(
         Guid courseId, EnrolRequest request, HttpContext http, CourseAccess access, CourseRepository repo,
-        UserRepository users, InstitutionRepository institutions)
+        UserRepository users, InstitutionRepository institutions, ClassRepository classes)
     {
         var context = await access.TeachAsync(http.User, courseId);
         var institutionId = context.Course.InstitutionId;
@@ -266,6 +266,8 @@ public static class CourseEndpoints
                 throw ProblemException.Invalid(loginOf.ContainsKey(id) ? "logins" : "userIds",
                     "Only students of the course's institution can be enrolled.", "not-a-student", loginOf.GetValueOrDefault(id));
         var added = await repo.EnrolAsync(courseId, ids);
+        // The course is the class's from now on: a student who moves into the class later is enrolled too.
+        if (!string.IsNullOrWhiteSpace(request.ClassName)) await classes.LinkCourseAsync(institutionId, request.ClassName, courseId);
         return new EnrolResult(added, ids.Count - added);
     }
 

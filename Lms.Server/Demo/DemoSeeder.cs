@@ -45,6 +45,7 @@ public sealed class DemoSeeder(
     InstitutionRepository institutions,
     RosterImport roster,
     CourseRepository courses,
+    ClassRepository classes,
     UserRepository users,
     Moocs.MoocDemo moocDemo,
     ILogger<DemoSeeder> log)
@@ -94,7 +95,10 @@ public sealed class DemoSeeder(
                     await courses.AddItemAsync(courseId, module.Id, item.Kind, item.Title, item.Body, item.Url);
             }
             if (c.EnrolClass is not null)
+            {
                 await courses.EnrolAsync(courseId, await courses.ClassStudentsAsync(institution.Id, c.EnrolClass));
+                await classes.LinkCourseAsync(institution.Id, c.EnrolClass, courseId);
+            }
             if (c.Publish) await courses.SetStatusAsync(courseId, CourseStatuses.Published);
         }
         await moocDemo.SeedAsync(options.Value.File, byKey);

@@ -60,6 +60,10 @@ public static class LmsApp
         services.AddSingleton<UserRepository>();
         services.AddSingleton<InstitutionRepository>();
         services.AddSingleton<RosterImport>();
+        services.AddSingleton<AdminAudit>();
+        services.AddSingleton<PeopleRepository>();
+        services.AddSingleton<ClassRepository>();
+        services.AddSingleton<PhoneLogins>();
         services.AddSingleton<CourseRepository>();
         services.AddSingleton<CourseCopy>();
         services.AddSingleton<ProgressRepository>();
@@ -143,6 +147,8 @@ public static class LmsApp
         FirstAdminSetup.Map(api);
         api.MapInstitutionEndpoints();
         api.MapRosterExportEndpoints();
+        api.MapPeopleEndpoints();
+        api.MapClassEndpoints();
         api.MapCourseEndpoints();
         api.MapCourseCopyEndpoints();
         app.MapMoocs(api);

@@ -143,7 +143,7 @@ public static class IdentityEndpoints
     }
 
     private static async Task<NoContent> SetDisabled(
-        Guid userId, DisableRequest request, HttpContext http, UserRepository users, SessionRepository sessions, SessionGuard guard,
+        Guid userId, DisableRequest request, HttpContext http, UserRepository users, SessionGuard guard,
         Institutions.InstitutionAccess access)
     {
         var target = await users.GetAsync(userId) ?? throw ProblemException.NotFound("The account");
@@ -155,9 +155,7 @@ public static class IdentityEndpoints
             await access.RequireAsync(http.User, owner, Roles.Admin);
         }
         if (target.Id == caller?.Id) throw ProblemException.Invalid("userId", "You cannot disable your own account.", "self");
-        var before = await sessions.ActiveOfAsync(userId);
-        await sessions.SetDisabledAsync(userId, request.Disabled);
-        foreach (var s in before) guard.Ended(s.Id);
+        await guard.SetDisabledAsync(userId, request.Disabled);
         return TypedResults.NoContent();
     }
 

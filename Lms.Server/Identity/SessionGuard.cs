@@ -48,6 +48,14 @@ public sealed class SessionGuard(SessionRepository sessions, IMemoryCache cache)
         foreach (var s in before.Where(s => s.Id != except)) Ended(s.Id);
     }
 
+    /// <summary>Disables (or enables) an account: a disabled one's sessions end and its hub connections here close at once.</summary>
+    public async Task SetDisabledAsync(Guid userId, bool disabled)
+    {
+        var before = await sessions.ActiveOfAsync(userId);
+        await sessions.SetDisabledAsync(userId, disabled);
+        foreach (var s in before) Ended(s.Id);
+    }
+
     /// <summary>
     /// Closes a person's hub connections without ending their sessions (their role changed): the
     /// client reconnects and is checked again.

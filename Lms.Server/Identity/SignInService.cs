@@ -34,21 +34,24 @@ public abstract record SignInResult
 }
 
 /// <summary>
-/// Checks a login and password. A wrong password, an unknown login and a throttled account give the
+/// Checks a login (e-mail, national ID or phone number) and password. A wrong password, an unknown login and a throttled account give the
 /// same answer after the same work (one password hash check). Attempts from devices that have
 /// signed in to this account before (a device cookie) skip the account's throttle, so strangers
 /// guessing from elsewhere cannot keep its owner out (OWASP's "device cookies"); a wrong password
 /// from such a device costs it its trust.
 /// </summary>
 public sealed class SignInService(
-    UserRepository users, Passwords passwords, IOptions<ThrottleOptions> throttle, TimeProvider clock, TrustedDevices devices)
+    UserRepository users, Passwords passwords, IOptions<ThrottleOptions> throttle, TimeProvider clock, TrustedDevices devices,
+    PhoneLogins phones)
 {
     // Verified when no password is checked, so that every answer takes as long as a wrong password.
     private static readonly string DecoyHash = new Passwords().Hash(Guid.NewGuid().ToString());
 
     public async Task<SignInResult> CheckAsync(string login, string password, HttpContext http)
     {
-        var user = await users.FindByLoginAsync(login);
+        // An e-mail or national ID first; then a phone number (a parent's), in any spelling of it.
+        var user = await users.FindByLoginAsync(login)
+                   ?? (await phones.FindAsync(login) is { } byPhone ? await users.GetAsync(byPhone) : null);
         var now = clock.GetUtcNow();
         // No account, one whose owner has not chosen a password yet (an invitation not used), or a disabled one.
         if (user is null || !user.HasPassword || user.DisabledAt is not null) return await DecoyAsync(password);

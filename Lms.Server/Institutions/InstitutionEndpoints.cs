@@ -39,12 +39,8 @@ public static class InstitutionEndpoints
         group.MapGet("", Get).WithSummary("An institution, for anyone with a role in it.");
         group.MapGet("/children", Children).WithSummary("The institutions directly under this one.");
         group.MapPost("/children", CreateChild).WithSummary("Create an institution under this one (admins).");
-        group.MapGet("/people", People).WithSummary("The roster: people with their role and class, searchable and paged.");
-        group.MapGet("/classes", Classes).WithSummary("The institution's classes with their number of students.");
         group.MapPost("/roster", ImportRoster).DisableAntiforgery()
             .WithSummary("Import people from a CSV file (admins): all rows are applied, or none.");
-        group.MapDelete("/members/{userId:guid}", RemoveMember)
-            .WithSummary("Remove a person from the institution (admins): every role and class place here; their live connections are closed.");
         group.MapGet("/courses", Courses).WithSummary("Every course of the institution, drafts included (admins).");
     }
 
@@ -76,32 +72,6 @@ public static class InstitutionEndpoints
             throw ProblemException.Conflict($"The code {code} is already used by another institution.");
         var child = await institutions.CreateAsync(parent, kind, request.Name.Trim(), code);
         return TypedResults.Created($"/api/institutions/{child.Id}", View(child, new HashSet<string> { Roles.Admin }));
-    }
-
-    private static async Task<Page<PersonRow>> People(
-        Guid institutionId, string? role, string? q, string? className, int? skip, int? take,
-        HttpContext http, InstitutionAccess access, InstitutionRepository institutions)
-    {
-        var (_, roles) = await access.RequireAsync(http.User, institutionId, Roles.Admin, Roles.Teacher);
-        if (role is not null && !Roles.IsKnown(role)) throw ProblemException.Invalid("role", $"Unknown role {role}.");
-        if (q is { Length: > 100 }) throw ProblemException.Invalid("q", "The search text is longer than 100 characters.");
-        var page = await institutions.PeopleAsync(institutionId, role, q, className, PageRequest.Of(skip, take));
-        // Teachers recognise their students; only the institution's admins need their full identifiers.
-        if (roles.Contains(Roles.Admin)) return page;
-        return page with
-        {
-            Items = page.Items.Select(p => p with
-            {
-                NationalId = PersonalData.MaskNationalId(p.NationalId), Email = PersonalData.MaskEmail(p.Email),
-            }).ToList(),
-        };
-    }
-
-    private static async Task<IReadOnlyList<ClassRow>> Classes(
-        Guid institutionId, HttpContext http, InstitutionAccess access, InstitutionRepository institutions)
-    {
-        await access.RequireAsync(http.User, institutionId, Roles.Admin, Roles.Teacher);
-        return await institutions.ClassesAsync(institutionId);
     }
 
     private static async Task<IResult> ImportRoster(
@@ -168,18 +138,6 @@ public static class InstitutionEndpoints
             using var reader = new StreamReader(buffer, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
             return await reader.ReadToEndAsync();
         }
-    }
-
-    private static async Task<NoContent> RemoveMember(
-        Guid institutionId, Guid userId, HttpContext http, InstitutionAccess access, InstitutionRepository institutions, SessionGuard guard)
-    {
-        await access.RequireAsync(http.User, institutionId, Roles.Admin);
-        if (userId == http.User.Id())
-            throw ProblemException.Invalid("userId", "Ask another admin to remove you.", "self");
-        if (!await institutions.RemoveMemberAsync(institutionId, userId)) throw ProblemException.NotFound("The member");
-        // Hub connections keep the roles they joined with: close them, so the client reconnects and is checked again.
-        guard.Disconnect(userId);
-        return TypedResults.NoContent();
     }
 
     private static async Task<Page<MyCourseRow>> Courses(

@@ -44,12 +44,13 @@ public static class RosterExportEndpoints
     }
 
     private static async Task<IResult> ClassLists(
-        Guid institutionId, string format, string? className, HttpContext http, InstitutionAccess access, InstitutionRepository institutions)
+        Guid institutionId, string format, string? className, HttpContext http, InstitutionAccess access, InstitutionRepository institutions,
+        ClassRepository classRepository)
     {
         var exportFormat = TableExport.ParseFormat(format);
         var (institution, _) = await access.RequireAsync(http.User, institutionId, Roles.Admin);
         var language = ExportLanguage.Of(http.Request);
-        var classes = await institutions.ClassesAsync(institutionId);
+        var classes = (await classRepository.ListAsync(institutionId)).OrderBy(c => c.Name, ClassNameOrder.Instance).ToList();
         if (!string.IsNullOrWhiteSpace(className))
         {
             var wanted = PersonText.Key(className);
@@ -81,7 +82,9 @@ public static class RosterExportEndpoints
         {
             var page = await institutions.PeopleAsync(institutionId, role, q, className, PageRequest.Of(all.Count, PageRequest.MaxTake));
             all.AddRange(page.Items);
-            if (page.Items.Count == 0 || all.Count >= page.Total) return all;
+            // As class lists are read in Vietnam (and as the people page shows them): by given name, then surname.
+            if (page.Items.Count == 0 || all.Count >= page.Total)
+                return all.OrderBy(p => p.ClassName ?? "", ClassNameOrder.Instance).ThenBy(p => p.DisplayName, PersonNameOrder.GivenNameFirst).ToList();
         }
     }
 }
