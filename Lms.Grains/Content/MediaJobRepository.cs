@@ -87,6 +87,8 @@ public sealed class MediaJobRepository(Db db, TimeProvider clock)
 
     private static readonly Sql CandidatesSql = Sql.PerDialect(d =>
         $"SELECT id FROM media_jobs WHERE {Claimable} ORDER BY created_at, id {d.Page()}");
+    private static readonly Sql CandidatesOfKindsSql = Sql.PerDialect(d =>
+        $"SELECT id FROM media_jobs WHERE {Claimable} AND kind IN @kinds ORDER BY created_at, id {d.Page()}");
 
     // The claim is a compare-and-set on the claimable condition itself: of two workers racing for one
     // job, the second finds it no longer claimable (PostgreSQL and SQL Server re-check the row under
@@ -97,8 +99,8 @@ public sealed class MediaJobRepository(Db db, TimeProvider clock)
 
     private static readonly Sql GetSql = Sql.Portable($"SELECT {Columns} FROM media_jobs WHERE id = @id");
 
-    /// <summary>Takes the oldest job that is due (or whose worker's lease ran out); null when there is none.</summary>
-    public async Task<MediaJobRow?> ClaimAsync(string owner, TimeSpan lease)
+    /// <summary>Takes the oldest job that is due (or whose worker's lease ran out), of one of <paramref name="kinds"/> if given; null when there is none.</summary>
+    public async Task<MediaJobRow?> ClaimAsync(string owner, TimeSpan lease, IReadOnlyList<string>? kinds = null)
     {
         await using var connection = await db.OpenAsync();
         var now = clock.GetUtcNow();
@@ -107,7 +109,9 @@ public sealed class MediaJobRepository(Db db, TimeProvider clock)
         // loses only to a claim that succeeded, so the rounds are bounded by the jobs there are.
         for (var round = 0; round < MaxClaimRounds; round++)
         {
-            var candidates = (await connection.QueryAsync<Guid>(db.Text(CandidatesSql), new { now, skip = 0, take = 5 })).AsList();
+            var candidates = (kinds is null
+                ? await connection.QueryAsync<Guid>(db.Text(CandidatesSql), new { now, skip = 0, take = 5 })
+                : await connection.QueryAsync<Guid>(db.Text(CandidatesOfKindsSql), new { now, skip = 0, take = 5, kinds })).AsList();
             if (candidates.Count == 0) return null;
             foreach (var id in candidates)
             {

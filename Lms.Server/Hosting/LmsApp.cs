@@ -60,6 +60,7 @@ public static class LmsApp
         services.AddSingleton<UserRepository>();
         services.AddSingleton<InstitutionRepository>();
         services.AddSingleton<RosterImport>();
+        services.AddRosterImports(configuration);
         services.AddSingleton<CourseRepository>();
         services.AddSingleton<ProgressRepository>();
         services.AddSingleton(FfmpegTools.Locate(configuration["Media:FfmpegFolder"]));
