@@ -275,7 +275,7 @@ public sealed class QuizBenchmark : IBenchmark
     }
 
     /// <summary>The built Lms.Server (Release) as its own process, on a free loopback port.</summary>
-    private sealed class ServerProcess : IAsyncDisposable
+    internal sealed class ServerProcess : IAsyncDisposable
     {
         private Process? _process;
         private readonly ConcurrentQueue<string> _output = new();
@@ -339,7 +339,7 @@ public sealed class QuizBenchmark : IBenchmark
     }
 
     /// <summary>A throwaway PostgreSQL cluster (initdb into a temp folder, a free port), as the tests start one; default durability settings.</summary>
-    private sealed class PgCluster : IAsyncDisposable
+    internal sealed class PgCluster : IAsyncDisposable
     {
         private string _root = "";
         private string _bin = "";
