@@ -110,7 +110,7 @@ public static class RosterEndpoints
             return 0;
         });
         signal.Notify();
-        var view = await ViewAsync(imports, jobs, (await imports.GetAsync(row.Id))!);
+        var view = await ViewAsync(imports, jobs, row);
         return TypedResults.Accepted($"/api/institutions/{institutionId}/roster/imports/{row.Id}", view);
     }
 
@@ -188,7 +188,10 @@ public static class RosterEndpoints
 
     private static async Task<RosterImportView> ViewAsync(RosterImportRepository imports, MediaJobRepository jobs, RosterImportRow row)
     {
+        // The job first, then the import: the job ends in the transaction that records the outcome, so a job seen
+        // finished always comes with its outcome (read the other way round, a finish in between would be seen half).
         var job = await jobs.ForSubjectAsync(RosterImportJob.JobKind, row.Id);
+        row = await imports.GetAsync(row.Id) ?? row;
         var outcome = row.Outcome is null ? null : JsonSerializer.Deserialize<RosterImportSummary>(row.Outcome, JsonSerializerOptions.Web);
         return new RosterImportView(row.Id, job?.Id ?? Guid.Empty, row.FileName, row.RowCount, job?.State ?? MediaJobStates.Queued,
             Math.Round(job?.Progress ?? 0, 4), row.CreatedAt, row.FinishedAt, outcome,
