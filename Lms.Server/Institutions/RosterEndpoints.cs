@@ -192,6 +192,9 @@ public static class RosterEndpoints
         // finished always comes with its outcome (read the other way round, a finish in between would be seen half).
         var job = await jobs.ForSubjectAsync(RosterImportJob.JobKind, row.Id);
         row = await imports.GetAsync(row.Id) ?? row;
+        // It may also have finished in between: then the job is read again, so that state and outcome agree.
+        if (row.FinishedAt is not null && job is not null && !MediaJobStates.IsFinal(job.State))
+            job = await jobs.ForSubjectAsync(RosterImportJob.JobKind, row.Id);
         var outcome = row.Outcome is null ? null : JsonSerializer.Deserialize<RosterImportSummary>(row.Outcome, JsonSerializerOptions.Web);
         return new RosterImportView(row.Id, job?.Id ?? Guid.Empty, row.FileName, row.RowCount, job?.State ?? MediaJobStates.Queued,
             Math.Round(job?.Progress ?? 0, 4), row.CreatedAt, row.FinishedAt, outcome,
