@@ -87,6 +87,10 @@ public sealed class MediaJobRepository(Db db, TimeProvider clock)
 
     private static readonly Sql CandidatesSql = Sql.PerDialect(d =>
         $"SELECT id FROM media_jobs WHERE {Claimable} ORDER BY created_at, id {d.Page()}");
+    // One parameter per kind (@kind0, @kind1, ...): Dapper would send a list to PostgreSQL as one array parameter.
+    private static string CandidatesOfKinds(SqlDialect d, int kinds) =>
+        $"SELECT id FROM media_jobs WHERE {Claimable} AND kind IN ({string.Join(", ", Enumerable.Range(0, kinds).Select(i => $"@kind{i}"))}) " +
+        $"ORDER BY created_at, id {d.Page()}";
 
     // The claim is a compare-and-set on the claimable condition itself: of two workers racing for one
     // job, the second finds it no longer claimable (PostgreSQL and SQL Server re-check the row under
@@ -97,17 +101,22 @@ public sealed class MediaJobRepository(Db db, TimeProvider clock)
 
     private static readonly Sql GetSql = Sql.Portable($"SELECT {Columns} FROM media_jobs WHERE id = @id");
 
-    /// <summary>Takes the oldest job that is due (or whose worker's lease ran out); null when there is none.</summary>
-    public async Task<MediaJobRow?> ClaimAsync(string owner, TimeSpan lease)
+    /// <summary>Takes the oldest job that is due (or whose worker's lease ran out), of one of <paramref name="kinds"/> if given; null when there is none.</summary>
+    public async Task<MediaJobRow?> ClaimAsync(string owner, TimeSpan lease, IReadOnlyList<string>? kinds = null)
     {
         await using var connection = await db.OpenAsync();
         var now = clock.GetUtcNow();
+        var ofKinds = kinds is null ? null : CandidatesOfKinds(db.Dialect, kinds.Count);
+        var parameters = new DynamicParameters(new { now, skip = 0, take = 5 });
+        for (var i = 0; kinds is not null && i < kinds.Count; i++) parameters.Add($"kind{i}", kinds[i]);
         // Other workers may take every candidate we saw; look again (they are no longer claimable, so the
         // next look shows other jobs) rather than report an empty queue while a job waits. Each round
         // loses only to a claim that succeeded, so the rounds are bounded by the jobs there are.
         for (var round = 0; round < MaxClaimRounds; round++)
         {
-            var candidates = (await connection.QueryAsync<Guid>(db.Text(CandidatesSql), new { now, skip = 0, take = 5 })).AsList();
+            var candidates = (kinds is null
+                ? await connection.QueryAsync<Guid>(db.Text(CandidatesSql), new { now, skip = 0, take = 5 })
+                : await connection.QueryAsync<Guid>(ofKinds!, parameters)).AsList();
             if (candidates.Count == 0) return null;
             foreach (var id in candidates)
             {

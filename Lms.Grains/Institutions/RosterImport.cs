@@ -1,11 +1,12 @@
-using System.Data.Common;
-using Dapper;
 using Lms.Grains.Data;
 using Lms.Grains.Identity;
 
 namespace Lms.Grains.Institutions;
 
-/// <summary>One person from a roster file, already checked for shape at the edge.</summary>
+/// <summary>
+/// One person from a roster file, already checked for shape at the edge. <paramref name="BirthDate"/> is
+/// read only to tell two people with one identifier apart; it is not stored.
+/// </summary>
 public sealed record RosterEntry(
     int Line,
     string Role,
@@ -14,15 +15,26 @@ public sealed record RosterEntry(
     string? NationalId,
     string? ClassName,
     string? Password,
-    IReadOnlyList<string> ParentOf);
-
-public sealed record RosterProblem(int Line, string Field, string Code, string Message);
+    IReadOnlyList<string> ParentOf,
+    string? BirthDate = null);
 
 /// <summary>
-/// A person the import created without a password: they choose one with this one-time code,
-/// sent as a link to <paramref name="Email"/> when there is one, else printed on a sheet.
+/// A problem in a roster: a stable <see cref="Code"/> with its <see cref="Params"/>, which the web app words in
+/// the reader's language; <see cref="Message"/> is English, for logs and scripts. <see cref="Lines"/> names
+/// every line the problem is about (both lines of a duplicate).
 /// </summary>
-public sealed record RosterInvitation(int Line, string DisplayName, string Login, string? Email, string Code);
+public sealed record RosterProblem(int Line, string Field, string Code, string Message)
+{
+    public IReadOnlyList<int> Lines { get; init; } = [Line];
+    public IReadOnlyDictionary<string, string> Params { get; init; } = new Dictionary<string, string>();
+}
+
+/// <summary>
+/// A person the import created without a password: they choose one with this one-time code, sent as a
+/// link to <paramref name="Email"/> when there is one, else printed on a sheet. <paramref name="Code"/>
+/// is null when the code is issued later, on the sheet (a background import keeps no code).
+/// </summary>
+public sealed record RosterInvitation(int Line, string DisplayName, string Login, string? Email, string? Code);
 
 public sealed record RosterOutcome(
     int PeopleCreated,
@@ -33,230 +45,122 @@ public sealed record RosterOutcome(
     IReadOnlyList<RosterInvitation> Invitations);
 
 /// <summary>
-/// Applies a roster to an institution in one transaction: every row is checked against the
-/// database first, and if any row is wrong nothing is written and every wrong row is named.
-/// A row joins an account that already exists only when this institution made it or its owner
-/// has claimed it: otherwise whoever made it (a stranger's sign-up, another school's roster)
-/// could be handed this institution's role. New people get an invitation, not a password.
+/// Applies a roster to an institution. Every row is checked against the file and the database in one pass
+/// (<see cref="CheckAsync"/>), and nothing is written while any row is wrong. A row joins an account that
+/// already exists only when this institution made it or its owner has claimed it, and only when the names
+/// agree: two people are never merged. New people get an invitation, not a password.
+/// Two ways to write: <see cref="ApplyAsync"/> in one transaction (small files, the demo, first admin), and
+/// <see cref="ApplyInBatchesAsync"/> for the background job (a transaction per batch, so progress can be
+/// recorded and the database is never locked for the whole file; running it again continues where it stopped).
 /// </summary>
 public sealed class RosterImport(Db db, UserRepository users, Passwords passwords, OneTimeCodes codes, TimeProvider clock)
 {
-    private sealed record Resolved(RosterEntry Entry, Guid? ExistingId);
+    /// <summary>Rows per transaction in a background import.</summary>
+    public const int BatchSize = 200;
 
-    private static readonly Sql FindByEmailSql = Sql.Portable("SELECT id FROM users WHERE email = @value");
-    private static readonly Sql FindByNationalIdSql = Sql.Portable("SELECT id FROM users WHERE national_id = @value");
-    private static readonly Sql IdentityOfSql = Sql.Portable(
-        "SELECT email, national_id, claimed_at, created_by_institution_id FROM users WHERE id = @id");
+    /// <summary>Names and class names as they are stored and compared (NFC, one space); identifiers trimmed.</summary>
+    public static IReadOnlyList<RosterEntry> Cleaned(IReadOnlyList<RosterEntry> entries) =>
+        entries.Select(e => e with
+        {
+            FullName = PersonText.Clean(e.FullName),
+            ClassName = PersonText.CleanOrNull(e.ClassName),
+            Email = string.IsNullOrWhiteSpace(e.Email) ? null : e.Email.Trim(),
+            NationalId = string.IsNullOrWhiteSpace(e.NationalId) ? null : e.NationalId.Trim(),
+            BirthDate = PersonText.CleanOrNull(e.BirthDate),
+            ParentOf = e.ParentOf.Select(c => c.Trim()).Where(c => c.Length > 0).ToList(),
+        }).ToList();
 
+    /// <summary>Every problem of every row, against the file and the database at once; empty when the roster can be applied.</summary>
+    public async Task<IReadOnlyList<RosterProblem>> CheckAsync(
+        Guid institutionId, IReadOnlyList<RosterEntry> entries, CancellationToken cancellationToken = default)
+    {
+        entries = Cleaned(entries);
+        var problems = RosterFileCheck.Check(entries);
+        await using var connection = await db.OpenAsync(cancellationToken);
+        var resolver = new RosterResolver(db, institutionId, connection, null);
+        await resolver.ResolveAsync(entries, problems);
+        await resolver.CheckChildrenAsync(entries, entries, problems);
+        return Ordered(problems);
+    }
+
+    /// <summary>All rows or none, in one transaction; printed codes are issued at once (the caller shows them).</summary>
     public async Task<(RosterOutcome? Outcome, IReadOnlyList<RosterProblem> Problems)> ApplyAsync(
         Guid institutionId, IReadOnlyList<RosterEntry> entries, CancellationToken cancellationToken = default)
     {
-        var problems = new List<RosterProblem>();
-        CheckDuplicatesWithinFile(entries, problems);
+        var problems = await CheckAsync(institutionId, entries, cancellationToken);
         if (problems.Count > 0) return (null, problems);
-
-        // Hashing is slow on purpose; do it before taking the write transaction, and only for people
-        // who look new and whose row gives a password (the demo, a test). Everyone else is invited.
-        var firstLook = await ResolveAsync(institutionId, entries, problems, connection: null, transaction: null, cancellationToken);
-        if (problems.Count > 0) return (null, problems);
-        var newPasswords = firstLook.Where(r => r.ExistingId is null && r.Entry.Password is not null)
-            .ToDictionary(r => r.Entry.Line, r => r.Entry.Password!);
-        var hashes = newPasswords.AsParallel().ToDictionary(kv => kv.Key, kv => passwords.Hash(kv.Value));
-
+        entries = Cleaned(entries);
+        // Hashing is slow on purpose: never inside the write transaction.
+        var hashes = HashPasswords(entries);
+        var writer = new RosterWriter(db, users, codes, clock, institutionId, importId: null, issuePrintedCodes: true);
+        var found = new List<RosterProblem>();
         var outcome = await db.InTransactionAsync(async (connection, transaction) =>
         {
-            var resolved = await ResolveAsync(institutionId, entries, problems, connection, transaction, cancellationToken);
-            if (problems.Count > 0) return null;
-            return await WriteAsync(institutionId, resolved, hashes, connection, transaction);
+            var resolver = new RosterResolver(db, institutionId, connection, transaction);
+            var resolved = await resolver.ResolveAsync(entries, found);
+            if (found.Count > 0) return null;
+            await writer.WriteAsync(resolved, hashes, connection, transaction);
+            await writer.LinkParentsAsync(entries, connection, transaction);
+            return writer.Outcome();
         }, cancellationToken);
-        return (outcome, problems);
+        return (outcome, Ordered(found));
     }
 
-    private static void CheckDuplicatesWithinFile(IReadOnlyList<RosterEntry> entries, List<RosterProblem> problems)
+    /// <summary>
+    /// The background import, from rows whose passwords were already hashed (<see cref="HashPasswords"/>; the
+    /// rows waiting for the job keep no password in clear): a transaction per <see cref="BatchSize"/> rows, progress reported after each.
+    /// Codes for printed slips are not issued here (the sheet issues them, so none is kept); invitations to
+    /// people with an e-mail are (their links are mailed). A problem that appears meanwhile (someone took an
+    /// identifier since the check) stops the import where it is; what was applied stays, and a re-import
+    /// adds nobody twice.
+    /// </summary>
+    public async Task<(RosterOutcome? Outcome, IReadOnlyList<RosterProblem> Problems)> ApplyInBatchesAsync(
+        Guid institutionId, Guid importId, IReadOnlyList<RosterEntry> entries, IReadOnlyDictionary<int, string> passwordHashes,
+        IProgress<double> progress, Func<IReadOnlyList<RosterInvitation>, Task> invited, CancellationToken cancellationToken)
     {
-        var emails = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-        var nationalIds = new Dictionary<string, int>();
-        foreach (var e in entries)
+        entries = Cleaned(entries);
+        var problems = RosterFileCheck.Check(entries);
+        if (problems.Count > 0) return (null, Ordered(problems));
+        var writer = new RosterWriter(db, users, codes, clock, institutionId, importId, issuePrintedCodes: false);
+        var parents = entries.Where(e => e.ParentOf.Count > 0).ToList();
+        var steps = (double)entries.Count + parents.Count;
+        var done = 0;
+        foreach (var batch in entries.Chunk(BatchSize))
         {
-            if (e.Email is not null && !emails.TryAdd(e.Email, e.Line) && !SamePerson(entries, emails[e.Email], e))
-                problems.Add(new RosterProblem(e.Line, "email", "duplicate-in-file",
-                    $"The e-mail {e.Email} is also on line {emails[e.Email]} for someone else."));
-            if (e.NationalId is not null && !nationalIds.TryAdd(e.NationalId, e.Line) && !SamePerson(entries, nationalIds[e.NationalId], e))
-                problems.Add(new RosterProblem(e.Line, "national_id", "duplicate-in-file",
-                    $"The national identifier {e.NationalId} is also on line {nationalIds[e.NationalId]} for someone else."));
+            cancellationToken.ThrowIfCancellationRequested();
+            var before = writer.Invitations.Count;
+            await db.InTransactionAsync(async (connection, transaction) =>
+            {
+                var resolved = await new RosterResolver(db, institutionId, connection, transaction).ResolveAsync(batch, problems);
+                if (problems.Count == 0) await writer.WriteAsync(resolved, passwordHashes, connection, transaction);
+                return 0;
+            }, cancellationToken);
+            if (problems.Count > 0) return (null, Ordered(problems));
+            await invited(writer.Invitations.Skip(before).ToList());
+            done += batch.Length;
+            progress.Report(done / steps);
         }
-    }
-
-    // The same person may appear twice with two roles (a teacher who is also a parent).
-    private static bool SamePerson(IReadOnlyList<RosterEntry> entries, int firstLine, RosterEntry other)
-    {
-        var first = entries.First(e => e.Line == firstLine);
-        return string.Equals(first.Email, other.Email, StringComparison.OrdinalIgnoreCase)
-               && first.NationalId == other.NationalId;
-    }
-
-    private async Task<List<Resolved>> ResolveAsync(
-        Guid institutionId, IReadOnlyList<RosterEntry> entries, List<RosterProblem> problems,
-        DbConnection? connection, DbTransaction? transaction, CancellationToken cancellationToken)
-    {
-        var owned = connection is null;
-        connection ??= await db.OpenAsync(cancellationToken);
-        try
+        foreach (var batch in parents.Chunk(BatchSize))
         {
-            var resolved = new List<Resolved>(entries.Count);
-            foreach (var e in entries)
+            cancellationToken.ThrowIfCancellationRequested();
+            await db.InTransactionAsync(async (connection, transaction) =>
             {
-                Guid? byEmail = e.Email is null ? null : await connection.QuerySingleOrDefaultAsync<Guid?>(
-                    db.Text(FindByEmailSql), new { value = UserRepository.NormalizeEmail(e.Email) }, transaction);
-                Guid? byNationalId = e.NationalId is null ? null : await connection.QuerySingleOrDefaultAsync<Guid?>(
-                    db.Text(FindByNationalIdSql), new { value = e.NationalId }, transaction);
-                if (byEmail is not null && byNationalId is not null && byEmail != byNationalId)
-                {
-                    problems.Add(new RosterProblem(e.Line, "national_id", "identity-conflict",
-                        "The e-mail and the national identifier belong to two different people already registered."));
-                    continue;
-                }
-                var existingId = byEmail ?? byNationalId;
-                var known = existingId is null ? null : await connection.QuerySingleAsync<KnownAccount>(
-                    db.Text(IdentityOfSql), new { id = existingId.Value }, transaction);
-                if (known is not null && Conflicts(e, known))
-                {
-                    problems.Add(new RosterProblem(e.Line, e.Email is not null && byEmail is null ? "email" : "national_id",
-                        "identity-conflict",
-                        "This person is already registered with a different e-mail or national identifier."));
-                    continue;
-                }
-                if (known is not null && known.ClaimedAt is null && known.CreatedByInstitutionId != institutionId)
-                {
-                    problems.Add(new RosterProblem(e.Line, e.Email is not null && byEmail is not null ? "email" : "national_id",
-                        "unclaimed-account",
-                        "This person has an account made elsewhere that its owner has not claimed yet; " +
-                        "they should sign in once (or reset their password) before they can be added."));
-                    continue;
-                }
-                resolved.Add(new Resolved(e, existingId));
-            }
-
-            // A parent's children must be students in this file or already known.
-            var studentsInFile = entries.Where(e => e.Role == Roles.Student)
-                .SelectMany(e => new[] { e.Email, e.NationalId }).OfType<string>()
-                .ToHashSet(StringComparer.OrdinalIgnoreCase);
-            foreach (var e in entries.Where(e => e.ParentOf.Count > 0))
-            foreach (var child in e.ParentOf)
-            {
-                if (studentsInFile.Contains(child)) continue;
-                var known = await connection.QuerySingleOrDefaultAsync<Guid?>(
-                    db.Text(child.Contains('@') ? FindByEmailSql : FindByNationalIdSql),
-                    new { value = child.Contains('@') ? UserRepository.NormalizeEmail(child) : child }, transaction);
-                if (known is null)
-                    problems.Add(new RosterProblem(e.Line, "parent_of", "unknown-student",
-                        $"No student {child} in this file or already registered."));
-            }
-            return resolved;
+                var resolver = new RosterResolver(db, institutionId, connection, transaction);
+                await resolver.CheckChildrenAsync(batch, entries, problems);
+                if (problems.Count == 0) await writer.LinkParentsAsync(batch, connection, transaction);
+                return 0;
+            }, cancellationToken);
+            if (problems.Count > 0) return (null, Ordered(problems));
+            done += batch.Length;
+            progress.Report(done / steps);
         }
-        finally
-        {
-            if (owned) await connection.DisposeAsync();
-        }
+        return (writer.Outcome(), []);
     }
 
-    private sealed record KnownAccount
-    {
-        public string? Email { get; init; }
-        public string? NationalId { get; init; }
-        public DateTimeOffset? ClaimedAt { get; init; }
-        public Guid? CreatedByInstitutionId { get; init; }
-    }
+    /// <summary>The hashes of the passwords some rows give (by line): slow on purpose, so never inside a write transaction.</summary>
+    public Dictionary<int, string> HashPasswords(IEnumerable<RosterEntry> entries) =>
+        entries.Where(e => e.Password is not null).AsParallel().ToDictionary(e => e.Line, e => passwords.Hash(e.Password!));
 
-    private static bool Conflicts(RosterEntry e, KnownAccount known)
-    {
-        return (e.Email is not null && known.Email is not null && UserRepository.NormalizeEmail(e.Email) != known.Email)
-               || (e.NationalId is not null && known.NationalId is not null && e.NationalId != known.NationalId);
-    }
-
-    private static readonly Sql FindClassSql = Sql.Portable(
-        "SELECT id FROM classes WHERE institution_id = @institutionId AND name = @name");
-    private static readonly Sql InsertClassSql = Sql.Portable(
-        "INSERT INTO classes (id, institution_id, name) VALUES (@id, @institutionId, @name)");
-    private static readonly Sql AddClassMemberSql = Sql.PerDialect(d => d.InsertIgnore(
-        "class_members", ["class_id", "user_id"], ["@classId", "@userId"], ["class_id", "user_id"]));
-    private static readonly Sql AddParentLinkSql = Sql.PerDialect(d => d.InsertIgnore(
-        "parent_links", ["parent_id", "student_id"], ["@parentId", "@studentId"], ["parent_id", "student_id"]));
-
-    private async Task<RosterOutcome> WriteAsync(
-        Guid institutionId, List<Resolved> resolved,
-        Dictionary<int, string> hashes, DbConnection connection, DbTransaction transaction)
-    {
-        int created = 0, existing = 0, memberships = 0, classesCreated = 0, links = 0;
-        var invitations = new List<RosterInvitation>();
-        var idsByLogin = new Dictionary<string, Guid>(StringComparer.OrdinalIgnoreCase);
-        var classIds = new Dictionary<string, Guid>(StringComparer.OrdinalIgnoreCase);
-        var now = clock.GetUtcNow();
-
-        foreach (var (entry, existingId) in resolved)
-        {
-            var id = existingId
-                     ?? (entry.Email is not null && idsByLogin.TryGetValue(entry.Email, out var e) ? e : (Guid?)null)
-                     ?? (entry.NationalId is not null && idsByLogin.TryGetValue(entry.NationalId, out var n) ? n : (Guid?)null);
-            if (id is null)
-            {
-                id = Guid.CreateVersion7();
-                // Looked known before, vanished since: hash the row's password now.
-                var hash = entry.Password is null ? ""
-                    : hashes.TryGetValue(entry.Line, out var early) ? early : passwords.Hash(entry.Password);
-                await users.InsertAsync(new NewUser(id.Value, entry.Email, entry.NationalId, entry.FullName, hash,
-                    CreatedByInstitutionId: institutionId), connection, transaction);
-                created++;
-                if (entry.Password is null)
-                {
-                    var code = await codes.IssueAsync(id.Value, CodePurposes.Invitation,
-                        length: entry.Email is null ? OneTimeCodes.PrintableLength : OneTimeCodes.LinkLength,
-                        connection: connection, transaction: transaction);
-                    invitations.Add(new RosterInvitation(entry.Line, entry.FullName, entry.Email ?? entry.NationalId!, entry.Email, code));
-                }
-            }
-            else if (existingId is not null)
-            {
-                existing++;
-            }
-            if (entry.Email is not null) idsByLogin[entry.Email] = id.Value;
-            if (entry.NationalId is not null) idsByLogin[entry.NationalId] = id.Value;
-
-            memberships += await connection.ExecuteAsync(db.Text(InstitutionRepository.AddMembership),
-                new { institutionId, userId = id.Value, role = entry.Role, createdAt = now }, transaction) > 0 ? 1 : 0;
-
-            if (entry.ClassName is not null)
-            {
-                if (!classIds.TryGetValue(entry.ClassName, out var classId))
-                {
-                    var found = await connection.QuerySingleOrDefaultAsync<Guid?>(db.Text(FindClassSql),
-                        new { institutionId, name = entry.ClassName }, transaction);
-                    if (found is null)
-                    {
-                        found = Guid.CreateVersion7();
-                        await connection.ExecuteAsync(db.Text(InsertClassSql),
-                            new { id = found.Value, institutionId, name = entry.ClassName }, transaction);
-                        classesCreated++;
-                    }
-                    classId = classIds[entry.ClassName] = found.Value;
-                }
-                await connection.ExecuteAsync(db.Text(AddClassMemberSql), new { classId, userId = id.Value }, transaction);
-            }
-        }
-
-        foreach (var (entry, _) in resolved.Where(r => r.Entry.ParentOf.Count > 0))
-        {
-            var parentId = idsByLogin[entry.Email ?? entry.NationalId!];
-            foreach (var child in entry.ParentOf)
-            {
-                var studentId = idsByLogin.TryGetValue(child, out var s) ? s
-                    : (await connection.QuerySingleAsync<Guid>(
-                        db.Text(child.Contains('@') ? FindByEmailSql : FindByNationalIdSql),
-                        new { value = child.Contains('@') ? UserRepository.NormalizeEmail(child) : child }, transaction));
-                links += await connection.ExecuteAsync(db.Text(AddParentLinkSql), new { parentId, studentId }, transaction) > 0 ? 1 : 0;
-            }
-        }
-
-        return new RosterOutcome(created, existing, memberships, classesCreated, links, invitations);
-    }
+    private static List<RosterProblem> Ordered(IEnumerable<RosterProblem> problems) =>
+        problems.OrderBy(p => p.Line).ThenBy(p => p.Field, StringComparer.Ordinal).ToList();
 }

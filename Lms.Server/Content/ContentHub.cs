@@ -19,8 +19,20 @@ public sealed record JobEvent(
 /// </summary>
 [Authorize]
 public sealed class ContentHub(ContentAccess access, MediaJobRepository jobs, RecordingRepository recordings, CourseAccess courses,
-    JobWatchers watchers) : Hub
+    JobWatchers watchers, IEnumerable<IQueuedJobHandler> handlers) : Hub
 {
+    /// <summary>Starts sending a queued job's events (another feature's kind, e.g. a roster import) to this connection; returns it now.</summary>
+    public async Task<JobEvent> WatchJob(Guid jobId)
+    {
+        var job = await jobs.GetAsync(jobId);
+        var handler = job is null ? null : handlers.FirstOrDefault(h => h.Kind == job.Kind);
+        if (job is null || handler is null || !await handler.MayWatchAsync(Context.User!, job)) throw new HubException(ProblemTypes.NotFound);
+        watchers.Watch(Context.ConnectionId, job.Id);
+        return JobProgressRelay.Event(job);
+    }
+
+    public void UnwatchJob(Guid jobId) => watchers.Unwatch(Context.ConnectionId, jobId);
+
     /// <summary>Starts sending the item's job events to this connection; returns its latest job, if any.</summary>
     public async Task<JobEvent?> WatchItem(Guid itemId)
     {
@@ -126,7 +138,7 @@ public sealed class JobProgressRelay(
                     var state = (job.UpdatedAt, job.State, job.Progress);
                     if (sent.TryGetValue(job.Id, out var last) && last == state) continue;
                     sent[job.Id] = state;
-                    var targets = watchers.Watching(job.ItemId, job.RecordingId);
+                    var targets = watchers.Watching(job.ItemId, job.RecordingId, job.Id);
                     if (targets.Count > 0) await hub.Clients.Clients(targets).SendAsync("job", Event(job), stoppingToken);
                 }
                 // Read again a little way back each time: a transaction may commit an older timestamp late.

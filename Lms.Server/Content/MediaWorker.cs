@@ -34,7 +34,7 @@ public sealed class MediaWorker(
                 MediaJobRow? job = null;
                 try
                 {
-                    job = await jobs.ClaimAsync(Name, settings.Lease);
+                    job = await jobs.ClaimAsync(Name, settings.Lease, runner.Kinds);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -159,8 +159,14 @@ public sealed class MediaWorker(
 public sealed class MediaJobRunner(
     Db db, ContentRepository content, RecordingRepository recordings, MediaJobRepository jobs, IContentStore store,
     MediaPipeline pipeline, RecordingJoiner joiner, MediaJobSignal signal, IOptions<MediaWorkerOptions> options,
-    ILogger<MediaJobRunner> log)
+    ILogger<MediaJobRunner> log, IEnumerable<IQueuedJobHandler> handlers)
 {
+    private readonly Dictionary<string, IQueuedJobHandler> _handlers = handlers.ToDictionary(h => h.Kind);
+
+    /// <summary>The kinds of job this process can run: a media-only worker leaves the others (a roster import) to web nodes.</summary>
+    public IReadOnlyList<string> Kinds =>
+        [MediaJobKinds.Process, MediaJobKinds.RecordingPiece, MediaJobKinds.RecordingJoin, .. _handlers.Keys];
+
     private string Root => options.Value.WorkDirectory;
 
     public string WorkDirectory(MediaJobRow job) => Path.Combine(Root, $"{job.Id:N}-a{job.Attempts}");
@@ -192,6 +198,7 @@ public sealed class MediaJobRunner(
         MediaJobKinds.Process => ProcessAsync(job, progress, cancellationToken),
         MediaJobKinds.RecordingPiece => PieceAsync(job, progress, cancellationToken),
         MediaJobKinds.RecordingJoin => JoinAsync(job, cancellationToken),
+        _ when _handlers.TryGetValue(job.Kind, out var handler) => handler.RunAsync(job, progress, cancellationToken),
         _ => throw new InvalidOperationException($"Unknown media job kind {job.Kind}."),
     };
 
@@ -344,6 +351,11 @@ public sealed class MediaJobRunner(
     private async Task FailAsync(MediaJobRow job, string code, string reason, string status)
     {
         var token = job.LeaseToken!.Value;
+        if (_handlers.TryGetValue(job.Kind, out var handler))
+        {
+            await handler.FailAsync(job, code, reason);
+            return;
+        }
         switch (job.Kind)
         {
             case MediaJobKinds.Process:

@@ -39,6 +39,9 @@ public sealed class CertificatePdf(IOptions<CredentialOptions> options)
         return (Load(RegularFonts), Load(BoldFonts));
     });
 
+    /// <summary>The TrueType fonts (regular, bold) with Vietnamese letters, for other printed sheets (roster sign-in slips).</summary>
+    public (byte[] Regular, byte[] Bold) Fonts => _fonts.Value;
+
     public byte[] Render(CredentialRow credential, string verifyUrl)
     {
         const double w = 842, h = 595; // A4 landscape, in points

@@ -64,6 +64,7 @@ public static class LmsApp
         services.AddSingleton<PeopleRepository>();
         services.AddSingleton<ClassRepository>();
         services.AddSingleton<PhoneLogins>();
+        services.AddRosterImports(configuration);
         services.AddSingleton<CourseRepository>();
         services.AddSingleton<CourseCopy>();
         services.AddSingleton<ProgressRepository>();

@@ -1,33 +1,79 @@
-import { useMemo, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
+import i18n from 'i18next';
 import { ApiError, ProblemTypes } from '../../api/client';
-import { api, type RosterOutcome, type RosterProblem } from '../../api/lms';
-import { rosterFieldText, rosterProblemText } from '../../errors';
 import { ErrorMessage, Field } from '../../components/common';
+import { rosterFieldText } from '../../errors';
+import {
+  download, followJob, isFinal, rosterImports, type RosterImportView, type RosterNotice, type RosterProblem,
+} from './rosterImportApi';
 
 const template =
-  'role,full_name,email,national_id,class,password,parent_of\r\n' +
-  'teacher,Nguyễn Văn A,gv.a@truong.edu.vn,,,,\r\n' +
-  'student,Trần Thị B,,001208000099,10A1,,\r\n' +
-  'parent,Trần Văn C,ph.c@gmail.com,,,,001208000099\r\n';
+  'role;full_name;email;national_id;class;password;parent_of\r\n' +
+  'teacher;Nguyễn Văn A;gv.a@truong.edu.vn;;;;\r\n' +
+  'student;Trần Thị B;;001208000099;10A1;;\r\n' +
+  'parent;Trần Văn C;ph.c@gmail.com;;;;001208000099\r\n';
 
-/** Upload a roster CSV: all rows apply or none; problems by line; new sign-ins to print once. */
-export function RosterImport({ institutionId, institutionName, onImported }: {
+/** A problem in the reader's language, from its code and parameters (the server's English only for a code this app does not know). */
+function problemText(t: TFunction, problem: RosterProblem): string {
+  const key = `roster.code.${problem.code}`;
+  return i18n.exists(key) ? t(key, { ...problem.params, lines: (problem.lines ?? [problem.line]).join(', ') }) : problem.message;
+}
+
+function noticeText(t: TFunction, notice: RosterNotice): string {
+  return t(`roster.notice.${notice.code}`, notice.params);
+}
+
+/**
+ * Upload a roster: the whole file is checked at once (every problem with its lines); a clean file is imported
+ * as a background job whose progress shows here, and the page comes back to it after a reload. The sign-in
+ * slips (PDF) can be printed again until everyone has chosen a password.
+ */
+export function RosterImport({ institutionId, onImported }: {
   institutionId: string; institutionName: string; onImported: () => void;
 }) {
-  const { t, i18n } = useTranslation();
+  const { t, i18n: i18next } = useTranslation();
   const input = useRef<HTMLInputElement>(null);
   const [file, setFile] = useState<File | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [problems, setProblems] = useState<RosterProblem[] | null>(null);
-  const [outcome, setOutcome] = useState<RosterOutcome | null>(null);
-  const [importedName, setImportedName] = useState('');
+  const [notices, setNotices] = useState<RosterNotice[]>([]);
+  const [current, setCurrent] = useState<RosterImportView | null>(null);
+  const [printing, setPrinting] = useState(false);
+  const notified = useRef<string | null>(null);
 
   const templateUrl = useMemo(
     () => URL.createObjectURL(new Blob(['\uFEFF' + template], { type: 'text/csv;charset=utf-8' })),
     [],
   );
+
+  // Coming back to the page (or reloading it): the latest import, running or finished.
+  useEffect(() => {
+    let stopped = false;
+    rosterImports.latest(institutionId).then((latest) => { if (!stopped && latest) setCurrent(latest); }, () => undefined);
+    return () => { stopped = true; };
+  }, [institutionId]);
+
+  const refresh = useCallback(async (importId: string) => {
+    const view = await rosterImports.get(institutionId, importId);
+    setCurrent(view);
+    if (isFinal(view.state) && notified.current !== view.id) {
+      notified.current = view.id;
+      onImported();
+    }
+  }, [institutionId, onImported]);
+
+  const jobId = current && !isFinal(current.state) ? current.jobId : null;
+  const importId = current?.id;
+  useEffect(() => {
+    if (!jobId || !importId) return;
+    return followJob(jobId, (event) => {
+      setCurrent((view) => (view && view.jobId === event.jobId ? { ...view, state: event.state, progress: event.progress } : view));
+      if (isFinal(event.state)) void refresh(importId).catch(setError);
+    });
+  }, [jobId, importId, refresh]);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -38,17 +84,17 @@ export function RosterImport({ institutionId, institutionName, onImported }: {
     setBusy(true);
     setError(null);
     setProblems(null);
-    setOutcome(null);
+    setNotices([]);
     try {
-      const result = await api.importRoster(institutionId, file, i18n.language);
-      setOutcome(result);
-      setImportedName(file.name);
+      const queued = await rosterImports.queue(institutionId, file, i18next.language);
+      setCurrent(queued);
+      setNotices(queued.notices);
       setFile(null);
       if (input.current) input.current.value = '';
-      onImported();
     } catch (e) {
       if (e instanceof ApiError && e.type === ProblemTypes.rosterInvalid && Array.isArray(e.problem.problems)) {
         setProblems(e.problem.problems as RosterProblem[]);
+        setNotices(Array.isArray(e.problem.notices) ? (e.problem.notices as RosterNotice[]) : []);
       } else {
         setError(e);
       }
@@ -57,11 +103,28 @@ export function RosterImport({ institutionId, institutionName, onImported }: {
     }
   }
 
+  async function printSlips() {
+    if (!current) return;
+    setPrinting(true);
+    setError(null);
+    try {
+      download(await rosterImports.slips(institutionId, current.id), `phieu-dang-nhap-${current.createdAt.slice(0, 10)}.pdf`);
+      await refresh(current.id);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setPrinting(false);
+    }
+  }
+
+  const running = current !== null && !isFinal(current.state);
+  const percent = current ? Math.round(current.progress * 100) : 0;
+
   return (
     <div className="roster">
-      <section className="card no-print" aria-labelledby="roster-title">
+      <section className="card" aria-labelledby="roster-title">
         <h2 id="roster-title">{t('roster.title')}</h2>
-        <p>{t('roster.intro')}</p>
+        <p>{t('roster.introJob')}</p>
         <details className="roster-help">
           <summary>{t('roster.columnsTitle')}</summary>
           <ul>
@@ -69,6 +132,7 @@ export function RosterImport({ institutionId, institutionName, onImported }: {
               <li key={column}><code>{column}</code>: {t(`roster.columns.${column}`)}</li>
             ))}
           </ul>
+          <p className="hint">{t('roster.columnsExtra')}</p>
         </details>
         <p>
           <a href={templateUrl} download="danh-sach-mau.csv">{t('roster.template')}</a>
@@ -84,88 +148,97 @@ export function RosterImport({ institutionId, institutionName, onImported }: {
               </div>
             )}
           </Field>
-          <button type="submit" className="btn btn-primary" disabled={busy || !file}>
-            {busy ? t('roster.importing') : t('roster.submit')}
+          <button type="submit" className="btn btn-primary" disabled={busy || running || !file}>
+            {busy ? t('roster.checking') : t('roster.submit')}
           </button>
         </form>
         <ErrorMessage error={error} context="roster" />
       </section>
 
-      {problems && (
-        <section className="card roster-problems" aria-labelledby="roster-problems-title" data-testid="roster-problems">
-          <div className="alert alert-error" role="alert">
-            <h3 id="roster-problems-title">{t('roster.problemsTitle', { count: problems.length })}</h3>
-            <p>{t('roster.nothingImported')}</p>
-          </div>
-          <div className="table-wrap">
-            <table className="stack-table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('roster.line')}</th>
-                  <th scope="col">{t('roster.column')}</th>
-                  <th scope="col">{t('roster.problem')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {problems.map((p, i) => (
-                  <tr key={i} data-testid="roster-problem" data-code={p.code}>
-                    <td className="num" data-label={t('roster.line')}>{p.line}</td>
-                    <td data-label={t('roster.column')}>{rosterFieldText(t, p.field)}</td>
-                    <td data-label={t('roster.problem')}>{rosterProblemText(t, p.code, p.message)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+      {notices.length > 0 && (
+        <section className="card" aria-label={t('roster.noticesTitle')} data-testid="roster-notices">
+          <h3>{t('roster.noticesTitle')}</h3>
+          <ul>{notices.map((n, i) => <li key={i}>{noticeText(t, n)}</li>)}</ul>
         </section>
       )}
 
-      {outcome && (
-        <section className="card roster-result printable" aria-labelledby="roster-result-title" data-testid="roster-result">
-          <div className="no-print alert alert-success" role="status">
-            <h3 id="roster-result-title">{t('roster.doneTitle', { file: importedName })}</h3>
-          </div>
-          <h3 className="print-only">{institutionName}</h3>
-          <dl className="counts">
-            <div><dt>{t('roster.peopleCreated')}</dt><dd data-testid="roster-created">{outcome.peopleCreated}</dd></div>
-            <div><dt>{t('roster.peopleAlreadyThere')}</dt><dd>{outcome.peopleAlreadyThere}</dd></div>
-            <div><dt>{t('roster.membershipsAdded')}</dt><dd>{outcome.membershipsAdded}</dd></div>
-            <div><dt>{t('roster.classesCreated')}</dt><dd>{outcome.classesCreated}</dd></div>
-            <div><dt>{t('roster.parentLinksAdded')}</dt><dd>{outcome.parentLinksAdded}</dd></div>
-          </dl>
-          {outcome.invitations.length > 0 && (
+      {problems && <ProblemTable problems={problems} title={t('roster.problemsTitle', { count: problems.length })} />}
+
+      {current && (
+        <section className="card roster-result" aria-labelledby="roster-job-title" data-testid="roster-job" data-state={current.state}>
+          <h3 id="roster-job-title">{t('roster.jobTitle', { file: current.fileName, rows: current.rows })}</h3>
+          {running && (
+            <div role="status">
+              <p>{current.state === 'queued' ? t('roster.jobQueued') : t('roster.jobRunning', { percent })}</p>
+              <progress max={100} value={percent} aria-label={t('roster.progress')} data-testid="roster-progress" />
+              <p className="hint">{t('roster.jobLeave')}</p>
+            </div>
+          )}
+          {current.state === 'succeeded' && current.outcome && (
             <>
-              <h3>{t('roster.invitationsTitle')}</h3>
-              <p className="hint no-print">{t('roster.invitationsHint', { url: `${window.location.origin}/set-password` })}</p>
-              <div className="table-wrap">
-                <table className="stack-table" data-testid="roster-credentials">
-                  <thead>
-                    <tr>
-                      <th scope="col">{t('roster.line')}</th>
-                      <th scope="col">{t('roster.name')}</th>
-                      <th scope="col">{t('roster.login')}</th>
-                      <th scope="col">{t('roster.invitation')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {outcome.invitations.map((c) => (
-                      <tr key={`${c.line}-${c.login}`}>
-                        <td className="num" data-label={t('roster.line')}>{c.line}</td>
-                        <td data-label={t('roster.name')}>{c.displayName}</td>
-                        <td className="mono" data-label={t('roster.login')}>{c.login}</td>
-                        <td className="mono" data-label={t('roster.invitation')} data-testid="invitation-code">
-                          {c.code ?? t('roster.invitationEmailed')}
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-              <button type="button" className="btn no-print" onClick={() => window.print()}>{t('roster.print')}</button>
+              <div className="alert alert-success" role="status">{t('roster.jobDone')}</div>
+              <dl className="counts">
+                <div><dt>{t('roster.peopleCreated')}</dt><dd data-testid="roster-created">{current.outcome.peopleCreated}</dd></div>
+                <div><dt>{t('roster.peopleAlreadyThere')}</dt><dd>{current.outcome.peopleAlreadyThere}</dd></div>
+                <div><dt>{t('roster.membershipsAdded')}</dt><dd>{current.outcome.membershipsAdded}</dd></div>
+                <div><dt>{t('roster.classesCreated')}</dt><dd>{current.outcome.classesCreated}</dd></div>
+                <div><dt>{t('roster.parentLinksAdded')}</dt><dd>{current.outcome.parentLinksAdded}</dd></div>
+                <div><dt>{t('roster.emailed')}</dt><dd>{current.outcome.emailed}</dd></div>
+              </dl>
+              <h4>{t('roster.slipsTitle')}</h4>
+              {current.slipsWaiting > 0 ? (
+                <>
+                  <p data-testid="roster-slips-waiting">{t('roster.slipsWaiting', { count: current.slipsWaiting })}</p>
+                  <p className="hint">{t('roster.slipsHint')}</p>
+                  <button type="button" className="btn btn-primary" onClick={printSlips} disabled={printing} data-testid="roster-slips">
+                    {printing ? t('roster.slipsPreparing') : t('roster.slipsDownload')}
+                  </button>
+                </>
+              ) : (
+                <p>{t('roster.slipsNone')}</p>
+              )}
+            </>
+          )}
+          {(current.state === 'failed' || current.state === 'cancelled') && (
+            <>
+              <div className="alert alert-error" role="alert">{t('roster.jobFailed')}</div>
+              {current.problems.length > 0 && <ProblemTable problems={current.problems} title={t('roster.problemsTitle', { count: current.problems.length })} />}
             </>
           )}
         </section>
       )}
     </div>
+  );
+}
+
+function ProblemTable({ problems, title }: { problems: RosterProblem[]; title: string }) {
+  const { t } = useTranslation();
+  return (
+    <section className="card roster-problems" aria-label={title} data-testid="roster-problems">
+      <div className="alert alert-error" role="alert">
+        <h3>{title}</h3>
+        <p>{t('roster.nothingImported')}</p>
+      </div>
+      <div className="table-wrap">
+        <table className="stack-table">
+          <thead>
+            <tr>
+              <th scope="col">{t('roster.line')}</th>
+              <th scope="col">{t('roster.column')}</th>
+              <th scope="col">{t('roster.problem')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {problems.map((p, i) => (
+              <tr key={i} data-testid="roster-problem" data-code={p.code}>
+                <td className="num" data-label={t('roster.line')}>{(p.lines ?? [p.line]).join(', ')}</td>
+                <td data-label={t('roster.column')}>{rosterFieldText(t, p.field)}</td>
+                <td data-label={t('roster.problem')}>{problemText(t, p)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
   );
 }
