@@ -63,11 +63,11 @@ public static class ClassroomEvents
     public static readonly ClassroomEventType<TabReleased> TabReleased = new("tab.released");
 
     // The live quiz (published through the room, numbered with its events).
-    public static readonly ClassroomEventType<QuizLaunch> QuizLaunched = new("quiz.launched");
+    public static readonly ClassroomEventType<LiveQuizLaunch> QuizLaunched = new("quiz.launched");
     public static readonly ClassroomEventType<QuizTally> QuizTally = new("quiz.tally");
     public static readonly ClassroomEventType<QuizClosed> QuizClosed = new("quiz.closed");
     public static readonly ClassroomEventType<LiveQuizResults> QuizResults = new("quiz.results");
-    public static readonly ClassroomEventType<QuizLeaderboard> QuizLeaderboard = new("quiz.leaderboard");
+    public static readonly ClassroomEventType<LiveQuizLeaderboard> QuizLeaderboard = new("quiz.leaderboard");
     public static readonly ClassroomEventType<NoData> QuizCleared = new("quiz.cleared");
 
     /// <summary>Every event above (for the wire test and the documentation).</summary>
@@ -172,7 +172,7 @@ public sealed record TabClaimed(Guid UserId, string TabId, DateTimeOffset Since)
 public sealed record TabReleased(Guid UserId, string TabId);
 
 /// <summary>A launched question; <see cref="Question"/> is the question as a student sees it (the shape of a quiz attempt's).</summary>
-public sealed record QuizLaunch(
+public sealed record LiveQuizLaunch(
     Guid LaunchId, int Position, int? TimeLimitSeconds, bool SpeedBonus, DateTimeOffset LaunchedAt, DateTimeOffset? DeadlineAt, int MaxPoints,
     object Question);
 
@@ -183,7 +183,7 @@ public sealed record QuizClosed(Guid LaunchId, DateTimeOffset ClosedAt, int Answ
 
 public sealed record LeaderboardEntry(int Rank, Guid UserId, string Name, int Points, int Correct, int Answered);
 
-public sealed record QuizLeaderboard(int AfterPosition, int Questions, int Players, IReadOnlyList<LeaderboardEntry> Top);
+public sealed record LiveQuizLeaderboard(int AfterPosition, int Questions, int Players, IReadOnlyList<LeaderboardEntry> Top);
 
 // ------------------------------------------------------------------ the snapshot a client gets when it joins (instead of a replay)
 

@@ -60,19 +60,19 @@ public sealed partial class LiveQuizGrain
 
     // ------------------------------------------------------------------ views
 
-    private static QuizLaunch LaunchView(Launch launch)
+    private static LiveQuizLaunch LaunchView(Launch launch)
     {
         var row = launch.Row;
-        return new QuizLaunch(row.Id, row.Position, row.TimeLimitSeconds, row.SpeedBonus, row.LaunchedAt, launch.Deadline, LiveQuizScoring.MaxPoints,
+        return new LiveQuizLaunch(row.Id, row.Position, row.TimeLimitSeconds, row.SpeedBonus, row.LaunchedAt, launch.Deadline, LiveQuizScoring.MaxPoints,
             LiveQuizViews.StudentView(row.Position, launch.Content, launch.OptionOrder));
     }
 
     private static LiveQuizResults ResultsView(Launch launch) => LiveQuizViews.Results(launch.Row, launch.Content, launch.OptionOrder, launch.Answers.Values);
 
-    private QuizLeaderboard LeaderboardView()
+    private LiveQuizLeaderboard LeaderboardView()
     {
         var list = Standings(publishedOnly: false);
-        return new QuizLeaderboard(
+        return new LiveQuizLeaderboard(
             _launches.LastOrDefault(l => !l.Open)?.Row.Position ?? 0,
             _launches.Count(l => !l.Open),
             list.Count,

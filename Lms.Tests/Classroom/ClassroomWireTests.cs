@@ -16,13 +16,13 @@ namespace Lms.Tests.Classroom;
 /// </summary>
 public sealed class ClassroomWireTests
 {
-    private static readonly string EventsTsPath =
-        Path.Combine(BrowserFixture.RepositoryRoot(), "Lms.Web", "src", "pages", "classroom", "events.ts");
+    private static readonly string Folder = Path.Combine(BrowserFixture.RepositoryRoot(), "Lms.Web", "src", "pages", "classroom");
+    private static readonly string EventsTsPath = Path.Combine(Folder, "events.ts");
 
     [Fact]
     public void Every_event_the_room_and_the_live_quiz_send_is_declared_in_the_web_app_with_the_same_fields()
     {
-        Assert.Empty(WireCheck.Compare(TsWire.Parse(File.ReadAllText(EventsTsPath))));
+        Assert.Empty(WireCheck.Compare(TsWire.Parse(File.ReadAllText(EventsTsPath), Folder)));
     }
 
     [Fact]
@@ -35,7 +35,7 @@ public sealed class ClassroomWireTests
             .Replace("export interface Myself { userId: string;", "export interface Myself { id: string;");
         Assert.NotEqual(ts, drifted);
 
-        var problems = WireCheck.Compare(TsWire.Parse(drifted));
+        var problems = WireCheck.Compare(TsWire.Parse(drifted, Folder));
 
         Assert.Contains(problems, p => p.Contains("SessionStarted") && p.Contains("presenterName"));
         Assert.Contains(problems, p => p.Contains("SessionStarted") && p.Contains("presenter "));
@@ -71,10 +71,39 @@ public sealed class ClassroomWireTests
     }
 }
 
-/// <summary>The declarations of events.ts: each event's data type, and each interface's field names.</summary>
+/// <summary>
+/// The declarations of events.ts: each event's data type, and each interface's field names. A shape events.ts
+/// takes from another file (<c>export type { A } from './x'</c>) is read from that file; an alias
+/// (<c>export type A = B;</c>) has B's fields.
+/// </summary>
 internal sealed record TsWire(IReadOnlyDictionary<string, string> Events, IReadOnlyDictionary<string, IReadOnlySet<string>> Interfaces)
 {
-    public static TsWire Parse(string source)
+    public static TsWire Parse(string source, string folder)
+    {
+        var interfaces = DeclaredIn(source);
+        foreach (Match m in Regex.Matches(source, @"export type \{(?<names>[^}]*)\} from '(?<from>\.[^']+)';"))
+        {
+            var elsewhere = DeclaredIn(File.ReadAllText(Path.Combine(folder, m.Groups["from"].Value + ".ts")));
+            foreach (var name in m.Groups["names"].Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+                if (elsewhere.TryGetValue(name, out var fields)) interfaces[name] = fields;
+        }
+        foreach (Match m in Regex.Matches(source, @"import type \{(?<names>[^}]*)\} from '(?<from>\.[^']+)';"))
+        {
+            var elsewhere = DeclaredIn(File.ReadAllText(Path.Combine(folder, m.Groups["from"].Value + ".ts")));
+            foreach (var name in m.Groups["names"].Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+                if (elsewhere.TryGetValue(name, out var fields)) interfaces.TryAdd(name, fields);
+        }
+        foreach (Match m in Regex.Matches(source, @"export type (\w+) = (\w+);"))
+            if (interfaces.TryGetValue(m.Groups[2].Value, out var fields)) interfaces[m.Groups[1].Value] = fields;
+
+        var map = Regex.Match(source, @"export interface ClassroomEventMap \{(?<body>[^{}]*)\}");
+        var events = Regex.Matches(map.Groups["body"].Value, @"'([\w.]+)'\s*:\s*(\w+)\s*;")
+            .ToDictionary(e => e.Groups[1].Value, e => e.Groups[2].Value);
+        return new TsWire(events, interfaces);
+    }
+
+    /// <summary>The interfaces a file declares itself (and the empty object type), with their field names.</summary>
+    private static Dictionary<string, IReadOnlySet<string>> DeclaredIn(string source)
     {
         var interfaces = new Dictionary<string, IReadOnlySet<string>>();
         foreach (Match m in Regex.Matches(source, @"export interface (\w+)(?:\s+extends\s+[^{]+)?\s*\{(?<body>[^{}]*)\}"))
@@ -82,11 +111,7 @@ internal sealed record TsWire(IReadOnlyDictionary<string, string> Events, IReadO
                 .Select(f => f.Groups[1].Value).ToHashSet();
         foreach (Match m in Regex.Matches(source, @"export type (\w+) = Record<string, never>;"))
             interfaces[m.Groups[1].Value] = new HashSet<string>();
-
-        var map = Regex.Match(source, @"export interface ClassroomEventMap \{(?<body>[^{}]*)\}");
-        var events = Regex.Matches(map.Groups["body"].Value, @"'([\w.]+)'\s*:\s*(\w+)\s*;")
-            .ToDictionary(e => e.Groups[1].Value, e => e.Groups[2].Value);
-        return new TsWire(events, interfaces);
+        return interfaces;
     }
 }
 

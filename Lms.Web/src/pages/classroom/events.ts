@@ -2,9 +2,10 @@
 // This file mirrors Lms.Grains/Classroom/ClassroomEvents.cs (same event names, same interface names, same
 // field names); ClassroomWireTests in Lms.Tests reads both and fails when they differ. Rules that keep that
 // check simple: one interface per C# record, every object type a named interface (no inline `{ … }` types),
-// and every event in ClassroomEventMap.
+// every event in ClassroomEventMap; a shape declared elsewhere is re-exported (`export type { … } from`) or
+// aliased (`export type A = B;`), and the check follows it there.
 
-import type { StudentQuestion } from '../../api/assessment';
+import type { Leaderboard, LiveQuizBucket, LiveQuizLaunch, LiveQuizResults } from '../../api/livequiz';
 
 /** One event as the hub delivers it: `data` is the event's data as JSON (parse it with `parseEvent`). */
 export interface RoomEvent { sessionId: string; seq: number; type: string; at: string; data: string }
@@ -39,20 +40,11 @@ export interface BreakoutMessage { text: string; from: string; at: string }
 export interface TabClaimed { userId: string; tabId: string; since: string }
 export interface TabReleased { userId: string; tabId: string }
 
-// The live quiz (api/livequiz declares the same shapes for the quiz's REST records and QuizState).
-export interface QuizLaunch {
-  launchId: string; position: number; timeLimitSeconds: number | null; speedBonus: boolean; launchedAt: string; deadlineAt: string | null;
-  maxPoints: number; question: StudentQuestion;
-}
-export interface LiveQuizBucket { key: string; label: string; count: number; right: boolean }
+// The live quiz: its shapes are those of api/livequiz (QuizState and the quiz's records use them too).
+export type { LeaderboardEntry, LiveQuizBucket, LiveQuizLaunch, LiveQuizResults } from '../../api/livequiz';
+export type LiveQuizLeaderboard = Leaderboard;
 export interface QuizTally { launchId: string; answered: number; inRoom: number; distribution: LiveQuizBucket[] }
 export interface QuizClosed { launchId: string; closedAt: string; answered: number }
-export interface LiveQuizResults {
-  launchId: string; position: number; type: string; answered: number; correct: number; averagePoints: number; averageTimeMs: number;
-  rightAnswer: string; distribution: LiveQuizBucket[]; feedback: string | null;
-}
-export interface LeaderboardEntry { rank: number; userId: string; name: string; points: number; correct: number; answered: number }
-export interface QuizLeaderboard { afterPosition: number; questions: number; players: number; top: LeaderboardEntry[] }
 
 // What Join answers when the missed events cannot be replayed: the room as this person may see it.
 export interface Myself { userId: string; role: 'teacher' | 'student'; admitted: boolean; hand: string | null; media: string; breakout: number | null; floor: boolean }
@@ -97,11 +89,11 @@ export interface ClassroomEventMap {
   'breakout.ended': NoData;
   'tab.claimed': TabClaimed;
   'tab.released': TabReleased;
-  'quiz.launched': QuizLaunch;
+  'quiz.launched': LiveQuizLaunch;
   'quiz.tally': QuizTally;
   'quiz.closed': QuizClosed;
   'quiz.results': LiveQuizResults;
-  'quiz.leaderboard': QuizLeaderboard;
+  'quiz.leaderboard': LiveQuizLeaderboard;
   'quiz.cleared': NoData;
 }
 
