@@ -45,6 +45,26 @@ public sealed class ClassroomWireTests
     }
 
     [Fact]
+    public void Event_data_is_written_as_the_browser_has_always_read_it_camelCase_nulls_kept_and_Vietnamese_unescaped()
+    {
+        var user = Guid.Parse("0190a4d2-7c1e-7000-8000-000000000001");
+        var at = new DateTimeOffset(2026, 12, 6, 8, 30, 0, TimeSpan.Zero);
+
+        Assert.Equal(
+            """{"userId":"0190a4d2-7c1e-7000-8000-000000000001","name":"Nguyễn Thị Lan","role":"student","online":true,"hand":null,"media":"full","breakout":2}""",
+            JsonSerializer.Serialize(new ParticipantView(user, "Nguyễn Thị Lan", "student", true, null, "full", 2), ClassroomJson.Options));
+        Assert.Equal(
+            """{"id":"0190a4d2-7c1e-7000-8000-000000000001","shown":false,"counts":null,"answered":null}""",
+            JsonSerializer.Serialize(new PollClosed(user, false, null, null), ClassroomJson.Options));
+        // Outside the Basic Multilingual Plane (emoji) the encoder writes \u pairs, as it always has; JSON.parse reads both.
+        Assert.Equal("""{"counts":{"\uD83D\uDC4D":3}}""", JsonSerializer.Serialize(new ReactionCounts(new() { ["👍"] = 3 }), ClassroomJson.Options));
+        Assert.Equal(
+            """{"groups":[{"n":1,"members":[{"userId":"0190a4d2-7c1e-7000-8000-000000000001","name":"Lan"}]}],"endsAt":"2026-12-06T08:30:00+00:00"}""",
+            JsonSerializer.Serialize(new BreakoutsView([new BreakoutGroup(1, [new GroupMember(user, "Lan")])], at), ClassroomJson.Options));
+        Assert.Equal("{}", JsonSerializer.Serialize(new NoData(), ClassroomJson.Options));
+    }
+
+    [Fact]
     public void The_grains_name_every_event_through_ClassroomEvents_not_a_string_of_their_own()
     {
         var folder = Path.Combine(BrowserFixture.RepositoryRoot(), "Lms.Grains", "Classroom");
