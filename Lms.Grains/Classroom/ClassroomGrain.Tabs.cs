@@ -54,7 +54,7 @@ public sealed partial class ClassroomGrain : IClassroomTabs
         var claim = new TabHolder(tabId, caller.ConnectionId, same ? _tabs[userId].Since : now);
         _tabs[userId] = claim;
         // Every tab of this person learns who acts now (the one that lost it stops recording and presenting).
-        if (!same) Emit("tab.claimed", new { userId, tabId, since = claim.Since }, Audiences.User(userId));
+        if (!same) Emit(ClassroomEvents.TabClaimed, new TabClaimed(userId, tabId, claim.Since), Audiences.User(userId));
         return Task.FromResult(new TabClaim(true, claim.TabId, claim.Since));
     }
 
@@ -74,6 +74,6 @@ public sealed partial class ClassroomGrain : IClassroomTabs
     {
         if (!_tabs.TryGetValue(userId, out var holder) || holder.ConnectionId != connectionId) return;
         _tabs.Remove(userId);
-        Emit("tab.released", new { userId, tabId = holder.TabId }, Audiences.All);
+        Emit(ClassroomEvents.TabReleased, new TabReleased(userId, holder.TabId), Audiences.All);
     }
 }

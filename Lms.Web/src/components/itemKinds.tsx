@@ -1,43 +1,15 @@
-import type { ReactNode } from 'react';
+// The registry of course item kinds: each kind's icon, view and create form. The contract a kind fills is in
+// itemKindSpec.ts, which the features' pages import; only this registry imports the pages (no import circle).
 import { useTranslation } from 'react-i18next';
-import type { Course, Item, Module } from '../api/lms';
+import type { Item } from '../api/lms';
+import type { ItemKindSpec, ItemViewProps } from './itemKindSpec';
 import { Markdown } from './Markdown';
 import { AssignmentCreate, AssignmentView } from '../pages/moocs/AssignmentItem';
 import { QuizItemCreate, QuizItemView } from '../pages/assessment/QuizItem';
 import { liveItemKind } from '../pages/classroom/LiveItem';
 import { contentItemKinds } from '../pages/content/contentItemKinds';
 
-/**
- * What each kind of course item looks like. Pages and links are the course's own; a feature that
- * adds a kind (a live session, a quiz, a video) registers it here with one line: its icon, how it
- * shows when opened, and the form that creates it.
- */
-export interface ItemViewProps {
-  course: Course;
-  item: Item;
-  /** True for the course's students (their progress is kept). */
-  learner: boolean;
-  /** For kinds that decide themselves when they count as seen: call once they do (the course reloads its progress). */
-  onSeen?: () => void;
-}
-
-export interface ItemCreateProps {
-  course: Course;
-  module: Module;
-  /** Call after the item was created; the outline reloads. */
-  onDone: () => void;
-  onCancel: () => void;
-}
-
-export interface ItemKindSpec {
-  icon: string;
-  /** Shown under the item's title when it is opened. */
-  View: (props: ItemViewProps) => ReactNode;
-  /** The form that creates such an item. Without one, the outline's own form (title, text, URL) is used. */
-  Create?: (props: ItemCreateProps) => ReactNode;
-  /** Opening it does not count as seeing it: the View marks it seen itself (a video, once watched past a share). */
-  seenWhenWatched?: boolean;
-}
+export type { ItemCreateProps, ItemKindSpec, ItemViewProps } from './itemKindSpec';
 
 function PageView({ item }: ItemViewProps) {
   return item.body ? <Markdown source={item.body} testId="item-body" /> : null;

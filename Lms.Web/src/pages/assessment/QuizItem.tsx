@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { assessment } from '../../api/assessment';
-import type { ItemCreateProps, ItemViewProps } from '../../components/itemKinds';
+import type { ItemCreateProps, ItemViewProps } from '../../components/itemKindSpec';
 import { ErrorMessage, Field, Loading } from '../../components/common';
 import { useLoad } from '../../components/useLoad';
 import { formatDateTime } from '../../format';

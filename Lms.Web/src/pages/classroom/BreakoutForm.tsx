@@ -1,9 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatTime } from '../../format';
-import type { RoomModel } from './room';
-
-type Run = (method: string, ...args: unknown[]) => Promise<boolean>;
+import type { RoomModel, Run } from './room';
 type Mode = 'random' | 'chosen';
 
 /**
@@ -29,11 +27,11 @@ export function BreakoutForm({ model, run }: { model: RoomModel; run: Run }) {
             <li key={g.n} data-testid="breakout-group">{t('live.breakout.group', { n: g.n })}: {g.members.map((m) => m.name).join(', ') || '—'}</li>
           ))}
         </ul>
-        <form className="live-chat-form" onSubmit={(e) => { e.preventDefault(); if (message.trim()) void run('BroadcastToBreakouts', message.trim()).then((ok) => ok && setMessage('')); }}>
+        <form className="live-chat-form" onSubmit={(e) => { e.preventDefault(); if (message.trim()) void run((r) => r.broadcastToBreakouts(message.trim())).then((ok) => ok && setMessage('')); }}>
           <input value={message} maxLength={1000} onChange={(e) => setMessage(e.target.value)} aria-label={t('live.breakout.broadcast')} placeholder={t('live.breakout.broadcast')} />
           <button type="submit" className="btn btn-small">{t('live.send')}</button>
         </form>
-        <button type="button" className="btn btn-primary" onClick={() => void run('EndBreakouts')}>{t('live.breakout.end')}</button>
+        <button type="button" className="btn btn-primary" onClick={() => void run((r) => r.endBreakouts())}>{t('live.breakout.end')}</button>
       </div>
     );
   }
@@ -59,7 +57,7 @@ export function BreakoutForm({ model, run }: { model: RoomModel; run: Run }) {
     e.preventDefault();
     if (!ready) return;
     // An empty assignment would mean "at random" to the grain: the button stays off until someone has a group.
-    if (await run('StartBreakouts', groups, minutes, mode === 'chosen' ? assignments : null)) setChosen({});
+    if (await run((r) => r.startBreakouts(groups, minutes, mode === 'chosen' ? assignments as Record<string, number> : null))) setChosen({});
   }
 
   return (

@@ -3,7 +3,7 @@ import { Link } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/lms';
 import { classroomApi } from '../../api/classroom';
-import type { ItemCreateProps, ItemKindSpec, ItemViewProps } from '../../components/itemKinds';
+import type { ItemCreateProps, ItemKindSpec, ItemViewProps } from '../../components/itemKindSpec';
 import { Markdown } from '../../components/Markdown';
 import { ErrorMessage, Field, Loading } from '../../components/common';
 import { useLoad } from '../../components/useLoad';

@@ -3,13 +3,14 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { questionTypes } from '../../api/assessment';
-import { liveQuizApi, type Leaderboard } from '../../api/livequiz';
+import { liveQuizApi } from '../../api/livequiz';
 import { ErrorMessage, Loading } from '../../components/common';
 import { useLoad } from '../../components/useLoad';
 import { Rich } from '../assessment/Rich';
-import { Countdown, Distribution, quizErrorText, useCountdown, type QuizHandle } from './LiveQuiz';
+import { Countdown, Distribution, LeaderboardList, quizErrorText, useCountdown } from './liveQuizParts';
+import type { QuizHandle } from './useLiveQuiz';
 import { LiveQuizRecords } from './LiveQuizRecords';
-import type { RoomModel } from './room';
+import type { Room, RoomModel } from './room';
 
 const LIMITS = [0, 10, 20, 30, 45, 60, 90, 120, 180];
 const PAGE = 10;
@@ -21,10 +22,10 @@ export function LiveQuizPanel({ sessionId, model, quiz }: { sessionId: string; m
   const live = model.status === 'live';
   const view = quiz.view;
 
-  async function act(method: string, ...args: unknown[]) {
+  async function act(command: (room: Room) => Promise<void>) {
     setBusy(true);
     setError(null);
-    const code = await quiz.send(method, ...args);
+    const code = await quiz.send(command);
     if (code) setError(code);
     setBusy(false);
     return code === null;
@@ -53,14 +54,14 @@ export function LiveQuizPanel({ sessionId, model, quiz }: { sessionId: string; m
           )}
           {view.stage === 'leaderboard' && view.leaderboard && <LeaderboardList board={view.leaderboard} />}
           <BankPicker sessionId={sessionId} busy={busy}
-                      onLaunch={(id, limit, bonus) => act('LaunchQuizQuestion', id, limit || null, bonus && limit > 0)} />
+                      onLaunch={(id, limit, bonus) => act((r) => r.launchQuizQuestion(id, limit || null, bonus && limit > 0))} />
         </>
       )}
     </section>
   );
 }
 
-function Current({ quiz, busy, act }: { quiz: QuizHandle; busy: boolean; act: (method: string, ...args: unknown[]) => Promise<boolean> }) {
+function Current({ quiz, busy, act }: { quiz: QuizHandle; busy: boolean; act: (command: (room: Room) => Promise<void>) => Promise<boolean> }) {
   const { t } = useTranslation();
   const view = quiz.view!;
   const q = view.question!;
@@ -89,40 +90,16 @@ function Current({ quiz, busy, act }: { quiz: QuizHandle; busy: boolean; act: (m
         </p>
       )}
       <div className="actions lq-actions">
-        {open && <button type="button" className="btn" disabled={busy} onClick={() => void act('CloseQuizQuestion')} data-testid="live-quiz-close">
+        {open && <button type="button" className="btn" disabled={busy} onClick={() => void act((r) => r.closeQuizQuestion())} data-testid="live-quiz-close">
           ⏹ {t('liveQuiz.close')}</button>}
-        <button type="button" className="btn btn-primary" disabled={busy} onClick={() => void act('RevealQuizResults')} data-testid="live-quiz-reveal">
+        <button type="button" className="btn btn-primary" disabled={busy} onClick={() => void act((r) => r.revealQuizResults())} data-testid="live-quiz-reveal">
           📊 {t('liveQuiz.showResults')}</button>
-        <button type="button" className="btn" disabled={busy} onClick={() => void act('ShowQuizLeaderboard')} data-testid="live-quiz-show-leaderboard">
+        <button type="button" className="btn" disabled={busy} onClick={() => void act((r) => r.showQuizLeaderboard())} data-testid="live-quiz-show-leaderboard">
           🏆 {t('liveQuiz.showLeaderboard')}</button>
-        <button type="button" className="btn btn-quiet" disabled={busy} onClick={() => void act('ClearQuiz')} data-testid="live-quiz-clear">
+        <button type="button" className="btn btn-quiet" disabled={busy} onClick={() => void act((r) => r.clearQuiz())} data-testid="live-quiz-clear">
           {t('liveQuiz.hide')}</button>
       </div>
     </div>
-  );
-}
-
-export function LeaderboardList({ board, meId }: { board: Leaderboard; meId?: string }) {
-  const { t } = useTranslation();
-  return (
-    <section className="lq-leaderboard" aria-label={t('liveQuiz.leaderboard')} data-testid="live-quiz-leaderboard">
-      <h3>🏆 {t('liveQuiz.leaderboardAfter', { count: board.questions })}</h3>
-      {board.top.length === 0 ? <p className="muted small">{t('liveQuiz.noPlayers')}</p> : (
-        <ol className="lq-board">
-          {board.top.map((s) => (
-            <li key={s.userId} className={s.userId === meId ? 'lq-me' : undefined} data-testid="live-quiz-leader" data-points={s.points}>
-              <span className="lq-rank">{s.rank}</span>
-              <span className="lq-name">
-                <span className="lq-name-text">{s.name}</span>
-                <span className="muted small">{t('liveQuiz.correctShort', { correct: s.correct, answered: s.answered })}</span>
-              </span>
-              <strong>{t('liveQuiz.points', { count: s.points })}</strong>
-            </li>
-          ))}
-        </ol>
-      )}
-      {board.players > board.top.length && <p className="muted small">{t('liveQuiz.morePlayers', { count: board.players - board.top.length })}</p>}
-    </section>
   );
 }
 

@@ -4,8 +4,8 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { QuestionResponse } from '../../api/assessment';
 import { QuestionInput } from '../assessment/QuestionInput';
-import { Countdown, Distribution, quizErrorText, useCountdown, type QuizHandle } from './LiveQuiz';
-import { LeaderboardList } from './LiveQuizPanel';
+import { Countdown, Distribution, LeaderboardList, quizErrorText, useCountdown } from './liveQuizParts';
+import type { QuizHandle } from './useLiveQuiz';
 import type { Connection } from './room';
 
 function hasAnswer(r: QuestionResponse | null): boolean {
@@ -46,7 +46,7 @@ export function LiveQuizStudent({ quiz, meId, connection }: { quiz: QuizHandle; 
     setSending(true);
     setError(null);
     const response = draft;
-    const code = await quiz.send('AnswerQuiz', q.launch.launchId, JSON.stringify(response));
+    const code = await quiz.send((r) => r.answerQuiz(q.launch.launchId, JSON.stringify(response)));
     setSending(false);
     if (code) {
       setError(code);

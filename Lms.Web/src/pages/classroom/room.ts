@@ -1,145 +1,26 @@
 // The live room on the client: one hub connection, the room model built from a snapshot and the
 // sequenced events, replay on reconnect, and commands that are sent once (a command id per intent).
+// Every hub method has a typed wrapper here (room.answerPoll(...)); components call those, never
+// connection.invoke with a method's name. The events' shapes are in events.ts, the model in roomModel.ts.
 import * as signalR from '@microsoft/signalr';
 import { MessagePackHubProtocol } from '@microsoft/signalr-protocol-msgpack';
+import { isKnown, parseEvent, type RoomEvent } from './events';
+import { apply, fromSnapshot, type Reaction, type RoomModel } from './roomModel';
 
-export interface RoomEvent { sessionId: string; seq: number; type: string; at: string; data: string }
+export type { RoomEvent };
+export type { RoomModel, Reaction } from './roomModel';
+
 export interface JoinResult { status: 'joined' | 'waiting' | 'refused'; reason: string | null; role: 'teacher' | 'student'; seq: number; snapshot: string | null; events: RoomEvent[] }
 export interface SignalMessage { sessionId: string; from: string; fromName: string; kind: string; payload: string }
-
-export interface Person { userId: string; name: string; role: string; online: boolean; hand: string | null; media: string; breakout: number | null }
-export interface ChatLine { id: string; userId: string; name: string; role: string; text: string; at: string; group: number | null; deleted: boolean }
-export interface Poll {
-  id: string; question: string; options: string[]; multiple: boolean; anonymous: boolean; closed: boolean; shown: boolean;
-  counts: number[] | null; answered: number | null; myChoices: number[] | null;
-}
-export interface Breakout { groups: { n: number; members: { userId: string; name: string }[] }[]; endsAt: string }
-export interface Reaction { key: number; emoji: string; name: string }
-
-export interface RoomModel {
-  seq: number;
-  status: 'scheduled' | 'live' | 'ended';
-  runId: string | null;
-  presenterId: string | null;
-  settings: { locked: boolean; waitingRoom: boolean; studentChat: boolean; mediaMode: 'video' | 'audio' | 'off' };
-  me: { userId: string; role: 'teacher' | 'student'; admitted: boolean; hand: string | null; media: string; breakout: number | null; floor: boolean };
-  count: number;
-  participants: Person[];
-  waiting: { userId: string; name: string; at: string }[] | null;
-  hands: { userId: string; name: string; at: string }[];
-  floor: { userId: string; name: string; allowVideo: boolean } | null;
-  poll: Poll | null;
-  breakout: Breakout | null;
-  chat: ChatLine[];
-  muted: number;
-  lastBreakoutMessage: { text: string; from: string } | null;
-}
+/** What ClaimTab answers: whether the asking tab acts, and which tab does (and since when). */
+export interface TabClaim { granted: boolean; tabId: string; since: string }
 
 export type Connection = 'connecting' | 'connected' | 'reconnecting' | 'disconnected';
 export type Entry = { status: JoinResult['status']; reason: string | null };
-
-let reactionKey = 0;
-
-/** Applies one event to the model (a new object: React sees the change). */
-export function apply(model: RoomModel, e: RoomEvent, reactions: (r: Reaction) => void): RoomModel {
-  const d = JSON.parse(e.data);
-  const m: RoomModel = { ...model, seq: e.seq };
-  const me = m.me.userId;
-  switch (e.type) {
-    case 'session.started':
-      return { ...m, status: 'live', runId: d.runId, presenterId: d.presenterId, hands: [], floor: null, poll: null, breakout: null, chat: [] };
-    case 'session.ended':
-      // Nobody is in an ended room: no hands up, nobody counted or listed (the teacher's records keep who came).
-      return {
-        ...m, status: 'ended', floor: null, poll: m.poll && { ...m.poll, closed: true }, hands: [], count: 0, participants: [],
-        breakout: null, me: { ...m.me, hand: null, floor: false, breakout: null },
-      };
-    case 'room.settings':
-      return { ...m, settings: d };
-    case 'room.count':
-      return { ...m, count: d.count };
-    case 'participant.joined':
-      return { ...m, participants: [...m.participants.filter((p) => p.userId !== d.userId), d], count: Math.max(m.count, m.participants.length + 1) };
-    case 'participant.left':
-      return { ...m, participants: m.participants.filter((p) => p.userId !== d.userId) };
-    case 'participant.away':
-    case 'participant.back':
-      return { ...m, participants: m.participants.map((p) => (p.userId === d.userId ? { ...p, online: e.type === 'participant.back' } : p)) };
-    case 'participant.media':
-      return {
-        ...m,
-        participants: m.participants.map((p) => (p.userId === d.userId ? { ...p, media: d.mode } : p)),
-        me: d.userId === me ? { ...m.me, media: d.mode } : m.me,
-      };
-    case 'waiting.joined':
-      return { ...m, waiting: [...(m.waiting ?? []).filter((w) => w.userId !== d.userId), d] };
-    case 'waiting.left':
-      return { ...m, waiting: (m.waiting ?? []).filter((w) => w.userId !== d.userId) };
-    case 'hand.raised':
-      return {
-        ...m, hands: [...m.hands.filter((h) => h.userId !== d.userId), d],
-        participants: m.participants.map((p) => (p.userId === d.userId ? { ...p, hand: d.at } : p)),
-        me: d.userId === me ? { ...m.me, hand: d.at } : m.me,
-      };
-    case 'hand.lowered':
-      return {
-        ...m, hands: m.hands.filter((h) => h.userId !== d.userId),
-        participants: m.participants.map((p) => (p.userId === d.userId ? { ...p, hand: null } : p)),
-        me: d.userId === me ? { ...m.me, hand: null } : m.me,
-      };
-    case 'chat.message':
-      return { ...m, chat: [...m.chat, d].slice(-200) };
-    case 'chat.deleted':
-      return { ...m, chat: m.chat.map((c) => (c.id === d.id ? { ...c, deleted: true, text: '' } : c)) };
-    case 'reaction':
-      reactions({ key: ++reactionKey, emoji: d.emoji, name: d.name });
-      return m;
-    case 'reactions':
-      for (const [emoji, count] of Object.entries(d.counts as Record<string, number>))
-        reactions({ key: ++reactionKey, emoji, name: `×${count}` });
-      return m;
-    case 'poll.opened':
-      return { ...m, poll: { ...d, myChoices: null } };
-    case 'poll.tally':
-    case 'poll.results':
-      return m.poll && m.poll.id === d.id ? { ...m, poll: { ...m.poll, counts: d.counts, answered: d.answered } } : m;
-    case 'poll.closed':
-      return m.poll && m.poll.id === d.id
-        ? { ...m, poll: { ...m.poll, closed: true, shown: d.shown, counts: d.counts ?? m.poll.counts, answered: d.answered ?? m.poll.answered } }
-        : m;
-    case 'floor.given':
-      return { ...m, floor: d, me: { ...m.me, floor: d.userId === me } };
-    case 'floor.taken':
-      return { ...m, floor: null, me: { ...m.me, floor: false } };
-    case 'media.muted':
-      return d.userId === me ? { ...m, muted: m.muted + 1 } : m;
-    case 'breakout.started': {
-      const groups = d.groups as Breakout['groups'];
-      const groupOf = (userId: string) => groups.find((g) => g.members.some((x) => x.userId === userId))?.n;
-      const mine = groupOf(me);
-      // The teacher gets every group; a student only their own, so only those members' labels change.
-      const participants = m.participants.map((p) => {
-        const n = groupOf(p.userId);
-        return n === undefined ? p : { ...p, breakout: n };
-      });
-      return { ...m, breakout: d, participants, me: { ...m.me, breakout: mine ?? m.me.breakout } };
-    }
-    case 'breakout.message':
-      return { ...m, lastBreakoutMessage: { text: d.text, from: d.from } };
-    case 'breakout.ended':
-      return {
-        ...m, breakout: null, lastBreakoutMessage: null, me: { ...m.me, breakout: null }, chat: m.chat.filter((c) => c.group === null),
-        participants: m.participants.map((p) => (p.breakout === null ? p : { ...p, breakout: null })),
-      };
-    default:
-      return m; // a kind another feature adds (a live quiz, a recording) is theirs to show
-  }
-}
-
-export function fromSnapshot(json: string): RoomModel {
-  const s = JSON.parse(json);
-  return { ...s, waiting: s.waiting ?? null, muted: 0, lastBreakoutMessage: null };
-}
+export type MediaMode = 'video' | 'audio' | 'off';
+export type MyMedia = 'full' | 'low' | 'audio';
+/** How a component sends a command, e.g. `run((r) => r.raiseHand())`: resolves to whether it succeeded (the page shows a failure). */
+export type Run = (command: (room: Room) => Promise<void>) => Promise<boolean>;
 
 export interface RoomHandlers {
   model: (m: RoomModel) => void;
@@ -260,33 +141,90 @@ export class Room {
     if (this.model) this.on.model(this.model);
   }
 
-  private applyOne(e: RoomEvent) {
-    if (this.lastSeq !== null && e.seq <= this.lastSeq) return; // seen already (live and replayed)
-    this.lastSeq = e.seq;
-    this.on.event?.(e);
-    this.listeners.forEach((listener) => listener(e));
-    if (e.type === 'room.resync') {
-      void this.join();
-      return;
-    }
-    if (e.type === 'you.admitted' || (e.type === 'session.started' && this.model?.me.role === 'student')) {
-      void this.join(true);
-      return;
-    }
-    if (e.type === 'session.next') {
-      // A new run of this session began while this page showed the last one's end: the student chooses to join it.
-      this.on.entry({ status: 'waiting', reason: 'next-run' });
-      return;
-    }
-    if (e.type === 'you.removed') {
-      this.on.entry({ status: 'refused', reason: 'removed' });
-      return;
+  private applyOne(raw: RoomEvent) {
+    if (this.lastSeq !== null && raw.seq <= this.lastSeq) return; // seen already (live and replayed)
+    this.lastSeq = raw.seq;
+    this.on.event?.(raw);
+    this.listeners.forEach((listener) => listener(raw));
+    const e = parseEvent(raw);
+    if (isKnown(e)) {
+      switch (e.type) {
+        case 'room.resync':
+          void this.join();
+          return;
+        case 'you.admitted':
+          void this.join(true);
+          return;
+        case 'session.started':
+          if (this.model?.me.role !== 'student') break;
+          void this.join(true);
+          return;
+        case 'session.next':
+          // A new run of this session began while this page showed the last one's end: the student chooses to join it.
+          this.on.entry({ status: 'waiting', reason: 'next-run' });
+          return;
+        case 'you.removed':
+          this.on.entry({ status: 'refused', reason: 'removed' });
+          return;
+      }
     }
     if (this.model) this.model = apply(this.model, e, this.on.reaction);
   }
 
+  // ---------------------------------------------------------------- the hub's commands (ClassroomHub), each sent once
+
+  // Everyone in the room.
+  sendChat(text: string) { return this.command('SendChat', text); }
+  raiseHand() { return this.command('RaiseHand'); }
+  lowerHand() { return this.command('LowerHand'); }
+  react(emoji: string) { return this.command('React', emoji); }
+  answerPoll(pollId: string, choices: number[]) { return this.command('AnswerPoll', pollId, choices); }
+  setMyMedia(mode: MyMedia) { return this.command('SetMyMedia', mode); }
+
+  // Teachers.
+  startSession() { return this.command('Start'); }
+  endSession() { return this.command('End'); }
+  /** Lets one person in from the waiting room, or everyone waiting (null). */
+  admit(userId: string | null) { return this.command('Admit', userId); }
+  setLock(locked: boolean) { return this.command('SetLock', locked); }
+  setWaitingRoom(enabled: boolean) { return this.command('SetWaitingRoom', enabled); }
+  setStudentChat(studentsMayChat: boolean) { return this.command('SetChat', studentsMayChat); }
+  setMediaMode(mode: MediaMode) { return this.command('SetMediaMode', mode); }
+  mute(userId: string) { return this.command('Mute', userId); }
+  remove(userId: string) { return this.command('Remove', userId); }
+  giveFloor(userId: string, allowVideo: boolean) { return this.command('GiveFloor', userId, allowVideo); }
+  takeFloor() { return this.command('TakeFloor'); }
+  clearHand(userId: string) { return this.command('ClearHand', userId); }
+  deleteChat(messageId: string) { return this.command('DeleteChat', messageId); }
+  openPoll(question: string, options: string[], multiple: boolean, anonymous: boolean) {
+    return this.command('OpenPoll', question, options, multiple, anonymous);
+  }
+  closePoll(showResults: boolean) { return this.command('ClosePoll', showResults); }
+  /** Groups of students for some minutes; with assignments (user id to group number) chosen, else shuffled. */
+  startBreakouts(groups: number, minutes: number, assignments: Record<string, number> | null) {
+    return this.command('StartBreakouts', groups, minutes, assignments);
+  }
+  broadcastToBreakouts(text: string) { return this.command('BroadcastToBreakouts', text); }
+  endBreakouts() { return this.command('EndBreakouts'); }
+
+  // The live quiz (ClassroomHub.LiveQuiz).
+  launchQuizQuestion(questionId: string, timeLimitSeconds: number | null, speedBonus: boolean) {
+    return this.command('LaunchQuizQuestion', questionId, timeLimitSeconds, speedBonus);
+  }
+  closeQuizQuestion() { return this.command('CloseQuizQuestion'); }
+  revealQuizResults() { return this.command('RevealQuizResults'); }
+  showQuizLeaderboard() { return this.command('ShowQuizLeaderboard'); }
+  clearQuiz() { return this.command('ClearQuiz'); }
+  /** A student's answer; `response` is the question's response as JSON (as in a quiz attempt). */
+  answerQuiz(launchId: string, response: string) { return this.command('AnswerQuiz', launchId, response); }
+  /** The quiz as this person may see it now (JSON of a QuizView). */
+  quizState() { return this.connection.invoke<string>('QuizState', this.sessionId); }
+
+  // A teacher's tabs (ClassroomHub.Tabs).
+  claimTab(tabId: string, takeOver: boolean) { return this.connection.invoke<TabClaim>('ClaimTab', this.sessionId, tabId, takeOver); }
+
   /** Sends a command once: the same id is reused if it must be sent again after a reconnect. */
-  async command(method: string, ...args: unknown[]): Promise<void> {
+  private async command(method: string, ...args: unknown[]): Promise<void> {
     const id = crypto.randomUUID();
     for (let attempt = 0; ; attempt++) {
       try {

@@ -3,9 +3,8 @@
 // it each time it joins, and takes it over only when the teacher asks. The tab's id lives in the
 // browser's session storage, so a reloaded tab is the same tab and gets its own claim back.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { Connection, Entry, Room, RoomEvent } from './room';
-
-export interface TabClaim { granted: boolean; tabId: string; since: string }
+import { isKnown, parseEvent, type RoomEvent } from './events';
+import type { Connection, Entry, Room } from './room';
 
 export interface TeacherTab {
   /** This tab's id (the same across a reload of the tab). */
@@ -32,7 +31,7 @@ function thisTabId(): string {
   }
 }
 
-export function useTeacherTab(room: Room | null, sessionId: string, userId: string, teacher: boolean, entry: Entry | null,
+export function useTeacherTab(room: Room | null, userId: string, teacher: boolean, entry: Entry | null,
   connection: Connection): TeacherTab {
   const id = useRef(thisTabId()).current;
   const [acting, setActing] = useState<boolean | null>(null);
@@ -43,31 +42,32 @@ export function useTeacherTab(room: Room | null, sessionId: string, userId: stri
   const claim = useCallback(async (takeOver: boolean) => {
     if (!room) return;
     try {
-      const result = await room.connection.invoke<TabClaim>('ClaimTab', sessionId, id, takeOver);
+      const result = await room.claimTab(id, takeOver);
       setActing(result.granted);
       setOther(result.granted ? null : { tabId: result.tabId, since: result.since });
     } catch {
       // Not in the room (yet): the next join claims again.
     }
-  }, [room, sessionId, id]);
+  }, [room, id]);
 
   // Every join (the first, and after each reconnect, on a new connection) claims again, without taking over.
   useEffect(() => {
     if (teacher && entry?.status === 'joined' && connection === 'connected') void claim(false);
   }, [teacher, entry, connection, claim]);
 
-  useEffect(() => room?.listen((e: RoomEvent) => {
-    if (!teacher || !e.type.startsWith('tab.')) return;
-    const d = JSON.parse(e.data) as { userId: string; tabId: string; since?: string };
-    if (d.userId !== userId) return;
-    if (e.type === 'tab.claimed') {
-      const mine = d.tabId === id;
+  useEffect(() => room?.listen((raw: RoomEvent) => {
+    if (!teacher) return;
+    const e = parseEvent(raw);
+    if (!isKnown(e)) return;
+    if (e.type === 'tab.claimed' && e.data.userId === userId) {
+      const mine = e.data.tabId === id;
       setActing(mine);
-      setOther(mine ? null : { tabId: d.tabId, since: d.since ?? e.at });
-    } else if (e.type === 'tab.released') {
+      setOther(mine ? null : { tabId: e.data.tabId, since: e.data.since });
+    } else if (e.type === 'tab.released' && e.data.userId === userId) {
       // Our own claim ended with an old connection (a reconnect): claim it again on this one.
-      if (d.tabId === id) void claim(false);
-      else setOther((o) => (o?.tabId === d.tabId ? null : o));
+      const released = e.data.tabId;
+      if (released === id) void claim(false);
+      else setOther((o) => (o?.tabId === released ? null : o));
     }
   }), [room, teacher, userId, id, claim]);
 

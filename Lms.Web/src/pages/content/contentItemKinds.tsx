@@ -3,7 +3,7 @@ import { Link } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client';
 import { acceptedFiles, contentApi, type ContentItem, type ContentSummary, type ContentType, type WatchState } from '../../api/content';
-import type { ItemCreateProps, ItemKindSpec, ItemViewProps } from '../../components/itemKinds';
+import type { ItemCreateProps, ItemKindSpec, ItemViewProps } from '../../components/itemKindSpec';
 import { ErrorMessage, Field, Loading } from '../../components/common';
 import { Markdown } from '../../components/Markdown';
 import { emptyFields, UploadProgress } from './ContentForm';

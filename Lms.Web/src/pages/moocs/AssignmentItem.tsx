@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { moocApi, type Assignment, type RubricCriterion, type Submission } from '../../api/moocs';
-import type { ItemCreateProps, ItemViewProps } from '../../components/itemKinds';
+import type { ItemCreateProps, ItemViewProps } from '../../components/itemKindSpec';
 import { ErrorMessage, Field, Loading, Notice } from '../../components/common';
 import { Markdown } from '../../components/Markdown';
 import { useLoad } from '../../components/useLoad';
