@@ -34,13 +34,15 @@ public static class SearchText
     public static string[] Words(string query) => Fold(query).Split(' ', StringSplitOptions.RemoveEmptyEntries);
 
     /// <summary>
-    /// True when every word occurs in <paramref name="foldedText"/> (text already <see cref="Fold"/>ed, such as
-    /// a stored search_name): "dung bui" finds "Bùi Hồng Dung" too, as a person would expect.
+    /// True when every word begins a word of <paramref name="foldedText"/> (text already <see cref="Fold"/>ed, such
+    /// as a stored search_name): "dung bui" finds "Bùi Hồng Dung" and "an" finds "Anh", as a person would expect,
+    /// but "hoang an" does not find "Hoàng Văn Nam" for the "an" inside "Văn".
     /// </summary>
     public static bool ContainsAll(IReadOnlyList<string> words, string foldedText)
     {
+        var starts = foldedText.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         foreach (var word in words)
-            if (!foldedText.Contains(word, StringComparison.Ordinal)) return false;
+            if (!starts.Any(s => s.StartsWith(word, StringComparison.Ordinal))) return false;
         return true;
     }
 }

@@ -140,7 +140,7 @@ public static class ClassroomEndpoints
     private static async Task<AttendanceReport> Attendance(Guid sessionId, Guid runId, HttpContext http, ClassroomAccess access, LiveSessionRepository repo)
     {
         var (context, run) = await RunAsync(sessionId, runId, http, access, repo);
-        var people = (await repo.AttendanceAsync(context.Session.CourseId, runId)).Select(ToView).ToList();
+        var people = (await repo.AttendanceAsync(context.Session.CourseId, runId)).Select(r => ToView(Masked(r, context))).ToList();
         return new AttendanceReport(run.Id, run.StartedAt, run.EndedAt, people.Count(p => p.Present),
             people.Count(p => !p.Present), people);
     }
@@ -158,7 +158,7 @@ public static class ClassroomEndpoints
         {
             throw ProblemException.Invalid("tz", "Name a time zone such as Asia/Ho_Chi_Minh.");
         }
-        var people = await repo.AttendanceAsync(context.Session.CourseId, runId);
+        var people = (await repo.AttendanceAsync(context.Session.CourseId, runId)).Select(r => Masked(r, context)).ToList();
         var text = new StringWriter(CultureInfo.InvariantCulture);
         using (var csv = new CsvWriter(text, CultureInfo.InvariantCulture))
         {
@@ -206,6 +206,12 @@ public static class ClassroomEndpoints
         return (await repo.ChatLogAsync(runId)).Select(m => new ChatLogView(m.Id, m.UserId, m.DisplayName, m.Breakout,
             m.DeletedAt is null ? m.Text : "", m.SentAt, m.DeletedAt is not null)).ToList();
     }
+
+    /// <summary>Teachers know their students by name; full national IDs and addresses are for the institution's admins (Decree 13/2023).</summary>
+    private static AttendanceReportRow Masked(AttendanceReportRow r, SessionContext context) => context.Course.InstitutionAdmin ? r : r with
+    {
+        NationalId = PersonalData.MaskNationalId(r.NationalId), Email = PersonalData.MaskEmail(r.Email),
+    };
 
     private static AttendanceView ToView(AttendanceReportRow r) => new(r.UserId, r.DisplayName, r.Email, r.NationalId, r.Role, r.Present,
         r.FirstJoinedAt, r.LastLeftAt, r.Minutes, r.Joins);

@@ -139,8 +139,16 @@ public sealed class ClassroomHubTests(ClassroomLmsServer server) : IClassFixture
         var people = report.GetProperty("people").EnumerateArray().ToList();
         var an = people.Single(p => p.GetProperty("displayName").GetString() == "Lê Hoàng An");
         Assert.True(an.GetProperty("present").GetBoolean());
-        var absent = people.Single(p => p.GetProperty("email").GetString() == LmsServer.Student2);
+        var absent = people.Single(p => p.GetProperty("displayName").GetString() == "Phạm Thu Hà");
         Assert.False(absent.GetProperty("present").GetBoolean());
+        // A teacher sees identifiers masked; the school's admin sees them in full (Decree 13/2023).
+        Assert.Equal("h***@demo.lms.vn", absent.GetProperty("email").GetString());
+        Assert.Equal("0013******02", absent.GetProperty("nationalId").GetString());
+        var adminReport = await ProblemAssert.OkAsync<JsonElement>(await (await server.SignedInAsync(LmsServer.Admin))
+            .GetAsync($"/api/classroom/sessions/{course.SessionId}/runs/{runId}/attendance"));
+        var seenByAdmin = adminReport.GetProperty("people").EnumerateArray().Single(p => p.GetProperty("displayName").GetString() == "Phạm Thu Hà");
+        Assert.Equal(LmsServer.Student2, seenByAdmin.GetProperty("email").GetString());
+        Assert.Equal("001308000002", seenByAdmin.GetProperty("nationalId").GetString());
         Assert.Equal(1, report.GetProperty("absent").GetInt32());
 
         var csv = await course.Teacher.GetAsync($"/api/classroom/sessions/{course.SessionId}/runs/{runId}/attendance.csv?tz=Asia/Ho_Chi_Minh");
@@ -150,6 +158,7 @@ public sealed class ClassroomHubTests(ClassroomLmsServer server) : IClassFixture
         var lines = Encoding.UTF8.GetString(bytes[3..]).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("name,email,national_id,role,present,first_joined,last_left,minutes,joins", lines[0]);
         Assert.Contains(lines, l => l.StartsWith("Lê Hoàng An,") && l.Contains(",yes,") && l.Contains("+07:00"));
+        Assert.DoesNotContain(lines, l => l.Contains("001308000002") || l.Contains(LmsServer.Student2));
 
         var polls = await ProblemAssert.OkAsync<JsonElement>(await course.Teacher.GetAsync($"/api/classroom/sessions/{course.SessionId}/runs/{runId}/polls"));
         Assert.Equal([1, 0], polls[0].GetProperty("counts").EnumerateArray().Select(c => c.GetInt32()));

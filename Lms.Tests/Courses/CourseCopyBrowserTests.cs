@@ -58,7 +58,8 @@ public sealed class CourseCopyBrowserTests(SqliteLmsServer server, BrowserFixtur
         await BrowserFixture.ScreenshotOnFailureAsync(nameof(The_gradebook_downloads_as_a_vietnamese_csv_from_the_phone), async () =>
         {
             await BrowserFixture.SignInAsync(page, LmsServer.Teacher);
-            await page.GetByTestId("course-card").Filter(new() { HasText = Demo }).First.GetByTestId("course-link").ClickAsync();
+            // The demo course itself, not a copy of it made by another test ("… (10A2)").
+            await page.GetByTestId("course-card").Filter(new() { HasText = Demo, HasNotText = "(10A2)" }).First.GetByTestId("course-link").ClickAsync();
             var courseUrl = page.Url;
             await page.GotoAsync(courseUrl + "/gradebook");
             var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("gradebook-csv").ClickAsync());

@@ -103,6 +103,8 @@ public sealed class PeopleSortingTests
     [InlineData("hong dung tam", "Bùi Hồng Dung", false)]
     [InlineData("an", "Lê Hoàng Anh", true)]
     [InlineData("binh", "Lê Hoàng Anh", false)]
+    [InlineData("hoang an", "Hoàng Văn Nam", false)] // "an" inside "Văn" and "Nam" is not a word that begins "an"
+    [InlineData("hoang an", "Lê Hoàng An", true)]
     public void Search_ignores_case_diacritics_and_extra_spaces(string query, string name, bool found)
     {
         // Also when the name was typed on a Mac (decomposed).

@@ -6,6 +6,7 @@ import { Badge, ConfirmButton, ErrorMessage, Field, Loading, Notice } from '../.
 import { useLoad } from '../../components/useLoad';
 import { errorText, fieldErrorText, namesAnyField } from '../../errors';
 import { formatDateTime, formatNumber } from '../../format';
+import { download, rosterImports } from './rosterImportApi';
 
 const roles: Role[] = ['admin', 'teacher', 'student', 'parent'];
 const pageSize = 25;
@@ -208,6 +209,13 @@ function PersonDialog({ institutionId, userId, classes, onChanged, onClose }: {
                 })}>{t('peopleAdmin.enable')}</button>
               : <ConfirmButton label={t('peopleAdmin.disable')} confirmLabel={t('peopleAdmin.disableConfirm')}
                                onConfirm={() => act(async () => { await peopleApi.setDisabled(institutionId, userId, true); return null; })} />)}
+            {p.madeHere && (
+              <ConfirmButton label={t('peopleAdmin.resetSignIn')} confirmLabel={t('peopleAdmin.resetSignInConfirm')}
+                             onConfirm={() => act(async () => {
+                               download(await rosterImports.resetSignIn(institutionId, userId), `phieu-dang-nhap-${p.displayName}.pdf`);
+                               return t('peopleAdmin.resetSignInDone');
+                             }, false)} />
+            )}
             <ConfirmButton label={t('peopleAdmin.remove')} confirmLabel={t('peopleAdmin.removeConfirm')}
                            onConfirm={() => act(async () => {
                              await peopleApi.remove(institutionId, userId);
