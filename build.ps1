@@ -26,8 +26,27 @@ function Check-TestTools {
     }
 }
 
+function Check-RunTools {
+    # What a running server uses (./build.sh run installs them with apt): ffmpeg and ffprobe for
+    # videos, sound and pictures (or --Media:FfmpegFolder=...), poppler's pdftoppm for PDF previews.
+    if ($env:LMS_SKIP_INSTALL -eq '1') { return }
+    $missing = @()
+    if (-not (Get-Command ffmpeg -ErrorAction SilentlyContinue) -or -not (Get-Command ffprobe -ErrorAction SilentlyContinue)) { $missing += 'ffmpeg (ffmpeg, ffprobe)' }
+    if (-not (Get-Command pdftoppm -ErrorAction SilentlyContinue)) { $missing += 'poppler (pdftoppm, pdfinfo)' }
+    if ($missing.Count -gt 0) {
+        throw "Running Lms needs: $($missing -join ', '). Install them and put them on PATH, or set LMS_SKIP_INSTALL=1 to start without them."
+    }
+}
+
 switch ($Verb) {
-    'run' { Require-Sdk; dotnet run --project Lms.Server -c Release -- @Rest; exit $LASTEXITCODE }
+    'run' {
+        Require-Sdk; Check-RunTools
+        Write-Output '==> Building Lms.Server (restore, the web app with npm, compile); the first time takes a minute or two'
+        dotnet build Lms.Server/Lms.Server.csproj -c Release -nologo -v:minimal
+        if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+        Write-Output '==> Starting Lms (data in Lms.Server/data; Ctrl+C stops it)'
+        dotnet run --project Lms.Server -c Release --no-build -- @Rest; exit $LASTEXITCODE
+    }
     'test' {
         Require-Sdk; Check-TestTools
         dotnet build Lms.sln -c Debug -nologo -clp:ErrorsOnly

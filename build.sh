@@ -6,13 +6,17 @@ cd "$(dirname "$0")"
 usage() {
   cat <<'USAGE'
 Usage: ./build.sh <verb> [args]
-  run            start Lms on http://127.0.0.1:5000 (embedded mode: SQLite under ./data, one silo)
+  run [args]     install what running needs if missing, build, and start Lms on http://127.0.0.1:5000
+                 (embedded mode: SQLite under Lms.Server/data, one silo); args are configuration keys
   test [args]    install what the tests need if missing, then run every test (args go to dotnet test)
   bench [name]   run a benchmark from bench/ (e.g. ./build.sh bench classroom); prints JSON lines
 USAGE
 }
 
 need() { command -v "$1" >/dev/null 2>&1; }
+
+# A numbered step, so that a first build (a minute or two of restore, npm and compile) shows what it is doing.
+step() { printf '\n==> %s\n' "$*"; }
 
 require_sdk() {
   if ! need dotnet; then
@@ -25,51 +29,89 @@ require_sdk() {
   fi
 }
 
-# What the tests run for real: ffmpeg, Chromium, PostgreSQL, Redis.
-missing_test_packages() {
+# What a running server uses: ffmpeg/ffprobe (videos, sound, pictures, recordings), poppler (PDF
+# previews) and a font with Vietnamese letters (certificate PDFs).
+missing_run_packages() {
   local missing=()
   need ffmpeg && need ffprobe || missing+=(ffmpeg)
+  need pdftoppm && need pdfinfo || missing+=(poppler-utils)
+  [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+  echo "${missing[@]:-}"
+}
+
+# What the tests run for real besides: Chromium, PostgreSQL, Redis, an SMTP server.
+missing_test_packages() {
+  local missing=()
+  read -r -a missing <<<"$(missing_run_packages)"
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
   need redis-server || missing+=(redis-server)
-  need pdftoppm || missing+=(poppler-utils)
-  [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
   # A real SMTP server for the mail tests (Debian's python, not whatever python3 is first on PATH).
   /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || missing+=(python3-aiosmtpd)
   echo "${missing[@]:-}"
 }
 
-install_test_packages() {
-  local missing
-  missing=$(missing_test_packages)
-  [ -z "$missing" ] && return 0
+# install_packages <who needs them> <package>...: apt-get as root or with password-less sudo;
+# otherwise the exact command to run, and stop (starting without them would only fail later).
+install_packages() {
+  local purpose=$1
+  shift
+  [ "$#" -eq 0 ] && return 0
+  if [ "${LMS_SKIP_INSTALL:-}" = "1" ]; then
+    echo "LMS_SKIP_INSTALL=1: not installing $* (needed for $purpose); what needs them will not work." >&2
+    return 0
+  fi
+  if ! need apt-get; then
+    echo "These are needed for $purpose: $* (Debian package names). Install them with your package manager," >&2
+    echo "or set LMS_SKIP_INSTALL=1 to go on without them." >&2
+    exit 1
+  fi
   local sudo=""
   if [ "$(id -u)" -ne 0 ]; then
     if need sudo && sudo -n true 2>/dev/null; then sudo="sudo"; else
-      echo "The tests need these Debian packages: $missing" >&2
-      echo "Install them with: sudo apt-get install -y $missing" >&2
+      echo "These Debian packages are needed for $purpose: $*" >&2
+      echo "Install them with: sudo apt-get install -y $*" >&2
+      echo "(or set LMS_SKIP_INSTALL=1 to go on without them)" >&2
       exit 1
     fi
   fi
-  echo "Installing test dependencies: $missing"
+  step "Installing what is needed for $purpose: $*"
   $sudo apt-get update -qq
-  # shellcheck disable=SC2086
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@"
   # The Debian postgresql package starts a cluster on 5432; the tests start their own.
+}
+
+# Restore, web app (npm ci when its lock file changed, Vite when its sources changed) and compile,
+# each announced: the first time this takes a minute or two, later ones seconds.
+build_server() {
+  local configuration=$1
+  step "[1/3] Restoring .NET packages (the first time downloads them)"
+  dotnet restore Lms.Server/Lms.Server.csproj -nologo -v:minimal
+  step "[2/3] Web app: npm ci if its packages changed, then the Vite build if its sources changed"
+  dotnet msbuild Lms.Server/Lms.Server.csproj -t:LmsWebBuild -p:Configuration="$configuration" -nologo -v:minimal
+  step "[3/3] Compiling Lms.Server ($configuration)"
+  dotnet build Lms.Server/Lms.Server.csproj -c "$configuration" --no-restore -nologo -v:minimal
 }
 
 case "${1:-}" in
   run)
     shift
     require_sdk
-    exec dotnet run --project Lms.Server -c Release -- "$@"
+    # shellcheck disable=SC2046
+    install_packages "running Lms" $(missing_run_packages)
+    build_server Release
+    step "Starting Lms (data in Lms.Server/data; Ctrl+C stops it)"
+    exec dotnet run --project Lms.Server -c Release --no-build -- "$@"
     ;;
   test)
     shift
     require_sdk
-    install_test_packages
+    # shellcheck disable=SC2046
+    install_packages "the tests" $(missing_test_packages)
+    step "Building everything (Debug)"
     dotnet build Lms.sln -c Debug -nologo -clp:ErrorsOnly
     mkdir -p test-artifacts
+    step "Running the tests (the log is kept in test-artifacts/test-output.log)"
     set +e
     dotnet test Lms.Tests -c Debug --no-build -nologo \
       --logger "console;verbosity=normal" --results-directory test-artifacts "$@" \

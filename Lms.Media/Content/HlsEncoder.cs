@@ -52,11 +52,21 @@ public sealed class HlsEncoder(FfmpegTools tools, EncoderOptions options)
 
     private static readonly string AudiovisualFormats = string.Join(',', MediaPolicy.AudiovisualDemuxers);
 
-    private string Ffmpeg => tools.FfmpegPath ?? throw new InvalidOperationException("ffmpeg was not found.");
+    /// <summary>
+    /// ffmpeg's options before the input of every encode: quiet but for warnings, progress on stdout,
+    /// and only files (and pipes) in the allow-listed formats. (<c>-y</c> is the command's Overwrite.)
+    /// </summary>
+    private static List<string> EncodeOptions(string formats) =>
+    [
+        "-hide_banner", "-nostdin", "-loglevel", "warning", "-progress", "pipe:1", "-nostats",
+        "-protocol_whitelist", "file,pipe", "-format_whitelist", formats,
+    ];
 
-    /// <summary>The ffmpeg arguments for the ladder; relative outputs land in the working directory.</summary>
+    private static string Input(string source) => "file:" + Path.GetFullPath(source);
+
+    /// <summary>The ffmpeg command for the ladder; relative outputs land in the working directory.</summary>
     /// <param name="fit">Fit the picture into each rung, letterboxed (a recording's pieces share one ladder); else scale to it.</param>
-    public IReadOnlyList<string> VideoArguments(
+    public FfmpegCommand VideoCommand(
         string source, MediaFacts facts, IReadOnlyList<Rendition> ladder, double durationSeconds, SpritePlan? sprite, bool poster = true,
         bool fit = false)
     {
@@ -84,13 +94,7 @@ public sealed class HlsEncoder(FfmpegTools tools, EncoderOptions options)
             graph.Append(Invariant(
                 $";[s{next}]fps=1/{sprite.IntervalSeconds},{Scale(sprite.ThumbWidth, sprite.ThumbHeight)},setsar=1[thumbs]"));
 
-        var args = new List<string>
-        {
-            "-hide_banner", "-nostdin", "-y", "-loglevel", "warning",
-            "-protocol_whitelist", "file,pipe", "-format_whitelist", AudiovisualFormats,
-            "-i", "file:" + Path.GetFullPath(source),
-            "-filter_complex", graph.ToString(),
-        };
+        var args = new List<string> { "-filter_complex", graph.ToString() };
         for (var i = 0; i < ladder.Count; i++)
         {
             args.AddRange(["-map", $"[v{i}]"]);
@@ -128,8 +132,7 @@ public sealed class HlsEncoder(FfmpegTools tools, EncoderOptions options)
         // Single thumbnails, tiled into sheets afterwards: ffmpeg reports no progress until every output
         // has its first frame, and a tiled sheet would only come at the end.
         if (sprite is not null) args.AddRange(["-map", "[thumbs]", "-q:v", "5", "-fps_mode", "passthrough", ThumbnailPattern]);
-        args.AddRange(["-progress", "pipe:1", "-nostats"]);
-        return args;
+        return new FfmpegCommand(EncodeOptions(AudiovisualFormats), Input(source), args[..^1], args[^1]);
     }
 
     public async Task EncodeVideoAsync(
@@ -137,8 +140,8 @@ public sealed class HlsEncoder(FfmpegTools tools, EncoderOptions options)
         string outputDirectory, IProgress<double>? progress, CancellationToken cancellationToken, bool fit = false)
     {
         Directory.CreateDirectory(outputDirectory);
-        var args = VideoArguments(source, facts, ladder, durationSeconds, sprite, fit: fit);
-        await RunFfmpegAsync(args, outputDirectory, durationSeconds, progress, cancellationToken);
+        var command = VideoCommand(source, facts, ladder, durationSeconds, sprite, fit: fit);
+        await RunFfmpegAsync(command, outputDirectory, durationSeconds, progress, cancellationToken);
         if (!File.Exists(Path.Combine(outputDirectory, MasterPlaylist)))
             throw new InvalidOperationException("ffmpeg finished without writing the master playlist.");
         if (sprite is not null)
@@ -155,13 +158,11 @@ public sealed class HlsEncoder(FfmpegTools tools, EncoderOptions options)
     {
         var thumbs = Directory.GetFiles(outputDirectory, "thumb_*.jpg");
         if (thumbs.Length == 0) return 0;
-        var result = await ToolProcess.RunAsync(Ffmpeg,
-        [
-            "-hide_banner", "-nostdin", "-y", "-loglevel", "error",
-            "-protocol_whitelist", "file,pipe", "-f", "image2", "-framerate", "1", "-start_number", "1",
-            "-i", ThumbnailPattern,
-            "-vf", Invariant($"tile={sprite.Columns}x{sprite.Rows}"), "-q:v", "5", "sprite_%03d.jpg",
-        ], outputDirectory, cancellationToken, timeout: TimeSpan.FromMinutes(5));
+        var result = await FfmpegRunner.RunAsync(tools, new FfmpegCommand(
+            ["-hide_banner", "-nostdin", "-loglevel", "error", "-protocol_whitelist", "file,pipe", "-f", "image2", "-framerate", "1", "-start_number", "1"],
+            ThumbnailPattern,
+            ["-vf", Invariant($"tile={sprite.Columns}x{sprite.Rows}"), "-q:v", "5"],
+            "sprite_%03d.jpg"), outputDirectory, cancellationToken, timeout: TimeSpan.FromMinutes(5));
         if (result.ExitCode != 0)
             throw new InvalidOperationException($"The thumbnails could not be tiled: {MediaProber.FirstError(result.StandardError)}");
         foreach (var thumb in thumbs) File.Delete(thumb);
@@ -176,12 +177,7 @@ public sealed class HlsEncoder(FfmpegTools tools, EncoderOptions options)
         var audio = facts.Audio ?? throw new ArgumentException("No audio stream.", nameof(facts));
         // A waveform picture as the poster, for recordings up to an hour (it keeps the whole, downsampled, sound in memory).
         var waveform = durationSeconds <= 3600;
-        var args = new List<string>
-        {
-            "-hide_banner", "-nostdin", "-y", "-loglevel", "warning",
-            "-protocol_whitelist", "file,pipe", "-format_whitelist", AudiovisualFormats,
-            "-i", "file:" + Path.GetFullPath(source),
-        };
+        var args = new List<string>();
         if (waveform)
         {
             args.AddRange([
@@ -202,8 +198,8 @@ public sealed class HlsEncoder(FfmpegTools tools, EncoderOptions options)
             "-var_stream_map", "a:0,name:" + AudioRendition, "%v/index.m3u8",
         ]);
         if (waveform) args.AddRange(["-map", "[wave]", "-frames:v", "1", "-update", "1", AudioPoster]);
-        args.AddRange(["-progress", "pipe:1", "-nostats"]);
-        await RunFfmpegAsync(args, outputDirectory, durationSeconds, progress, cancellationToken);
+        var command = new FfmpegCommand(EncodeOptions(AudiovisualFormats), Input(source), args[..^1], args[^1]);
+        await RunFfmpegAsync(command, outputDirectory, durationSeconds, progress, cancellationToken);
         if (!File.Exists(Path.Combine(outputDirectory, MasterPlaylist)))
             throw new InvalidOperationException("ffmpeg finished without writing the master playlist.");
     }
@@ -212,13 +208,11 @@ public sealed class HlsEncoder(FfmpegTools tools, EncoderOptions options)
     public async Task RemuxDownloadAsync(string outputDirectory, string renditionName, string fileName, CancellationToken cancellationToken)
     {
         var playlist = Path.Combine(outputDirectory, renditionName, "index.m3u8");
-        var result = await ToolProcess.RunAsync(Ffmpeg,
-        [
-            "-hide_banner", "-nostdin", "-y", "-loglevel", "error",
-            "-protocol_whitelist", "file,pipe", "-format_whitelist", "hls,mpegts",
-            "-i", "file:" + Path.GetFullPath(playlist),
-            "-map", "0", "-c", "copy", "-movflags", "+faststart", fileName,
-        ], outputDirectory, cancellationToken, timeout: TimeSpan.FromHours(1));
+        var result = await FfmpegRunner.RunAsync(tools, new FfmpegCommand(
+            ["-hide_banner", "-nostdin", "-loglevel", "error", "-protocol_whitelist", "file,pipe", "-format_whitelist", "hls,mpegts"],
+            Input(playlist),
+            ["-map", "0", "-c", "copy", "-movflags", "+faststart"],
+            fileName), outputDirectory, cancellationToken, timeout: TimeSpan.FromHours(1));
         if (result.ExitCode != 0)
             throw new InvalidOperationException($"The download could not be made: {MediaProber.FirstError(result.StandardError)}");
     }
@@ -227,14 +221,14 @@ public sealed class HlsEncoder(FfmpegTools tools, EncoderOptions options)
     public async Task<double> MeasureAsync(string source, string workingDirectory, CancellationToken cancellationToken)
     {
         double seconds = 0;
-        var result = await ToolProcess.RunAsync(Ffmpeg,
-        [
-            "-hide_banner", "-nostdin", "-loglevel", "error",
-            "-protocol_whitelist", "file,pipe", "-format_whitelist", AudiovisualFormats,
-            "-i", "file:" + Path.GetFullPath(source),
-            "-map", "0:v?", "-map", "0:a?", "-c", "copy", "-f", "null", "-",
-            "-progress", "pipe:1", "-nostats",
-        ], workingDirectory, cancellationToken, line =>
+        var result = await FfmpegRunner.RunAsync(tools, new FfmpegCommand(
+            [
+                "-hide_banner", "-nostdin", "-loglevel", "error", "-progress", "pipe:1", "-nostats",
+                "-protocol_whitelist", "file,pipe", "-format_whitelist", AudiovisualFormats,
+            ],
+            Input(source),
+            ["-map", "0:v?", "-map", "0:a?", "-c", "copy", "-f", "null"],
+            "-", Overwrite: false), workingDirectory, cancellationToken, line =>
         {
             if (TryReadOutTime(line, out var t)) seconds = Math.Max(seconds, t);
         }, timeout: TimeSpan.FromMinutes(30));
@@ -267,10 +261,10 @@ public sealed class HlsEncoder(FfmpegTools tools, EncoderOptions options)
     }
 
     private async Task RunFfmpegAsync(
-        IReadOnlyList<string> args, string workingDirectory, double durationSeconds, IProgress<double>? progress, CancellationToken cancellationToken)
+        FfmpegCommand command, string workingDirectory, double durationSeconds, IProgress<double>? progress, CancellationToken cancellationToken)
     {
         var processed = 0.0;
-        var result = await ToolProcess.RunAsync(Ffmpeg, args, workingDirectory, cancellationToken, line =>
+        var result = await FfmpegRunner.RunAsync(tools, command, workingDirectory, cancellationToken, line =>
         {
             if (TryReadOutTime(line, out var t) && durationSeconds > 0)
             {

@@ -163,13 +163,14 @@ public sealed class MediaPipeline(FfmpegTools ffmpeg, PopplerTools poppler, Medi
     {
         var probe = await ProbeAsync(source, MediaKinds.Image, cancellationToken);
         var facts = MediaPolicy.CheckImage(probe, options.Limits);
-        var result = await ToolProcess.RunAsync(ffmpeg.FfmpegPath!,
-        [
-            "-hide_banner", "-nostdin", "-y", "-loglevel", "error",
-            "-protocol_whitelist", "file,pipe", "-format_whitelist", string.Join(',', MediaPolicy.ImageDemuxers),
-            "-i", "file:" + Path.GetFullPath(source),
-            "-frames:v", "1", "-vf", "scale='min(640,iw)':-2", "-q:v", "4", "-update", "1", "preview.jpg",
-        ], output, cancellationToken, timeout: TimeSpan.FromMinutes(2));
+        var result = await FfmpegRunner.RunAsync(ffmpeg, new FfmpegCommand(
+            [
+                "-hide_banner", "-nostdin", "-loglevel", "error",
+                "-protocol_whitelist", "file,pipe", "-format_whitelist", string.Join(',', MediaPolicy.ImageDemuxers),
+            ],
+            "file:" + Path.GetFullPath(source),
+            ["-frames:v", "1", "-vf", "scale='min(640,iw)':-2", "-q:v", "4", "-update", "1"],
+            "preview.jpg"), output, cancellationToken, timeout: TimeSpan.FromMinutes(2));
         if (result.ExitCode != 0 || !File.Exists(Path.Combine(output, "preview.jpg")))
             throw new MediaRefusedException(RefusalCodes.Damaged,
                 $"The picture is damaged and cannot be drawn ({MediaProber.FirstError(result.StandardError)}).");

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using FFMpegCore;
+using FFMpegCore.Exceptions;
 
 namespace Lms.Media.Content;
 
@@ -33,40 +35,62 @@ public sealed record ProbeStream
 public sealed record ProbeResult(string DetectedFormat, double? DurationSeconds, long SizeBytes, IReadOnlyList<ProbeStream> Streams);
 
 /// <summary>
-/// Runs ffprobe on a file the pipeline named, with only the file protocol and an allow-list of
-/// demuxers: a playlist or concat list is detected (ffprobe logs the format it probed) but never
-/// opened, and the refusal names what it was.
+/// Runs ffprobe (through FFMpegCore's <see cref="FFProbe"/>) on a file the pipeline named, with only
+/// the file protocol and an allow-list of demuxers: a playlist or concat list is detected (ffprobe
+/// logs the format it probed) but never opened, and the refusal names what it was.
 /// </summary>
 public sealed partial class MediaProber(FfmpegTools tools)
 {
     public async Task<ProbeResult> ProbeAsync(
         string path, IReadOnlyCollection<string> allowedDemuxers, CancellationToken cancellationToken)
     {
-        var ffprobe = tools.FfprobePath ?? throw new InvalidOperationException("ffprobe was not found.");
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        var result = await ToolProcess.RunAsync(ffprobe,
-        [
+        var ffprobe = tools.FfprobePath ?? throw new InvalidOperationException(tools.MissingAdvice);
+        var fullPath = Path.GetFullPath(path);
+        var options = new FFOptions { BinaryFolder = Path.GetDirectoryName(ffprobe)!, WorkingDirectory = Path.GetDirectoryName(fullPath)! };
+        // FFProbe writes "-loglevel error -print_format json -show_format -sexagesimal -show_streams
+        // -show_chapters <path>"; these follow it. The later -v debug wins, and makes ffprobe log the
+        // format it detected even when the allow-list then refuses to open it. The path is a full
+        // one the pipeline chose, never a URL: without "file:" it is still the file protocol, and
+        // -protocol_whitelist allows nothing else.
+        var arguments = CommandLine.Join([
             "-hide_banner", "-v", "debug",
             "-protocol_whitelist", "file",
             "-format_whitelist", string.Join(',', allowedDemuxers),
-            "-print_format", "json", "-show_format", "-show_streams",
-            "-i", "file:" + Path.GetFullPath(path),
-        ], directory, cancellationToken, timeout: TimeSpan.FromMinutes(2));
+        ]);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        IMediaAnalysis analysis;
+        try
+        {
+            analysis = await FFProbe.AnalyseAsync(fullPath, options, arguments, linked.Token);
+        }
+        catch (FFProbeProcessException failed)
+        {
+            var log = string.Join('\n', failed.StandardError);
+            throw Refusal(Detected(log), log);
+        }
+        catch (FormatNullException)
+        {
+            throw Refusal(null, "");
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException("ffprobe did not finish within 00:02:00.");
+        }
 
-        var detected = ProbedFormat().Match(result.StandardError) is { Success: true } m ? m.Groups[1].Value : null;
-        if (result.ExitCode != 0 || string.IsNullOrWhiteSpace(result.StandardOutput))
-            throw Refusal(detected, result.StandardError);
-
-        using var json = JsonDocument.Parse(result.StandardOutput);
+        // The format ffprobe opened the file with is the detected container: what the allow-list judged.
+        using var json = JsonDocument.Parse(analysis.Json);
         var root = json.RootElement;
-        if (!root.TryGetProperty("format", out var format)) throw Refusal(detected, result.StandardError);
+        var format = root.GetProperty("format");
         var streams = root.TryGetProperty("streams", out var s) ? s.EnumerateArray().Select(ReadStream).ToList() : [];
         return new ProbeResult(
-            detected ?? Text(format, "format_name") ?? "",
-            Number(format, "duration"),
+            analysis.Format.FormatName ?? Detected(string.Join('\n', analysis.StandardError)) ?? "",
+            Seconds(format, "duration"),
             (long)(Number(format, "size") ?? new FileInfo(path).Length),
             streams);
     }
+
+    private static string? Detected(string log) => ProbedFormat().Match(log) is { Success: true } m ? m.Groups[1].Value : null;
 
     /// <summary>The formats that point at other files or URLs: never opened, named in the refusal.</summary>
     public static MediaRefusedException? RefuseReferencing(string demuxer) => demuxer switch
@@ -159,6 +183,19 @@ public sealed partial class MediaProber(FfmpegTools tools)
         if (v.ValueKind == JsonValueKind.Number) return v.GetDouble();
         return v.ValueKind == JsonValueKind.String
                && double.TryParse(v.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : null;
+    }
+
+    /// <summary>A time in seconds; FFProbe asks for -sexagesimal, so it comes as "H:MM:SS.micro".</summary>
+    private static double? Seconds(JsonElement e, string name)
+    {
+        if (Text(e, name) is not { } text || !text.Contains(':')) return Number(e, name);
+        var parts = text.Split(':');
+        return parts.Length == 3
+               && int.TryParse(parts[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var hours)
+               && int.TryParse(parts[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var minutes)
+               && double.TryParse(parts[2], NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
+            ? hours * 3600 + minutes * 60 + seconds
+            : null;
     }
 
     private static double? Rational(string? text)

@@ -111,13 +111,11 @@ public sealed partial class RecordingJoiner(FfmpegTools tools)
             list.Append("file '").Append(Path.GetFullPath(Path.Combine(piece.Folder, piece.Manifest.Download!)).Replace("'", "'\\''")).Append("'\n");
         var listPath = Path.Combine(outputDirectory, "pieces" + suffix + ".ffconcat");
         await File.WriteAllTextAsync(listPath, list.ToString(), cancellationToken);
-        var result = await ToolProcess.RunAsync(tools.FfmpegPath ?? throw new InvalidOperationException("ffmpeg was not found."),
-        [
-            "-hide_banner", "-nostdin", "-y", "-loglevel", "error",
-            "-protocol_whitelist", "file,pipe", "-format_whitelist", "concat,mov",
-            "-f", "concat", "-safe", "0", "-i", "file:" + listPath,
-            "-map", "0", "-c", "copy", "-movflags", "+faststart", download,
-        ], outputDirectory, cancellationToken, timeout: TimeSpan.FromHours(1));
+        var result = await FfmpegRunner.RunAsync(tools, new FfmpegCommand(
+            ["-hide_banner", "-nostdin", "-loglevel", "error", "-protocol_whitelist", "file,pipe", "-format_whitelist", "concat,mov", "-f", "concat", "-safe", "0"],
+            "file:" + listPath,
+            ["-map", "0", "-c", "copy", "-movflags", "+faststart"],
+            download), outputDirectory, cancellationToken, timeout: TimeSpan.FromHours(1));
         File.Delete(listPath);
         if (result.ExitCode != 0)
             throw new InvalidOperationException($"The recording's MP4 could not be joined: {MediaProber.FirstError(result.StandardError)}");

@@ -7,14 +7,14 @@ namespace Lms.Media.Content;
 public sealed record ToolResult(int ExitCode, string StandardOutput, string StandardError);
 
 /// <summary>
-/// Runs ffmpeg, ffprobe, pdftoppm and the like: arguments as a list (never one shell string),
-/// a working directory the pipeline chose, a priority below the web server's, and a kill of the
-/// whole process tree when the caller cancels.
+/// Runs pdftoppm, pdfinfo and the like (ffmpeg and ffprobe go through FFMpegCore: <see cref="FfmpegRunner"/>,
+/// <see cref="MediaProber"/>): arguments as a list (never one shell string), a working directory the
+/// pipeline chose, a priority below the web server's, and a kill of the whole process tree when the caller cancels.
 /// </summary>
 public static class ToolProcess
 {
     /// <summary>Keep this much of stderr's beginning and end: ffmpeg's first and last words are what explain a failure.</summary>
-    private const int KeepChars = 32 * 1024;
+    internal const int KeepChars = 32 * 1024;
 
     public static async Task<ToolResult> RunAsync(
         string file,
@@ -54,7 +54,7 @@ public static class ToolProcess
         process.StandardInput.Close();
         if (lowPriority)
         {
-            // Transcodes yield the CPU to the web server and live classes (nice 10 on Linux).
+            // Media tools yield the CPU to the web server and live classes (nice 10 on Linux).
             try { process.PriorityClass = ProcessPriorityClass.BelowNormal; }
             catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception) { }
         }
@@ -79,45 +79,45 @@ public static class ToolProcess
         process.WaitForExit();
         return new ToolResult(process.ExitCode, output.ToString(), error.ToString());
     }
+}
 
-    /// <summary>Keeps the first and the last <c>limit</c> characters of a long text.</summary>
-    private sealed class BoundedText(int limit)
+/// <summary>Keeps the first and the last <c>limit</c> characters of a long text.</summary>
+internal sealed class BoundedText(int limit)
+{
+    private readonly StringBuilder _head = new();
+    private readonly Queue<string> _tail = new();
+    private int _tailLength;
+    private bool _dropped;
+    private readonly object _lock = new();
+
+    public void Append(string line)
     {
-        private readonly StringBuilder _head = new();
-        private readonly Queue<string> _tail = new();
-        private int _tailLength;
-        private bool _dropped;
-        private readonly object _lock = new();
-
-        public void Append(string line)
+        lock (_lock)
         {
-            lock (_lock)
+            if (_head.Length + line.Length < limit)
             {
-                if (_head.Length + line.Length < limit)
-                {
-                    _head.AppendLine(line);
-                    return;
-                }
-                _tail.Enqueue(line);
-                _tailLength += line.Length + 1;
-                while (_tailLength > limit && _tail.Count > 1)
-                {
-                    _tailLength -= _tail.Dequeue().Length + 1;
-                    _dropped = true;
-                }
+                _head.AppendLine(line);
+                return;
+            }
+            _tail.Enqueue(line);
+            _tailLength += line.Length + 1;
+            while (_tailLength > limit && _tail.Count > 1)
+            {
+                _tailLength -= _tail.Dequeue().Length + 1;
+                _dropped = true;
             }
         }
+    }
 
-        public override string ToString()
+    public override string ToString()
+    {
+        lock (_lock)
         {
-            lock (_lock)
-            {
-                if (_tail.Count == 0) return _head.ToString();
-                var text = new StringBuilder(_head.ToString());
-                if (_dropped) text.AppendLine("[…]");
-                foreach (var line in _tail) text.AppendLine(line);
-                return text.ToString();
-            }
+            if (_tail.Count == 0) return _head.ToString();
+            var text = new StringBuilder(_head.ToString());
+            if (_dropped) text.AppendLine("[…]");
+            foreach (var line in _tail) text.AppendLine(line);
+            return text.ToString();
         }
     }
 }

@@ -12,10 +12,12 @@ namespace Lms.Server.Content;
 /// lease (the job was cancelled, or this worker was too slow and another took it) stops the job; a
 /// refused file fails it for good with its reason; any other failure is retried with back-off.
 /// The same loop runs inside the web server (embedded mode) or alone (<c>--Roles=media</c>).
+/// While ffmpeg is missing it claims nothing (the jobs wait in the queue) and looks for it again
+/// before each claim, so installing ffmpeg on a running server is enough.
 /// </summary>
 public sealed class MediaWorker(
     MediaJobRepository jobs, MediaJobRunner runner, MediaJobSignal signal, IOptions<MediaWorkerOptions> options,
-    TimeProvider clock, ILogger<MediaWorker> log) : BackgroundService
+    FfmpegTools ffmpeg, TimeProvider clock, ILogger<MediaWorker> log) : BackgroundService
 {
     public string Name { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..6]}";
 
@@ -26,10 +28,21 @@ public sealed class MediaWorker(
         var slots = new SemaphoreSlim(Math.Max(1, settings.MaxConcurrentJobs));
         var running = new List<Task>();
         log.LogInformation("Media worker {Name} started ({Slots} job(s) at a time)", Name, settings.MaxConcurrentJobs);
+        var waitingForFfmpeg = false;
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
+                if (!ffmpeg.Found)
+                {
+                    // Claiming now would only spend the job's attempts: it waits in the queue until ffmpeg is there.
+                    if (!waitingForFfmpeg) log.LogWarning("Media jobs wait until ffmpeg is installed: {Advice}", ffmpeg.MissingAdvice);
+                    waitingForFfmpeg = true;
+                    await signal.WaitAsync(TimeSpan.FromSeconds(Math.Max(0.05, settings.PollSeconds)), stoppingToken);
+                    continue;
+                }
+                if (waitingForFfmpeg) log.LogInformation("ffmpeg {Version} found at {Path}: media jobs run again", ffmpeg.Version, ffmpeg.FfmpegPath);
+                waitingForFfmpeg = false;
                 await slots.WaitAsync(stoppingToken);
                 MediaJobRow? job = null;
                 try

@@ -91,18 +91,20 @@ public static class HealthEndpoints
         }
     }
 
+    /// <summary>Looks for ffmpeg again on every check while it is missing (as the media worker does before each job).</summary>
     private sealed class FfmpegHealthCheck(FfmpegTools tools) : IHealthCheck
     {
         public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken)
         {
+            var found = tools.Found;
             var data = new Dictionary<string, object>
             {
-                ["found"] = tools.Found,
+                ["found"] = found,
                 ["version"] = tools.Version ?? "",
             };
-            return Task.FromResult(tools.Found
+            return Task.FromResult(found
                 ? HealthCheckResult.Healthy($"ffmpeg {tools.Version}", data)
-                : HealthCheckResult.Degraded("ffmpeg and ffprobe were not found: videos cannot be processed.", data: data));
+                : HealthCheckResult.Degraded($"Videos, sound and pictures wait to be processed: {tools.MissingAdvice}", data: data));
         }
     }
 }
