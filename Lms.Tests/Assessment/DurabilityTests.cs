@@ -82,6 +82,14 @@ public sealed class ServerProcess : IAsyncDisposable
         return client;
     }
 
+    /// <summary>The demo teacher, signed in, and the id of their school.</summary>
+    public async Task<(HttpClient Teacher, string School)> DemoTeacherAsync()
+    {
+        var teacher = await SignedInAsync(LmsServer.Teacher);
+        var me = await ProblemAssert.OkAsync<JsonElement>(await teacher.GetAsync("/api/identity/me"));
+        return (teacher, me.GetProperty("memberships")[0].GetProperty("institutionId").GetString()!);
+    }
+
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -98,9 +106,7 @@ public sealed class DurabilityTests
     {
         await using var server = new ServerProcess();
         await server.StartAsync();
-        var teacher = await server.SignedInAsync(LmsServer.Teacher);
-        var me = await ProblemAssert.OkAsync<JsonElement>(await teacher.GetAsync("/api/identity/me"));
-        var school = me.GetProperty("memberships")[0].GetProperty("institutionId").GetString();
+        var (teacher, school) = await server.DemoTeacherAsync();
         var form = new MultipartFormDataContent { { new ByteArrayContent(await File.ReadAllBytesAsync(ImportTests.Sample("valid.gift"))), "file", "valid.gift" } };
         var ids = (await ProblemAssert.OkAsync<JsonElement>(await teacher.PostAsync($"/api/institutions/{school}/questions/import", form)))
             .GetProperty("ids").EnumerateArray().Select(x => x.GetString()).ToList();

@@ -15,9 +15,7 @@ public sealed class RestartBrowserTests(BrowserFixture browser) : IClassFixture<
     {
         await using var server = new ServerProcess();
         await server.StartAsync();
-        var teacher = await server.SignedInAsync(LmsServer.Teacher);
-        var me = await ProblemAssert.OkAsync<JsonElement>(await teacher.GetAsync("/api/identity/me"));
-        var school = me.GetProperty("memberships")[0].GetProperty("institutionId").GetString();
+        var (teacher, school) = await server.DemoTeacherAsync();
         var form = new MultipartFormDataContent { { new ByteArrayContent(await File.ReadAllBytesAsync(ImportTests.Sample("valid.gift"))), "file", "valid.gift" } };
         await ProblemAssert.OkAsync<JsonElement>(await teacher.PostAsync($"/api/institutions/{school}/questions/import?tags=restart", form));
         var bank = await ProblemAssert.OkAsync<JsonElement>(await teacher.GetAsync($"/api/institutions/{school}/questions?tag=restart&take=50"));
