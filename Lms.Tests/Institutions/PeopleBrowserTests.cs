@@ -23,6 +23,9 @@ public sealed class PeopleBrowserTests(SqliteLmsServer server, BrowserFixture br
         await BrowserFixture.ScreenshotOnFailureAsync(nameof(On_a_phone_an_admin_finds_a_student_without_diacritics_renames_and_moves_them_and_sees_the_history), async () =>
         {
             await BrowserFixture.SignInAsync(page, school.AdminEmail);
+            // An admin who teaches nothing is shown where the school's courses are, not only "no courses".
+            await page.GetByTestId("school-courses-link").ClickAsync();
+            await Expect(page).ToHaveURLAsync(new Regex($"/institutions/{school.Id}\\?tab=courses$"));
             await page.GotoAsync($"/institutions/{school.Id}?tab=people");
             var people = page.GetByTestId("people-page");
             await people.GetByLabel("Tìm theo tên").FillAsync("bui hong dung");

@@ -10,9 +10,12 @@ DOMPurify.addHook('afterSanitizeAttributes', (node) => {
   }
 });
 
-/** Renders a teacher's markdown, sanitised: no scripts, no event handlers, no javascript: links. */
+/**
+ * Renders a teacher's markdown, sanitised: no scripts, no event handlers, no javascript: links. A line break is
+ * kept as typed (a syllabus written a line per week stays a line per week), as in comment boxes people know.
+ */
 export function renderMarkdown(source: string): string {
-  const html = marked.parse(source, { async: false, gfm: true, breaks: false });
+  const html = marked.parse(source, { async: false, gfm: true, breaks: true });
   return DOMPurify.sanitize(html, {
     USE_PROFILES: { html: true },
     FORBID_TAGS: ['style', 'form', 'input', 'button', 'textarea', 'select', 'iframe'],

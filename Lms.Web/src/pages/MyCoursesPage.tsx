@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { api, type CourseSummary, type PersonRef } from '../api/lms';
-import { teachingInstitutions, useMe } from '../auth/AuthContext';
+import { adminInstitutions, teachingInstitutions, useMe } from '../auth/AuthContext';
 import { CourseCard } from '../components/CourseCard';
 import { ErrorMessage, Loading, useTitle } from '../components/common';
 import { useLoad } from '../components/useLoad';
@@ -58,6 +58,13 @@ export function MyCoursesPage() {
       {!loading && !error && courses.length === 0 && me.children.length === 0 && (
         <div className="empty">
           <p>{canCreate ? t('courses.emptyTeacher') : t('courses.emptyStudent')}</p>
+          {/* An admin teaches nothing themselves, yet the school has courses: say where they are. */}
+          {adminInstitutions(me).map((m) => (
+            <p key={m.institutionId}>
+              <Link to={`/institutions/${m.institutionId}?tab=courses`} data-testid="school-courses-link">
+                {t('courses.schoolCourses', { name: m.institutionName })}</Link>
+            </p>
+          ))}
         </div>
       )}
 

@@ -56,6 +56,11 @@ async function loadThumbs(vttUrl: string): Promise<Thumb[]> {
  * chooser), the browser's own HLS otherwise (Safari on iPhone); speed, subtitles, thumbnails over
  * the seek bar, fullscreen.
  */
+/** A rendition's quality as people name it: the shorter side, so a 720×1280 portrait video is "720p", not "1280p". */
+function lines(level: { width?: number; height: number }): number {
+  return level.width && level.height ? Math.min(level.width, level.height) : level.height;
+}
+
 export default function MediaPlayer({ media, subtitles, title, startAt, onReport }: Props) {
   const { t } = useTranslation();
   const video = useRef<HTMLVideoElement>(null);
@@ -84,10 +89,13 @@ export default function MediaPlayer({ media, subtitles, title, startAt, onReport
       hls.current = instance;
       instance.on(Hls.Events.MANIFEST_PARSED, (_event, data) => {
         setLevels(data.levels
-          .map((l, index) => ({ index, height: l.height, name: l.height ? `${l.height}p` : `${Math.round(l.bitrate / 1000)} kbps` }))
+          .map((l, index) => ({ index, height: lines(l), name: lines(l) ? `${lines(l)}p` : `${Math.round(l.bitrate / 1000)} kbps` }))
           .sort((a, b) => b.height - a.height));
       });
-      instance.on(Hls.Events.LEVEL_SWITCHED, (_event, data) => setAutoHeight(instance.levels[data.level]?.height ?? null));
+      instance.on(Hls.Events.LEVEL_SWITCHED, (_event, data) => {
+        const level = instance.levels[data.level];
+        setAutoHeight(level ? lines(level) || null : null);
+      });
       instance.on(Hls.Events.ERROR, (_event, data) => {
         if (!data.fatal) return;
         if (data.type === Hls.ErrorTypes.NETWORK_ERROR) instance.startLoad();
