@@ -6,6 +6,7 @@ import { useAuth } from '../../auth/AuthContext';
 import { formatTime } from '../../format';
 import { ConfirmButton, ErrorMessage, Loading, useTitle } from '../../components/common';
 import { useLoad } from '../../components/useLoad';
+import { sendAllQueuedAnswers } from '../../auth/browserData';
 
 /** Where I am signed in (device, address, last used); end any of those sessions, or all of them. */
 export function SessionsPage() {
@@ -28,8 +29,11 @@ export function SessionsPage() {
   async function everywhere() {
     setActionError(null);
     try {
+      // Quiz answers queued on this device go first: once every session has ended they could not.
+      const unsent = await sendAllQueuedAnswers();
+      if (unsent > 0 && !window.confirm(t('shell.unsentAnswers', { count: unsent }))) return;
       await identityApi.signOutEverywhere();
-      await signOut();
+      await signOut({ discardUnsent: true });
     } catch (e) {
       setActionError(e);
     }
