@@ -36,10 +36,7 @@ public sealed class ExamBenchmark : IBenchmark
         QuizBenchmark.PgCluster? pg = dbName == "postgres" ? await QuizBenchmark.PgCluster.StartAsync() : null;
         try
         {
-            var options = pg is not null
-                ? new DatabaseOptions { Provider = DatabaseProvider.Postgres, ConnectionString = await pg.CreateDatabaseAsync() }
-                : new DatabaseOptions { Provider = DatabaseProvider.Sqlite, ConnectionString = $"Data Source={Path.Combine(dir, "lms.db")}" };
-            SchemaMigrator.MigrateUp(new Db(options));
+            var options = await QuizBenchmark.MigratedDatabaseAsync(dbName, dir, pg);
             var (quizId, logins) = await QuizBenchmark.SeedAsync(new Db(options), n, 10);
             var exam = new Exam(dir, options, quizId, logins, perStudent);
             Console.WriteLine(JsonSerializer.Serialize(await exam.RunAsync(dbName)));

@@ -60,11 +60,8 @@ public sealed class QuizBenchmark : IBenchmark
     {
         var dir = Path.Combine(Path.GetTempPath(), $"lms-bench-{dbName}-{n}-{Guid.NewGuid().ToString("N")[..6]}");
         Directory.CreateDirectory(dir);
-        var options = dbName == "postgres"
-            ? new DatabaseOptions { Provider = DatabaseProvider.Postgres, ConnectionString = await pg!.CreateDatabaseAsync() }
-            : new DatabaseOptions { Provider = DatabaseProvider.Sqlite, ConnectionString = $"Data Source={Path.Combine(dir, "lms.db")}" };
+        var options = await MigratedDatabaseAsync(dbName, dir, pg);
         var db = new Db(options);
-        SchemaMigrator.MigrateUp(db);
         // One more student than measured: the first warms the server up (JIT, caches) before the clock starts.
         var (quizId, logins) = await SeedAsync(db, n + 1, questionCount);
 
@@ -225,6 +222,16 @@ public sealed class QuizBenchmark : IBenchmark
             }
         })));
         return count / clock.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>A fresh, migrated database for one run: a new database in the PostgreSQL cluster, or a SQLite file in <paramref name="dir"/>.</summary>
+    internal static async Task<DatabaseOptions> MigratedDatabaseAsync(string dbName, string dir, PgCluster? pg)
+    {
+        var options = dbName == "postgres"
+            ? new DatabaseOptions { Provider = DatabaseProvider.Postgres, ConnectionString = await pg!.CreateDatabaseAsync() }
+            : new DatabaseOptions { Provider = DatabaseProvider.Sqlite, ConnectionString = $"Data Source={Path.Combine(dir, "lms.db")}" };
+        SchemaMigrator.MigrateUp(new Db(options));
+        return options;
     }
 
     internal static async Task<(Guid QuizId, string[] Logins)> SeedAsync(Db db, int n, int questionCount)

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.AspNetCore.Identity;
 
 namespace Lms.Grains.Identity;
@@ -11,9 +10,6 @@ public sealed class Passwords
 
     private static readonly PasswordHasher<object> Hasher = new();
     private static readonly object Subject = new();
-
-    // Easy to read aloud and to type on a phone: no 0/O, 1/l/I.
-    private const string Alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
     // Hashing is slow on purpose, and at 7:00 a whole school signs in at once. Hashing every request at once fills the
     // thread pool, so the requests' database calls cannot finish and the connection pool runs dry (500s for everyone);
@@ -45,8 +41,4 @@ public sealed class Passwords
         rehash = result == PasswordVerificationResult.SuccessRehashNeeded;
         return result != PasswordVerificationResult.Failed;
     }
-
-    /// <summary>A first password for an imported account, printed once for the admin to hand out.</summary>
-    public static string Generate(int length = 10) =>
-        RandomNumberGenerator.GetString(Alphabet, length);
 }

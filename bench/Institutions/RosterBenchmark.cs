@@ -47,11 +47,8 @@ public sealed class RosterBenchmark : IBenchmark
     {
         var dir = Path.Combine(Path.GetTempPath(), $"lms-bench-roster-{dbName}-{Guid.NewGuid().ToString("N")[..6]}");
         Directory.CreateDirectory(dir);
-        var options = dbName == "postgres"
-            ? new DatabaseOptions { Provider = DatabaseProvider.Postgres, ConnectionString = await pg!.CreateDatabaseAsync() }
-            : new DatabaseOptions { Provider = DatabaseProvider.Sqlite, ConnectionString = $"Data Source={Path.Combine(dir, "lms.db")}" };
+        var options = await QuizBenchmark.MigratedDatabaseAsync(dbName, dir, pg);
         var db = new Db(options);
-        SchemaMigrator.MigrateUp(db);
         var school = await SeedAdminAsync(db);
 
         await using var server = await QuizBenchmark.ServerProcess.StartAsync(dir, options);
