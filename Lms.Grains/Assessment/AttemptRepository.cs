@@ -63,39 +63,27 @@ public sealed class AttemptRepository(Db db, GroupCommitWriter writer)
 
     private static readonly Sql GetSql = Sql.Portable($"SELECT {AttemptColumns} FROM quiz_attempts WHERE id = @id");
 
-    public async Task<AttemptRow?> GetAsync(Guid id)
-    {
-        await using var connection = await db.OpenAsync();
-        return await connection.QuerySingleOrDefaultAsync<AttemptRow>(db.Text(GetSql), new { id });
-    }
+    public async Task<AttemptRow?> GetAsync(Guid id) =>
+        await db.SingleOrDefaultAsync<AttemptRow>(GetSql, new { id });
 
     private static readonly Sql ForLearnerSql = Sql.Portable(
         $"SELECT {AttemptColumns} FROM quiz_attempts WHERE quiz_id = @quizId AND user_id = @userId ORDER BY number");
 
-    public async Task<IReadOnlyList<AttemptRow>> ForLearnerAsync(Guid quizId, Guid userId)
-    {
-        await using var connection = await db.OpenAsync();
-        return (await connection.QueryAsync<AttemptRow>(db.Text(ForLearnerSql), new { quizId, userId })).AsList();
-    }
+    public async Task<IReadOnlyList<AttemptRow>> ForLearnerAsync(Guid quizId, Guid userId) =>
+        await db.QueryAsync<AttemptRow>(ForLearnerSql, new { quizId, userId });
 
     private static readonly Sql SlotsSql = Sql.Portable(
         "SELECT attempt_id, slot, section, question_id, version, points, option_order, flagged, score, manual, comment, graded_by, graded_at " +
         "FROM attempt_slots WHERE attempt_id = @attemptId ORDER BY slot");
 
-    public async Task<IReadOnlyList<SlotRow>> SlotsAsync(Guid attemptId)
-    {
-        await using var connection = await db.OpenAsync();
-        return (await connection.QueryAsync<SlotRow>(db.Text(SlotsSql), new { attemptId })).AsList();
-    }
+    public async Task<IReadOnlyList<SlotRow>> SlotsAsync(Guid attemptId) =>
+        await db.QueryAsync<SlotRow>(SlotsSql, new { attemptId });
 
     private static readonly Sql AnswersSql = Sql.Portable(
         "SELECT attempt_id, answer_id, slot, response, client_time, effective_at, received_at, device_id, seq, queued FROM attempt_answers WHERE attempt_id = @attemptId");
 
-    public async Task<IReadOnlyList<AnswerRow>> AnswersAsync(Guid attemptId)
-    {
-        await using var connection = await db.OpenAsync();
-        return (await connection.QueryAsync<AnswerRow>(db.Text(AnswersSql), new { attemptId })).AsList();
-    }
+    public async Task<IReadOnlyList<AnswerRow>> AnswersAsync(Guid attemptId) =>
+        await db.QueryAsync<AnswerRow>(AnswersSql, new { attemptId });
 
     private static readonly Sql InsertAnswerSql = Sql.PerDialect(d => d.InsertIgnore("attempt_answers",
         ["attempt_id", "answer_id", "slot", "response", "client_time", "effective_at", "received_at", "device_id", "seq", "queued"],
@@ -121,11 +109,8 @@ public sealed class AttemptRepository(Db db, GroupCommitWriter writer)
     private static readonly Sql EventsSql = Sql.Portable(
         "SELECT id, attempt_id, at, kind, device_id, detail FROM attempt_events WHERE attempt_id = @attemptId ORDER BY at, id");
 
-    public async Task<IReadOnlyList<EventRow>> EventsAsync(Guid attemptId)
-    {
-        await using var connection = await db.OpenAsync();
-        return (await connection.QueryAsync<EventRow>(db.Text(EventsSql), new { attemptId })).AsList();
-    }
+    public async Task<IReadOnlyList<EventRow>> EventsAsync(Guid attemptId) =>
+        await db.QueryAsync<EventRow>(EventsSql, new { attemptId });
 
     private static readonly Sql SaveAttemptGradeSql = Sql.Portable(
         "UPDATE quiz_attempts SET status = @Status, submitted_at = @SubmittedAt, submitted_by = @SubmittedBy, score = @Score, " +
@@ -152,33 +137,24 @@ public sealed class AttemptRepository(Db db, GroupCommitWriter writer)
         "SELECT id FROM quiz_attempts WHERE status = @status AND deadline_at IS NOT NULL AND deadline_at < @cutoff");
 
     /// <summary>Attempts still open whose deadline (plus grace) has passed: a restart lost their timers.</summary>
-    public async Task<IReadOnlyList<Guid>> OverdueAsync(DateTimeOffset cutoff)
-    {
-        await using var connection = await db.OpenAsync();
-        return (await connection.QueryAsync<Guid>(db.Text(OverdueSql), new { status = AttemptStatuses.InProgress, cutoff })).AsList();
-    }
+    public async Task<IReadOnlyList<Guid>> OverdueAsync(DateTimeOffset cutoff) =>
+        await db.QueryAsync<Guid>(OverdueSql, new { status = AttemptStatuses.InProgress, cutoff });
 
     private static readonly Sql ForQuizSql = Sql.Portable(
         "SELECT a.id, a.quiz_id, a.user_id, u.display_name, a.number, a.status, a.started_at, a.deadline_at, a.submitted_at, a.submitted_by, " +
         "a.score, a.max_score, a.needs_grading, (SELECT COUNT(*) FROM attempt_events e WHERE e.attempt_id = a.id AND e.kind <> 'started' AND e.kind <> 'submitted') AS events " +
         "FROM quiz_attempts a JOIN users u ON u.id = a.user_id WHERE a.quiz_id = @quizId ORDER BY u.search_name, a.user_id, a.number");
 
-    public async Task<IReadOnlyList<AttemptListRow>> ForQuizAsync(Guid quizId)
-    {
-        await using var connection = await db.OpenAsync();
-        return (await connection.QueryAsync<AttemptListRow>(db.Text(ForQuizSql), new { quizId })).AsList();
-    }
+    public async Task<IReadOnlyList<AttemptListRow>> ForQuizAsync(Guid quizId) =>
+        await db.QueryAsync<AttemptListRow>(ForQuizSql, new { quizId });
 
     private static readonly Sql ForCourseSql = Sql.Portable(
         "SELECT a.id, a.quiz_id, a.user_id, u.display_name, a.number, a.status, a.started_at, a.deadline_at, a.submitted_at, a.submitted_by, " +
         "a.score, a.max_score, a.needs_grading, 0 AS events " +
         "FROM quiz_attempts a JOIN quizzes q ON q.id = a.quiz_id JOIN users u ON u.id = a.user_id WHERE q.course_id = @courseId");
 
-    public async Task<IReadOnlyList<AttemptListRow>> ForCourseAsync(Guid courseId)
-    {
-        await using var connection = await db.OpenAsync();
-        return (await connection.QueryAsync<AttemptListRow>(db.Text(ForCourseSql), new { courseId })).AsList();
-    }
+    public async Task<IReadOnlyList<AttemptListRow>> ForCourseAsync(Guid courseId) =>
+        await db.QueryAsync<AttemptListRow>(ForCourseSql, new { courseId });
 
     private static readonly Sql QueueSql = Sql.Portable(
         "SELECT a.id AS attempt_id, a.quiz_id, q.title AS quiz_title, a.user_id, u.display_name, s.slot, s.question_id, s.version, s.points, a.submitted_at " +
@@ -186,11 +162,8 @@ public sealed class AttemptRepository(Db db, GroupCommitWriter writer)
         "WHERE q.course_id = @courseId AND a.status = @status AND s.score IS NULL AND s.manual = @no ORDER BY a.submitted_at, a.id, s.slot");
 
     /// <summary>Slots of submitted attempts that wait for a person (essays), oldest first.</summary>
-    public async Task<IReadOnlyList<QueueRow>> GradingQueueAsync(Guid courseId)
-    {
-        await using var connection = await db.OpenAsync();
-        return (await connection.QueryAsync<QueueRow>(db.Text(QueueSql), new { courseId, status = AttemptStatuses.Submitted, no = false })).AsList();
-    }
+    public async Task<IReadOnlyList<QueueRow>> GradingQueueAsync(Guid courseId) =>
+        await db.QueryAsync<QueueRow>(QueueSql, new { courseId, status = AttemptStatuses.Submitted, no = false });
 
     private static readonly Sql QuizSlotsSql = Sql.Portable(
         "SELECT s.attempt_id, s.slot, s.section, s.question_id, s.version, s.points, s.option_order, s.flagged, s.score, s.manual, s.comment, s.graded_by, s.graded_at " +
@@ -214,30 +187,21 @@ public sealed class AttemptRepository(Db db, GroupCommitWriter writer)
         "WHERE a.quiz_id = @quizId AND e.kind = @kind AND e.detail = @detail");
 
     /// <summary>The quiz's attempts whose timeline has an event of this kind and detail.</summary>
-    public async Task<IReadOnlyList<Guid>> WithEventAsync(Guid quizId, string kind, string detail)
-    {
-        await using var connection = await db.OpenAsync();
-        return (await connection.QueryAsync<Guid>(db.Text(WithEventSql), new { quizId, kind, detail })).AsList();
-    }
+    public async Task<IReadOnlyList<Guid>> WithEventAsync(Guid quizId, string kind, string detail) =>
+        await db.QueryAsync<Guid>(WithEventSql, new { quizId, kind, detail });
 
     private static readonly Sql QuizzesWithSubmittedSql = Sql.Portable(
         "SELECT DISTINCT quiz_id FROM quiz_attempts WHERE status = @status");
 
     /// <summary>Every quiz that has a submitted attempt (the answer-order audit of a whole database).</summary>
-    public async Task<IReadOnlyList<Guid>> QuizzesWithSubmittedAttemptsAsync()
-    {
-        await using var connection = await db.OpenAsync();
-        return (await connection.QueryAsync<Guid>(db.Text(QuizzesWithSubmittedSql), new { status = AttemptStatuses.Submitted })).AsList();
-    }
+    public async Task<IReadOnlyList<Guid>> QuizzesWithSubmittedAttemptsAsync() =>
+        await db.QueryAsync<Guid>(QuizzesWithSubmittedSql, new { status = AttemptStatuses.Submitted });
 
     private static readonly Sql UsingQuestionSql = Sql.Portable(
         "SELECT DISTINCT s.attempt_id FROM attempt_slots s JOIN quiz_attempts a ON a.id = s.attempt_id WHERE a.quiz_id = @quizId AND s.question_id = @questionId");
 
-    public async Task<IReadOnlyList<Guid>> AttemptsUsingAsync(Guid quizId, Guid questionId)
-    {
-        await using var connection = await db.OpenAsync();
-        return (await connection.QueryAsync<Guid>(db.Text(UsingQuestionSql), new { quizId, questionId })).AsList();
-    }
+    public async Task<IReadOnlyList<Guid>> AttemptsUsingAsync(Guid quizId, Guid questionId) =>
+        await db.QueryAsync<Guid>(UsingQuestionSql, new { quizId, questionId });
 
 }
 

@@ -98,11 +98,8 @@ public sealed class QuestionRepository(Db db, TimeProvider clock)
     private static readonly Sql GetSql = Sql.Portable(
         $"SELECT {Columns} FROM questions q JOIN institutions i ON i.id = q.institution_id WHERE q.id = @id AND q.deleted = @no");
 
-    public async Task<QuestionRow?> GetAsync(Guid id)
-    {
-        await using var connection = await db.OpenAsync();
-        return await connection.QuerySingleOrDefaultAsync<QuestionRow>(db.Text(GetSql), new { id, no = false });
-    }
+    public async Task<QuestionRow?> GetAsync(Guid id) =>
+        await db.SingleOrDefaultAsync<QuestionRow>(GetSql, new { id, no = false });
 
     private static readonly ReadThroughCache<Guid, int?> CurrentVersions = new(TimeSpan.FromSeconds(2));
     private static readonly Sql CurrentVersionSql = Sql.Portable("SELECT current_version FROM questions WHERE id = @id AND deleted = @no");
@@ -171,11 +168,8 @@ public sealed class QuestionRepository(Db db, TimeProvider clock)
     private static readonly Sql DeleteSql = Sql.Portable("UPDATE questions SET deleted = @yes, updated_at = @now WHERE id = @id");
 
     /// <summary>Removes a question from the bank; attempts that used it keep it.</summary>
-    public async Task DeleteAsync(Guid id)
-    {
-        await using var connection = await db.OpenAsync();
-        await connection.ExecuteAsync(db.Text(DeleteSql), new { id, yes = true, now = clock.GetUtcNow() });
-    }
+    public async Task DeleteAsync(Guid id) =>
+        await db.ExecuteAsync(DeleteSql, new { id, yes = true, now = clock.GetUtcNow() });
 
     private const string FilterWhere =
         "q.deleted = @no AND (q.institution_id = @institutionId OR (@includeShared = @yes AND q.shared = @yes)) " +

@@ -106,9 +106,6 @@ public sealed class QuizRepository(Db db, CourseRepository courses, TimeProvider
         "WHERE q.course_id = @courseId ORDER BY m.position, ci.position");
 
     /// <summary>The course's quizzes in outline order (a quiz whose item was deleted is left out).</summary>
-    public async Task<IReadOnlyList<QuizRow>> ByCourseAsync(Guid courseId)
-    {
-        await using var connection = await db.OpenAsync();
-        return (await connection.QueryAsync<QuizRow>(db.Text(ByCourseSql), new { courseId })).AsList();
-    }
+    public async Task<IReadOnlyList<QuizRow>> ByCourseAsync(Guid courseId) =>
+        await db.QueryAsync<QuizRow>(ByCourseSql, new { courseId });
 }

@@ -70,6 +70,11 @@ public static class ClassroomEvents
     public static readonly ClassroomEventType<LiveQuizLeaderboard> QuizLeaderboard = new("quiz.leaderboard");
     public static readonly ClassroomEventType<NoData> QuizCleared = new("quiz.cleared");
 
+    // A lesson's recording (published through the room by the Content feature's LessonRecordings).
+    public static readonly ClassroomEventType<RecordingStarted> RecordingStarted = new("recording.started");
+    public static readonly ClassroomEventType<RecordingResumed> RecordingResumed = new("recording.resumed");
+    public static readonly ClassroomEventType<RecordingStopped> RecordingStopped = new("recording.stopped");
+
     /// <summary>Every event above (for the wire test and the documentation).</summary>
     public static IReadOnlyList<IClassroomEventType> All { get; } = typeof(ClassroomEvents).GetFields()
         .Where(f => f.IsStatic && typeof(IClassroomEventType).IsAssignableFrom(f.FieldType))
@@ -195,3 +200,11 @@ public sealed record RoomSnapshot(
 
 /// <summary>The viewer's own place in the room.</summary>
 public sealed record Myself(Guid UserId, string Role, bool Admitted, DateTimeOffset? Hand, string Media, int? Breakout, bool Floor);
+
+/// <summary>A recording began; <see cref="Mode"/>: browser (the teacher's page records) or livekit (the media server does).</summary>
+public sealed record RecordingStarted(Guid RecordingId, string By, DateTimeOffset StartedAt, string Mode);
+
+/// <summary>A reloaded or reopened teacher's page goes on with the recording in progress.</summary>
+public sealed record RecordingResumed(Guid RecordingId, string By);
+
+public sealed record RecordingStopped(Guid RecordingId);

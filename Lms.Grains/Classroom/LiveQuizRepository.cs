@@ -43,29 +43,20 @@ public sealed class LiveQuizRepository(Db db)
         "INSERT INTO live_quiz_questions (id, run_id, position, question_id, version, time_limit_seconds, speed_bonus, launched_by, launched_at, closed_at, revealed_at) " +
         "VALUES (@Id, @RunId, @Position, @QuestionId, @Version, @TimeLimitSeconds, @SpeedBonus, @LaunchedBy, @LaunchedAt, NULL, NULL)");
 
-    public async Task InsertLaunchAsync(LiveQuizLaunchRow launch)
-    {
-        await using var connection = await db.OpenAsync();
-        await connection.ExecuteAsync(db.Text(InsertLaunchSql), launch);
-    }
+    public async Task InsertLaunchAsync(LiveQuizLaunchRow launch) =>
+        await db.ExecuteAsync(InsertLaunchSql, launch);
 
     private static readonly Sql CloseSql = Sql.Portable(
         "UPDATE live_quiz_questions SET closed_at = @closedAt WHERE id = @id AND closed_at IS NULL");
 
-    public async Task CloseAsync(Guid launchId, DateTimeOffset closedAt)
-    {
-        await using var connection = await db.OpenAsync();
-        await connection.ExecuteAsync(db.Text(CloseSql), new { id = launchId, closedAt });
-    }
+    public async Task CloseAsync(Guid launchId, DateTimeOffset closedAt) =>
+        await db.ExecuteAsync(CloseSql, new { id = launchId, closedAt });
 
     private static readonly Sql RevealSql = Sql.Portable(
         "UPDATE live_quiz_questions SET revealed_at = @revealedAt WHERE id = @id AND revealed_at IS NULL");
 
-    public async Task RevealAsync(Guid launchId, DateTimeOffset revealedAt)
-    {
-        await using var connection = await db.OpenAsync();
-        await connection.ExecuteAsync(db.Text(RevealSql), new { id = launchId, revealedAt });
-    }
+    public async Task RevealAsync(Guid launchId, DateTimeOffset revealedAt) =>
+        await db.ExecuteAsync(RevealSql, new { id = launchId, revealedAt });
 
     // A changed answer replaces the student's row, unless a newer one is already there (two changes
     // committed out of order by parallel writers keep the newer).

@@ -70,21 +70,15 @@ public sealed class LiveSessionRepository(Db db, CourseRepository courses, TimeP
         "SELECT id, course_id, title, description, starts_at, ends_at, recurrence, repeat_until, created_by, created_at " +
         "FROM live_sessions WHERE id = @id");
 
-    public async Task<LiveSessionRow?> GetAsync(Guid id)
-    {
-        await using var connection = await db.OpenAsync();
-        return await connection.QuerySingleOrDefaultAsync<LiveSessionRow>(db.Text(GetSql), new { id });
-    }
+    public async Task<LiveSessionRow?> GetAsync(Guid id) =>
+        await db.SingleOrDefaultAsync<LiveSessionRow>(GetSql, new { id });
 
     private static readonly Sql TeachersSql = Sql.Portable(
         "SELECT t.user_id, u.display_name FROM live_session_teachers t JOIN users u ON u.id = t.user_id " +
         "WHERE t.session_id = @sessionId ORDER BY u.search_name, u.id");
 
-    public async Task<IReadOnlyList<LiveTeacherRow>> TeachersAsync(Guid sessionId)
-    {
-        await using var connection = await db.OpenAsync();
-        return (await connection.QueryAsync<LiveTeacherRow>(db.Text(TeachersSql), new { sessionId })).AsList();
-    }
+    public async Task<IReadOnlyList<LiveTeacherRow>> TeachersAsync(Guid sessionId) =>
+        await db.QueryAsync<LiveTeacherRow>(TeachersSql, new { sessionId });
 
     // Sessions of the courses I teach, and of the published ones I learn in, that may have an
     // occurrence in [from, to) or are being held now.
@@ -212,21 +206,15 @@ public sealed class LiveSessionRepository(Db db, CourseRepository courses, TimeP
         "(SELECT COUNT(*) FROM live_quiz_questions q WHERE q.run_id = r.id) AS quiz_questions " +
         "FROM live_runs r WHERE r.session_id = @sessionId ORDER BY r.started_at DESC, r.id");
 
-    public async Task<IReadOnlyList<LiveRunRow>> RunsAsync(Guid sessionId)
-    {
-        await using var connection = await db.OpenAsync();
-        return (await connection.QueryAsync<LiveRunRow>(db.Text(RunsSql), new { sessionId })).AsList();
-    }
+    public async Task<IReadOnlyList<LiveRunRow>> RunsAsync(Guid sessionId) =>
+        await db.QueryAsync<LiveRunRow>(RunsSql, new { sessionId });
 
     private static readonly Sql RunSql = Sql.Portable(
         "SELECT r.id, r.session_id, r.started_by, r.started_at, r.ended_at, 0 AS attendees, 0 AS polls, 0 AS chat_messages, 0 AS quiz_questions " +
         "FROM live_runs r WHERE r.id = @runId");
 
-    public async Task<LiveRunRow?> RunAsync(Guid runId)
-    {
-        await using var connection = await db.OpenAsync();
-        return await connection.QuerySingleOrDefaultAsync<LiveRunRow>(db.Text(RunSql), new { runId });
-    }
+    public async Task<LiveRunRow?> RunAsync(Guid runId) =>
+        await db.SingleOrDefaultAsync<LiveRunRow>(RunSql, new { runId });
 
     private sealed record IntervalRow
     {
@@ -288,11 +276,8 @@ public sealed class LiveSessionRepository(Db db, CourseRepository courses, TimeP
         "SELECT m.id, m.user_id, u.display_name, m.breakout, m.text, m.sent_at, m.deleted_at FROM live_chat m " +
         "JOIN users u ON u.id = m.user_id WHERE m.run_id = @runId ORDER BY m.sent_at, m.id");
 
-    public async Task<IReadOnlyList<ChatLogRow>> ChatLogAsync(Guid runId)
-    {
-        await using var connection = await db.OpenAsync();
-        return (await connection.QueryAsync<ChatLogRow>(db.Text(ChatLogSql), new { runId })).AsList();
-    }
+    public async Task<IReadOnlyList<ChatLogRow>> ChatLogAsync(Guid runId) =>
+        await db.QueryAsync<ChatLogRow>(ChatLogSql, new { runId });
 
     private static readonly Sql LoadStateSql = Sql.Portable(
         "SELECT session_id, seq, state, saved_at FROM live_state WHERE session_id = @sessionId");
@@ -300,11 +285,8 @@ public sealed class LiveSessionRepository(Db db, CourseRepository courses, TimeP
     private static readonly Sql InsertStateSql = Sql.Portable(
         "INSERT INTO live_state (session_id, seq, state, saved_at) VALUES (@sessionId, @seq, @state, @savedAt)");
 
-    public async Task<LiveStateRow?> LoadStateAsync(Guid sessionId)
-    {
-        await using var connection = await db.OpenAsync();
-        return await connection.QuerySingleOrDefaultAsync<LiveStateRow>(db.Text(LoadStateSql), new { sessionId });
-    }
+    public async Task<LiveStateRow?> LoadStateAsync(Guid sessionId) =>
+        await db.SingleOrDefaultAsync<LiveStateRow>(LoadStateSql, new { sessionId });
 
     /// <summary>Replaces the room's snapshot (delete and insert in one transaction: portable across the three databases).</summary>
     public async Task SaveStateAsync(Guid sessionId, long seq, string state, DateTimeOffset savedAt)
@@ -318,9 +300,6 @@ public sealed class LiveSessionRepository(Db db, CourseRepository courses, TimeP
 
     private static readonly Sql DisplayNameSql = Sql.Portable("SELECT display_name FROM users WHERE id = @userId");
 
-    public async Task<string?> DisplayNameAsync(Guid userId)
-    {
-        await using var connection = await db.OpenAsync();
-        return await connection.QuerySingleOrDefaultAsync<string?>(db.Text(DisplayNameSql), new { userId });
-    }
+    public async Task<string?> DisplayNameAsync(Guid userId) =>
+        await db.SingleOrDefaultAsync<string?>(DisplayNameSql, new { userId });
 }

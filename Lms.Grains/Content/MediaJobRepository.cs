@@ -132,19 +132,13 @@ public sealed class MediaJobRepository(Db db, TimeProvider clock)
 
     private const int MaxClaimRounds = 20;
 
-    public async Task<MediaJobRow?> GetAsync(Guid id)
-    {
-        await using var connection = await db.OpenAsync();
-        return await connection.QuerySingleOrDefaultAsync<MediaJobRow>(db.Text(GetSql), new { id });
-    }
+    public async Task<MediaJobRow?> GetAsync(Guid id) =>
+        await db.SingleOrDefaultAsync<MediaJobRow>(GetSql, new { id });
 
     private static readonly Sql ForSubjectSql = Sql.Portable($"SELECT {Columns} FROM media_jobs WHERE kind = @kind AND subject_id = @subjectId");
 
-    public async Task<MediaJobRow?> ForSubjectAsync(string kind, Guid subjectId)
-    {
-        await using var connection = await db.OpenAsync();
-        return await connection.QuerySingleOrDefaultAsync<MediaJobRow>(db.Text(ForSubjectSql), new { kind, subjectId });
-    }
+    public async Task<MediaJobRow?> ForSubjectAsync(string kind, Guid subjectId) =>
+        await db.SingleOrDefaultAsync<MediaJobRow>(ForSubjectSql, new { kind, subjectId });
 
     private static readonly Sql HeartbeatSql = Sql.Portable(
         "UPDATE media_jobs SET lease_until = @until, progress = @progress, updated_at = @now " +
@@ -184,14 +178,11 @@ public sealed class MediaJobRepository(Db db, TimeProvider clock)
         "finished_at = @now, updated_at = @now WHERE id = @id AND lease_token = @token AND state = 'running'");
 
     /// <summary>Puts a job back in the queue until <paramref name="runAfter"/> (a transient failure); false if the lease was lost.</summary>
-    public async Task<bool> RetryLaterAsync(Guid id, Guid token, DateTimeOffset runAfter, string? code, string message)
-    {
-        await using var connection = await db.OpenAsync();
-        return await connection.ExecuteAsync(db.Text(RetrySql), new
+    public async Task<bool> RetryLaterAsync(Guid id, Guid token, DateTimeOffset runAfter, string? code, string message) =>
+        await db.ExecuteAsync(RetrySql, new
         {
             id, token, runAfter, code, message = ContentRepository.Truncate(message, 2000), now = clock.GetUtcNow(),
         }) == 1;
-    }
 
     /// <summary>Fails a job for good, inside the caller's transaction; throws <see cref="LeaseLostException"/> if the lease was lost.</summary>
     public async Task FailAsync(DbConnection connection, DbTransaction transaction, Guid id, Guid token, string? code, string message)
@@ -220,19 +211,13 @@ public sealed class MediaJobRepository(Db db, TimeProvider clock)
         $"SELECT {Columns} FROM media_jobs WHERE updated_at >= @since ORDER BY updated_at, id {d.Page()}");
 
     /// <summary>Jobs changed since a time (progress, state): what the web nodes relay to the people watching.</summary>
-    public async Task<IReadOnlyList<MediaJobRow>> ChangedSinceAsync(DateTimeOffset since, int take = 500)
-    {
-        await using var connection = await db.OpenAsync();
-        return (await connection.QueryAsync<MediaJobRow>(db.Text(ChangedSinceSql), new { since, skip = 0, take })).AsList();
-    }
+    public async Task<IReadOnlyList<MediaJobRow>> ChangedSinceAsync(DateTimeOffset since, int take = 500) =>
+        await db.QueryAsync<MediaJobRow>(ChangedSinceSql, new { since, skip = 0, take });
 
     private static readonly Sql ForItemSql = Sql.PerDialect(d => d.First(
         $"SELECT {Columns} FROM media_jobs WHERE item_id = @itemId ORDER BY created_at DESC, id DESC"));
 
     /// <summary>The latest job of a library item.</summary>
-    public async Task<MediaJobRow?> LatestForItemAsync(Guid itemId)
-    {
-        await using var connection = await db.OpenAsync();
-        return await connection.QuerySingleOrDefaultAsync<MediaJobRow>(db.Text(ForItemSql), new { itemId });
-    }
+    public async Task<MediaJobRow?> LatestForItemAsync(Guid itemId) =>
+        await db.SingleOrDefaultAsync<MediaJobRow>(ForItemSql, new { itemId });
 }

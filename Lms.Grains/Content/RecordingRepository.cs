@@ -128,20 +128,14 @@ public sealed class RecordingRepository(Db db, TimeProvider clock)
 
     private static readonly Sql PieceSql = Sql.Portable($"SELECT {PieceColumns} FROM content_recording_pieces WHERE id = @id");
 
-    public async Task<PieceRow?> GetPieceAsync(Guid id)
-    {
-        await using var connection = await db.OpenAsync();
-        return await connection.QuerySingleOrDefaultAsync<PieceRow>(db.Text(PieceSql), new { id });
-    }
+    public async Task<PieceRow?> GetPieceAsync(Guid id) =>
+        await db.SingleOrDefaultAsync<PieceRow>(PieceSql, new { id });
 
     private static readonly Sql PieceByIndexSql = Sql.Portable(
         $"SELECT {PieceColumns} FROM content_recording_pieces WHERE recording_id = @recordingId AND piece_index = @pieceIndex");
 
-    public async Task<PieceRow?> GetPieceAsync(Guid recordingId, int pieceIndex)
-    {
-        await using var connection = await db.OpenAsync();
-        return await connection.QuerySingleOrDefaultAsync<PieceRow>(db.Text(PieceByIndexSql), new { recordingId, pieceIndex });
-    }
+    public async Task<PieceRow?> GetPieceAsync(Guid recordingId, int pieceIndex) =>
+        await db.SingleOrDefaultAsync<PieceRow>(PieceByIndexSql, new { recordingId, pieceIndex });
 
     private static readonly Sql PiecesSql = Sql.Portable(
         $"SELECT {PieceColumns} FROM content_recording_pieces WHERE recording_id = @recordingId ORDER BY piece_index");
@@ -214,11 +208,8 @@ public sealed class RecordingRepository(Db db, TimeProvider clock)
         $"SELECT {Columns} FROM content_recordings WHERE session_id = @sessionId AND run_id IS NOT NULL AND status = 'recording'");
 
     /// <summary>The session's recording in progress, if any.</summary>
-    public async Task<RecordingRow?> RecordingNowAsync(Guid sessionId)
-    {
-        await using var connection = await db.OpenAsync();
-        return await connection.QuerySingleOrDefaultAsync<RecordingRow>(db.Text(LiveSql), new { sessionId = sessionId.ToString() });
-    }
+    public async Task<RecordingRow?> RecordingNowAsync(Guid sessionId) =>
+        await db.SingleOrDefaultAsync<RecordingRow>(LiveSql, new { sessionId = sessionId.ToString() });
 
     private static readonly Sql TakeOverSql = Sql.Portable(
         "UPDATE content_recordings SET recorder_tab = @tab, recorder_since = @now WHERE id = @id AND status = 'recording'");
@@ -227,56 +218,38 @@ public sealed class RecordingRepository(Db db, TimeProvider clock)
     /// The teacher's tab <paramref name="tab"/> records it from now on (a reloaded or reopened page, or another tab that took
     /// over): pieces and the stop are taken from that tab only. False if it is no longer recording.
     /// </summary>
-    public async Task<bool> TakeOverAsync(Guid id, string tab)
-    {
-        await using var connection = await db.OpenAsync();
-        return await connection.ExecuteAsync(db.Text(TakeOverSql), new { id, tab, now = clock.GetUtcNow() }) == 1;
-    }
+    public async Task<bool> TakeOverAsync(Guid id, string tab) =>
+        await db.ExecuteAsync(TakeOverSql, new { id, tab, now = clock.GetUtcNow() }) == 1;
 
     private static readonly Sql FinishingSql = Sql.Portable($"SELECT {Columns} FROM content_recordings WHERE status = 'finishing'");
 
     /// <summary>Recordings that ended and wait for their pieces and their join (every kind, in every session).</summary>
-    public async Task<IReadOnlyList<RecordingRow>> FinishingAsync()
-    {
-        await using var connection = await db.OpenAsync();
-        return (await connection.QueryAsync<RecordingRow>(db.Text(FinishingSql))).AsList();
-    }
+    public async Task<IReadOnlyList<RecordingRow>> FinishingAsync() =>
+        await db.QueryAsync<RecordingRow>(FinishingSql);
 
     private static readonly Sql FromBrowsersInProgressSql = Sql.Portable(
         $"SELECT {Columns} FROM content_recordings WHERE status = 'recording' AND run_id IS NOT NULL AND egress_id IS NULL");
 
     /// <summary>Lessons being recorded by a teacher's browser (not LiveKit's egress), in every session.</summary>
-    public async Task<IReadOnlyList<RecordingRow>> FromBrowsersInProgressAsync()
-    {
-        await using var connection = await db.OpenAsync();
-        return (await connection.QueryAsync<RecordingRow>(db.Text(FromBrowsersInProgressSql))).AsList();
-    }
+    public async Task<IReadOnlyList<RecordingRow>> FromBrowsersInProgressAsync() =>
+        await db.QueryAsync<RecordingRow>(FromBrowsersInProgressSql);
 
     private static readonly Sql ForSessionSql = Sql.Portable(
         $"SELECT {Columns} FROM content_recordings WHERE session_id = @sessionId AND run_id IS NOT NULL ORDER BY started_at DESC, id");
 
     /// <summary>Every recording made in the session's runs, newest first.</summary>
-    public async Task<IReadOnlyList<RecordingRow>> ForSessionAsync(Guid sessionId)
-    {
-        await using var connection = await db.OpenAsync();
-        return (await connection.QueryAsync<RecordingRow>(db.Text(ForSessionSql), new { sessionId = sessionId.ToString() })).AsList();
-    }
+    public async Task<IReadOnlyList<RecordingRow>> ForSessionAsync(Guid sessionId) =>
+        await db.QueryAsync<RecordingRow>(ForSessionSql, new { sessionId = sessionId.ToString() });
 
     private static readonly Sql SetEgressSql = Sql.Portable("UPDATE content_recordings SET egress_id = @egressId WHERE id = @id");
 
-    public async Task SetEgressAsync(Guid id, string egressId)
-    {
-        await using var connection = await db.OpenAsync();
-        await connection.ExecuteAsync(db.Text(SetEgressSql), new { id, egressId });
-    }
+    public async Task SetEgressAsync(Guid id, string egressId) =>
+        await db.ExecuteAsync(SetEgressSql, new { id, egressId });
 
     private static readonly Sql ByEgressSql = Sql.Portable($"SELECT {Columns} FROM content_recordings WHERE egress_id = @egressId");
 
-    public async Task<RecordingRow?> ByEgressAsync(string egressId)
-    {
-        await using var connection = await db.OpenAsync();
-        return await connection.QuerySingleOrDefaultAsync<RecordingRow>(db.Text(ByEgressSql), new { egressId });
-    }
+    public async Task<RecordingRow?> ByEgressAsync(string egressId) =>
+        await db.SingleOrDefaultAsync<RecordingRow>(ByEgressSql, new { egressId });
 
     private static readonly Sql SessionModuleSql = Sql.Portable(
         "SELECT module_id FROM course_items WHERE kind = 'live' AND ref_id = @sessionId ORDER BY position");

@@ -33,11 +33,8 @@ public sealed class UploadRepository(Db db, TimeProvider clock)
 
     private static readonly Sql GetSql = Sql.Portable($"SELECT {Columns} FROM content_uploads WHERE id = @id");
 
-    public async Task<UploadRow?> GetAsync(Guid id)
-    {
-        await using var connection = await db.OpenAsync();
-        return await connection.QuerySingleOrDefaultAsync<UploadRow>(db.Text(GetSql), new { id });
-    }
+    public async Task<UploadRow?> GetAsync(Guid id) =>
+        await db.SingleOrDefaultAsync<UploadRow>(GetSql, new { id });
 
     private static readonly Sql CompleteSql = Sql.Portable(
         "UPDATE content_uploads SET completed_at = @now WHERE id = @id AND completed_at IS NULL");
@@ -49,26 +46,17 @@ public sealed class UploadRepository(Db db, TimeProvider clock)
     private static readonly Sql ExtendSql = Sql.Portable(
         "UPDATE content_uploads SET expires_at = @expiresAt WHERE id = @id AND completed_at IS NULL");
 
-    public async Task ExtendAsync(Guid id, DateTimeOffset expiresAt)
-    {
-        await using var connection = await db.OpenAsync();
-        await connection.ExecuteAsync(db.Text(ExtendSql), new { id, expiresAt });
-    }
+    public async Task ExtendAsync(Guid id, DateTimeOffset expiresAt) =>
+        await db.ExecuteAsync(ExtendSql, new { id, expiresAt });
 
     private static readonly Sql DeleteSql = Sql.Portable("DELETE FROM content_uploads WHERE id = @id AND completed_at IS NULL");
 
-    public async Task<bool> DeleteAsync(Guid id)
-    {
-        await using var connection = await db.OpenAsync();
-        return await connection.ExecuteAsync(db.Text(DeleteSql), new { id }) == 1;
-    }
+    public async Task<bool> DeleteAsync(Guid id) =>
+        await db.ExecuteAsync(DeleteSql, new { id }) == 1;
 
     private static readonly Sql ExpiredSql = Sql.PerDialect(d =>
         $"SELECT id FROM content_uploads WHERE completed_at IS NULL AND expires_at < @now ORDER BY expires_at, id {d.Page()}");
 
-    public async Task<IReadOnlyList<Guid>> ExpiredAsync(int take = 200)
-    {
-        await using var connection = await db.OpenAsync();
-        return (await connection.QueryAsync<Guid>(db.Text(ExpiredSql), new { now = clock.GetUtcNow(), skip = 0, take })).AsList();
-    }
+    public async Task<IReadOnlyList<Guid>> ExpiredAsync(int take = 200) =>
+        await db.QueryAsync<Guid>(ExpiredSql, new { now = clock.GetUtcNow(), skip = 0, take });
 }

@@ -33,21 +33,15 @@ public sealed class WatchRepository(Db db, TimeProvider clock)
     private static readonly Sql GetSql = Sql.Portable(
         $"SELECT {Columns} FROM content_watch WHERE user_id = @userId AND course_item_id = @courseItemId");
 
-    public async Task<WatchRow?> GetAsync(Guid userId, Guid courseItemId)
-    {
-        await using var connection = await db.OpenAsync();
-        return await connection.QuerySingleOrDefaultAsync<WatchRow>(db.Text(GetSql), new { userId, courseItemId });
-    }
+    public async Task<WatchRow?> GetAsync(Guid userId, Guid courseItemId) =>
+        await db.SingleOrDefaultAsync<WatchRow>(GetSql, new { userId, courseItemId });
 
     private static readonly Sql ForCourseSql = Sql.Portable(
         $"SELECT {Columns} FROM content_watch WHERE course_id = @courseId AND user_id = @userId");
 
     /// <summary>Every video of a course a learner has started, with the share watched (for completion rules).</summary>
-    public async Task<IReadOnlyList<WatchRow>> ForCourseAsync(Guid courseId, Guid userId)
-    {
-        await using var connection = await db.OpenAsync();
-        return (await connection.QueryAsync<WatchRow>(db.Text(ForCourseSql), new { courseId, userId })).AsList();
-    }
+    public async Task<IReadOnlyList<WatchRow>> ForCourseAsync(Guid courseId, Guid userId) =>
+        await db.QueryAsync<WatchRow>(ForCourseSql, new { courseId, userId });
 
     private static readonly Sql InsertSql = Sql.PerDialect(d => d.InsertIgnore("content_watch",
         ["user_id", "course_item_id", "course_id", "content_id", "position_seconds", "duration_seconds", "watched_seconds", "ranges", "updated_at"],

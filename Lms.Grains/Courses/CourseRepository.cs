@@ -33,29 +33,20 @@ public sealed class CourseRepository(Db db, TimeProvider clock)
         "SELECT c.id, c.institution_id, i.name AS institution_name, c.title, c.summary, c.kind, c.status, c.created_at, c.updated_at " +
         "FROM courses c JOIN institutions i ON i.id = c.institution_id WHERE c.id = @id");
 
-    public async Task<CourseRow?> GetAsync(Guid id)
-    {
-        await using var connection = await db.OpenAsync();
-        return await connection.QuerySingleOrDefaultAsync<CourseRow>(db.Text(GetSql), new { id });
-    }
+    public async Task<CourseRow?> GetAsync(Guid id) =>
+        await db.SingleOrDefaultAsync<CourseRow>(GetSql, new { id });
 
     private static readonly Sql UpdateSql = Sql.Portable(
         "UPDATE courses SET title = @title, summary = @summary, kind = @kind, updated_at = @now WHERE id = @id");
 
-    public async Task UpdateAsync(Guid id, string title, string? summary, string kind)
-    {
-        await using var connection = await db.OpenAsync();
-        await connection.ExecuteAsync(db.Text(UpdateSql), new { id, title, summary, kind, now = clock.GetUtcNow() });
-    }
+    public async Task UpdateAsync(Guid id, string title, string? summary, string kind) =>
+        await db.ExecuteAsync(UpdateSql, new { id, title, summary, kind, now = clock.GetUtcNow() });
 
     private static readonly Sql SetStatusSql = Sql.Portable(
         "UPDATE courses SET status = @status, updated_at = @now WHERE id = @id");
 
-    public async Task SetStatusAsync(Guid id, string status)
-    {
-        await using var connection = await db.OpenAsync();
-        await connection.ExecuteAsync(db.Text(SetStatusSql), new { id, status, now = clock.GetUtcNow() });
-    }
+    public async Task SetStatusAsync(Guid id, string status) =>
+        await db.ExecuteAsync(SetStatusSql, new { id, status, now = clock.GetUtcNow() });
 
     // Staff see their drafts; students see a course once it is published.
     private const string MineFrom =
@@ -194,11 +185,8 @@ public sealed class CourseRepository(Db db, TimeProvider clock)
     private static readonly Sql RenameModuleSql = Sql.Portable(
         "UPDATE course_modules SET title = @title WHERE id = @moduleId AND course_id = @courseId");
 
-    public async Task<bool> RenameModuleAsync(Guid courseId, Guid moduleId, string title)
-    {
-        await using var connection = await db.OpenAsync();
-        return await connection.ExecuteAsync(db.Text(RenameModuleSql), new { courseId, moduleId, title }) > 0;
-    }
+    public async Task<bool> RenameModuleAsync(Guid courseId, Guid moduleId, string title) =>
+        await db.ExecuteAsync(RenameModuleSql, new { courseId, moduleId, title }) > 0;
 
     private static readonly Sql DeleteModuleProgressSql = Sql.Portable(
         "DELETE FROM item_progress WHERE item_id IN (SELECT id FROM course_items WHERE module_id = @moduleId AND course_id = @courseId)");
@@ -268,11 +256,8 @@ public sealed class CourseRepository(Db db, TimeProvider clock)
     private static readonly Sql UpdateItemSql = Sql.Portable(
         "UPDATE course_items SET title = @title, body = @body, url = @url WHERE id = @itemId AND course_id = @courseId");
 
-    public async Task<bool> UpdateItemAsync(Guid courseId, Guid itemId, string title, string? body, string? url)
-    {
-        await using var connection = await db.OpenAsync();
-        return await connection.ExecuteAsync(db.Text(UpdateItemSql), new { courseId, itemId, title, body, url }) > 0;
-    }
+    public async Task<bool> UpdateItemAsync(Guid courseId, Guid itemId, string title, string? body, string? url) =>
+        await db.ExecuteAsync(UpdateItemSql, new { courseId, itemId, title, body, url }) > 0;
 
     private static readonly Sql DeleteItemProgressSql = Sql.Portable(
         "DELETE FROM item_progress WHERE item_id = @itemId AND course_id = @courseId");
@@ -344,36 +329,24 @@ public sealed class CourseRepository(Db db, TimeProvider clock)
     private static readonly Sql UnenrolSql = Sql.Portable(
         "DELETE FROM enrolments WHERE course_id = @courseId AND user_id = @userId");
 
-    public async Task<bool> UnenrolAsync(Guid courseId, Guid userId)
-    {
-        await using var connection = await db.OpenAsync();
-        return await connection.ExecuteAsync(db.Text(UnenrolSql), new { courseId, userId }) > 0;
-    }
+    public async Task<bool> UnenrolAsync(Guid courseId, Guid userId) =>
+        await db.ExecuteAsync(UnenrolSql, new { courseId, userId }) > 0;
 
-    public async Task<bool> AddTeacherAsync(Guid courseId, Guid userId)
-    {
-        await using var connection = await db.OpenAsync();
-        return await connection.ExecuteAsync(db.Text(InsertStaffSql), new { courseId, userId, role = StaffRoles.Teacher }) > 0;
-    }
+    public async Task<bool> AddTeacherAsync(Guid courseId, Guid userId) =>
+        await db.ExecuteAsync(InsertStaffSql, new { courseId, userId, role = StaffRoles.Teacher }) > 0;
 
     private static readonly Sql RemoveTeacherSql = Sql.Portable(
         "DELETE FROM course_staff WHERE course_id = @courseId AND user_id = @userId AND role = 'teacher'");
 
     /// <summary>Removes a co-teacher; the owner stays.</summary>
-    public async Task<bool> RemoveTeacherAsync(Guid courseId, Guid userId)
-    {
-        await using var connection = await db.OpenAsync();
-        return await connection.ExecuteAsync(db.Text(RemoveTeacherSql), new { courseId, userId }) > 0;
-    }
+    public async Task<bool> RemoveTeacherAsync(Guid courseId, Guid userId) =>
+        await db.ExecuteAsync(RemoveTeacherSql, new { courseId, userId }) > 0;
 
     private static readonly Sql ClassStudentsSql = Sql.Portable(
         "SELECT cm.user_id FROM class_members cm JOIN classes c ON c.id = cm.class_id " +
         "JOIN memberships m ON m.user_id = cm.user_id AND m.institution_id = c.institution_id AND m.role = 'student' " +
         "WHERE c.institution_id = @institutionId AND c.name = @className");
 
-    public async Task<IReadOnlyList<Guid>> ClassStudentsAsync(Guid institutionId, string className)
-    {
-        await using var connection = await db.OpenAsync();
-        return (await connection.QueryAsync<Guid>(db.Text(ClassStudentsSql), new { institutionId, className })).AsList();
-    }
+    public async Task<IReadOnlyList<Guid>> ClassStudentsAsync(Guid institutionId, string className) =>
+        await db.QueryAsync<Guid>(ClassStudentsSql, new { institutionId, className });
 }

@@ -15,27 +15,18 @@ public sealed class ProgressRepository(Db db)
     private static readonly Sql SeenSql = Sql.Portable(
         "SELECT item_id, seen_at FROM item_progress WHERE course_id = @courseId AND user_id = @userId");
 
-    public async Task<IReadOnlyList<SeenRow>> SeenAsync(Guid courseId, Guid userId)
-    {
-        await using var connection = await db.OpenAsync();
-        return (await connection.QueryAsync<SeenRow>(db.Text(SeenSql), new { courseId, userId })).AsList();
-    }
+    public async Task<IReadOnlyList<SeenRow>> SeenAsync(Guid courseId, Guid userId) =>
+        await db.QueryAsync<SeenRow>(SeenSql, new { courseId, userId });
 
     private static readonly Sql ItemIdsSql = Sql.Portable("SELECT id FROM course_items WHERE course_id = @courseId");
 
-    public async Task<IReadOnlyList<Guid>> ItemIdsAsync(Guid courseId)
-    {
-        await using var connection = await db.OpenAsync();
-        return (await connection.QueryAsync<Guid>(db.Text(ItemIdsSql), new { courseId })).AsList();
-    }
+    public async Task<IReadOnlyList<Guid>> ItemIdsAsync(Guid courseId) =>
+        await db.QueryAsync<Guid>(ItemIdsSql, new { courseId });
 
     private static readonly Sql MarkSeenSql = Sql.PerDialect(d => d.InsertIgnore(
         "item_progress", ["user_id", "item_id", "course_id", "seen_at"],
         ["@userId", "@itemId", "@courseId", "@seenAt"], ["user_id", "item_id"]));
 
-    public async Task MarkSeenAsync(Guid courseId, Guid userId, Guid itemId, DateTimeOffset seenAt)
-    {
-        await using var connection = await db.OpenAsync();
-        await connection.ExecuteAsync(db.Text(MarkSeenSql), new { userId, itemId, courseId, seenAt });
-    }
+    public async Task MarkSeenAsync(Guid courseId, Guid userId, Guid itemId, DateTimeOffset seenAt) =>
+        await db.ExecuteAsync(MarkSeenSql, new { userId, itemId, courseId, seenAt });
 }

@@ -65,6 +65,40 @@ public sealed class Db
 
     public string Text(Sql sql) => sql.For(Dialect);
 
+    // One statement on a connection of its own: a repository method that runs a single statement is its SQL and
+    // one of these lines. Several statements that must see each other use OpenAsync or InTransactionAsync.
+
+    /// <summary>Every row <paramref name="sql"/> returns, mapped to <typeparamref name="T"/>.</summary>
+    public async Task<IReadOnlyList<T>> QueryAsync<T>(Sql sql, object? args = null, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return (await connection.QueryAsync<T>(Command(sql, args, cancellationToken))).AsList();
+    }
+
+    /// <summary>The one row <paramref name="sql"/> returns, or default when it returns none (more than one is a bug).</summary>
+    public async Task<T?> SingleOrDefaultAsync<T>(Sql sql, object? args = null, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<T>(Command(sql, args, cancellationToken));
+    }
+
+    /// <summary>The first column of the first row (a count, an id, a flag).</summary>
+    public async Task<T?> ScalarAsync<T>(Sql sql, object? args = null, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<T>(Command(sql, args, cancellationToken));
+    }
+
+    /// <summary>Runs an INSERT, UPDATE or DELETE; returns the number of rows it changed.</summary>
+    public async Task<int> ExecuteAsync(Sql sql, object? args = null, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(Command(sql, args, cancellationToken));
+    }
+
+    private CommandDefinition Command(Sql sql, object? args, CancellationToken cancellationToken) =>
+        new(Text(sql), args, cancellationToken: cancellationToken);
+
     /// <summary>
     /// One page of a list: <paramref name="countSql"/> counts every row that matches, <paramref name="pageSql"/>
     /// (ending in <see cref="SqlDialect.Page"/>) returns the page. Both get <paramref name="args"/> plus @skip and @take.

@@ -13,47 +13,6 @@ using Microsoft.Extensions.Options;
 
 namespace Lms.Server.Content;
 
-/// <summary><paramref name="TabId"/>: the teacher's tab that records (browser mode; it must hold the tab claim in the room).</summary>
-public sealed record StartLessonRecordingRequest([property: StringLength(200)] string? Title, [property: StringLength(64)] string? TabId = null);
-
-/// <summary>
-/// <paramref name="PieceCount"/>: how many pieces the recording has in all (browser mode; a tab that resumed it counts from
-/// the piece it started at). <paramref name="TabId"/>: the tab that records it; another tab's stop is refused.
-/// </summary>
-public sealed record StopLessonRecordingRequest([property: Range(1, 100_000)] int? PieceCount, [property: StringLength(64)] string? TabId = null);
-
-public sealed record LessonRecordingSettings(bool RecordAutomatically);
-
-public sealed record LessonRecordingView(
-    Guid Id, string Title, string Status, Guid? RunId, Guid OwnerId, DateTimeOffset StartedAt, DateTimeOffset? EndedAt,
-    DateTimeOffset? PublishedAt, Guid? ItemId, Guid? CourseItemId, Guid? CourseId, string? Error)
-{
-    /// <summary>The recording in progress: the teacher's tab that records it (teachers only).</summary>
-    public string? RecorderTab { get; init; }
-
-    /// <summary>The recording in progress: the index the recording tab sends next (teachers only).</summary>
-    public int? NextPiece { get; init; }
-
-    /// <summary>The recording in progress: whether pieces are arriving (its tab is in the room and sent one lately).</summary>
-    public bool? Receiving { get; init; }
-
-    /// <summary>The recording in progress: when the last piece arrived.</summary>
-    public DateTimeOffset? LastPieceAt { get; init; }
-
-    /// <summary>The answer to a start: true when it went on with the recording in progress (a reloaded or reopened page).</summary>
-    public bool? Resumed { get; init; }
-}
-
-/// <summary>
-/// A session's recording state: how it is recorded here (<c>browser</c>: the teacher's browser
-/// composes and uploads it; <c>livekit</c>: LiveKit's egress records the room), whether it starts by
-/// itself, the recording in progress and the session's recordings (students see the published ones), and the
-/// length of a piece the recording browser records (<see cref="LessonRecordingOptions.PieceLength"/>).
-/// </summary>
-public sealed record SessionRecordingState(
-    string Mode, bool RecordAutomatically, bool CanRecord, LessonRecordingView? Now, IReadOnlyList<LessonRecordingView> Recordings,
-    int PieceSeconds);
-
 /// <summary>
 /// Recording a live lesson. In the browser mode (peer-to-peer rooms) the presenting teacher's
 /// browser composes what the class sees and hears and uploads it in pieces to the recording API;
@@ -166,7 +125,7 @@ public sealed class LessonRecordings(
             var pieces = await recordings.PiecesAsync(current.Id);
             log.LogInformation("Recording {Recording} of session {Session} goes on in another tab from piece {Piece}", current.Id, session.Id,
                 NextPiece(pieces));
-            await PublishAsync(session.Id, "recording.resumed", new { recordingId = current.Id, by = await sessions.DisplayNameAsync(userId) });
+            await PublishAsync(session.Id, ClassroomEvents.RecordingResumed, new RecordingResumed(current.Id, (await sessions.DisplayNameAsync(userId)) ?? ""));
             var resumed = (await recordings.GetAsync(current.Id))!;
             return View(resumed, true) with { RecorderTab = resumed.RecorderTab, NextPiece = NextPiece(pieces), Receiving = true, Resumed = true };
         }
@@ -201,10 +160,8 @@ public sealed class LessonRecordings(
                     "LiveKit could not start recording the room.");
             }
         }
-        await PublishAsync(session.Id, "recording.started", new
-        {
-            recordingId = recording.Id, by = await sessions.DisplayNameAsync(userId), startedAt = recording.StartedAt, mode = Mode,
-        });
+        await PublishAsync(session.Id, ClassroomEvents.RecordingStarted,
+            new RecordingStarted(recording.Id, (await sessions.DisplayNameAsync(userId)) ?? "", recording.StartedAt, Mode));
         return View(recording, true) with { RecorderTab = recording.RecorderTab, NextPiece = 0, Receiving = true, Resumed = false };
     }
 
@@ -251,7 +208,7 @@ public sealed class LessonRecordings(
             if (pieceCount is { } count) await RecordingEndpoints.EndAsync(db, recordings, jobs, signal, worker.Value.MaxAttempts, current.Id, count);
             else await EndWithWhatArrivedAsync(current);
         }
-        await PublishAsync(sessionId, "recording.stopped", new { recordingId = current.Id });
+        await PublishAsync(sessionId, ClassroomEvents.RecordingStopped, new RecordingStopped(current.Id));
         return View((await recordings.GetAsync(current.Id))!, true);
     }
 
@@ -273,7 +230,7 @@ public sealed class LessonRecordings(
         var sessionId = Guid.TryParse(recording.SessionId, out var id) ? id : Guid.Empty;
         var wasRecording = recording.Status == RecordingStatuses.Recording;
         if (wasRecording) await RecordingEndpoints.EndAsync(db, recordings, jobs, signal, worker.Value.MaxAttempts, recording.Id, 1);
-        if (wasRecording && sessionId != Guid.Empty) await PublishAsync(sessionId, "recording.stopped", new { recordingId = recording.Id });
+        if (wasRecording && sessionId != Guid.Empty) await PublishAsync(sessionId, ClassroomEvents.RecordingStopped, new RecordingStopped(recording.Id));
 
         var status = info?["status"]?.ToString();
         if (status is not ("EGRESS_COMPLETE" or "3"))
@@ -329,7 +286,7 @@ public sealed class LessonRecordings(
                 continue;
             }
             log.LogInformation("Recording {Recording} of session {Session} ended by the server: its browser went away", recording.Id, sessionId);
-            if (stillLive) await PublishAsync(sessionId, "recording.stopped", new { recordingId = recording.Id });
+            if (stillLive) await PublishAsync(sessionId, ClassroomEvents.RecordingStopped, new RecordingStopped(recording.Id));
             ended++;
         }
         return ended;
@@ -408,100 +365,10 @@ public sealed class LessonRecordings(
             return 0;
         });
 
-    private async Task PublishAsync(Guid sessionId, string type, object data) =>
-        await grains.GetGrain<IClassroomGrain>(sessionId).Publish(type, JsonSerializer.Serialize(data, JsonSerializerOptions.Web), [Audiences.All]);
+    private async Task PublishAsync<T>(Guid sessionId, ClassroomEventType<T> type, T data) =>
+        await grains.GetGrain<IClassroomGrain>(sessionId).Publish(type.Name, JsonSerializer.Serialize(data, ClassroomJson.Options), [Audiences.All]);
 
     private static LessonRecordingView View(RecordingRow r, bool teacher) =>
         new(r.Id, r.Title, r.Status, r.RunId, r.OwnerId, r.StartedAt, r.EndedAt, r.PublishedAt, r.ItemId, r.CourseItemId, r.CourseId,
             teacher ? r.ErrorMessage : null);
-}
-
-/// <summary>The recording of a live session, under <c>/api/classroom/sessions/{id}/recording</c>; only the session's teachers record.</summary>
-public static class LessonRecordingEndpoints
-{
-    public static void MapLessonRecordingEndpoints(this RouteGroupBuilder api)
-    {
-        var group = api.MapGroup("/classroom/sessions/{sessionId:guid}/recording").WithTags("Lesson recordings");
-        group.MapGet("", async (Guid sessionId, HttpContext http, ClassroomAccess access, LessonRecordings lessons) =>
-                await lessons.StateAsync(await access.ViewAsync(http.User, sessionId)))
-            .WithSummary("Whether the lesson is being recorded, and its recordings (students: the published ones).");
-        group.MapPost("", async (Guid sessionId, StartLessonRecordingRequest request, HttpContext http, ClassroomAccess access,
-                LessonRecordings lessons) =>
-            {
-                var context = await access.TeachAsync(http.User, sessionId);
-                return TypedResults.Created($"/api/classroom/sessions/{sessionId}/recording",
-                    await lessons.StartAsync(context, http.User.Id(), request.Title, request.TabId, http.RequestAborted));
-            })
-            .WithSummary("Start recording the live lesson (its teachers), or go on with the one in progress from this tab; everyone in the room is told.");
-        group.MapPost("/stop", async (Guid sessionId, StopLessonRecordingRequest request, HttpContext http, ClassroomAccess access,
-                LessonRecordings lessons) =>
-            {
-                var context = await access.TeachAsync(http.User, sessionId);
-                return Results.Ok(await lessons.StopAsync(context, http.User.Id(), request.PieceCount, request.TabId, http.RequestAborted));
-            })
-            .WithSummary("Stop recording: the recording is joined and published to the library and the course.");
-        group.MapPut("/settings", async (Guid sessionId, LessonRecordingSettings request, HttpContext http, ClassroomAccess access,
-                LessonRecordings lessons) =>
-            {
-                await access.TeachAsync(http.User, sessionId);
-                await lessons.SetAutomaticAsync(sessionId, request.RecordAutomatically, http.User.Id());
-                return request;
-            })
-            .WithSummary("Record the session automatically from the moment it starts (its teachers).");
-    }
-}
-
-/// <summary>The timings of lesson recordings (<c>Content:Recordings</c>): pieces, and when the server gives up on a browser that went away.</summary>
-public sealed class LessonRecordingOptions
-{
-    public const string Section = "Content:Recordings";
-
-    /// <summary>How long a piece the recording browser records and sends (each is transcoded as it arrives).</summary>
-    public TimeSpan PieceLength { get; set; } = TimeSpan.FromMinutes(1);
-
-    /// <summary>With no piece (or start) for this long, the room no longer shows the lesson as being recorded.</summary>
-    public TimeSpan StalledAfter { get; set; } = TimeSpan.FromSeconds(150);
-
-    /// <summary>A recording that ended waits this long after its last piece for pieces that are still on their way.</summary>
-    public TimeSpan FinishingGrace { get; set; } = TimeSpan.FromMinutes(10);
-
-    /// <summary>A recording not published this long after it ended has failed.</summary>
-    public TimeSpan FinishingLimit { get; set; } = TimeSpan.FromHours(6);
-
-    /// <summary>After the class ended (or a new run began), how long the last pieces may still take to arrive.</summary>
-    public TimeSpan GraceAfterEnd { get; set; } = TimeSpan.FromMinutes(2);
-
-    /// <summary>In a class still live, how long without a piece (the browser sends one a minute) before the recording is given up.</summary>
-    public TimeSpan SilenceWhileLive { get; set; } = TimeSpan.FromMinutes(15);
-
-    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(1);
-}
-
-/// <summary>
-/// Every <see cref="LessonRecordingOptions.SweepInterval"/>: ends the lesson recordings whose browsers went away, and settles
-/// the ended ones that wait for pieces that will never come.
-/// </summary>
-public sealed class AbandonedRecordingSweeper(
-    IServiceScopeFactory scopes, IOptions<LessonRecordingOptions> options, TimeProvider clock, ILogger<AbandonedRecordingSweeper> log)
-    : BackgroundService
-{
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.SweepInterval, clock);
-        do
-        {
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                var lessons = scope.ServiceProvider.GetRequiredService<LessonRecordings>();
-                await lessons.EndAbandonedAsync(options.Value, clock.GetUtcNow());
-                await lessons.SettleFinishingAsync(options.Value, clock.GetUtcNow());
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                log.LogWarning(e, "Sweeping abandoned lesson recordings failed; trying again at the next interval");
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
 }

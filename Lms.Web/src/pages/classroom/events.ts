@@ -46,6 +46,11 @@ export type LiveQuizLeaderboard = Leaderboard;
 export interface QuizTally { launchId: string; answered: number; inRoom: number; distribution: LiveQuizBucket[] }
 export interface QuizClosed { launchId: string; closedAt: string; answered: number }
 
+// A lesson's recording (sent through the room by the server's LessonRecordings).
+export interface RecordingStarted { recordingId: string; by: string; startedAt: string; mode: 'browser' | 'livekit' }
+export interface RecordingResumed { recordingId: string; by: string }
+export interface RecordingStopped { recordingId: string }
+
 // What Join answers when the missed events cannot be replayed: the room as this person may see it.
 export interface Myself { userId: string; role: 'teacher' | 'student'; admitted: boolean; hand: string | null; media: string; breakout: number | null; floor: boolean }
 export interface RoomSnapshot {
@@ -95,6 +100,9 @@ export interface ClassroomEventMap {
   'quiz.results': LiveQuizResults;
   'quiz.leaderboard': LiveQuizLeaderboard;
   'quiz.cleared': NoData;
+  'recording.started': RecordingStarted;
+  'recording.resumed': RecordingResumed;
+  'recording.stopped': RecordingStopped;
 }
 
 export type ClassroomEventName = keyof ClassroomEventMap;
@@ -102,7 +110,7 @@ export type ClassroomEventName = keyof ClassroomEventMap;
 /** One event with its data, as a union on `type`: a `switch (e.type)` knows each case's data. */
 export type TypedEvent = { [K in ClassroomEventName]: { type: K; seq: number; at: string; data: ClassroomEventMap[K] } }[ClassroomEventName];
 
-/** An event of a kind this file does not list (another feature's, e.g. recording.*): only its name is known. */
+/** An event of a kind this file does not list (one a newer server sends): only its name is known. */
 export interface OtherEvent { type: string; seq: number; at: string; data: unknown }
 
 // Every name once (the compiler refuses a missing or unknown one), to tell a known event from another feature's.
@@ -114,6 +122,7 @@ const known: Record<ClassroomEventName, true> = {
   'reaction': true, 'reactions': true, 'poll.opened': true, 'poll.tally': true, 'poll.closed': true, 'poll.results': true,
   'breakout.started': true, 'breakout.message': true, 'breakout.ended': true, 'tab.claimed': true, 'tab.released': true,
   'quiz.launched': true, 'quiz.tally': true, 'quiz.closed': true, 'quiz.results': true, 'quiz.leaderboard': true, 'quiz.cleared': true,
+  'recording.started': true, 'recording.resumed': true, 'recording.stopped': true,
 };
 
 
