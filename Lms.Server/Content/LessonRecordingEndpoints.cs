@@ -34,7 +34,7 @@ public static class LessonRecordingEndpoints
                 LessonRecordings lessons) =>
             {
                 var context = await access.TeachAsync(http.User, sessionId);
-                return Results.Ok(await lessons.StopAsync(context, http.User.Id(), request.PieceCount, request.TabId, http.RequestAborted));
+                return TypedResults.Ok(await lessons.StopAsync(context, http.User.Id(), request.PieceCount, request.TabId, http.RequestAborted));
             })
             .WithSummary("Stop recording: the recording is joined and published to the library and the course.");
         group.MapPut("/settings", async (Guid sessionId, LessonRecordingSettings request, HttpContext http, ClassroomAccess access,

@@ -91,7 +91,7 @@ public static class LmsApp
         services.AddLmsProblems();
         services.AddValidation();
         services.AddLmsAuthentication();
-        services.AddOpenApi();
+        services.AddLmsOpenApi();
         services.AddLmsHealthChecks();
         services.AddClassroom(configuration);
         services.AddLiveQuiz(configuration);

@@ -1,88 +1,51 @@
 // The live classroom: REST for sessions and records, and the /hubs/classroom connection.
-import { query, request } from './client';
+// Shapes and paths come from the server's OpenAPI document (typed.ts); only the closed sets of values are narrowed here.
+import { query } from './client';
+import { api, call, type Schemas } from './typed';
 
-export interface TeacherRef { userId: string; displayName: string }
+type Role = 'teacher' | 'student';
+type Provider = 'p2p' | 'livekit';
 
-export interface LiveSession {
-  id: string;
-  courseId: string;
-  courseTitle: string;
-  title: string;
-  description: string | null;
-  startsAt: string;
-  endsAt: string;
+export type TeacherRef = Schemas['TeacherView'];
+
+export type LiveSession = Omit<Schemas['ClassroomSessionView'], 'recurrence' | 'myRole' | 'status' | 'mediaProvider'> & {
   recurrence: 'none' | 'weekly';
-  repeatUntil: string | null;
-  teachers: TeacherRef[];
-  myRole: 'teacher' | 'student';
+  myRole: Role;
   status: 'scheduled' | 'live' | 'ended';
-  runId: string | null;
-  inRoom: number;
-  next: { startsAt: string; endsAt: string } | null;
-  joinPath: string;
-  mediaProvider: 'p2p' | 'livekit';
-}
+  mediaProvider: Provider;
+};
 
-export interface AgendaEntry {
-  sessionId: string;
-  courseId: string;
-  courseTitle: string;
-  title: string;
-  startsAt: string;
-  endsAt: string;
-  recurrence: string;
-  myRole: 'teacher' | 'student';
-  live: boolean;
-  joinPath: string;
-}
+export type AgendaEntry = Omit<Schemas['AgendaEntry'], 'myRole'> & { myRole: Role };
+export type Run = Schemas['ClassroomRunView'];
+export type AttendancePerson = Schemas['AttendanceView'];
+export type AttendanceReport = Schemas['AttendanceReport'];
+export type PollRecord = Schemas['PollView'];
 
-export interface Run { id: string; startedAt: string; endedAt: string | null; attendees: number; polls: number; chatMessages: number; quizQuestions: number }
-
-export interface AttendancePerson {
-  userId: string;
-  displayName: string;
-  email: string | null;
-  nationalId: string | null;
-  role: string;
-  present: boolean;
-  firstJoinedAt: string | null;
-  lastLeftAt: string | null;
-  minutes: number;
-  joins: number;
-}
-
-export interface AttendanceReport { runId: string; startedAt: string; endedAt: string | null; present: number; absent: number; people: AttendancePerson[] }
-
-export interface PollRecord {
-  id: string; question: string; options: string[]; multiple: boolean; anonymous: boolean; openedAt: string; closedAt: string;
-  counts: number[]; answers: { userId: string | null; displayName: string | null; choices: number[]; answeredAt: string }[];
-}
-
-export interface SessionFields {
-  title: string;
-  description: string | null;
-  startsAt: string;
-  endsAt: string;
+export type SessionFields = Omit<Schemas['UpdateSessionRequest'], 'recurrence' | 'teacherIds'> & {
   recurrence: 'none' | 'weekly';
-  repeatUntil: string | null;
   teacherIds?: string[];
-}
+};
 
-export interface MediaJoin { provider: 'p2p' | 'livekit'; url: string | null; token: string | null; room: string | null }
+export type MediaJoin = Omit<Schemas['MediaJoinView'], 'provider'> & { provider: Provider };
 
-const s = (id: string) => `/api/classroom/sessions/${encodeURIComponent(id)}`;
+const inSession = (sessionId: string) => ({ params: { path: { sessionId } } });
+const inRun = (sessionId: string, runId: string) => ({ params: { path: { sessionId, runId } } });
+const withTeachers = (fields: SessionFields) => ({ ...fields, teacherIds: fields.teacherIds ?? null });
 
 export const classroomApi = {
   create: (courseId: string, moduleId: string, fields: SessionFields) =>
-    request<LiveSession>(`/api/classroom/courses/${encodeURIComponent(courseId)}/sessions`, { body: { moduleId, ...fields } }),
-  session: (id: string) => request<LiveSession>(s(id)),
-  update: (id: string, fields: SessionFields) => request<LiveSession>(s(id), { method: 'PUT', body: fields }),
+    call(api.POST('/api/classroom/courses/{courseId}/sessions', {
+      params: { path: { courseId } }, body: { moduleId, ...withTeachers(fields) },
+    })) as Promise<LiveSession>,
+  session: (id: string) => call(api.GET('/api/classroom/sessions/{sessionId}', inSession(id))) as Promise<LiveSession>,
+  update: (id: string, fields: SessionFields) =>
+    call(api.PUT('/api/classroom/sessions/{sessionId}', { ...inSession(id), body: withTeachers(fields) })) as Promise<LiveSession>,
   agenda: (from: Date, to: Date) =>
-    request<AgendaEntry[]>(`/api/classroom/agenda${query({ from: from.toISOString(), to: to.toISOString() })}`),
-  runs: (id: string) => request<Run[]>(`${s(id)}/runs`),
-  attendance: (id: string, runId: string) => request<AttendanceReport>(`${s(id)}/runs/${runId}/attendance`),
+    call(api.GET('/api/classroom/agenda', { params: { query: { from: from.toISOString(), to: to.toISOString() } } })) as Promise<AgendaEntry[]>,
+  runs: (id: string) => call(api.GET('/api/classroom/sessions/{sessionId}/runs', inSession(id))),
+  attendance: (id: string, runId: string) => call(api.GET('/api/classroom/sessions/{sessionId}/runs/{runId}/attendance', inRun(id, runId))),
   attendanceCsvUrl: (id: string, runId: string) =>
-    `${s(id)}/runs/${runId}/attendance.csv${query({ tz: Intl.DateTimeFormat().resolvedOptions().timeZone })}`,
-  polls: (id: string, runId: string) => request<PollRecord[]>(`${s(id)}/runs/${runId}/polls`),
-  media: (id: string) => request<MediaJoin>(`${s(id)}/media`),
+    `/api/classroom/sessions/${encodeURIComponent(id)}/runs/${encodeURIComponent(runId)}/attendance.csv${query({ tz: Intl.DateTimeFormat().resolvedOptions().timeZone })}`,
+  polls: (id: string, runId: string) => call(api.GET('/api/classroom/sessions/{sessionId}/runs/{runId}/polls', inRun(id, runId))),
+  media: (id: string) => call(api.GET('/api/classroom/sessions/{sessionId}/media', inSession(id))) as Promise<MediaJoin>,
 };

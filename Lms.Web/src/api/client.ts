@@ -92,8 +92,7 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
       signal: options.signal,
     });
   } catch (error) {
-    if (error instanceof DOMException && error.name === 'AbortError') throw error;
-    throw new ApiError(0, { type: ProblemTypes.network, title: 'Network error', detail: String(error) });
+    throw networkFailure(error);
   }
 
   if (response.ok) {
@@ -102,20 +101,35 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
     return (text ? JSON.parse(text) : undefined) as T;
   }
 
-  const problem = await readProblem(response);
-  if (response.status === 401 && !options.allowUnauthenticated && onUnauthorized) onUnauthorized();
-  throw new ApiError(response.status, problem);
+  throw failure(response.status, await readProblem(response), options.allowUnauthenticated);
+}
+
+/** The ApiError of a failed answer (a 401 first sends the person to sign in, unless the call allows it). */
+export function failure(status: number, problem: Problem, allowUnauthenticated = false): ApiError {
+  if (status === 401 && !allowUnauthenticated && onUnauthorized) onUnauthorized();
+  return new ApiError(status, problem);
+}
+
+/** A fetch that failed before any answer (offline, DNS, reset) as the ApiError the app words as "network". */
+export function networkFailure(error: unknown): unknown {
+  if (error instanceof DOMException && error.name === 'AbortError') return error;
+  return new ApiError(0, { type: ProblemTypes.network, title: 'Network error', detail: String(error) });
+}
+
+/** A problem from an answer's status and its parsed body (whatever the server sent, or nothing). */
+export function problemOf(status: number, statusText: string, body: unknown): Problem {
+  const fallback: Problem = { type: fallbackType(status), status, title: statusText };
+  if (!body || typeof body !== 'object') return fallback;
+  const parsed = body as Partial<Problem>;
+  return { ...fallback, ...parsed, type: parsed.type ?? fallback.type };
 }
 
 async function readProblem(response: Response): Promise<Problem> {
-  const fallback: Problem = { type: fallbackType(response.status), status: response.status, title: response.statusText };
   try {
     const text = await response.text();
-    if (!text) return fallback;
-    const parsed = JSON.parse(text) as Partial<Problem>;
-    return { ...fallback, ...parsed, type: parsed.type ?? fallback.type };
+    return problemOf(response.status, response.statusText, text ? JSON.parse(text) : undefined);
   } catch {
-    return fallback;
+    return problemOf(response.status, response.statusText, undefined);
   }
 }
 
