@@ -2,7 +2,11 @@
 // are large and the sign-in page never needs them.
 import { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import { adjacencyGraphs, dictionary as common } from '@zxcvbn-ts/language-common';
-import { dictionary as english } from '@zxcvbn-ts/language-en';
+// Of the English lists, the common words and first names and their word sequences only: the surname and
+// Wikipedia lists would double what a phone downloads and say little about Vietnamese passwords.
+import englishWords from '@zxcvbn-ts/language-en/dist/commonWords.json.mjs';
+import englishFirstNames from '@zxcvbn-ts/language-en/dist/firstnames.json.mjs';
+import englishSequences from '@zxcvbn-ts/language-en/dist/wordSequences.json.mjs';
 import vietnamese from './vietnameseCommonWords.json';
 
 export interface Strength {
@@ -17,7 +21,9 @@ export interface Strength {
 const factory = new ZxcvbnFactory({
   graphs: adjacencyGraphs,
   // Common Vietnamese words and passwords (matkhau, anhyeuem, place and family names) beside the library's lists.
-  dictionary: { ...common, ...english, 'common-vi': vietnamese },
+  dictionary: {
+    ...common, 'commonWords-en': englishWords, 'firstnames-en': englishFirstNames, ...englishSequences, 'common-vi': vietnamese,
+  },
   useLevenshteinDistance: true,
 });
 
