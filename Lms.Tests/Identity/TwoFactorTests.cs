@@ -209,6 +209,53 @@ public abstract class TwoFactorTests(LmsServer server)
     }
 
     [Fact]
+    public async Task Code_guesses_after_a_right_password_are_throttled_like_passwords_but_not_on_the_owners_device()
+    {
+        var (_, emails) = await SchoolAsync(Roles.Teacher);
+        var owner = new CookieContainer();
+        var ownerClient = await server.SignedInAsync(emails[0], cookies: owner);
+        var (secret, recovery) = await EnrolAsync(ownerClient);
+        // The owner's phone signs in once with a code: from then on it is a device the account knows.
+        var first = await ownerClient.PostAsJsonAsync("/api/identity/sign-in", new { login = emails[0], password = LmsServer.DemoPassword });
+        var firstTicket = (await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("ticket").GetString()!;
+        await ProblemAssert.OkAsync<JsonElement>(await CodeStepAsync(ownerClient, firstTicket, CodeAt(secret, 1)));
+
+        // A thief with the password guesses codes from elsewhere until the account's throttle holds.
+        var (thief, _, ticket) = await PasswordStepAsync(emails[0]);
+        var right = new[] { CodeAt(secret, -1), CodeAt(secret), CodeAt(secret, 1), CodeAt(secret, 2) };
+        var guesses = Enumerable.Range(100_000, 50).Select(n => n.ToString()).Where(c => !right.Contains(c)).Take(8);
+        foreach (var guess in guesses) await WrongCodeAsync(await CodeStepAsync(thief, ticket, guess));
+        // Throttled now: even a right (recovery) code is refused from that client, with the same answer.
+        await WrongCodeAsync(await CodeStepAsync(thief, ticket, recovery[0]));
+
+        // The owner's own phone is not kept out.
+        var again = await ownerClient.PostAsJsonAsync("/api/identity/sign-in", new { login = emails[0], password = LmsServer.DemoPassword });
+        Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
+        var ownerTicket = (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("ticket").GetString()!;
+        // That same recovery code was right and unused: the throttle alone refused it.
+        await ProblemAssert.OkAsync<JsonElement>(await CodeStepAsync(ownerClient, ownerTicket, recovery[0]));
+    }
+
+    [Fact]
+    public async Task A_password_reset_link_leads_to_the_code_step_not_to_a_session()
+    {
+        var (_, emails) = await SchoolAsync(Roles.Teacher);
+        var (secret, _) = await EnrolAsync(await server.SignedInAsync(emails[0]));
+        Assert.Equal(HttpStatusCode.Accepted,
+            (await server.Client().PostAsJsonAsync("/api/identity/password-reset", new { email = emails[0] })).StatusCode);
+        var link = await server.MailedCodeAsync(emails[0], "password-reset");
+
+        var cookies = new CookieContainer();
+        var client = server.Client(cookies);
+        var redeemed = await client.PostAsJsonAsync("/api/identity/codes/redeem", new { code = link, newPassword = "Hai-buoc-sau-khi-quen-2026" });
+        Assert.Equal(HttpStatusCode.Accepted, redeemed.StatusCode);
+        Assert.DoesNotContain(cookies.GetAllCookies(), c => c.Name == "lms.auth");
+        var ticket = (await redeemed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("ticket").GetString()!;
+        await ProblemAssert.OkAsync<JsonElement>(await CodeStepAsync(client, ticket, CodeAt(secret, 1)));
+        await ProblemAssert.OkAsync<JsonElement>(await client.GetAsync("/api/identity/me"));
+    }
+
+    [Fact]
     public async Task Switching_off_needs_a_current_code_or_the_password()
     {
         var (_, emails) = await SchoolAsync(Roles.Teacher);
