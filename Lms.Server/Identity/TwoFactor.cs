@@ -33,9 +33,8 @@ public sealed class TwoFactor(
 
     public async Task<TotpEnrolment?> StartEnrolmentAsync(UserRow user)
     {
-        var secret = KeyGeneration.GenerateRandomKey(20);
-        if (!await repository.StartEnrolmentAsync(user.Id, _protector.Protect(Base32Encoding.ToString(secret)))) return null;
-        var base32 = Base32Encoding.ToString(secret);
+        var base32 = Base32Encoding.ToString(KeyGeneration.GenerateRandomKey(20));
+        if (!await repository.StartEnrolmentAsync(user.Id, _protector.Protect(base32))) return null;
         var issuer = configuration["Identity:TwoFactor:Issuer"] is { Length: > 0 } configured ? configured : "Lms";
         var label = user.Email ?? user.NationalId ?? user.DisplayName;
         var uri = new OtpUri(OtpType.Totp, base32, label, issuer).ToString();
