@@ -63,7 +63,8 @@ public sealed class OneTimeCodes(Db db, TimeProvider clock)
     public static string Grouped(string code) =>
         string.Join('-', Enumerable.Range(0, (code.Length + 3) / 4).Select(i => code.Substring(i * 4, Math.Min(4, code.Length - i * 4))));
 
-    private static string HashOf(string code) =>
+    /// <summary>SHA-256 of the normalised code, hex: what is stored instead of a code.</summary>
+    public static string HashOf(string code) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Normalize(code))));
 
     private static readonly Sql RetireSql = Sql.Portable(

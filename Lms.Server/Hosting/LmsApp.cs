@@ -80,6 +80,9 @@ public static class LmsApp
         services.AddSingleton<FirstAdminSetup>();
         services.Configure<ThrottleOptions>(configuration.GetSection(ThrottleOptions.Section));
         services.AddSingleton<TrustedDevices>();
+        services.AddSingleton<TwoFactorRepository>();
+        services.AddSingleton<TwoFactor>();
+        services.AddSingleton<SecondStepTickets>();
         services.AddSignInRateLimit(configuration);
         services.Configure<DemoOptions>(configuration.GetSection(DemoOptions.Section));
         services.AddSingleton<DemoSeeder>();
@@ -134,6 +137,7 @@ public static class LmsApp
         });
         app.UseAuthentication();
         app.UseMiddleware<SessionCheckMiddleware>();
+        app.UseMiddleware<TwoFactorGateMiddleware>();
         app.UseRateLimiter();
         app.UseAuthorization();
 
@@ -149,6 +153,7 @@ public static class LmsApp
         api.MapInstitutionEndpoints();
         api.MapRosterExportEndpoints();
         api.MapPeopleEndpoints();
+        api.MapTwoFactorAdminEndpoints();
         api.MapClassEndpoints();
         api.MapCourseEndpoints();
         api.MapCourseCopyEndpoints();

@@ -69,11 +69,18 @@ public static class AccountEndpoints
         return new CodeHolderView(user.DisplayName, user.Email ?? user.NationalId, purpose);
     }
 
-    /// <summary>A password chosen with a code ends every earlier session (after a reset, someone else may hold one).</summary>
-    private static async Task<MeView> Redeem(SetPasswordRequest request, HttpContext http, Accounts accounts, UserRepository users, SessionGuard guard)
+    /// <summary>
+    /// A password chosen with a code ends every earlier session (after a reset, someone else may hold one).
+    /// A mailed link is not a second factor: with one switched on, the answer is the ticket for the code step.
+    /// </summary>
+    private static async Task<Results<Ok<MeView>, Accepted<SecondStepView>>> Redeem(
+        SetPasswordRequest request, HttpContext http, Accounts accounts, UserRepository users, SessionGuard guard,
+        TwoFactor twoFactor, SecondStepTickets tickets)
     {
         var (user, _) = await accounts.SetPasswordWithCodeAsync(request.Code, request.NewPassword);
         await guard.EndAllAsync(user.Id);
-        return await IdentityEndpoints.SignInWithCookieAsync(http, users, user, remember: false);
+        if (await twoFactor.IsEnabledAsync(user.Id))
+            return TypedResults.Accepted((string?)null, tickets.Issue(user.Id, SessionKinds.Cookie, remember: false));
+        return TypedResults.Ok(await IdentityEndpoints.SignInWithCookieAsync(http, users, user, remember: false));
     }
 }

@@ -27,7 +27,14 @@ public sealed record MembershipView(Guid InstitutionId, string InstitutionName, 
 
 public sealed record MeView(
     Guid Id, string DisplayName, string? Email, string? NationalId,
-    IReadOnlyList<MembershipView> Memberships, IReadOnlyList<PersonRef> Children, bool PlatformAdmin);
+    IReadOnlyList<MembershipView> Memberships, IReadOnlyList<PersonRef> Children, bool PlatformAdmin,
+    TwoFactorStatus? TwoFactor = null);
+
+/// <summary>
+/// Whether the person may use a second factor (staff), has it on, and must set it up before
+/// anything else (an admin of an institution that requires it).
+/// </summary>
+public sealed record TwoFactorStatus(bool Available, bool Enabled, bool MustEnrol);
 
 public static class IdentityEndpoints
 {
@@ -51,12 +58,21 @@ public static class IdentityEndpoints
         group.MapGet("/me", Me).WithSummary("Who is signed in, and their roles in each institution.");
         group.MapPost("/change-password", ChangePassword).WithSummary("Change one's own password.");
         group.MapAccountEndpoints();
+        group.MapTwoFactorEndpoints();
     }
 
-    private static async Task<MeView> SignInWithCookie(SignInRequest request, SignInService signIn, UserRepository users, HttpContext http)
+    /// <summary>A right password gives a session, or, when the person has a second factor, only a ticket for the code step (202).</summary>
+    private static async Task<Results<Ok<MeView>, Accepted<SecondStepView>>> SignInWithCookie(
+        SignInRequest request, SignInService signIn, UserRepository users, SecondStepTickets tickets, HttpContext http)
     {
-        var user = await CheckAsync(signIn, request, http);
-        return await SignInWithCookieAsync(http, users, user, request.RememberMe);
+        var result = await signIn.CheckAsync(request.Login, request.Password, http);
+        return result switch
+        {
+            SignInResult.Succeeded ok => TypedResults.Ok(await SignInWithCookieAsync(http, users, ok.User, request.RememberMe)),
+            SignInResult.SecondFactorNeeded next =>
+                TypedResults.Accepted((string?)null, tickets.Issue(next.User.Id, SessionKinds.Cookie, request.RememberMe)),
+            _ => throw WrongLogin(),
+        };
     }
 
     /// <summary>Starts a browser session for someone who has just proved who they are.</summary>
@@ -66,16 +82,29 @@ public static class IdentityEndpoints
             .StartAsync(user.Id, SessionKinds.Cookie, DeviceOf(http), AddressOf(http));
         await http.SignInAsync(AuthSchemes.Cookie, CurrentUser.For(user.Id, user.DisplayName, AuthSchemes.Cookie, sessionId),
             new AuthenticationProperties { IsPersistent = remember });
-        return await MeAsync(users, user.Id);
+        return await MeAsync(http, users, user.Id);
     }
 
     private static string? DeviceOf(HttpContext http) => http.Request.Headers.UserAgent.ToString() is { Length: > 0 } agent ? agent : null;
 
     private static string? AddressOf(HttpContext http) => http.Connection.RemoteIpAddress?.ToString();
 
-    private static async Task<SignInHttpResult> SignInWithToken(SignInRequest request, SignInService signIn, SessionRepository sessions, HttpContext http)
+    /// <summary>API clients take the same two steps as the browser: with a second factor, a ticket (202) and then <c>/token/code</c>.</summary>
+    private static async Task<Results<SignInHttpResult, Accepted<SecondStepView>>> SignInWithToken(
+        SignInRequest request, SignInService signIn, SessionRepository sessions, SecondStepTickets tickets, HttpContext http)
     {
-        var user = await CheckAsync(signIn, request, http);
+        var result = await signIn.CheckAsync(request.Login, request.Password, http);
+        return result switch
+        {
+            SignInResult.Succeeded ok => await StartTokenSessionAsync(http, sessions, ok.User),
+            SignInResult.SecondFactorNeeded next => TypedResults.Accepted((string?)null, tickets.Issue(next.User.Id, SessionKinds.Token, false)),
+            _ => throw WrongLogin(),
+        };
+    }
+
+    /// <summary>Starts an API client's session (a bearer token and a single-use refresh token) for someone who has just proved who they are.</summary>
+    public static async Task<SignInHttpResult> StartTokenSessionAsync(HttpContext http, SessionRepository sessions, UserRow user)
+    {
         var sessionId = await sessions.StartAsync(user.Id, SessionKinds.Token, DeviceOf(http), AddressOf(http));
         return TypedResults.SignIn(CurrentUser.For(user.Id, user.DisplayName, AuthSchemes.Bearer, sessionId,
             await sessions.IssueRefreshTokenAsync(sessionId)), authenticationScheme: AuthSchemes.Bearer);
@@ -160,7 +189,7 @@ public static class IdentityEndpoints
     }
 
     private static async Task<MeView> Me(HttpContext http, UserRepository users) =>
-        await MeAsync(users, http.User.Id());
+        await MeAsync(http, users, http.User.Id());
 
     /// <summary>A new password ends every other session and every refresh token; this one stays.</summary>
     private static async Task<NoContent> ChangePassword(
@@ -177,13 +206,10 @@ public static class IdentityEndpoints
         return TypedResults.NoContent();
     }
 
-    private static async Task<UserRow> CheckAsync(SignInService signIn, SignInRequest request, HttpContext http) =>
-        await signIn.CheckAsync(request.Login, request.Password, http) is SignInResult.Succeeded ok
-            ? ok.User
-            : throw new ProblemException(StatusCodes.Status401Unauthorized, ProblemTypes.InvalidCredentials,
-                "The login or the password is not right.");
+    private static ProblemException WrongLogin() =>
+        new(StatusCodes.Status401Unauthorized, ProblemTypes.InvalidCredentials, "The login or the password is not right.");
 
-    private static async Task<MeView> MeAsync(UserRepository users, Guid userId)
+    private static async Task<MeView> MeAsync(HttpContext http, UserRepository users, Guid userId)
     {
         var user = await users.GetAsync(userId)
                    ?? throw new ProblemException(StatusCodes.Status401Unauthorized, ProblemTypes.Unauthenticated, "Sign in first.");
@@ -191,6 +217,6 @@ public static class IdentityEndpoints
         var children = await users.ChildrenAsync(userId);
         return new MeView(user.Id, user.DisplayName, user.Email, user.NationalId,
             memberships.Select(m => new MembershipView(m.InstitutionId, m.InstitutionName, m.InstitutionKind, m.Role)).ToList(),
-            children, user.PlatformAdmin);
+            children, user.PlatformAdmin, await TwoFactorEndpoints.StatusAsync(http, user, memberships));
     }
 }

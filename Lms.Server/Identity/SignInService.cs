@@ -30,6 +30,8 @@ public sealed class ThrottleOptions
 public abstract record SignInResult
 {
     public sealed record Succeeded(UserRow User) : SignInResult;
+    /// <summary>The password was right and the person has a second factor: no session until a code is given.</summary>
+    public sealed record SecondFactorNeeded(UserRow User) : SignInResult;
     public sealed record Failed : SignInResult;
 }
 
@@ -42,7 +44,7 @@ public abstract record SignInResult
 /// </summary>
 public sealed class SignInService(
     UserRepository users, Passwords passwords, IOptions<ThrottleOptions> throttle, TimeProvider clock, TrustedDevices devices,
-    PhoneLogins phones)
+    PhoneLogins phones, TwoFactor twoFactor)
 {
     // Verified when no password is checked, so that every answer takes as long as a wrong password.
     private static readonly string DecoyHash = new Passwords().Hash(Guid.NewGuid().ToString());
@@ -67,10 +69,34 @@ public sealed class SignInService(
             return new SignInResult.Failed();
         }
 
-        await users.RecordSucceededSignInAsync(user.Id);
         if (rehash) await users.SetPasswordHashAsync(user.Id, await passwords.HashAsync(password));
+        // With a second factor the attempt is not over: the count stays (so that code guesses after a
+        // right password are throttled too) and the device is not trusted until the code is right.
+        if (await twoFactor.IsEnabledAsync(user.Id)) return new SignInResult.SecondFactorNeeded(user);
+        await users.RecordSucceededSignInAsync(user.Id);
         devices.Trust(http, user.Id);
         return new SignInResult.Succeeded(user);
+    }
+
+    /// <summary>
+    /// The code step, for someone whose password step was right (<paramref name="userId"/> comes from
+    /// a signed ticket). Throttled by the same per-account count as passwords, with the same
+    /// exception for devices the owner signed in from before.
+    /// </summary>
+    public async Task<UserRow?> CheckSecondStepAsync(Guid userId, string code, HttpContext http)
+    {
+        if (await users.GetAsync(userId) is not { DisabledAt: null } user) return null;
+        var now = clock.GetUtcNow();
+        var trusted = devices.IsTrusted(http, user.Id);
+        if (!trusted && !await users.ClaimSignInAttemptAsync(user.Id, now, n => throttle.Value.Until(n, now))) return null;
+        if (!await twoFactor.VerifyAsync(user.Id, code))
+        {
+            if (trusted) devices.Forget(http);
+            return null;
+        }
+        await users.RecordSucceededSignInAsync(user.Id);
+        devices.Trust(http, user.Id);
+        return user;
     }
 
     private async Task<SignInResult> DecoyAsync(string password)

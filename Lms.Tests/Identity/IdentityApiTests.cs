@@ -178,6 +178,8 @@ public abstract class IdentityApiTests(LmsServer server)
             // Ways into an account for someone not signed in: each needs a mailed or printed one-time code, or answers the same to everyone.
             "/api/identity/sign-up", "/api/identity/confirm-email", "/api/identity/password-reset",
             "/api/identity/codes/check", "/api/identity/codes/redeem",
+            // The code step of a two-step sign-in: it needs the signed ticket of a right password.
+            "/api/identity/sign-in/code", "/api/identity/token/code",
             // The first administrator of an empty installation, with the code from the server's log.
             "/api/setup/", "/api/setup/first-admin",
         ];

@@ -32,6 +32,7 @@ const ForgotPasswordPage = lazy(() => import('./pages/identity/AccountPages').th
 const SetupPage = lazy(() => import('./pages/identity/SetupPage').then((m) => ({ default: m.SetupPage })));
 const SessionsPage = lazy(() => import('./pages/identity/SessionsPage').then((m) => ({ default: m.SessionsPage })));
 const OutboxPage = lazy(() => import('./pages/identity/OutboxPage').then((m) => ({ default: m.OutboxPage })));
+const TwoFactorPage = lazy(() => import('./pages/identity/TwoFactorPage').then((m) => ({ default: m.TwoFactorPage })));
 const ChangePasswordPage = lazy(() => import('./pages/ChangePasswordPage').then((m) => ({ default: m.ChangePasswordPage })));
 // MOOCs and credentials (public catalogue and verification; learners' progress, forum, transcript; teachers' and admins' pages).
 const PublicShell = lazy(() => import('./pages/moocs/PublicShell').then((m) => ({ default: m.PublicShell })));
@@ -55,6 +56,8 @@ function RequireSignIn({ children }: { children: ReactNode }) {
     const here = location.pathname + location.search;
     return <Navigate to={here === '/' || signedOut ? '/sign-in' : `/sign-in?next=${encodeURIComponent(here)}`} replace />;
   }
+  // An admin whose institution requires two-step sign-in sets it up before anything else (the server refuses the rest).
+  if (me.twoFactor?.mustEnrol && location.pathname !== '/account/two-factor') return <Navigate to="/account/two-factor" replace />;
   return <>{children}</>;
 }
 
@@ -85,6 +88,7 @@ export function App() {
         <Route path="account/password" element={<ChangePasswordPage />} />
         <Route path="admin/outbox" element={<OutboxPage />} />
         <Route path="account/sessions" element={<SessionsPage />} />
+        <Route path="account/two-factor" element={<TwoFactorPage />} />
         <Route path="learning" element={<MyLearningPage />} />
         <Route path="courses/:courseId/progress" element={<ProgressPage />} />
         <Route path="courses/:courseId/forum" element={<ForumPage />} />

@@ -1,6 +1,7 @@
 // Accounts: sign-up confirmation, invitations and password reset (one-time codes), and the mail outbox.
 import { request } from './client';
 import type { Me } from './lms';
+import type { SecondStep } from './twoFactor';
 
 export interface CodeHolder {
   displayName: string;
@@ -41,7 +42,7 @@ export const identityApi = {
     request<void>(`${id}/password-reset`, { body: { email, language }, allowUnauthenticated: true }),
   checkCode: (code: string) => request<CodeHolder>(`${id}/codes/check`, { body: { code }, allowUnauthenticated: true }),
   redeem: (code: string, newPassword: string) =>
-    request<Me>(`${id}/codes/redeem`, { body: { code, newPassword }, allowUnauthenticated: true }),
+    request<Me | SecondStep>(`${id}/codes/redeem`, { body: { code, newPassword }, allowUnauthenticated: true }),
   sessions: () => request<Session[]>(`${id}/sessions`),
   endSession: (sessionId: string) => request<void>(`${id}/sessions/${encodeURIComponent(sessionId)}`, { method: 'DELETE' }),
   signOutEverywhere: () => request<void>(`${id}/sign-out-everywhere`, { method: 'POST' }),

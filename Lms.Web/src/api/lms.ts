@@ -29,6 +29,13 @@ export interface PersonRef {
   nationalId: string | null;
 }
 
+/** Two-step sign-in: offered to staff; an admin whose institution requires it must set it up first. */
+export interface TwoFactorStatus {
+  available: boolean;
+  enabled: boolean;
+  mustEnrol: boolean;
+}
+
 export interface Me {
   id: string;
   displayName: string;
@@ -38,6 +45,7 @@ export interface Me {
   children: PersonRef[];
   /** Runs the platform (reads the mail outbox). */
   platformAdmin: boolean;
+  twoFactor?: TwoFactorStatus;
 }
 
 export interface Institution {

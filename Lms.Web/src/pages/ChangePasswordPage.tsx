@@ -4,11 +4,14 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../api/lms';
 import { fieldErrorText } from '../errors';
 import { ErrorMessage, Field, Notice, useTitle } from '../components/common';
+import { PasswordStrengthMeter } from '../auth/PasswordStrengthMeter';
+import { useAuth } from '../auth/AuthContext';
 
 const minimumLength = 10;
 
 export function ChangePasswordPage() {
   const { t } = useTranslation();
+  const { me } = useAuth();
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [again, setAgain] = useState('');
@@ -60,6 +63,7 @@ export function ChangePasswordPage() {
                    value={next} onChange={(e) => setNext(e.target.value)} />
           )}
         </Field>
+        <PasswordStrengthMeter password={next} userInputs={[me?.displayName, me?.email]} minimumLength={minimumLength} />
         <Field label={t('password.again')}>
           {(props) => (
             <input {...props} type="password" autoComplete="new-password" value={again} onChange={(e) => setAgain(e.target.value)} />

@@ -1,8 +1,9 @@
 import { useState, type FormEvent } from 'react';
-import { Link, Navigate, useSearchParams } from 'react-router-dom';
+import { Link, Navigate, useLocation, useSearchParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { ApiError, ProblemTypes } from '../api/client';
-import { api } from '../api/lms';
+import { isSecondStep, twoFactorApi, type SecondStep } from '../api/twoFactor';
+import { SecondStepForm } from '../auth/SecondStepForm';
 import { useAuth } from '../auth/AuthContext';
 import { errorText } from '../errors';
 import { AppLogo } from '../components/Shell';
@@ -23,6 +24,11 @@ export function SignInPage() {
   const [rememberMe, setRememberMe] = useState(true);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  // A right password for someone with a second factor gives a ticket: the code step comes next.
+  // A set-password page that needed a code too arrives here with its ticket.
+  const location = useLocation();
+  const [secondStep, setSecondStep] = useState<SecondStep | null>(
+    (location.state as { secondStep?: SecondStep } | null)?.secondStep ?? null);
   useTitle(t('signIn.title'));
 
   if (loading) return <Loading />;
@@ -37,7 +43,9 @@ export function SignInPage() {
     setBusy(true);
     setError(null);
     try {
-      signedIn(await api.signIn(login.trim(), password, rememberMe));
+      const answer = await twoFactorApi.signIn(login.trim(), password, rememberMe);
+      if (isSecondStep(answer)) setSecondStep(answer);
+      else signedIn(answer);
     } catch (e) {
       setError(e);
       setPassword('');
@@ -67,6 +75,9 @@ export function SignInPage() {
         </div>
         <p className="muted sign-in-tagline">{t('app.tagline')}</p>
         <h1>{t('signIn.title')}</h1>
+        {secondStep ? (
+          <SecondStepForm step={secondStep} onSignedIn={signedIn} onRestart={() => { setSecondStep(null); setPassword(''); }} />
+        ) : (
         <form onSubmit={submit} noValidate>
           {message && (
             <div className="alert alert-error" role="alert" data-testid="sign-in-error">
@@ -107,6 +118,7 @@ export function SignInPage() {
             {busy ? t('signIn.signingIn') : t('signIn.submit')}
           </button>
         </form>
+        )}
         <p className="sign-in-links small">
           <Link to="/forgot-password">{t('account.forgotLink')}</Link>
           {' · '}

@@ -7,6 +7,7 @@ import { ErrorMessage, Loading, TabPanel, Tabs, useTitle } from '../../component
 import { useLoad } from '../../components/useLoad';
 import { RosterImport } from './RosterImport';
 import { RosterExports } from './RosterExports';
+import { TwoFactorPolicy } from '../identity/TwoFactorPolicy';
 import { PeoplePage } from './PeoplePage';
 import { ClassesPage } from './ClassesPage';
 
@@ -42,6 +43,7 @@ export function InstitutionAdminPage() {
         </div>
       </header>
       {institution.data.myRoles.includes('admin') && <RosterExports institutionId={institutionId} />}
+      {institution.data.myRoles.includes('admin') && <TwoFactorPolicy institutionId={institutionId} />}
       <Tabs<Tab>
         label={t('admin.sections')}
         current={tab}

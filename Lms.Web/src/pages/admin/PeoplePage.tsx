@@ -7,6 +7,7 @@ import { useLoad } from '../../components/useLoad';
 import { errorText, fieldErrorText, namesAnyField } from '../../errors';
 import { formatDateTime, formatNumber } from '../../format';
 import { download, rosterImports } from './rosterImportApi';
+import { twoFactorApi } from '../../api/twoFactor';
 
 const roles: Role[] = ['admin', 'teacher', 'student', 'parent'];
 const pageSize = 25;
@@ -215,6 +216,10 @@ function PersonDialog({ institutionId, userId, classes, onChanged, onClose }: {
                                download(await rosterImports.resetSignIn(institutionId, userId), `phieu-dang-nhap-${p.displayName}.pdf`);
                                return t('peopleAdmin.resetSignInDone');
                              }, false)} />
+            )}
+            {p.madeHere && (p.roles.includes('teacher') || p.roles.includes('admin')) && (
+              <ConfirmButton label={t('twoFactor.reset.button')} confirmLabel={t('twoFactor.reset.confirm')}
+                             onConfirm={() => act(async () => { await twoFactorApi.reset(institutionId, userId); return t('twoFactor.reset.done'); })} />
             )}
             <ConfirmButton label={t('peopleAdmin.remove')} confirmLabel={t('peopleAdmin.removeConfirm')}
                            onConfirm={() => act(async () => {

@@ -2,10 +2,12 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { identityApi, minimumPasswordLength, type CodeHolder } from '../../api/identity';
+import { isSecondStep } from '../../api/twoFactor';
 import { useAuth } from '../../auth/AuthContext';
 import { errorText, fieldErrorText } from '../../errors';
 import { ErrorMessage, Field, Loading, Notice, useTitle } from '../../components/common';
 import { AccountShell } from './AccountShell';
+import { PasswordStrengthMeter } from '../../auth/PasswordStrengthMeter';
 
 /** Only paths inside the app. */
 function safePath(path: string | null | undefined): string {
@@ -93,7 +95,10 @@ export function SetPasswordPage() {
     setBusy(true);
     setError(null);
     try {
-      signedIn(await identityApi.redeem(code, password));
+      const answer = await identityApi.redeem(code, password);
+      // A mailed link is not a second factor: with one on, the code step of the sign-in page comes next.
+      if (isSecondStep(answer)) return navigate('/sign-in', { replace: true, state: { secondStep: answer } });
+      signedIn(answer);
       navigate('/', { replace: true });
     } catch (e) {
       setError(e);
@@ -138,6 +143,7 @@ export function SetPasswordPage() {
                    value={password} onChange={(e) => setPassword(e.target.value)} />
           )}
         </Field>
+        <PasswordStrengthMeter password={password} userInputs={[holder.displayName, holder.login]} minimumLength={minimumPasswordLength} />
         <Field label={t('password.again')}>
           {(props) => (
             <input {...props} type="password" autoComplete="new-password" value={again} onChange={(e) => setAgain(e.target.value)} />

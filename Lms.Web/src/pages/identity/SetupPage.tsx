@@ -8,6 +8,7 @@ import { useAuth } from '../../auth/AuthContext';
 import { fieldErrorText } from '../../errors';
 import { ErrorMessage, Field, useTitle } from '../../components/common';
 import { AccountShell } from './AccountShell';
+import { PasswordStrengthMeter } from '../../auth/PasswordStrengthMeter';
 
 const kinds = ['ministry', 'department', 'university', 'school'] as const;
 
@@ -62,6 +63,7 @@ export function SetupPage() {
         <Field label={t('password.new')} hint={t('password.hint', { n: minimumPasswordLength })} error={fieldErrorText(t, error, 'password')}>
           {(p) => <input {...p} type="password" autoComplete="new-password" value={form.password} onChange={set('password')} />}
         </Field>
+        <PasswordStrengthMeter password={form.password} userInputs={[form.displayName, form.email]} minimumLength={minimumPasswordLength} />
         <button type="submit" className="btn btn-primary btn-block" disabled={busy}>{t('account.setup.submit')}</button>
       </form>
     </AccountShell>

@@ -8,6 +8,7 @@ import { Markdown } from '../../components/Markdown';
 import { useLoad } from '../../components/useLoad';
 import { fieldErrorText } from '../../errors';
 import { creditsText, formatDate, formatVnd, languageText, levelText } from './format';
+import { PasswordStrengthMeter } from '../../auth/PasswordStrengthMeter';
 
 export function CatalogueCoursePage() {
   const { t, i18n } = useTranslation();
@@ -152,6 +153,7 @@ function RunOffer({ run, enrolled, slug }: { run: Run; enrolled: boolean; slug: 
             {(p) => <input {...p} type="password" value={password} onChange={(e) => setPassword(e.target.value)} required minLength={10}
                            maxLength={128} autoComplete="new-password" />}
           </Field>
+          <PasswordStrengthMeter password={password} userInputs={[name, email]} minimumLength={10} />
           {error !== null && !fieldErrorText(t, error, 'displayName', 'moocSignUp') && !fieldErrorText(t, error, 'email', 'moocSignUp') && !fieldErrorText(t, error, 'password', 'moocSignUp') && (
             <ErrorMessage error={error} context="moocSignUp" />
           )}
