@@ -186,7 +186,11 @@ public sealed class CredentialRepository(Db db, TimeProvider clock)
     private static readonly Sql CountByKindSql = Sql.Portable(
         "SELECT kind AS value, COUNT(*) AS count FROM credentials WHERE course_id = @courseId AND revoked_at IS NULL GROUP BY kind");
 
-    private sealed record KindCount(string Value, int Count);
+    private sealed record KindCount
+    {
+        public string Value { get; init; } = "";
+        public int Count { get; init; }
+    }
 
     /// <summary>Credentials in force in a course, per kind (certificate, credit).</summary>
     public async Task<IReadOnlyDictionary<string, int>> CountInForceAsync(Guid courseId)

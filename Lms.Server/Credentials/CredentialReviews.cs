@@ -51,7 +51,7 @@ public sealed class CredentialReviews(
                 ["course"] = active[0].CourseTitle,
                 ["issued"] = issued.ToString("0.0", CultureInfo.InvariantCulture),
                 ["current"] = current.ToString("0.0", CultureInfo.InvariantCulture),
-                ["link"] = mailer.Link(run is null ? $"/courses/{courseId}" : $"/moocs/{run.MoocId}/manage?tab=reviews&run={run.Id}"),
+                ["link"] = mailer.Link(run is null ? $"/courses/{courseId}" : $"/moocs/{run.MoocId}/manage?tab=runs"),
             });
     }
 }

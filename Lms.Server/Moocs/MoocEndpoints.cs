@@ -174,14 +174,21 @@ public static class MoocEndpoints
 
     public static CatalogueCard Card(CatalogueRow row, IReadOnlyList<RunRow> runs)
     {
-        var next = NextRun(runs, DateTimeOffset.UtcNow);
+        var (startsAt, pace) = NextRun(runs, DateTimeOffset.UtcNow);
         return new CatalogueCard(row.Id, row.Slug, row.Title, row.Summary, row.InstitutionId, row.InstitutionName, row.Subject, row.Language,
-            row.Level, row.EffortHoursPerWeek, row.DurationWeeks, row.Credits, row.Ects, row.PriceVnd, row.ImageUrl, next?.StartsAt, next?.Pace);
+            row.Level, row.EffortHoursPerWeek, row.DurationWeeks, row.Credits, row.Ects, row.PriceVnd, row.ImageUrl, startsAt, pace);
     }
 
-    /// <summary>The run a newcomer would join: the open one that starts soonest (or already has).</summary>
-    private static RunRow? NextRun(IReadOnlyList<RunRow> runs, DateTimeOffset now) =>
-        runs.Where(r => r.OpenAt(now)).OrderBy(r => r.StartsAt ?? DateTimeOffset.MinValue).FirstOrDefault();
+    /// <summary>
+    /// The next run a newcomer can join: the open run that has not started yet and starts soonest, with its
+    /// start; when none is still to start, an open run already under way, without a start date (it is open now).
+    /// </summary>
+    public static (DateTimeOffset? StartsAt, string? Pace) NextRun(IReadOnlyList<RunRow> runs, DateTimeOffset now)
+    {
+        var open = runs.Where(r => r.OpenAt(now)).ToList();
+        if (open.Where(r => r.StartsAt > now).OrderBy(r => r.StartsAt).FirstOrDefault() is { } upcoming) return (upcoming.StartsAt, upcoming.Pace);
+        return (null, open.OrderByDescending(r => r.StartsAt ?? DateTimeOffset.MinValue).FirstOrDefault()?.Pace);
+    }
 
     private static async Task<List<RunView>> RunViewsAsync(Guid moocId, MoocRepository moocs, CourseRepository courses, IGrainFactory grains)
     {
