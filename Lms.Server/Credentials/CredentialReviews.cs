@@ -9,7 +9,7 @@ namespace Lms.Server.Credentials;
 /// Watches the standing of learners who hold credentials: when the record moves away from what was
 /// issued (a lower or higher grade, or no longer passing), a review is opened for the course's staff
 /// (mailed when it is against the learner), kept up to date while open, and closed on its own if the
-/// record comes back to what was issued. A review the staff kept stays closed for that same grade.
+/// record comes back to what was issued. A review the staff decided stays closed for that same grade and pass.
 /// </summary>
 public sealed class CredentialReviews(
     CredentialRepository credentials,
@@ -36,7 +36,9 @@ public sealed class CredentialReviews(
             if (open.CurrentGrade != current || open.Passes != standing.Passed) await reviews.UpdateAsync(open.Id, issued, current, standing.Passed);
             return;
         }
-        if (latest is { Decision: ReviewDecisions.Keep } kept && kept.CurrentGrade == current && kept.Passes == standing.Passed) return;
+        // The staff already decided on this very record (kept it, or revoked only some of the credentials): not asked again.
+        if (latest is { Decision: ReviewDecisions.Keep or ReviewDecisions.Revoke or ReviewDecisions.Reissue } decided
+            && decided.CurrentGrade == current && decided.Passes == standing.Passed) return;
         await reviews.OpenAsync(courseId, userId, issued, current, standing.Passed);
         log.LogInformation("Credentials of {UserId} in {CourseId} to review: issued {Issued}, now {Current}, passes {Passes}",
             userId, courseId, issued, current, standing.Passed);

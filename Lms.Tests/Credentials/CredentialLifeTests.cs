@@ -207,6 +207,8 @@ public abstract class CredentialLifeTests(LmsServer server)
         var transcript = await TranscriptAsync(revoked.Client);
         Assert.NotEqual(JsonValueKind.Null, transcript.Single(e => Id(e.GetProperty("credential")) == Id(credit)).GetProperty("credential").GetProperty("revokedAt").ValueKind);
         Assert.Equal(JsonValueKind.Null, transcript.Single(e => Id(e.GetProperty("credential")) == Id(certificate)).GetProperty("credential").GetProperty("revokedAt").ValueKind);
+        // The certificate kept by the staff's choice is not put back on the list when the learner looks again.
+        Assert.False((await StandingAsync(revoked, c)).GetProperty("passed").GetBoolean());
         Assert.Empty(await OpenReviewsAsync(c));
 
         // The run's figures count certificates and credit records apart, in force only.
