@@ -108,6 +108,7 @@ public static class MoocEndpoints
         runs.MapGet("/runs/{runId:guid}/stats", Stats).WithSummary("A run's enrolments, passes and activity.");
 
         GradingEndpoints.Map(api);
+        RunExtensionEndpoints.Map(runs);
         AssignmentEndpoints.Map(api);
         ForumEndpoints.Map(api);
     }
@@ -348,7 +349,7 @@ public static class MoocEndpoints
         return TypedResults.Created($"/api/moocs/runs/{run.Id}", RunViewOf(run, stats, context.Course.Status == CourseStatuses.Published));
     }
 
-    private static async Task<RunRow> TeachRunAsync(Guid runId, HttpContext http, CourseAccess access, MoocRepository moocs)
+    internal static async Task<RunRow> TeachRunAsync(Guid runId, HttpContext http, CourseAccess access, MoocRepository moocs)
     {
         var run = await moocs.RunAsync(runId) ?? throw ProblemException.NotFound("The run");
         await access.TeachAsync(http.User, run.MoocId);
