@@ -47,6 +47,7 @@ public sealed class LearnerCourseGrain(
     CourseStanding standing,
     GradingRepository grading,
     IEnumerable<ICoursePassedHandler> passedHandlers,
+    IEnumerable<ICourseStandingWatcher> watchers,
     ILogger<LearnerCourseGrain> log) : Grain, ILearnerCourseGrain
 {
     private Guid _courseId;
@@ -89,10 +90,13 @@ public sealed class LearnerCourseGrain(
     public async Task<LearnerStanding> GetStanding()
     {
         var current = await standing.ComputeAsync(_courseId, _userId, _seen);
-        if (current.Passed)
+        if (current.PassRecorded)
         {
-            var result = await grading.ResultAsync(_courseId, _userId);
-            if (result is not null) await TellPassedAsync(result.Grade, result.PassedAt, newly: false);
+            if (current.Passed && current.RecordedGrade is { } recorded && current.PassedAt is { } at)
+                await TellPassedAsync(recorded, at, newly: false);
+            // A grade can move after the pass (a review, a regrade, a policy change): whoever issued on it is told.
+            foreach (var watcher in watchers)
+                await watcher.OnStandingAsync(_courseId, _userId, current);
             return current;
         }
         if (!current.Qualifies) return current;
@@ -102,7 +106,7 @@ public sealed class LearnerCourseGrain(
         var newly = await grading.RecordPassAsync(_courseId, _userId, grade, now);
         var stored = await grading.ResultAsync(_courseId, _userId);
         await TellPassedAsync(stored?.Grade ?? grade, stored?.PassedAt ?? now, newly);
-        return current with { Passed = true, PassedAt = stored?.PassedAt ?? now };
+        return current with { Passed = true, PassedAt = stored?.PassedAt ?? now, PassRecorded = true, RecordedGrade = stored?.Grade ?? grade };
     }
 
     private async Task TellPassedAsync(decimal grade, DateTimeOffset passedAt, bool newly)

@@ -17,6 +17,14 @@ public static class Decisions
     public const string Pending = "pending";
     public const string Accepted = "accepted";
     public const string Refused = "refused";
+
+    /// <summary>Was accepted or pending, and the credential it rests on was then revoked by its issuer.</summary>
+    public const string CredentialRevoked = "credential-revoked";
+
+    /// <summary>Was accepted or pending, and the credential it rests on was then replaced by a re-issued one.</summary>
+    public const string CredentialReplaced = "credential-replaced";
+
+    public static readonly IReadOnlyList<string> All = [Pending, Accepted, Refused, CredentialRevoked, CredentialReplaced];
 }
 
 public sealed record KeyRow
@@ -49,6 +57,12 @@ public sealed record CredentialRow
     public DateTimeOffset IssuedAt { get; init; }
     public DateTimeOffset? RevokedAt { get; init; }
     public string? RevocationReason { get; init; }
+
+    /// <summary>0 for the first issue; each re-issue of the same kind for the same learner and course is one more.</summary>
+    public int Generation { get; init; }
+
+    /// <summary>The credential that replaced this one (its revocation bit is set too).</summary>
+    public Guid? SupersededBy { get; init; }
 }
 
 public sealed record ShareRow
@@ -67,6 +81,9 @@ public sealed record ShareRow
     public string? RecognisedCode { get; init; }
     public int? RecognisedCredits { get; init; }
     public string? Reason { get; init; }
+    /// <summary>When the decision was marked because its credential was revoked or replaced, and what it was before.</summary>
+    public DateTimeOffset? MarkedAt { get; init; }
+    public string? DecisionBefore { get; init; }
     // The credential shared, for the receiving admin's inbox.
     public string Kind { get; init; } = "";
     public string SubjectName { get; init; } = "";
@@ -122,7 +139,7 @@ public sealed class CredentialRepository(Db db, TimeProvider clock)
 
     private const string CredentialColumns =
         "c.id, c.kind, c.user_id, c.institution_id, i.name AS institution_name, c.course_id, c.subject_name, c.course_title, c.grade, " +
-        "c.credits, c.ects, c.status_index, c.kid, c.jwt, c.issued_at, c.revoked_at, c.revocation_reason";
+        "c.credits, c.ects, c.status_index, c.kid, c.jwt, c.issued_at, c.revoked_at, c.revocation_reason, c.generation, c.superseded_by";
 
     private static readonly Sql GetSql = Sql.Portable(
         $"SELECT {CredentialColumns} FROM credentials c JOIN institutions i ON i.id = c.institution_id WHERE c.id = @id");
@@ -133,14 +150,53 @@ public sealed class CredentialRepository(Db db, TimeProvider clock)
         return await connection.QuerySingleOrDefaultAsync<CredentialRow>(db.Text(GetSql), new { id });
     }
 
-    private static readonly Sql FindSql = Sql.Portable(
+    private static readonly Sql FindSql = Sql.PerDialect(d => d.First(
         $"SELECT {CredentialColumns} FROM credentials c JOIN institutions i ON i.id = c.institution_id " +
-        "WHERE c.kind = @kind AND c.user_id = @userId AND c.course_id = @courseId");
+        "WHERE c.kind = @kind AND c.user_id = @userId AND c.course_id = @courseId ORDER BY c.generation DESC"));
 
+    /// <summary>The latest credential of this kind for the learner in the course (revoked or not); older generations were superseded.</summary>
     public async Task<CredentialRow?> FindAsync(string kind, Guid userId, Guid courseId)
     {
         await using var connection = await db.OpenAsync();
         return await connection.QuerySingleOrDefaultAsync<CredentialRow>(db.Text(FindSql), new { kind, userId, courseId });
+    }
+
+    private static readonly Sql ActiveSql = Sql.Portable(
+        $"SELECT {CredentialColumns} FROM credentials c JOIN institutions i ON i.id = c.institution_id " +
+        "WHERE c.user_id = @userId AND c.course_id = @courseId AND c.revoked_at IS NULL ORDER BY c.kind");
+
+    /// <summary>The learner's credentials for the course that are in force (neither revoked nor superseded).</summary>
+    public async Task<IReadOnlyList<CredentialRow>> ActiveAsync(Guid userId, Guid courseId)
+    {
+        await using var connection = await db.OpenAsync();
+        return (await connection.QueryAsync<CredentialRow>(db.Text(ActiveSql), new { userId, courseId })).AsList();
+    }
+
+    private static readonly Sql OfCourseSql = Sql.Portable(
+        $"SELECT {CredentialColumns} FROM credentials c JOIN institutions i ON i.id = c.institution_id " +
+        "WHERE c.user_id = @userId AND c.course_id = @courseId ORDER BY c.generation DESC, c.kind");
+
+    /// <summary>Every credential the learner was issued in the course, the latest generation first.</summary>
+    public async Task<IReadOnlyList<CredentialRow>> OfCourseAsync(Guid userId, Guid courseId)
+    {
+        await using var connection = await db.OpenAsync();
+        return (await connection.QueryAsync<CredentialRow>(db.Text(OfCourseSql), new { userId, courseId })).AsList();
+    }
+
+    private static readonly Sql CountByKindSql = Sql.Portable(
+        "SELECT kind AS value, COUNT(*) AS count FROM credentials WHERE course_id = @courseId AND revoked_at IS NULL GROUP BY kind");
+
+    private sealed record KindCount
+    {
+        public string Value { get; init; } = "";
+        public int Count { get; init; }
+    }
+
+    /// <summary>Credentials in force in a course, per kind (certificate, credit).</summary>
+    public async Task<IReadOnlyDictionary<string, int>> CountInForceAsync(Guid courseId)
+    {
+        await using var connection = await db.OpenAsync();
+        return (await connection.QueryAsync<KindCount>(db.Text(CountByKindSql), new { courseId })).ToDictionary(r => r.Value, r => r.Count);
     }
 
     private static readonly Sql MineSql = Sql.Portable(
@@ -173,8 +229,8 @@ public sealed class CredentialRepository(Db db, TimeProvider clock)
 
     private static readonly Sql InsertSql = Sql.Portable(
         "INSERT INTO credentials (id, kind, user_id, institution_id, course_id, subject_name, course_title, grade, credits, ects, " +
-        "status_index, kid, jwt, issued_at) VALUES (@Id, @Kind, @UserId, @InstitutionId, @CourseId, @SubjectName, @CourseTitle, " +
-        "@Grade, @Credits, @Ects, @StatusIndex, @Kid, @Jwt, @IssuedAt)");
+        "status_index, kid, jwt, issued_at, generation) VALUES (@Id, @Kind, @UserId, @InstitutionId, @CourseId, @SubjectName, @CourseTitle, " +
+        "@Grade, @Credits, @Ects, @StatusIndex, @Kid, @Jwt, @IssuedAt, @Generation)");
 
     public async Task InsertAsync(CredentialRow row)
     {
@@ -191,6 +247,16 @@ public sealed class CredentialRepository(Db db, TimeProvider clock)
         return await connection.ExecuteAsync(db.Text(RevokeSql), new { id, reason, now = clock.GetUtcNow() }) > 0;
     }
 
+    private static readonly Sql SupersedeSql = Sql.Portable(
+        "UPDATE credentials SET revoked_at = @now, revocation_reason = @reason, superseded_by = @by WHERE id = @id AND revoked_at IS NULL");
+
+    /// <summary>Marks a credential replaced by <paramref name="by"/>: its revocation bit is set, so verifiers stop trusting it.</summary>
+    public async Task<bool> SupersedeAsync(Guid id, Guid by, string reason)
+    {
+        await using var connection = await db.OpenAsync();
+        return await connection.ExecuteAsync(db.Text(SupersedeSql), new { id, by, reason, now = clock.GetUtcNow() }) > 0;
+    }
+
     private static readonly Sql RevokedIndexesSql = Sql.Portable(
         "SELECT status_index FROM credentials WHERE institution_id = @institutionId AND revoked_at IS NOT NULL");
 
@@ -205,6 +271,7 @@ public sealed class CredentialRepository(Db db, TimeProvider clock)
     private const string ShareColumns =
         "s.id, s.credential_id, s.to_institution_id, ti.name AS to_institution_name, s.message, s.shared_at, s.decision, s.decided_by, " +
         "du.display_name AS decided_by_name, s.decided_at, s.recognised_as, s.recognised_code, s.recognised_credits, s.reason, " +
+        "s.marked_at, s.decision_before, " +
         "c.kind, c.subject_name, c.course_title, ii.name AS issuer_name, c.credits, c.grade, c.user_id";
 
     private const string ShareFrom =
@@ -244,11 +311,11 @@ public sealed class CredentialRepository(Db db, TimeProvider clock)
 
     private static readonly Sql InboxSql = Sql.PerDialect(d =>
         $"SELECT {ShareColumns} {ShareFrom}WHERE s.to_institution_id = @institutionId AND (@decision IS NULL OR s.decision = @decision) " +
-        $"ORDER BY CASE WHEN s.decision = 'pending' THEN 0 ELSE 1 END, s.shared_at DESC, s.id {d.Page()}");
+        $"ORDER BY CASE WHEN s.decision = 'pending' OR s.marked_at IS NOT NULL THEN 0 ELSE 1 END, COALESCE(s.marked_at, s.shared_at) DESC, s.id {d.Page()}");
     private static readonly Sql InboxCountSql = Sql.Portable(
         "SELECT COUNT(*) FROM credit_shares s WHERE s.to_institution_id = @institutionId AND (@decision IS NULL OR s.decision = @decision)");
 
-    /// <summary>The credit records shared with an institution, those awaiting a decision first.</summary>
+    /// <summary>The credit records shared with an institution: those awaiting a decision, and those whose credential was revoked or replaced, first.</summary>
     public async Task<Page<ShareRow>> InboxAsync(Guid institutionId, string? decision, PageRequest page) =>
         await db.PageAsync<ShareRow>(InboxCountSql, InboxSql, new { institutionId, decision }, page);
 
@@ -264,5 +331,22 @@ public sealed class CredentialRepository(Db db, TimeProvider clock)
         {
             id, decision, decidedBy, now = clock.GetUtcNow(), recognisedAs, recognisedCode, recognisedCredits, reason,
         });
+    }
+
+    private static readonly Sql MarkSharesSql = Sql.Portable(
+        "UPDATE credit_shares SET decision_before = decision, decision = @mark, marked_at = @now " +
+        "WHERE credential_id = @credentialId AND decision IN ('pending', 'accepted')");
+
+    /// <summary>
+    /// Marks every pending or accepted decision on a credential that was revoked or replaced, keeping
+    /// what it was before (and the recognised course and credits) for the receiving institution to see.
+    /// </summary>
+    public async Task<IReadOnlyList<ShareRow>> MarkSharesAsync(Guid credentialId, string mark)
+    {
+        var relied = (await SharesOfAsync(credentialId)).Where(s => s.Decision is Decisions.Pending or Decisions.Accepted).Select(s => s.Id).ToHashSet();
+        if (relied.Count == 0) return [];
+        await using (var connection = await db.OpenAsync())
+            await connection.ExecuteAsync(db.Text(MarkSharesSql), new { credentialId, mark, now = clock.GetUtcNow() });
+        return (await SharesOfAsync(credentialId)).Where(s => relied.Contains(s.Id)).ToList();
     }
 }

@@ -27,7 +27,9 @@ public sealed record StandingCategory(
 
 /// <summary>
 /// Where a learner stands in a course: each item (required, completed, score, when it opens), each
-/// grading category, the grade so far (ungraded work counts 0), the pass mark, and whether they passed.
+/// grading category, the grade so far (ungraded work counts 0), the pass mark, and whether they pass
+/// by the current rules (<see cref="Passed"/>); beside it, whether and when a pass was recorded and
+/// the grade it was recorded (and credentials issued) with.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record LearnerStanding(
@@ -40,13 +42,24 @@ public sealed record LearnerStanding(
     [property: Id(6)] int RequiredDone,
     [property: Id(7)] int RequiredTotal,
     [property: Id(8)] bool Passed,
-    [property: Id(9)] DateTimeOffset? PassedAt)
+    [property: Id(9)] DateTimeOffset? PassedAt,
+    [property: Id(10)] bool PassRecorded = false,
+    [property: Id(11)] decimal? RecordedGrade = null)
 {
     /// <summary>Passing now: graded, at or above the pass mark, and every required item done when the policy asks for that.</summary>
     public bool Qualifies => Graded && Grade >= PassMark && (!RequireAllItems || RequiredDone == RequiredTotal);
 }
 
-/// <summary>Told when a learner passes a course (and again, harmlessly, each time their standing is read after).</summary>
+/// <summary>
+/// Told each time the standing of a learner whose pass was recorded is computed, so what was issued on
+/// that pass can be compared with what the record says now.
+/// </summary>
+public interface ICourseStandingWatcher
+{
+    Task OnStandingAsync(Guid courseId, Guid userId, LearnerStanding standing);
+}
+
+/// <summary>Told when a learner passes a course (and again, harmlessly, each time their standing is read after while they still pass).</summary>
 public interface ICoursePassedHandler
 {
     /// <param name="newly">True the first time only.</param>
@@ -88,13 +101,15 @@ public sealed class CourseStanding(
 {
     private static readonly SeenItemStateSource Fallback = new();
 
-    public async Task<LearnerStanding> ComputeAsync(Guid courseId, Guid userId, IReadOnlyDictionary<Guid, DateTimeOffset> seen)
+    /// <param name="proposed">A policy to grade by instead of the saved one (to preview a change before it is saved).</param>
+    public async Task<LearnerStanding> ComputeAsync(Guid courseId, Guid userId, IReadOnlyDictionary<Guid, DateTimeOffset> seen,
+        GradingPolicy? proposed = null)
     {
         var (modules, items) = await courses.OutlineAsync(courseId);
         var moduleOrder = modules.Select((m, i) => (m.Id, i)).ToDictionary(x => x.Id, x => x.i);
         var ordered = items.OrderBy(i => moduleOrder.GetValueOrDefault(i.ModuleId)).ThenBy(i => i.Position).ToList();
         var rules = await grading.RulesAsync(courseId);
-        var policy = await grading.PolicyAsync(courseId);
+        var policy = proposed ?? await grading.PolicyAsync(courseId);
         var run = await moocs.RunByCourseAsync(courseId);
         var result = await grading.ResultAsync(courseId, userId);
         var learner = new LearnerItems(courseId, userId, ordered, seen, rules);
@@ -123,7 +138,7 @@ public sealed class CourseStanding(
         // A policy without categories grades by completion alone: the share of required items done.
         if (policy is { Categories.Count: 0 })
             breakdown = breakdown with { Grade = required.Count == 0 ? 0 : Math.Round(100.0 * required.Count(i => i.Completed) / required.Count, 1) };
-        return new LearnerStanding(
+        var standing = new LearnerStanding(
             standingItems,
             breakdown.Categories.Select(c => new StandingCategory(c.Category.Key, c.Category.Name, c.Category.Weight,
                 c.Category.DropLowest, Math.Round(c.Score, 1), c.Items, c.Dropped)).ToList(),
@@ -133,7 +148,11 @@ public sealed class CourseStanding(
             (policy ?? GradingPolicy.Default).RequireAllItems,
             required.Count(i => i.Completed),
             required.Count,
+            false,
+            result?.PassedAt,
             result is not null,
-            result?.PassedAt);
+            result?.Grade);
+        // Passing is always what the current rules say; a pass recorded earlier is shown beside it.
+        return standing with { Passed = standing.Qualifies };
     }
 }

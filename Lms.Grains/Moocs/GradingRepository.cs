@@ -105,6 +105,26 @@ public sealed class GradingRepository(Db db)
         return await connection.ExecuteAsync(db.Text(InsertResultSql), new { courseId, userId, grade, passedAt }) > 0;
     }
 
+    private static readonly Sql ResultsSql = Sql.Portable(
+        "SELECT course_id, user_id, grade, passed_at FROM course_results WHERE course_id = @courseId ORDER BY passed_at, user_id");
+
+    /// <summary>Every recorded pass in a course (the learners whose credentials rest on it).</summary>
+    public async Task<IReadOnlyList<ResultRow>> ResultsAsync(Guid courseId)
+    {
+        await using var connection = await db.OpenAsync();
+        return (await connection.QueryAsync<ResultRow>(db.Text(ResultsSql), new { courseId })).AsList();
+    }
+
+    private static readonly Sql UpdateResultGradeSql = Sql.Portable(
+        "UPDATE course_results SET grade = @grade WHERE course_id = @courseId AND user_id = @userId");
+
+    /// <summary>The recorded grade follows a re-issue (the pass's date stays the first pass's).</summary>
+    public async Task UpdateResultGradeAsync(Guid courseId, Guid userId, decimal grade)
+    {
+        await using var connection = await db.OpenAsync();
+        await connection.ExecuteAsync(db.Text(UpdateResultGradeSql), new { courseId, userId, grade });
+    }
+
     private static readonly Sql DeleteRuleSql = Sql.Portable("DELETE FROM course_item_rules WHERE item_id = @itemId");
 
     public async Task DeleteRuleAsync(Guid itemId)

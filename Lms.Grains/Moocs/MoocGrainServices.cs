@@ -21,6 +21,8 @@ public static class MoocGrainServices
         services.TryAddSingleton<CourseStanding>();
         services.TryAddSingleton<CourseCopy>();
         services.TryAddSingleton<ItemSchedule>();
+        services.TryAddSingleton<RunExtensionRepository>();
+        services.TryAddSingleton<RunWindow>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IItemAvailability, ItemSchedule>(sp => sp.GetRequiredService<ItemSchedule>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IItemStateSource, SeenItemStateSource>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IItemStateSource, AssignmentItemStateSource>());

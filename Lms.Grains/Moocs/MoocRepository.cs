@@ -46,7 +46,7 @@ public sealed class MoocRepository(Db db, TimeProvider clock)
     public async Task<Page<CatalogueRow>> SearchAsync(CatalogueQuery query, PageRequest page)
     {
         var words = (query.Text ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(SearchText.Contains).Distinct().Take(5).ToList();
+            .Select(SearchText.ContainsSpelling).Distinct().Take(5).ToList();
         string? Word(int i) => i < words.Count ? words[i] : null;
         var args = new
         {
@@ -172,7 +172,8 @@ public sealed class MoocRepository(Db db, TimeProvider clock)
 
     private static string Fold(params string?[] parts)
     {
-        var text = SearchText.Fold(string.Join(" ", parts.Where(p => !string.IsNullOrWhiteSpace(p))));
+        // Spelling variants folded too ("kĩ"/"kỹ"), as the query is.
+        var text = SearchText.FoldSpelling(string.Join(" ", parts.Where(p => !string.IsNullOrWhiteSpace(p))));
         return text.Length > 4000 ? text[..4000] : text;
     }
 

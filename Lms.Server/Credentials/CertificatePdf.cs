@@ -80,7 +80,8 @@ public sealed class CertificatePdf(IOptions<CredentialOptions> options)
               $"Điểm / Grade: {grade}% ({CredentialIssuer.LetterGrade(credential.Grade)})"
             : $"Điểm / Grade: {grade}%", 13, 322);
         Line($"Ngày cấp / Issued: {credential.IssuedAt.UtcDateTime.ToString("dd/MM/yyyy", CultureInfo.InvariantCulture)}", 12, 345);
-        if (credential.RevokedAt is not null) Line("ĐÃ THU HỒI / REVOKED", 24, 380, strong: true, (139, 0, 0));
+        if (credential.SupersededBy is not null) Line("ĐÃ ĐƯỢC THAY THẾ / SUPERSEDED", 24, 380, strong: true, (139, 0, 0));
+        else if (credential.RevokedAt is not null) Line("ĐÃ THU HỒI / REVOKED", 24, 380, strong: true, (139, 0, 0));
 
         // The QR code to the verification page, bottom right, with the address beside it.
         using var generator = new QRCodeGenerator();

@@ -18,13 +18,13 @@ namespace Lms.Server.Credentials;
 public sealed record CredentialView(
     Guid Id, string Kind, string SubjectName, string CourseTitle, Guid CourseId, Guid InstitutionId, string InstitutionName,
     decimal Grade, string LetterGrade, int? Credits, decimal? Ects, DateTimeOffset IssuedAt, DateTimeOffset? RevokedAt,
-    string? RevocationReason, string VerifyUrl);
+    string? RevocationReason, string VerifyUrl, int Generation, Guid? SupersededBy);
 
 public sealed record ShareView(
     Guid Id, Guid CredentialId, Guid ToInstitutionId, string ToInstitutionName, string? Message, DateTimeOffset SharedAt,
     string Decision, string? DecidedByName, DateTimeOffset? DecidedAt, string? RecognisedAs, string? RecognisedCode,
     int? RecognisedCredits, string? Reason, string Kind, string SubjectName, string CourseTitle, string IssuerName, int? Credits,
-    decimal Grade);
+    decimal Grade, DateTimeOffset? MarkedAt, string? DecisionBefore);
 
 public sealed record TranscriptEntry(CredentialView Credential, IReadOnlyList<ShareView> Shares);
 
@@ -41,7 +41,11 @@ public sealed record DecisionRequest(
     [property: Range(0, 60)] int? RecognisedCredits,
     [property: StringLength(2000)] string? Reason);
 
-public sealed record RevokeRequest([property: Required, StringLength(500, MinimumLength = 3)] string Reason);
+/// <param name="KeepRelated">
+/// False (the default): the learner's other credentials in force from the same course (the certificate
+/// beside a credit record) are revoked with it; true: only this one.
+/// </param>
+public sealed record RevokeRequest([property: Required, StringLength(500, MinimumLength = 3)] string Reason, bool KeepRelated = false);
 
 public sealed record VerifyRequest([property: Required, StringLength(100_000)] string Credential);
 
@@ -58,6 +62,10 @@ public static class CredentialEndpoints
         services.AddSingleton<StatusLists>();
         services.AddSingleton<CredentialIssuer>();
         services.AddSingleton<ICoursePassedHandler>(sp => sp.GetRequiredService<CredentialIssuer>());
+        services.AddSingleton<CredentialReviewRepository>();
+        services.AddSingleton<CredentialLifecycle>();
+        services.AddSingleton<CredentialReviews>();
+        services.AddSingleton<ICourseStandingWatcher>(sp => sp.GetRequiredService<CredentialReviews>());
         services.AddSingleton<CredentialVerifier>();
         services.AddSingleton<CertificatePdf>();
         return services;
@@ -92,6 +100,7 @@ public static class CredentialEndpoints
             .WithSummary("A shared credit record, verified now (the receiving admins, and the learner).");
         api.MapPost("/recognition/{shareId:guid}/decision", Decide).WithTags("Credentials")
             .WithSummary("Record the recognition decision (the receiving institution's admins).");
+        CredentialReviewEndpoints.Map(api);
     }
 
     private static async Task<IResult> Jwks(Guid institutionId, InstitutionRepository institutions, InstitutionKeys keys)
@@ -207,7 +216,7 @@ public static class CredentialEndpoints
 
     private static async Task<CredentialView> Revoke(
         Guid credentialId, RevokeRequest request, HttpContext http, CredentialRepository credentials, CourseAccess courses,
-        CredentialIssuer issuer, InstitutionRepository institutions, PublicUrl urls)
+        CredentialLifecycle lifecycle, InstitutionRepository institutions, PublicUrl urls)
     {
         var credential = await credentials.GetAsync(credentialId) ?? throw ProblemException.NotFound("The credential");
         var allowed = false;
@@ -226,7 +235,9 @@ public static class CredentialEndpoints
             if (credential.UserId == http.User.Id()) throw ProblemException.Forbidden("Only its issuer may revoke a credential.");
             throw ProblemException.NotFound("The credential");
         }
-        if (!await issuer.RevokeAsync(credential, request.Reason.Trim())) throw ProblemException.Conflict("It was already revoked.");
+        if (credential.RevokedAt is not null) throw ProblemException.Conflict("It was already revoked.");
+        if ((await lifecycle.RevokeAsync(credential, request.Reason.Trim(), request.KeepRelated, http.User.Id())).All(c => c.Id != credentialId))
+            throw ProblemException.Conflict("It was already revoked.");
         return View((await credentials.GetAsync(credentialId))!, urls);
     }
 
@@ -242,8 +253,8 @@ public static class CredentialEndpoints
         Guid institutionId, string? decision, int? skip, int? take, HttpContext http, InstitutionAccess access, CredentialRepository credentials)
     {
         await access.RequireAsync(http.User, institutionId, Roles.Admin);
-        if (decision is not null && decision is not (Decisions.Pending or Decisions.Accepted or Decisions.Refused))
-            throw ProblemException.Invalid("decision", "A decision is pending, accepted or refused.");
+        if (decision is not null && !Decisions.All.Contains(decision))
+            throw ProblemException.Invalid("decision", $"A decision is one of: {string.Join(", ", Decisions.All)}.");
         var page = await credentials.InboxAsync(institutionId, decision, PageRequest.Of(skip, take));
         return new Page<ShareView>(page.Items.Select(View).ToList(), page.Total, page.Skip, page.Take);
     }
@@ -298,9 +309,11 @@ public static class CredentialEndpoints
 
     public static CredentialView View(CredentialRow c, PublicUrl urls) => new(
         c.Id, c.Kind, c.SubjectName, c.CourseTitle, c.CourseId, c.InstitutionId, c.InstitutionName, c.Grade,
-        CredentialIssuer.LetterGrade(c.Grade), c.Credits, c.Ects, c.IssuedAt, c.RevokedAt, c.RevocationReason, urls.Verify(c.Id));
+        CredentialIssuer.LetterGrade(c.Grade), c.Credits, c.Ects, c.IssuedAt, c.RevokedAt, c.RevocationReason, urls.Verify(c.Id), c.Generation,
+        c.SupersededBy);
 
-    private static ShareView View(ShareRow s) => new(
+    public static ShareView View(ShareRow s) => new(
         s.Id, s.CredentialId, s.ToInstitutionId, s.ToInstitutionName, s.Message, s.SharedAt, s.Decision, s.DecidedByName, s.DecidedAt,
-        s.RecognisedAs, s.RecognisedCode, s.RecognisedCredits, s.Reason, s.Kind, s.SubjectName, s.CourseTitle, s.IssuerName, s.Credits, s.Grade);
+        s.RecognisedAs, s.RecognisedCode, s.RecognisedCredits, s.Reason, s.Kind, s.SubjectName, s.CourseTitle, s.IssuerName, s.Credits, s.Grade,
+        s.MarkedAt, s.DecisionBefore);
 }

@@ -71,15 +71,30 @@ public sealed class CredentialIssuer(
         var mooc = await moocs.EntryAsync(run.MoocId);
         var course = await courses.GetAsync(courseId);
         if (mooc is null || course is null) return;
-        await IssueAsync(CredentialKinds.Certificate, course, mooc, userId, grade, passedAt);
-        if (mooc.Credits is > 0) await IssueAsync(CredentialKinds.Credit, course, mooc, userId, grade, passedAt);
+        await IssueAsync(CredentialKinds.Certificate, course, mooc, userId, grade, passedAt, 0);
+        if (mooc.Credits is > 0) await IssueAsync(CredentialKinds.Credit, course, mooc, userId, grade, passedAt, 0);
     }
 
-    private async Task IssueAsync(string kind, CourseRow course, CatalogueRow mooc, Guid userId, decimal grade, DateTimeOffset passedAt)
+    /// <summary>
+    /// A new generation of a credential the learner holds, with the grade their record says now; the
+    /// caller marks the old one superseded. Null when the course is no longer a MOOC run.
+    /// </summary>
+    public async Task<CredentialRow?> ReissueAsync(CredentialRow old, decimal grade, DateTimeOffset passedAt)
+    {
+        var run = await moocs.RunByCourseAsync(old.CourseId);
+        var mooc = run is null ? null : await moocs.EntryAsync(run.MoocId);
+        var course = await courses.GetAsync(old.CourseId);
+        if (mooc is null || course is null) return null;
+        return await IssueAsync(old.Kind, course, mooc, old.UserId, grade, passedAt, old.Generation + 1);
+    }
+
+    /// <summary>Issues generation <paramref name="generation"/> of a credential, unless it (or a later one) exists; returns the latest.</summary>
+    private async Task<CredentialRow> IssueAsync(string kind, CourseRow course, CatalogueRow mooc, Guid userId, decimal grade,
+        DateTimeOffset passedAt, int generation)
     {
         for (var attempt = 0; ; attempt++)
         {
-            if (await credentials.FindAsync(kind, userId, course.Id) is not null) return;
+            if (await credentials.FindAsync(kind, userId, course.Id) is { } latest && latest.Generation >= generation) return latest;
             var user = await users.GetAsync(userId) ?? throw new InvalidOperationException("No such learner.");
             var (kid, key) = await keys.SignerAsync(course.InstitutionId);
             var index = await credentials.NextStatusIndexAsync(course.InstitutionId);
@@ -92,13 +107,13 @@ public sealed class CredentialIssuer(
                 Id = id, Kind = kind, UserId = userId, InstitutionId = course.InstitutionId, CourseId = course.Id,
                 SubjectName = user.DisplayName, CourseTitle = course.Title, Grade = grade,
                 Credits = kind == CredentialKinds.Credit ? mooc.Credits : null, Ects = kind == CredentialKinds.Credit ? mooc.Ects : null,
-                StatusIndex = index, Kid = kid, Jwt = Jws.Sign(header, payload, key), IssuedAt = now,
+                StatusIndex = index, Kid = kid, Jwt = Jws.Sign(header, payload, key), IssuedAt = now, Generation = generation,
             };
             try
             {
                 await credentials.InsertAsync(row);
-                log.LogInformation("Issued {Kind} {Id} to {UserId} for course {CourseId}", kind, id, userId, course.Id);
-                return;
+                log.LogInformation("Issued {Kind} {Id} (generation {Generation}) to {UserId} for course {CourseId}", kind, id, generation, userId, course.Id);
+                return (await credentials.GetAsync(id))!;
             }
             catch (DbException) when (attempt < 10)
             {
@@ -196,11 +211,20 @@ public sealed class CredentialIssuer(
 
     public static string Iso(DateTimeOffset time) => time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
+    /// <summary>Sets the credential's revocation bit; false when it was already revoked. Use <see cref="CredentialLifecycle"/> to tell those who relied on it.</summary>
     public async Task<bool> RevokeAsync(CredentialRow credential, string reason)
     {
         var revoked = await credentials.RevokeAsync(credential.Id, reason);
         statusLists.Invalidate(credential.InstitutionId);
         return revoked;
+    }
+
+    /// <summary>Marks <paramref name="old"/> replaced by <paramref name="replacement"/>: its revocation bit is set too.</summary>
+    public async Task<bool> SupersedeAsync(CredentialRow old, CredentialRow replacement, string reason)
+    {
+        var superseded = await credentials.SupersedeAsync(old.Id, replacement.Id, reason);
+        statusLists.Invalidate(old.InstitutionId);
+        return superseded;
     }
 }
 

@@ -144,6 +144,10 @@ public static class AssignmentEndpoints
         foreach (var availability in services.GetServices<IItemAvailability>())
             if ((await availability.LockedAsync(context.Course.Id, now)).TryGetValue(item.Id, out var opens))
                 throw ProblemException.Conflict($"This assignment opens on {opens:u}.");
+        // After the run's end only a learner the staff extended may still hand in.
+        if (await services.GetRequiredService<RunWindow>().ClosedForAsync(context.Course.Id, context.UserId, now) is { } closed)
+            throw new ProblemException(StatusCodes.Status409Conflict, ProblemTypes.RunClosed, "The run has ended.",
+                $"This run ended on {closed:u}; work can no longer be handed in.", new Dictionary<string, object?> { ["endedAt"] = closed });
     }
 
     private static async Task<Page<SubmissionView>> Submissions(

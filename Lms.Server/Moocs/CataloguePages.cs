@@ -91,7 +91,8 @@ public sealed class CataloguePages(IWebHostEnvironment environment, CatalogueCac
             return Html(Render("Không tìm thấy chứng chỉ · Lms", "Không có chứng chỉ nào với mã này.", urls.Verify(credentialId), "website", null,
                 "<main class=\"ssr\"><h1>Không tìm thấy / Not found</h1></main>"), 404);
         var kind = c.Kind == CredentialKinds.Credit ? "Chứng nhận tín chỉ" : "Chứng chỉ";
-        var status = c.RevokedAt is null ? "Hợp lệ / Valid" : "Đã thu hồi / Revoked";
+        var status = c.SupersededBy is { } by ? $"Đã được thay thế / Superseded → {urls.Verify(by)}"
+            : c.RevokedAt is null ? "Hợp lệ / Valid" : "Đã thu hồi / Revoked";
         var title = $"{kind}: {c.CourseTitle} — {c.SubjectName}";
         var description = $"{status}. {c.SubjectName} · {c.CourseTitle} · {c.InstitutionName} · {c.IssuedAt:yyyy-MM-dd}";
         var body = $"<main class=\"ssr\"><h1>{E(title)}</h1><p>{E(status)}</p><p>{E(c.InstitutionName)} · {c.IssuedAt:yyyy-MM-dd}</p></main>";

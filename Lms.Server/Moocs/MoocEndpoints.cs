@@ -65,21 +65,8 @@ public sealed record SignUpView(string Next);
 
 public sealed record EnrolmentView(Guid RunId, Guid CourseId, string Outcome, RunStats Stats);
 
-public sealed record RunStatsView(RunView Run, int Passed, int ActiveLastWeek, int CertificatesIssued);
-
-public sealed record PolicyRequest(
-    [property: Required] IReadOnlyList<GradingCategory> Categories,
-    [property: Range(0, 100)] int PassMark,
-    bool RequireAllItems);
-
-public sealed record ItemRuleRequest(bool Required, [property: StringLength(50)] string? Category,
-    [property: Range(0, 3650)] int? ReleaseDay, [property: Range(1, 100)] int? MinPercent);
-
-public sealed record GradingView(GradingPolicy? Policy, IReadOnlyList<ItemRuleRow> Rules);
-
-public sealed record StandingView(
-    Guid CourseId, string CourseTitle, RunView? Run, string? Slug, LearnerStanding Standing,
-    IReadOnlyList<CredentialView> Credentials);
+/// <summary>A run's figures; certificates and credit records in force are counted apart (one pass issues both in a credit-bearing MOOC).</summary>
+public sealed record RunStatsView(RunView Run, int Passed, int ActiveLastWeek, int CertificatesIssued, int CreditRecordsIssued, int CredentialsToReview);
 
 public sealed record MyLearningView(MyRunRow Run, string? LetterGrade);
 
@@ -120,14 +107,8 @@ public static class MoocEndpoints
         runs.MapPut("/runs/{runId:guid}", UpdateRun).WithSummary("Change a run's label, pace, dates or cap.");
         runs.MapGet("/runs/{runId:guid}/stats", Stats).WithSummary("A run's enrolments, passes and activity.");
 
-        var course = api.MapGroup("/courses/{courseId:guid}").WithTags("MOOCs");
-        course.MapGet("/run", RunOfCourse).WithSummary("The MOOC run this course is, if any.");
-        course.MapGet("/standing", MyStanding).WithSummary("My completion, grade and pass in the course.");
-        course.MapGet("/standing/{userId:guid}", LearnerStandingFor).WithSummary("A learner's standing (the course's teachers).");
-        course.MapGet("/grading", Grading).WithSummary("The grading policy and the items' rules.");
-        course.MapPut("/grading", SavePolicy).WithSummary("Set the grading policy: weighted categories with drop-lowest, a pass mark.");
-        course.MapPut("/items/{itemId:guid}/rule", SaveRule).WithSummary("How an item counts: required, its category, its release day.");
-
+        GradingEndpoints.Map(api);
+        RunExtensionEndpoints.Map(runs);
         AssignmentEndpoints.Map(api);
         ForumEndpoints.Map(api);
     }
@@ -194,14 +175,21 @@ public static class MoocEndpoints
 
     public static CatalogueCard Card(CatalogueRow row, IReadOnlyList<RunRow> runs)
     {
-        var next = NextRun(runs, DateTimeOffset.UtcNow);
+        var (startsAt, pace) = NextRun(runs, DateTimeOffset.UtcNow);
         return new CatalogueCard(row.Id, row.Slug, row.Title, row.Summary, row.InstitutionId, row.InstitutionName, row.Subject, row.Language,
-            row.Level, row.EffortHoursPerWeek, row.DurationWeeks, row.Credits, row.Ects, row.PriceVnd, row.ImageUrl, next?.StartsAt, next?.Pace);
+            row.Level, row.EffortHoursPerWeek, row.DurationWeeks, row.Credits, row.Ects, row.PriceVnd, row.ImageUrl, startsAt, pace);
     }
 
-    /// <summary>The run a newcomer would join: the open one that starts soonest (or already has).</summary>
-    private static RunRow? NextRun(IReadOnlyList<RunRow> runs, DateTimeOffset now) =>
-        runs.Where(r => r.OpenAt(now)).OrderBy(r => r.StartsAt ?? DateTimeOffset.MinValue).FirstOrDefault();
+    /// <summary>
+    /// The next run a newcomer can join: the open run that has not started yet and starts soonest, with its
+    /// start; when none is still to start, an open run already under way, without a start date (it is open now).
+    /// </summary>
+    public static (DateTimeOffset? StartsAt, string? Pace) NextRun(IReadOnlyList<RunRow> runs, DateTimeOffset now)
+    {
+        var open = runs.Where(r => r.OpenAt(now)).ToList();
+        if (open.Where(r => r.StartsAt > now).OrderBy(r => r.StartsAt).FirstOrDefault() is { } upcoming) return (upcoming.StartsAt, upcoming.Pace);
+        return (null, open.OrderByDescending(r => r.StartsAt ?? DateTimeOffset.MinValue).FirstOrDefault()?.Pace);
+    }
 
     private static async Task<List<RunView>> RunViewsAsync(Guid moocId, MoocRepository moocs, CourseRepository courses, IGrainFactory grains)
     {
@@ -215,7 +203,7 @@ public static class MoocEndpoints
         return views;
     }
 
-    private static RunView RunViewOf(RunRow run, RunStats stats, bool published) => new(
+    public static RunView RunViewOf(RunRow run, RunStats stats, bool published) => new(
         run.Id, run.MoocId, run.CourseId, run.Label, run.Pace, run.StartsAt, run.EndsAt, run.EnrolCap, stats.Enrolled,
         run.EnrolCap is { } cap ? Math.Max(0, cap - stats.Enrolled) : null, stats.Open, published);
 
@@ -361,7 +349,7 @@ public static class MoocEndpoints
         return TypedResults.Created($"/api/moocs/runs/{run.Id}", RunViewOf(run, stats, context.Course.Status == CourseStatuses.Published));
     }
 
-    private static async Task<RunRow> TeachRunAsync(Guid runId, HttpContext http, CourseAccess access, MoocRepository moocs)
+    internal static async Task<RunRow> TeachRunAsync(Guid runId, HttpContext http, CourseAccess access, MoocRepository moocs)
     {
         var run = await moocs.RunAsync(runId) ?? throw ProblemException.NotFound("The run");
         await access.TeachAsync(http.User, run.MoocId);
@@ -384,96 +372,16 @@ public static class MoocEndpoints
 
     private static async Task<RunStatsView> Stats(
         Guid runId, HttpContext http, CourseAccess access, MoocRepository moocs, CourseRepository courses, IGrainFactory grains,
-        CredentialRepository credentials, TimeProvider clock)
+        CredentialRepository credentials, CredentialReviewRepository reviews, TimeProvider clock)
     {
         var run = await TeachRunAsync(runId, http, access, moocs);
         var stats = await grains.GetGrain<ICourseRunGrain>(runId).GetStats();
         var published = (await courses.GetAsync(run.CourseId))?.Status == CourseStatuses.Published;
         var active = await moocs.ActiveSinceAsync(run.CourseId, clock.GetUtcNow().AddDays(-7));
-        var issued = (await credentials.ByCourseAsync(run.CourseId, PageRequest.Of(0, 1))).Total;
-        return new RunStatsView(RunViewOf(run, stats, published), stats.Passed, active, issued);
-    }
-
-    // ---- A course's grading and a learner's standing ----
-
-    private static async Task<RunView?> RunOfCourse(Guid courseId, HttpContext http, CourseAccess access, MoocRepository moocs,
-        IGrainFactory grains)
-    {
-        var context = await access.ViewAsync(http.User, courseId);
-        var run = await moocs.RunByCourseAsync(courseId);
-        if (run is null) return null;
-        return RunViewOf(run, await grains.GetGrain<ICourseRunGrain>(run.Id).GetStats(), context.Course.Status == CourseStatuses.Published);
-    }
-
-    private static async Task<StandingView> MyStanding(Guid courseId, HttpContext http, CourseAccess access, IGrainFactory grains,
-        MoocRepository moocs, CredentialRepository credentials, PublicUrl urls)
-    {
-        var context = await access.ViewAsync(http.User, courseId);
-        if (!context.CanLearn) throw ProblemException.Forbidden("Standing is kept for the course's learners.");
-        return await StandingAsync(context, context.UserId, grains, moocs, credentials, urls);
-    }
-
-    private static async Task<StandingView> LearnerStandingFor(Guid courseId, Guid userId, HttpContext http, CourseAccess access,
-        IGrainFactory grains, MoocRepository moocs, CredentialRepository credentials, PublicUrl urls, CourseRepository courses)
-    {
-        var context = await access.TeachAsync(http.User, courseId);
-        if (!(await courses.ParticipationAsync(courseId, userId)).Enrolled) throw ProblemException.NotFound("The learner");
-        return await StandingAsync(context, userId, grains, moocs, credentials, urls);
-    }
-
-    private static async Task<StandingView> StandingAsync(CourseContext context, Guid userId, IGrainFactory grains, MoocRepository moocs,
-        CredentialRepository credentials, PublicUrl urls)
-    {
-        var courseId = context.Course.Id;
-        var standing = await grains.GetGrain<ILearnerCourseGrain>(LearnerCourseKey.For(courseId, userId)).GetStanding();
-        var run = await moocs.RunByCourseAsync(courseId);
-        RunView? runView = null;
-        string? slug = null;
-        if (run is not null)
-        {
-            runView = RunViewOf(run, await grains.GetGrain<ICourseRunGrain>(run.Id).GetStats(), context.Course.Status == CourseStatuses.Published);
-            slug = (await moocs.GetAsync(run.MoocId))?.Slug;
-        }
-        var issued = new List<CredentialView>();
-        foreach (var kind in new[] { CredentialKinds.Certificate, CredentialKinds.Credit })
-            if (await credentials.FindAsync(kind, userId, courseId) is { } c) issued.Add(CredentialEndpoints.View(c, urls));
-        return new StandingView(courseId, context.Course.Title, runView, slug, standing, issued);
-    }
-
-    private static async Task<GradingView> Grading(Guid courseId, HttpContext http, CourseAccess access, GradingRepository grading)
-    {
-        await access.TeachAsync(http.User, courseId);
-        return new GradingView(await grading.PolicyAsync(courseId), (await grading.RulesAsync(courseId)).Values.ToList());
-    }
-
-    private static async Task<GradingView> SavePolicy(Guid courseId, PolicyRequest request, HttpContext http, CourseAccess access,
-        GradingRepository grading)
-    {
-        await access.TeachAsync(http.User, courseId);
-        var policy = new GradingPolicy(
-            request.Categories.Select(c => new GradingCategory(c.Key?.Trim() ?? "", c.Name?.Trim() ?? "", c.Weight, c.DropLowest)).ToList(),
-            request.PassMark, request.RequireAllItems);
-        if (policy.Problem() is { } problem) throw ProblemException.Invalid("categories", problem, "policy-invalid");
-        await grading.SavePolicyAsync(courseId, policy);
-        return await Grading(courseId, http, access, grading);
-    }
-
-    private static async Task<ItemRuleRow> SaveRule(Guid courseId, Guid itemId, ItemRuleRequest request, HttpContext http, CourseAccess access,
-        CourseRepository courses, GradingRepository grading)
-    {
-        await access.TeachAsync(http.User, courseId);
-        var (_, items) = await courses.OutlineAsync(courseId);
-        if (items.All(i => i.Id != itemId)) throw ProblemException.NotFound("The item");
-        var category = Clean(request.Category);
-        if (category is not null && (await grading.PolicyAsync(courseId))?.Categories.Any(c => c.Key == category) != true)
-            throw ProblemException.Invalid("category", $"The grading policy has no category {category}.", "unknown-category", category);
-        var rule = new ItemRuleRow
-        {
-            ItemId = itemId, CourseId = courseId, Required = request.Required, Category = category, ReleaseDay = request.ReleaseDay,
-            MinPercent = request.MinPercent,
-        };
-        await grading.SaveRuleAsync(rule);
-        return rule;
+        var issued = await credentials.CountInForceAsync(run.CourseId);
+        var toReview = (await reviews.ByCourseAsync(run.CourseId, all: false, PageRequest.Of(0, 1))).Total;
+        return new RunStatsView(RunViewOf(run, stats, published), stats.Passed, active, issued.GetValueOrDefault(CredentialKinds.Certificate),
+            issued.GetValueOrDefault(CredentialKinds.Credit), toReview);
     }
 
     public static string? Clean(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();

@@ -15,35 +15,13 @@ namespace Lms.Tests.Credentials;
 /// <summary>A learner who passed a credit-bearing MOOC, with their certificate and credit record.</summary>
 public sealed record Graduate(HttpClient Learner, MoocKit.Mooc Mooc, JsonElement Certificate, JsonElement Credit);
 
-public static class Graduates
-{
-    /// <summary>A credit-bearing MOOC graded by completion; the learner signs up, reads every page and so passes.</summary>
-    public static async Task<Graduate> GraduateAsync(LmsServer server, string name)
-    {
-        var kit = new MoocKit(server);
-        var u = Guid.NewGuid().ToString("N")[..8];
-        var mooc = await kit.CreateAsync($"Kinh tế vi mô {u}", pages: 2, credits: 3, ects: 6,
-            policy: new { categories = Array.Empty<object>(), passMark = 100, requireAllItems = true });
-        var learner = await kit.SignUpAsync(mooc.RunId, $"sv{u}@example.vn", name);
-        foreach (var page in mooc.Pages)
-            await ProblemAssert.OkAsync<JsonElement>(await learner.PostAsync($"/api/courses/{mooc.Id}/items/{page}/seen", null));
-        var standing = await MoocKit.StandingAsync(learner, mooc.Id);
-        Assert.True(standing.GetProperty("standing").GetProperty("passed").GetBoolean());
-        var credentials = standing.GetProperty("credentials").EnumerateArray().ToList();
-        return new Graduate(learner, mooc,
-            credentials.Single(c => c.GetProperty("kind").GetString() == "certificate"),
-            credentials.Single(c => c.GetProperty("kind").GetString() == "credit"));
-    }
-}
-
 /// <summary>
-/// Certificates and credit records verify with an independent implementation (Node's crypto, run
-/// from the test, against the keys and status list the server publishes), and fail when tampered
-/// with, signed with another key, or revoked.
+/// The independent check of a credential: <c>verify-vc.mjs</c> run with Node's own crypto, fetching the
+/// institution's published keys and status list from the test server over HTTP.
 /// </summary>
-public sealed class CredentialVerificationTests(SqliteLmsServer server) : IClassFixture<SqliteLmsServer>
+public static class IndependentVerifier
 {
-    private async Task<JsonElement> VerifyWithNodeAsync(string jwt, Guid institutionId)
+    public static async Task<JsonElement> VerifyAsync(LmsServer server, string jwt, Guid institutionId)
     {
         var file = Path.Combine(Path.GetTempPath(), $"vc-{Guid.NewGuid():N}.jwt");
         await File.WriteAllTextAsync(file, jwt);
@@ -73,6 +51,66 @@ public sealed class CredentialVerificationTests(SqliteLmsServer server) : IClass
             File.Delete(file);
         }
     }
+
+    /// <summary>The credential's VC-JWT as the public download serves it, checked independently.</summary>
+    public static async Task<JsonElement> VerifyIssuedAsync(LmsServer server, Guid credentialId, Guid institutionId) =>
+        await VerifyAsync(server, await server.Client().GetStringAsync($"/api/verify/{credentialId}/credential"), institutionId);
+
+    /// <summary>The text of the credential's PDF, as pdftotext reads it.</summary>
+    public static async Task<string> PdfTextAsync(LmsServer server, Guid credentialId)
+    {
+        var response = await server.Client().GetAsync($"/api/verify/{credentialId}/pdf");
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        Assert.Equal("application/pdf", response.Content.Headers.ContentType?.MediaType);
+        var pdf = await response.Content.ReadAsByteArrayAsync();
+        Assert.Equal("%PDF"u8.ToArray(), pdf[..4]);
+        var file = Path.Combine(Path.GetTempPath(), $"cert-{credentialId:N}-{Guid.NewGuid():N}.pdf");
+        await File.WriteAllBytesAsync(file, pdf);
+        try
+        {
+            var start = new ProcessStartInfo("pdftotext") { ArgumentList = { file, "-" }, RedirectStandardOutput = true };
+            using var process = Process.Start(start)!;
+            var text = await process.StandardOutput.ReadToEndAsync();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await process.WaitForExitAsync(timeout.Token);
+            return text;
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+}
+
+public static class Graduates
+{
+    /// <summary>A credit-bearing MOOC graded by completion; the learner signs up, reads every page and so passes.</summary>
+    public static async Task<Graduate> GraduateAsync(LmsServer server, string name)
+    {
+        var kit = new MoocKit(server);
+        var u = Guid.NewGuid().ToString("N")[..8];
+        var mooc = await kit.CreateAsync($"Kinh tế vi mô {u}", pages: 2, credits: 3, ects: 6,
+            policy: new { categories = Array.Empty<object>(), passMark = 100, requireAllItems = true });
+        var learner = await kit.SignUpAsync(mooc.RunId, $"sv{u}@example.vn", name);
+        foreach (var page in mooc.Pages)
+            await ProblemAssert.OkAsync<JsonElement>(await learner.PostAsync($"/api/courses/{mooc.Id}/items/{page}/seen", null));
+        var standing = await MoocKit.StandingAsync(learner, mooc.Id);
+        Assert.True(standing.GetProperty("standing").GetProperty("passed").GetBoolean());
+        var credentials = standing.GetProperty("credentials").EnumerateArray().ToList();
+        return new Graduate(learner, mooc,
+            credentials.Single(c => c.GetProperty("kind").GetString() == "certificate"),
+            credentials.Single(c => c.GetProperty("kind").GetString() == "credit"));
+    }
+}
+
+/// <summary>
+/// Certificates and credit records verify with an independent implementation (Node's crypto, run
+/// from the test, against the keys and status list the server publishes), and fail when tampered
+/// with, signed with another key, or revoked.
+/// </summary>
+public sealed class CredentialVerificationTests(SqliteLmsServer server) : IClassFixture<SqliteLmsServer>
+{
+    private Task<JsonElement> VerifyWithNodeAsync(string jwt, Guid institutionId) => IndependentVerifier.VerifyAsync(server, jwt, institutionId);
 
     private async Task<string> JwtAsync(JsonElement credential) =>
         await server.Client().GetStringAsync($"/api/verify/{credential.GetProperty("id").GetGuid()}/credential");
@@ -123,7 +161,7 @@ public sealed class CredentialVerificationTests(SqliteLmsServer server) : IClass
         await ProblemAssert.IsProblemAsync(await graduate.Learner.PostAsJsonAsync($"/api/credentials/{id}/revoke", new { reason = "Tự thu hồi" }),
             HttpStatusCode.Forbidden, "forbidden");
         await ProblemAssert.OkAsync<JsonElement>(await graduate.Mooc.Teacher.PostAsJsonAsync($"/api/credentials/{id}/revoke",
-            new { reason = "Gian lận trong bài thi" }));
+            new { reason = "Gian lận trong bài thi", keepRelated = true }));
         verdict = await VerifyWithNodeAsync(jwt, institution);
         Assert.False(verdict.GetProperty("valid").GetBoolean());
         Assert.Equal("revoked", verdict.GetProperty("reason").GetString());
@@ -131,7 +169,7 @@ public sealed class CredentialVerificationTests(SqliteLmsServer server) : IClass
         Assert.True(page.GetProperty("verification").GetProperty("revoked").GetBoolean());
         Assert.Equal("Gian lận trong bài thi", page.GetProperty("credential").GetProperty("revocationReason").GetString());
         Assert.Contains("Đã thu hồi", await server.Client().GetStringAsync($"/verify/{id}"));
-        // The credit record, not revoked, still verifies: one bit per credential.
+        // The credit record, kept by the lecturer's choice, still verifies: one bit per credential.
         Assert.True((await VerifyWithNodeAsync(await JwtAsync(graduate.Credit), institution)).GetProperty("valid").GetBoolean());
     }
 
@@ -173,27 +211,11 @@ public sealed class CredentialVerificationTests(SqliteLmsServer server) : IClass
     {
         var graduate = await Graduates.GraduateAsync(server, "Võ Thị Ngọc Ánh");
         var id = graduate.Certificate.GetProperty("id").GetGuid();
-        var response = await server.Client().GetAsync($"/api/verify/{id}/pdf");
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync() + string.Join("\n", server.Log.Entries));
-        Assert.Equal("application/pdf", response.Content.Headers.ContentType?.MediaType);
-        var pdf = await response.Content.ReadAsByteArrayAsync();
-        Assert.Equal("%PDF"u8.ToArray(), pdf[..4]);
-        var file = Path.Combine(Path.GetTempPath(), $"cert-{id:N}.pdf");
-        await File.WriteAllBytesAsync(file, pdf);
-        try
-        {
-            var start = new ProcessStartInfo("pdftotext") { ArgumentList = { file, "-" }, RedirectStandardOutput = true };
-            using var process = Process.Start(start)!;
-            var text = await process.StandardOutput.ReadToEndAsync();
-            await process.WaitForExitAsync();
-            Assert.Contains("Võ Thị Ngọc Ánh", text);
-            Assert.Contains("CHỨNG CHỈ HOÀN THÀNH", text);
-            Assert.Contains($"/verify/{id}", text);
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+        var text = await IndependentVerifier.PdfTextAsync(server, id);
+        Assert.Contains("Võ Thị Ngọc Ánh", text);
+        Assert.Contains("CHỨNG CHỈ HOÀN THÀNH", text);
+        Assert.Contains($"/verify/{id}", text);
+        Assert.DoesNotContain("THU HỒI", text);
         var html = await server.Client().GetStringAsync($"/verify/{id}");
         Assert.Contains("Hợp lệ", html);
         Assert.Contains("og:title", html);

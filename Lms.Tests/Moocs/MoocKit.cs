@@ -66,12 +66,15 @@ public sealed class MoocKit(LmsServer server)
     }
 
     public static async Task<Guid> AddAssignmentAsync(HttpClient teacher, Guid courseId, Guid moduleId, string title, string? category,
-        string review = "teacher", int peerReviews = 1)
+        string review = "teacher", int peerReviews = 1, int[]? points = null)
     {
+        // The rubric: "Đúng" 6 and "Rõ ràng" 4 points unless other points are given (then one criterion per number).
+        string[] names = points is null ? ["Đúng", "Rõ ràng"] : points.Select((_, i) => $"Tiêu chí {i + 1}").ToArray();
+        points ??= [6, 4];
         var item = await ProblemAssert.OkAsync<JsonElement>(await teacher.PostAsJsonAsync($"/api/courses/{courseId}/assignments", new
         {
             moduleId, title, instructions = "Làm bài và nộp.", submission = "either", review, peerReviews,
-            rubric = new[] { new { criterion = "Đúng", description = (string?)null, points = 6 }, new { criterion = "Rõ ràng", description = (string?)null, points = 4 } },
+            rubric = points.Select((p, i) => new { criterion = names[i], description = (string?)null, points = p }).ToArray(),
             category,
         }));
         return item.GetProperty("refId").GetGuid();

@@ -94,8 +94,13 @@ export interface LearnerStanding {
   requireAllItems: boolean;
   requiredDone: number;
   requiredTotal: number;
+  /** Whether the learner passes by the current rules. */
   passed: boolean;
+  /** When a pass was first recorded (credentials were issued on it). */
   passedAt: string | null;
+  passRecorded: boolean;
+  /** The grade the pass was recorded (and credentials issued) with. */
+  recordedGrade: number | null;
 }
 
 export interface CredentialView {
@@ -114,6 +119,9 @@ export interface CredentialView {
   revokedAt: string | null;
   revocationReason: string | null;
   verifyUrl: string;
+  generation: number;
+  /** The credential that replaced this one (re-issued with a new grade). */
+  supersededBy: string | null;
 }
 
 export interface StandingView {
@@ -170,7 +178,20 @@ export interface RunFields {
   copyFromRunId?: string | null;
 }
 
-export interface RunStatsView { run: Run; passed: number; activeLastWeek: number; certificatesIssued: number }
+export interface RunStatsView {
+  run: Run; passed: number; activeLastWeek: number; certificatesIssued: number; creditRecordsIssued: number; credentialsToReview: number;
+}
+
+export interface CredentialReview {
+  id: string; courseId: string; userId: string; learnerName: string; issuedGrade: number; currentGrade: number; passes: boolean;
+  cause: 'not-passing' | 'grade-fell' | 'grade-rose'; openedAt: string; updatedAt: string; decision: string | null; reason: string | null;
+  decidedByName: string | null; decidedAt: string | null; credentials: CredentialView[];
+}
+export interface PolicyEffect {
+  userId: string; name: string; issuedGrade: number | null; gradeNow: number; passesNow: boolean; gradeThen: number; passesThen: boolean;
+  credentials: number;
+}
+export interface PolicyPreview { learners: number; affected: PolicyEffect[] }
 
 export interface RubricCriterion { criterion: string; description: string | null; points: number }
 export interface Review { role: string; scores: number[]; total: number; comment: string | null; createdAt: string }
@@ -202,9 +223,11 @@ export interface VerifyView { credential: CredentialView | null; verification: V
 
 export interface Share {
   id: string; credentialId: string; toInstitutionId: string; toInstitutionName: string; message: string | null; sharedAt: string;
-  decision: 'pending' | 'accepted' | 'refused'; decidedByName: string | null; decidedAt: string | null; recognisedAs: string | null;
+  decision: 'pending' | 'accepted' | 'refused' | 'credential-revoked' | 'credential-replaced'; decidedByName: string | null; decidedAt: string | null; recognisedAs: string | null;
   recognisedCode: string | null; recognisedCredits: number | null; reason: string | null; kind: string; subjectName: string;
   courseTitle: string; issuerName: string; credits: number | null; grade: number;
+  /** When the decision was marked because its credential was revoked or replaced, and what it was before. */
+  markedAt: string | null; decisionBefore: string | null;
 }
 export interface TranscriptEntry { credential: CredentialView; shares: Share[] }
 export interface Recognition { share: Share; credential: CredentialView; verification: Verification }
@@ -234,6 +257,7 @@ export const moocApi = {
   standing: (courseId: string) => request<StandingView>(`${c(courseId)}/standing`),
   grading: (courseId: string) => request<Grading>(`${c(courseId)}/grading`),
   savePolicy: (courseId: string, policy: GradingPolicy) => request<Grading>(`${c(courseId)}/grading`, { method: 'PUT', body: policy }),
+  previewPolicy: (courseId: string, policy: GradingPolicy) => request<PolicyPreview>(`${c(courseId)}/grading/preview`, { body: policy }),
   saveRule: (courseId: string, itemId: string, rule: Omit<ItemRule, 'itemId' | 'courseId'>) =>
     request<ItemRule>(`${c(courseId)}/items/${itemId}/rule`, { method: 'PUT', body: rule }),
 
@@ -277,7 +301,11 @@ export const credentialApi = {
   recipients: (q: string) => request<Recipient[]>(`/api/credentials/recipients${query({ q })}`),
   share: (credentialId: string, institutionId: string, message: string) =>
     request<Share>(`/api/credentials/${credentialId}/shares`, { body: { institutionId, message } }),
-  revoke: (credentialId: string, reason: string) => request<CredentialView>(`/api/credentials/${credentialId}/revoke`, { body: { reason } }),
+  revoke: (credentialId: string, reason: string, keepRelated = false) =>
+    request<CredentialView>(`/api/credentials/${credentialId}/revoke`, { body: { reason, keepRelated } }),
+  reviews: (courseId: string, all = false) => request<Page<CredentialReview>>(`${c(courseId)}/credential-reviews${query({ all: all ? 'true' : undefined })}`),
+  decideReview: (reviewId: string, body: { decision: 'keep' | 'reissue' | 'revoke'; reason?: string; kinds?: string[] }) =>
+    request<CredentialReview>(`/api/credential-reviews/${reviewId}/decision`, { body }),
   courseCredentials: (courseId: string) => request<Page<CredentialView>>(`${c(courseId)}/credentials`),
   inbox: (institutionId: string, decision?: string) =>
     request<Page<Share>>(`/api/institutions/${institutionId}/recognition${query({ decision })}`),

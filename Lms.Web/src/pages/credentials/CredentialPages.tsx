@@ -51,8 +51,9 @@ export function VerifyPage() {
       <h1>{t('credentials.verify.title')}</h1>
       <div className={v.valid ? 'alert alert-success verdict' : 'alert alert-error verdict'} role="status" data-testid="verdict"
            data-valid={String(v.valid)} data-revoked={String(v.revoked)}>
-        <strong>{v.valid ? t('credentials.verify.valid') : v.revoked ? t('credentials.verify.revoked') : t('credentials.verify.invalid')}</strong>
+        <strong>{v.valid ? t('credentials.verify.valid') : c?.supersededBy ? t('credentials.verify.superseded') : v.revoked ? t('credentials.verify.revoked') : t('credentials.verify.invalid')}</strong>
         {c?.revocationReason && <span> — {c.revocationReason}</span>}
+        {c?.supersededBy && <> · <Link to={`/verify/${c.supersededBy}`} data-testid="successor">{t('credentials.verify.successor')}</Link></>}
       </div>
       {c && (
         <section className="card">
@@ -91,7 +92,8 @@ export function TranscriptPage() {
           <li key={credential.id} className="card" data-testid="transcript-entry" data-kind={credential.kind}>
             <p>
               <Badge tone={credential.kind === 'credit' ? 'credit' : 'kind'}>{t(`credentials.kind.${credential.kind}`)}</Badge>{' '}
-              {credential.revokedAt && <Badge tone="draft">{t('credentials.revoked')}</Badge>}
+              {credential.supersededBy ? <Badge tone="draft">{t('credentials.superseded')}</Badge>
+                : credential.revokedAt && <Badge tone="draft">{t('credentials.revoked')}</Badge>}
             </p>
             <h2>{credential.courseTitle}</h2>
             <p className="muted">{credential.institutionName} · {formatDate(credential.issuedAt, i18n.language)} · {credential.grade}% ({credential.letterGrade})
@@ -117,8 +119,22 @@ function ShareLine({ share }: { share: Share }) {
       <strong>{share.toInstitutionName}</strong>: {t(`credentials.decision.${share.decision}`)}
       {share.decision === 'accepted' && <> — {t('credentials.recognisedAs', { course: share.recognisedAs, code: share.recognisedCode ?? '', credits: share.recognisedCredits })}</>}
       {share.decision === 'refused' && share.reason && <> — {share.reason}</>}
+      {share.markedAt && <MarkedNote share={share} />}
       {share.decidedAt && <span className="muted small"> · {formatDate(share.decidedAt, i18n.language)}</span>}
     </li>
+  );
+}
+
+/** A decision marked because its credential was revoked or replaced after it was made: what it was, and when that happened. */
+function MarkedNote({ share }: { share: Share }) {
+  const { t, i18n } = useTranslation();
+  return (
+    <span data-testid="share-marked">
+      {' '}— {t('credentials.marked', {
+        before: t(`credentials.decision.${share.decisionBefore ?? 'pending'}`), date: formatDate(share.markedAt ?? '', i18n.language),
+      })}
+      {share.decisionBefore === 'accepted' && <> ({t('credentials.recognisedAs', { course: share.recognisedAs, code: share.recognisedCode ?? '', credits: share.recognisedCredits })})</>}
+    </span>
   );
 }
 
@@ -185,6 +201,8 @@ export function RecognitionInboxPage() {
           <option value="pending">{t('credentials.decision.pending')}</option>
           <option value="accepted">{t('credentials.decision.accepted')}</option>
           <option value="refused">{t('credentials.decision.refused')}</option>
+          <option value="credential-revoked">{t('credentials.decision.credential-revoked')}</option>
+          <option value="credential-replaced">{t('credentials.decision.credential-replaced')}</option>
           <option value="">{t('credentials.inbox.all')}</option>
         </select>
       </div>
@@ -194,7 +212,8 @@ export function RecognitionInboxPage() {
       <ul className="plain-list" data-testid="inbox">
         {data?.items.map((s) => (
           <li key={s.id} className="card" data-testid="inbox-item">
-            <p><Badge tone={s.decision === 'pending' ? 'draft' : 'published'}>{t(`credentials.decision.${s.decision}`)}</Badge></p>
+            <p><Badge tone={s.decision === 'pending' || s.markedAt ? 'draft' : 'published'}>{t(`credentials.decision.${s.decision}`)}</Badge>
+              {s.markedAt && <MarkedNote share={s} />}</p>
             <h2><Link to={`/recognition/${s.id}`}>{s.subjectName} — {s.courseTitle}</Link></h2>
             <p className="muted">{s.issuerName} · {t('moocs.credits', { credits: s.credits ?? 0 })} · {s.grade}% · {formatDate(s.sharedAt, i18n.language)}</p>
           </li>
@@ -241,12 +260,15 @@ export function RecognitionPage() {
         <Checks verification={verification} />
         {share.message && <blockquote>{share.message}</blockquote>}
       </section>
-      {share.decision !== 'pending' ? (
+      {share.decision !== 'pending' && (
         <Notice testId="decision">{t(`credentials.decision.${share.decision}`)}
           {share.decision === 'accepted' && <> — {t('credentials.recognisedAs', { course: share.recognisedAs, code: share.recognisedCode ?? '', credits: share.recognisedCredits })}</>}
+          {share.markedAt && <MarkedNote share={share} />}
           {share.reason && <> — {share.reason}</>}
         </Notice>
-      ) : (
+      )}
+      {/* A decision marked because its credential was revoked or replaced can be decided again (a refusal, with a reason). */}
+      {(share.decision === 'pending' || share.markedAt) && (
         <form className="card form" onSubmit={decide} data-testid="decision-form">
           <fieldset>
             <legend>{t('credentials.recognition.decision')}</legend>

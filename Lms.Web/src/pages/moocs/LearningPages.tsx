@@ -105,7 +105,11 @@ export function ProgressPage() {
         {s.passed ? (
           <p className="alert alert-success" data-testid="passed">{t('moocs.progress.passedOn', { date: formatDate(s.passedAt, i18n.language) })}</p>
         ) : (
-          <p className="muted" data-testid="not-passed">{t('moocs.progress.notYet')}</p>
+          <p className="muted" data-testid="not-passed">{s.passRecorded ? t('moocs.progress.noLongerPasses') : t('moocs.progress.notYet')}</p>
+        )}
+        {/* What was issued is shown beside what the current rules say. */}
+        {s.passRecorded && s.recordedGrade !== null && s.recordedGrade !== s.grade && (
+          <p className="muted small" data-testid="recorded-grade">{t('moocs.progress.recordedGrade', { grade: s.recordedGrade })}</p>
         )}
         <ProgressBar percent={percent} label={t('moocs.progress.completion')} testId="completion"
                      detail={t('moocs.progress.requiredDone', { done: s.requiredDone, total: s.requiredTotal })} />

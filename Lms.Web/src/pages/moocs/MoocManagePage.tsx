@@ -2,9 +2,10 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { api, type Course } from '../../api/lms';
-import { moocApi, type EntryFields, type Grading, type GradingCategory, type Run, type RunFields, type RunStatsView } from '../../api/moocs';
+import { moocApi, type EntryFields, type Grading, type GradingCategory, type PolicyPreview, type Run, type RunFields, type RunStatsView } from '../../api/moocs';
 import { ErrorMessage, Field, Loading, Notice, TabPanel, Tabs, useTitle } from '../../components/common';
 import { useLoad } from '../../components/useLoad';
+import { CredentialReviewList, PolicyPreviewNotice } from './CredentialReviews';
 import { formatDate } from './format';
 
 type Tab = 'entry' | 'grading' | 'runs';
@@ -13,7 +14,8 @@ type Tab = 'entry' | 'grading' | 'runs';
 export function MoocManagePage() {
   const { t } = useTranslation();
   const { moocId = '' } = useParams();
-  const [tab, setTab] = useState<Tab>('entry');
+  // A mail about credentials to review links to ?tab=runs.
+  const [tab, setTab] = useState<Tab>(() => (new URLSearchParams(window.location.search).get('tab') === 'runs' ? 'runs' : 'entry'));
   const { data: course } = useLoad(() => api.course(moocId), [moocId]);
   const { data, error, loading, reload, setData } = useLoad(() => moocApi.manage(moocId), [moocId]);
   useTitle(course ? `${t('moocs.manage.title')} · ${course.title}` : undefined);
@@ -120,6 +122,7 @@ function GradingForm({ course }: { course: Course }) {
   const [requireAll, setRequireAll] = useState(true);
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState(false);
+  const [preview, setPreview] = useState<PolicyPreview | null>(null);
   useEffect(() => {
     moocApi.grading(course.id).then((g) => {
       setGrading(g);
@@ -130,12 +133,25 @@ function GradingForm({ course }: { course: Course }) {
   }, [course.id]);
   if (!grading) return error ? <ErrorMessage error={error} /> : <Loading />;
   const items = course.modules.flatMap((m) => m.items);
+  const policy = { categories, passMark, requireAllItems: requireAll };
+  const commit = async () => {
+    try {
+      setGrading(await moocApi.savePolicy(course.id, policy));
+      setPreview(null);
+      setSaved(true);
+      setError(null);
+    } catch (x) {
+      setError(x);
+    }
+  };
+  // A change that moves the grade or pass of anyone already passed is shown before it is saved.
   const save = async (event: FormEvent) => {
     event.preventDefault();
     try {
-      setGrading(await moocApi.savePolicy(course.id, { categories, passMark, requireAllItems: requireAll }));
-      setSaved(true);
+      const effect = await moocApi.previewPolicy(course.id, policy);
       setError(null);
+      if (effect.affected.length > 0) setPreview(effect);
+      else await commit();
     } catch (x) {
       setError(x);
     }
@@ -163,7 +179,8 @@ function GradingForm({ course }: { course: Course }) {
         <label className="field-check"><input type="checkbox" checked={requireAll} onChange={(x) => setRequireAll(x.target.checked)} /> {t('moocs.manage.requireAll')}</label>
         <ErrorMessage error={error} />
         {saved && <Notice>{t('moocs.manage.saved')}</Notice>}
-        <button type="submit" className="btn btn-primary">{t('common.save')}</button>
+        {preview ? <PolicyPreviewNotice preview={preview} onConfirm={() => void commit()} onCancel={() => setPreview(null)} />
+          : <button type="submit" className="btn btn-primary">{t('common.save')}</button>}
       </form>
       <section className="card">
         <h2>{t('moocs.manage.itemRules')}</h2>
@@ -238,16 +255,19 @@ function RunCard({ run, onChanged }: { run: Run; onChanged: () => void }) {
   const { t, i18n } = useTranslation();
   const [stats, setStats] = useState<RunStatsView | null>(null);
   const [editing, setEditing] = useState(false);
+  const [decided, setDecided] = useState(0);
   useEffect(() => {
     moocApi.runStats(run.id).then(setStats).catch(() => setStats(null));
-  }, [run.id, run.enrolled]);
+  }, [run.id, run.enrolled, decided]);
   return (
     <li className="card" data-testid="run-card">
       <p><strong>{t('moocs.runs.label', { label: run.label })}</strong> · {t(`moocs.pace.${run.pace}`)}
         {run.startsAt && <> · {formatDate(run.startsAt, i18n.language)}</>}{run.endsAt && <> – {formatDate(run.endsAt, i18n.language)}</>}</p>
       <p className="muted small" data-testid="run-stats">
         {t('moocs.manage.stats', { enrolled: run.enrolled, cap: run.cap ?? '∞', passed: stats?.passed ?? 0, active: stats?.activeLastWeek ?? 0, certificates: stats?.certificatesIssued ?? 0 })}
+        {' · '}{t('moocs.manage.creditRecords', { count: stats?.creditRecordsIssued ?? 0 })}
       </p>
+      {(stats?.credentialsToReview ?? 0) > 0 && <CredentialReviewList courseId={run.courseId} onChanged={() => setDecided(decided + 1)} />}
       <div className="actions">
         <Link className="btn btn-small" to={`/courses/${run.courseId}/edit`}>{t('moocs.manage.editContent')}</Link>
         <button type="button" className="btn btn-small" onClick={() => setEditing(!editing)}>{t('common.edit')}</button>
