@@ -80,7 +80,7 @@ public abstract record MergeOutcome
 /// and two records of one person merged. Every change is written with its audit entry in one transaction.
 /// Lists are filtered and sorted here rather than in SQL: the Vietnamese order and diacritic-free search
 /// are the same on every database, and an institution has thousands of people, not millions
-/// (<c>./build.sh bench people-list</c> measures it).
+/// (<c>./build.sh bench people-list</c> and <c>bench roster</c> measure it).
 /// </summary>
 public sealed partial class PeopleRepository(Db db, AdminAudit audit, TimeProvider clock)
 {

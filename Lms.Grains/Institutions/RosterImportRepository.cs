@@ -87,15 +87,11 @@ public sealed class RosterImportRepository(Db db, TimeProvider clock)
         await connection.ExecuteAsync(db.Text(FinishSql), new { id, outcome, problems, now = clock.GetUtcNow() }, transaction);
 
     private static readonly Sql PreviewSql = Sql.Portable(
-        "UPDATE roster_imports SET preview = @preview, preview_hash = @hash, problems = @problems, finished_at = @now WHERE id = @id");
+        "UPDATE roster_imports SET preview = @preview, preview_hash = @hash, finished_at = @now WHERE id = @id");
 
-    /// <summary>
-    /// Records an update's preview (or the problems that prevent it); the rows stay, for the confirmation to
-    /// compute the changes again and apply them.
-    /// </summary>
-    public async Task SavePreviewAsync(
-        Guid id, string? preview, string? hash, string? problems, DbConnection connection, DbTransaction transaction) =>
-        await connection.ExecuteAsync(db.Text(PreviewSql), new { id, preview, hash, problems, now = clock.GetUtcNow() }, transaction);
+    /// <summary>Records an update's preview; the rows stay, for the confirmation to compute the changes again and apply them.</summary>
+    public async Task SavePreviewAsync(Guid id, string preview, string hash, DbConnection connection, DbTransaction transaction) =>
+        await connection.ExecuteAsync(db.Text(PreviewSql), new { id, preview, hash, now = clock.GetUtcNow() }, transaction);
 
     private static readonly Sql ConfirmSql = Sql.Portable(
         "UPDATE roster_imports SET confirmed_at = @now, entries = NULL, outcome = @outcome " +

@@ -80,12 +80,13 @@ public sealed class RosterImportJob(
         {
             if (problems.Count == 0)
             {
-                await imports.SavePreviewAsync(row.Id, Json(changes), RosterUpdate.Hash(changes), null, c, t);
+                await imports.SavePreviewAsync(row.Id, Json(changes)!, RosterUpdate.Hash(changes), c, t);
                 await jobs.CompleteAsync(c, t, job.Id, token);
             }
             else
             {
-                await imports.SavePreviewAsync(row.Id, null, null, Json(problems), c, t);
+                // Nothing to confirm: the rows are forgotten as a finished import's are.
+                await imports.FinishAsync(row.Id, null, Json(problems), c, t);
                 await jobs.FailAsync(c, t, job.Id, token, "roster-invalid", $"{problems.Count} problem(s) in the update.");
             }
             return 0;

@@ -14,18 +14,6 @@ public abstract partial class RosterImportTests
 {
     private const int Teachers = 4, Students = 30, Classes = 3, Parents = 10;
 
-    /// <summary>The row of the person with this national ID, its cells changed by <paramref name="edit"/>.</summary>
-    private static string EditRow(string csv, string nationalId, Action<string[]> edit)
-    {
-        var lines = csv.Split("\r\n");
-        var index = Array.FindIndex(lines, l => l.Split(';') is { Length: > 7 } cells && cells[7] == nationalId);
-        Assert.True(index > 0, nationalId);
-        var row = lines[index].Split(';');
-        edit(row);
-        lines[index] = string.Join(';', row);
-        return string.Join("\r\n", lines);
-    }
-
     private async Task<JsonElement> PersonAsync(HttpClient admin, Guid school, Guid userId) =>
         await ProblemAssert.OkAsync<JsonElement>(await admin.GetAsync($"/api/institutions/{school}/people/{userId}"));
 
@@ -47,14 +35,13 @@ public abstract partial class RosterImportTests
         var prefix = UniquePrefix();
         var tag = Guid.NewGuid().ToString("N")[..8];
         // Its own e-mail domains: the other tests of this server import the same generated addresses.
-        var original = new SchoolRosterFile(Teachers, Students, Classes, Parents, idPrefix: prefix).Text
-            .Replace("@truong.test", $"@{tag}.truong.test").Replace("@gmail.test", $"@{tag}.gmail.test");
+        var file = new SchoolRosterFile(Teachers, Students, Classes, Parents, idPrefix: prefix);
+        var original = file.Text.Replace("@truong.test", $"@{tag}.truong.test").Replace("@gmail.test", $"@{tag}.gmail.test");
         await ImportAsJobAsync(admin, cookies, school.Id, original);
         await school.ClassCourseAsync("Toán 10A1", "10A1");
         await school.ClassCourseAsync("Văn 10A2", "10A2");
 
-        string Id(int person) => prefix + person.ToString("D8");
-        var (renamedId, movedId, teacherId, newId) = (Id(20_000_000), Id(20_000_001), Id(10_000_000), Id(29_999_999));
+        var (renamedId, movedId, teacherId, newId) = (file.StudentId(0), file.StudentId(1), file.TeacherId(0), file.StudentId(9_999_999));
         var renamed = await server.UserIdAsync(renamedId);
         var moved = await server.UserIdAsync(movedId);
         var teacher = await server.UserIdAsync(teacherId);
@@ -68,9 +55,9 @@ public abstract partial class RosterImportTests
         var student = await server.SignedInAsync(movedId, "Lop-moi-10A1-2026");
         Assert.Equal(["Văn 10A2"], await PeopleTestSchool.CoursesOfAsync(student));
 
-        var updated = EditRow(original, renamedId, row => row[1] = "Nguyễn Thị Đổi Tên");
-        updated = EditRow(updated, movedId, row => row[5] = "10a1");
-        updated = EditRow(updated, teacherId, row => row[6] = $"gv0.moi@{tag}.truong.test");
+        var updated = SchoolRosterFile.EditRow(original, renamedId, row => row[1] = "Nguyễn Thị Đổi Tên");
+        updated = SchoolRosterFile.EditRow(updated, movedId, row => row[5] = "10a1");
+        updated = SchoolRosterFile.EditRow(updated, teacherId, row => row[6] = $"gv0.moi@{tag}.truong.test");
         updated += $"999;Lê  Văn Mới;Học sinh;;Nam;10A3;;{newId};\r\n";
         var people = await CountAsync(admin, school.Id);
 
