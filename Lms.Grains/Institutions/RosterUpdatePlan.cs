@@ -130,8 +130,9 @@ internal sealed class RosterUpdatePlanner(Db db, Guid institutionId, DbConnectio
                 identity.Add(new RosterChange(RosterChangeKinds.NationalId, e.Line, userId, e.FullName, e.Role, row.NationalId, e.NationalId));
             if (identity.Count > 0 && row.CreatedByInstitutionId != institutionId)
             {
-                problems.Add(new RosterProblem(e.Line, identity[0].Kind == RosterChangeKinds.Renamed ? "full_name" : identity[0].Kind == RosterChangeKinds.Email ? "email" : "national_id",
-                    "not-made-here", "This account was not made by this institution; only its owner or a platform administrator changes who it is."));
+                var field = identity[0].Kind switch { RosterChangeKinds.Renamed => "full_name", RosterChangeKinds.Email => "email", _ => "national_id" };
+                problems.Add(new RosterProblem(e.Line, field, "not-made-here",
+                    "This account was not made by this institution; only its owner or a platform administrator changes who it is."));
                 continue;
             }
             identity.ForEach(Add);

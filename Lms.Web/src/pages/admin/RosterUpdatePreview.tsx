@@ -2,8 +2,9 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorMessage, Field } from '../../components/common';
 import { formatNumber } from '../../format';
+import type { Page } from '../../api/lms';
 import {
-  rosterChangeKinds, rosterImports, type Page, type RosterChange, type RosterChangeKind, type RosterImportView,
+  rosterChangeKinds, rosterImports, type RosterChange, type RosterChangeKind, type RosterImportView,
 } from './rosterImportApi';
 
 const pageSize = 50;

@@ -2,6 +2,7 @@
 // on /hubs/content, come back to the latest import, print sign-in slips (PDF) and reset a person's sign-in.
 import { ApiError, ProblemTypes, query, request, type Problem } from '../../api/client';
 import { contentHub, type JobEvent } from '../../api/content';
+import type { Page } from '../../api/lms';
 
 export interface RosterProblem {
   line: number;
@@ -62,13 +63,6 @@ export interface RosterChange {
   role: string;
   from: string | null;
   to: string | null;
-}
-
-export interface Page<T> {
-  items: T[];
-  total: number;
-  skip: number;
-  take: number;
 }
 
 const roster = (institutionId: string) => `/api/institutions/${encodeURIComponent(institutionId)}/roster`;
