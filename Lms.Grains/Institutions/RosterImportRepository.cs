@@ -19,6 +19,22 @@ public sealed record RosterImportRow
     public string? Problems { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? FinishedAt { get; init; }
+    /// <summary><see cref="RosterModes.Add"/> or <see cref="RosterModes.Update"/>.</summary>
+    public string Mode { get; init; } = RosterModes.Add;
+    /// <summary>An update also disables the institution's people the file no longer lists.</summary>
+    public bool DisableAbsent { get; init; }
+    /// <summary>An update's changes as its job found them (JSON), waiting for the admin to confirm them.</summary>
+    public string? Preview { get; init; }
+    public string? PreviewHash { get; init; }
+    public DateTimeOffset? ConfirmedAt { get; init; }
+}
+
+public static class RosterModes
+{
+    /// <summary>Adds people, roles, classes and links; changes nobody.</summary>
+    public const string Add = "add";
+    /// <summary>Also renames, changes logins, moves between classes (and optionally disables the absent), after a confirmed preview.</summary>
+    public const string Update = "update";
 }
 
 /// <summary>One slip of a credentials sheet: a person an import (or an admin's reset) gives a one-time code.</summary>
@@ -35,11 +51,12 @@ public sealed record RosterSlipPerson
 public sealed class RosterImportRepository(Db db, TimeProvider clock)
 {
     private const string Columns =
-        "id, institution_id, created_by, file_name, language, row_count, entries, notices, outcome, problems, created_at, finished_at";
+        "id, institution_id, created_by, file_name, language, row_count, entries, notices, outcome, problems, created_at, finished_at, " +
+        "mode, disable_absent, preview, preview_hash, confirmed_at";
 
     private static readonly Sql InsertSql = Sql.Portable(
-        "INSERT INTO roster_imports (id, institution_id, created_by, file_name, language, row_count, entries, notices, created_at) " +
-        "VALUES (@Id, @InstitutionId, @CreatedBy, @FileName, @Language, @RowCount, @Entries, @Notices, @CreatedAt)");
+        "INSERT INTO roster_imports (id, institution_id, created_by, file_name, language, row_count, entries, notices, created_at, mode, disable_absent) " +
+        "VALUES (@Id, @InstitutionId, @CreatedBy, @FileName, @Language, @RowCount, @Entries, @Notices, @CreatedAt, @Mode, @DisableAbsent)");
 
     public async Task CreateAsync(RosterImportRow row, DbConnection connection, DbTransaction transaction) =>
         await connection.ExecuteAsync(db.Text(InsertSql), row with { CreatedAt = clock.GetUtcNow() }, transaction);
@@ -68,6 +85,24 @@ public sealed class RosterImportRepository(Db db, TimeProvider clock)
     /// <summary>Records the outcome (or the problems found meanwhile) and forgets the rows: they are in the people tables now.</summary>
     public async Task FinishAsync(Guid id, string? outcome, string? problems, DbConnection connection, DbTransaction transaction) =>
         await connection.ExecuteAsync(db.Text(FinishSql), new { id, outcome, problems, now = clock.GetUtcNow() }, transaction);
+
+    private static readonly Sql PreviewSql = Sql.Portable(
+        "UPDATE roster_imports SET preview = @preview, preview_hash = @hash, finished_at = @now WHERE id = @id");
+
+    /// <summary>Records an update's preview; the rows stay, for the confirmation to compute the changes again and apply them.</summary>
+    public async Task SavePreviewAsync(Guid id, string preview, string hash, DbConnection connection, DbTransaction transaction) =>
+        await connection.ExecuteAsync(db.Text(PreviewSql), new { id, preview, hash, now = clock.GetUtcNow() }, transaction);
+
+    private static readonly Sql ConfirmSql = Sql.Portable(
+        "UPDATE roster_imports SET confirmed_at = @now, entries = NULL, outcome = @outcome " +
+        "WHERE id = @id AND confirmed_at IS NULL AND entries IS NOT NULL AND preview_hash = @hash");
+
+    /// <summary>
+    /// Marks an update's preview applied, once: false when it was confirmed already (or never previewed under this
+    /// hash). In the transaction that applies it, so two confirmations at once apply it once.
+    /// </summary>
+    public async Task<bool> ConfirmAsync(Guid id, string hash, string? outcome, DbConnection connection, DbTransaction transaction) =>
+        await connection.ExecuteAsync(db.Text(ConfirmSql), new { id, hash, outcome, now = clock.GetUtcNow() }, transaction) == 1;
 
     private static readonly Sql SlipsSql = Sql.Portable(
         "SELECT p.user_id, u.display_name, u.national_id, u.email, p.class_name, p.line FROM roster_import_people p " +

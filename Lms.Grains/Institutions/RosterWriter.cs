@@ -32,6 +32,9 @@ internal sealed class RosterWriter(
 
     public List<RosterInvitation> Invitations { get; } = [];
 
+    /// <summary>The people this writer created.</summary>
+    public IReadOnlyCollection<Guid> Created => _createdHere;
+
     public RosterOutcome Outcome() => new(_created, _existing, _memberships, _classesCreated, _links, Invitations.ToList());
 
     public async Task WriteAsync(
@@ -109,7 +112,8 @@ internal sealed class RosterWriter(
         Invitations.Add(new RosterInvitation(entry.Line, entry.FullName, entry.Email ?? entry.NationalId!, entry.Email, code));
     }
 
-    private async Task<Guid> ClassIdAsync(string name, DbConnection connection, DbTransaction transaction)
+    /// <summary>The class of this name (matched by key), created when there is none.</summary>
+    public async Task<Guid> ClassIdAsync(string name, DbConnection connection, DbTransaction transaction)
     {
         if (_classIds is null)
         {

@@ -155,7 +155,7 @@ public static partial class PeopleEndpoints
     [GeneratedRegex(@"^\d{12}$")]
     private static partial Regex NationalId();
 
-    private static string? MaskForAudit(string field, string? value) => field switch
+    internal static string? MaskForAudit(string field, string? value) => field switch
     {
         "email" => PersonalData.MaskEmail(value),
         "nationalId" => PersonalData.MaskNationalId(value),

@@ -29,7 +29,17 @@ public sealed record InvitationView(int Line, string DisplayName, string Login, 
 /// </summary>
 public sealed record RosterImportView(
     Guid Id, Guid JobId, string FileName, int Rows, string State, double Progress, DateTimeOffset CreatedAt, DateTimeOffset? FinishedAt,
-    RosterImportSummary? Outcome, IReadOnlyList<RosterProblem> Problems, IReadOnlyList<RosterNotice> Notices, int SlipsWaiting);
+    RosterImportSummary? Outcome, IReadOnlyList<RosterProblem> Problems, IReadOnlyList<RosterNotice> Notices, int SlipsWaiting)
+{
+    /// <summary><c>add</c> or <c>update</c> (an update previews its changes and waits for the admin to confirm them).</summary>
+    public string Mode { get; init; } = RosterModes.Add;
+    public bool DisableAbsent { get; init; }
+    /// <summary>An update's preview: how many changes of each kind; null until its job has computed them.</summary>
+    public IReadOnlyDictionary<string, int>? PreviewCounts { get; init; }
+    /// <summary>What the confirmation names, so that it applies exactly the preview shown.</summary>
+    public string? PreviewHash { get; init; }
+    public DateTimeOffset? ConfirmedAt { get; init; }
+}
 
 /// <summary>
 /// Roster imports (admins): <c>POST roster/imports</c> checks the whole file at once (every problem of every row,
@@ -44,6 +54,7 @@ public static class RosterEndpoints
     {
         services.Configure<RosterOptions>(configuration.GetSection(RosterOptions.Section));
         services.AddSingleton<RosterImportRepository>();
+        services.AddSingleton<RosterUpdate>();
         services.AddSingleton<RosterSlipsPdf>();
         services.AddSingleton<RosterImportJob>();
         services.AddSingleton<IQueuedJobHandler>(sp => sp.GetRequiredService<RosterImportJob>());
@@ -62,6 +73,7 @@ public static class RosterEndpoints
             .WithSummary("The sign-in slips (PDF) of the people this import created who have not chosen a password: fresh codes each time (admins).");
         institution.MapPost("/roster/people/{userId:guid}/sign-in-slip", ResetSignIn)
             .WithSummary("Reset a person's sign-in (admins, people this institution made): a new one-time code on a one-slip PDF.");
+        institution.MapRosterUpdateEndpoints();
     }
 
     private static async Task<IResult> ImportNow(
@@ -85,14 +97,22 @@ public static class RosterEndpoints
     }
 
     private static async Task<IResult> Queue(
-        Guid institutionId, string? language, HttpContext http, InstitutionAccess access, RosterImport import, Db db,
-        RosterImportRepository imports, MediaJobRepository jobs, MediaJobSignal signal, IOptions<RosterOptions> options,
-        IOptions<MediaWorkerOptions> media)
+        Guid institutionId, string? language, string? mode, bool? disableAbsent, HttpContext http, InstitutionAccess access,
+        RosterImport import, Db db, RosterImportRepository imports, MediaJobRepository jobs, MediaJobSignal signal,
+        IOptions<RosterOptions> options, IOptions<MediaWorkerOptions> media)
     {
         await access.RequireAsync(http.User, institutionId, Roles.Admin);
+        mode ??= RosterModes.Add;
+        if (mode is not (RosterModes.Add or RosterModes.Update))
+            throw ProblemException.Invalid("mode", "The mode is add or update.", "unknown-mode", mode);
+        if (disableAbsent == true && mode != RosterModes.Update)
+            throw ProblemException.Invalid("disableAbsent", "Only an update disables the people a file no longer lists.", "disable-absent-needs-update");
         var (fileName, text) = await ReadRosterAsync(http.Request);
         var file = RosterCsv.Parse(new StringReader(text), options.Value);
-        var problems = await AllProblemsAsync(import, institutionId, file, http.RequestAborted);
+        // An update's changes are checked against the people by its job, which previews them: here only the file itself.
+        var problems = mode == RosterModes.Update
+            ? Ordered(file.Problems.Concat(RosterFileCheck.Check(RosterImport.Cleaned(file.Checkable))))
+            : await AllProblemsAsync(import, institutionId, file, http.RequestAborted);
         if (problems.Count > 0) return Invalid(problems, file.Notices);
 
         var entries = RosterImport.Cleaned(file.Entries);
@@ -102,6 +122,7 @@ public static class RosterEndpoints
             Id = Guid.CreateVersion7(), InstitutionId = institutionId, CreatedBy = http.User.Id(),
             FileName = fileName.Length > 200 ? fileName[..200] : fileName, Language = Mailer.LanguageOf(language, http.Request),
             RowCount = entries.Count, Entries = RosterImportJob.Json(stored), Notices = RosterImportJob.Json(file.Notices),
+            Mode = mode, DisableAbsent = disableAbsent == true,
         };
         await db.InTransactionAsync(async (c, t) =>
         {
@@ -172,10 +193,13 @@ public static class RosterEndpoints
     {
         var problems = new List<RosterProblem>(file.Problems);
         if (file.Checkable.Count > 0) problems.AddRange(await import.CheckAsync(institutionId, file.Checkable, cancellationToken));
-        return problems.OrderBy(p => p.Line).ThenBy(p => p.Field, StringComparer.Ordinal).ToList();
+        return Ordered(problems);
     }
 
-    private static IResult Invalid(IReadOnlyList<RosterProblem> problems, IReadOnlyList<RosterNotice> notices) =>
+    private static List<RosterProblem> Ordered(IEnumerable<RosterProblem> problems) =>
+        problems.OrderBy(p => p.Line).ThenBy(p => p.Field, StringComparer.Ordinal).ToList();
+
+    internal static IResult Invalid(IReadOnlyList<RosterProblem> problems, IReadOnlyList<RosterNotice> notices) =>
         TypedResults.Problem(
             statusCode: StatusCodes.Status422UnprocessableEntity,
             type: ProblemTypes.RosterInvalid,
@@ -183,10 +207,10 @@ public static class RosterEndpoints
             detail: string.Join(" ", problems.Take(5).Select(p => $"Line {p.Line}: {p.Message}")),
             extensions: new Dictionary<string, object?> { ["problems"] = problems, ["notices"] = notices });
 
-    private static async Task<RosterImportRow> ImportOfAsync(RosterImportRepository imports, Guid institutionId, Guid importId) =>
+    internal static async Task<RosterImportRow> ImportOfAsync(RosterImportRepository imports, Guid institutionId, Guid importId) =>
         await imports.GetAsync(importId) is { } row && row.InstitutionId == institutionId ? row : throw ProblemException.NotFound("The import");
 
-    private static async Task<RosterImportView> ViewAsync(RosterImportRepository imports, MediaJobRepository jobs, RosterImportRow row)
+    internal static async Task<RosterImportView> ViewAsync(RosterImportRepository imports, MediaJobRepository jobs, RosterImportRow row)
     {
         // The job first, then the import: the job ends in the transaction that records the outcome, so a job seen
         // finished always comes with its outcome (read the other way round, a finish in between would be seen half).
@@ -200,7 +224,11 @@ public static class RosterEndpoints
             Math.Round(job?.Progress ?? 0, 4), row.CreatedAt, row.FinishedAt, outcome,
             row.Problems is null ? [] : JsonSerializer.Deserialize<List<RosterProblem>>(row.Problems, JsonSerializerOptions.Web)!,
             row.Notices is null ? [] : JsonSerializer.Deserialize<List<RosterNotice>>(row.Notices, JsonSerializerOptions.Web)!,
-            outcome is null ? 0 : await imports.UnclaimedCountAsync(row.Id));
+            outcome is null ? 0 : await imports.UnclaimedCountAsync(row.Id))
+        {
+            Mode = row.Mode, DisableAbsent = row.DisableAbsent, PreviewHash = row.PreviewHash, ConfirmedAt = row.ConfirmedAt,
+            PreviewCounts = row.Preview is null ? null : RosterUpdateEndpoints.Counts(RosterUpdateEndpoints.PreviewOf(row)),
+        };
     }
 
     /// <summary>The file may come as a multipart upload (a browser form) or as the raw CSV body.</summary>

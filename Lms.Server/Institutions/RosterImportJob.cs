@@ -23,7 +23,7 @@ public sealed record StoredRoster(IReadOnlyList<RosterEntry> Entries, IReadOnlyD
 /// printed sheet. The outcome (or the problems found meanwhile) is kept on the import.
 /// </summary>
 public sealed class RosterImportJob(
-    Db db, RosterImport import, RosterImportRepository imports, MediaJobRepository jobs, InstitutionRepository institutions,
+    Db db, RosterImport import, RosterUpdate update, RosterImportRepository imports, MediaJobRepository jobs, InstitutionRepository institutions,
     IServiceScopeFactory scopes, ILogger<RosterImportJob> log) : IQueuedJobHandler
 {
     public const string JobKind = "roster-import";
@@ -42,6 +42,11 @@ public sealed class RosterImportJob(
             return;
         }
         var stored = JsonSerializer.Deserialize<StoredRoster>(row.Entries, JsonSerializerOptions.Web)!;
+        if (row.Mode == RosterModes.Update)
+        {
+            await PreviewAsync(job, row, stored, cancellationToken);
+            return;
+        }
         var emailed = 0;
         var (outcome, problems) = await import.ApplyInBatchesAsync(institution.Id, row.Id, stored.Entries, stored.PasswordHashes, progress,
             async invitations =>
@@ -64,6 +69,29 @@ public sealed class RosterImportJob(
             return 0;
         }, CancellationToken.None);
         log.LogInformation("Roster import {Import}: {Created} people created, {Problems} problem(s)", row.Id, summary?.PeopleCreated, problems.Count);
+    }
+
+    /// <summary>An update's job only works out its changes; nothing is written until the admin confirms them.</summary>
+    private async Task PreviewAsync(MediaJobRow job, RosterImportRow row, StoredRoster stored, CancellationToken cancellationToken)
+    {
+        var token = job.LeaseToken!.Value;
+        var (changes, problems) = await update.PreviewAsync(row.InstitutionId, stored.Entries, row.DisableAbsent, row.CreatedBy, cancellationToken);
+        await db.InTransactionAsync(async (c, t) =>
+        {
+            if (problems.Count == 0)
+            {
+                await imports.SavePreviewAsync(row.Id, Json(changes)!, RosterUpdate.Hash(changes), c, t);
+                await jobs.CompleteAsync(c, t, job.Id, token);
+            }
+            else
+            {
+                // Nothing to confirm: the rows are forgotten as a finished import's are.
+                await imports.FinishAsync(row.Id, null, Json(problems), c, t);
+                await jobs.FailAsync(c, t, job.Id, token, "roster-invalid", $"{problems.Count} problem(s) in the update.");
+            }
+            return 0;
+        }, CancellationToken.None);
+        log.LogInformation("Roster update {Import} previewed: {Changes} change(s), {Problems} problem(s)", row.Id, changes.Count, problems.Count);
     }
 
     public async Task FailAsync(MediaJobRow job, string code, string reason)

@@ -1,7 +1,9 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using Lms.Bench.Institutions;
+using Lms.Grains.Data;
 using Lms.Grains.Identity;
+using Lms.Grains.Institutions;
 using Lms.Tests.Infrastructure;
 using Microsoft.Playwright;
 using UglyToad.PdfPig;
@@ -71,6 +73,27 @@ public sealed partial class RosterBrowserTests(SqliteLmsServer server, BrowserFi
             var slip = FirstSlip().Match(text);
             Assert.True(slip.Success, text[..Math.Min(600, text.Length)]);
             (login, code) = (slip.Groups[1].Value, slip.Groups[2].Value);
+
+            // Later: the school's file with a name corrected and a student moved, uploaded in update mode. The preview
+            // lists both and writes nothing; Apply makes them.
+            var updatedPath = Path.Combine(folder.FullName, "danh-sach-cap-nhat.csv");
+            var updated = SchoolRosterFile.EditRow(clean.Text, clean.StudentId(0), row => row[1] = "Nguyễn Thị Đổi Tên");
+            updated = SchoolRosterFile.EditRow(updated, clean.StudentId(1), row => row[5] = "10A1");
+            await File.WriteAllTextAsync(updatedPath, updated, new UTF8Encoding(false));
+            await form.GetByLabel("Cập nhật theo tệp (xem trước mọi thay đổi)").CheckAsync();
+            await form.GetByLabel("Tệp danh sách (CSV)").SetInputFilesAsync(updatedPath);
+            await form.GetByRole(AriaRole.Button, new() { Name = "Xem trước các thay đổi" }).ClickAsync();
+            var preview = page.GetByTestId("roster-preview");
+            await Expect(preview.GetByTestId("roster-preview-count-renamed")).ToHaveTextAsync("1", new() { Timeout = 120_000 });
+            await Expect(preview.GetByTestId("roster-preview-count-moved")).ToHaveTextAsync("1");
+            await Expect(preview.GetByTestId("roster-preview-count-new")).ToHaveTextAsync("0");
+            await Expect(preview.GetByTestId("roster-change")).ToHaveCountAsync(2);
+            await Expect(preview).ToContainTextAsync("Nguyễn Thị Đổi Tên");
+            await preview.GetByTestId("roster-confirm").ClickAsync();
+            await Expect(page.GetByTestId("roster-applied")).ToContainTextAsync("Đã áp dụng");
+            var people = await server.Get<PeopleRepository>().ListAsync(school.Id,
+                new PeopleQuery(null, "doi ten", null, NameOrder.GivenName, PageRequest.Of(0, 10)));
+            Assert.Equal("Nguyễn Thị Đổi Tên", Assert.Single(people.Items).DisplayName);
         }, page);
 
         await using var phone = await browser.PhoneAsync(server);

@@ -192,9 +192,9 @@ public abstract partial class RosterImportTests(LmsServer server)
 
     /// <summary>Queues the file, follows its job on /hubs/content until it ends, and returns the finished import and the events seen.</summary>
     private async Task<(JsonElement Import, List<JsonElement> Events)> ImportAsJobAsync(
-        HttpClient admin, System.Net.CookieContainer cookies, Guid school, string csv)
+        HttpClient admin, System.Net.CookieContainer cookies, Guid school, string csv, string query = "")
     {
-        var response = await admin.PostAsync($"/api/institutions/{school}/roster/imports", Csv(csv));
+        var response = await admin.PostAsync($"/api/institutions/{school}/roster/imports{query}", Csv(csv));
         Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
         var queued = (await response.Content.ReadFromJsonAsync<JsonElement>())!;
         await using var hub = new HubConnectionBuilder()

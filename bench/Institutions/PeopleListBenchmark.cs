@@ -45,40 +45,13 @@ public sealed class PeopleListBenchmark : IBenchmark
         {
             var db = new Db(new DatabaseOptions { Provider = provider, ConnectionString = connection });
             SchemaMigrator.MigrateUp(db);
-            var (institutionId, seeded) = await SeedAsync(db, count);
-            var people = new PeopleRepository(db, new AdminAudit(db, TimeProvider.System), TimeProvider.System);
-
-            var cases = new (string Case, PeopleQuery Query)[]
-            {
-                ("search", new PeopleQuery(null, "bui hong dung", null, NameOrder.GivenName, PageRequest.Of(0, 50))),
-                ("sorted_page", new PeopleQuery(Roles.Student, null, null, NameOrder.GivenName, PageRequest.Of(count / 2, 50))),
-                ("surname_page", new PeopleQuery(null, null, null, NameOrder.Surname, PageRequest.Of(count / 3, 50))),
-            };
-            foreach (var (name, query) in cases)
-            {
-                await people.ListAsync(institutionId, query); // warm: connection pool, JIT
-                var times = new List<double>(runs);
-                var found = 0;
-                var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
-                for (var i = 0; i < runs; i++)
-                {
-                    var watch = Stopwatch.StartNew();
-                    var page = await people.ListAsync(institutionId, query);
-                    times.Add(watch.Elapsed.TotalMilliseconds);
-                    found = page.Total;
-                }
-                // Wall times on a shared machine include waiting for a core; the CPU this process spent (the database
-                // is in process for SQLite) and the load average say how much of it was waiting.
-                var cpuPerList = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds / runs;
-                times.Sort();
+            var institutionId = await SchoolAsync(db);
+            await AddPeopleAsync(db, institutionId, count);
+            foreach (var line in await MeasureAsync(db, institutionId, count, runs))
                 Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
                 {
-                    ["benchmark"] = Name, ["db"] = provider.ToString().ToLowerInvariant(), ["case"] = name, ["people"] = seeded,
-                    ["matching"] = found, ["runs"] = runs,
-                    ["list_p50_ms"] = Math.Round(times[runs / 2], 2), ["list_p95_ms"] = Math.Round(times[(int)Math.Ceiling(runs * 0.95) - 1], 2),
-                    ["cpu_ms_per_list"] = Math.Round(cpuPerList, 2), ["cores"] = Environment.ProcessorCount, ["load_average"] = LoadAverage(),
-                }));
-            }
+                    ["benchmark"] = Name, ["db"] = provider.ToString().ToLowerInvariant(),
+                }.Concat(line).ToDictionary()));
             return 0;
         }
         finally
@@ -87,22 +60,76 @@ public sealed class PeopleListBenchmark : IBenchmark
         }
     }
 
+    /// <summary>
+    /// The admin's people list of <paramref name="institutionId"/> asked <paramref name="runs"/> times per case (a
+    /// diacritic-free search, a sorted page deep in the list, a page by surname): one line of figures per case.
+    /// Also used by <c>./build.sh bench roster</c> on the school its import made.
+    /// </summary>
+    public static async Task<List<Dictionary<string, object>>> MeasureAsync(Db db, Guid institutionId, int people, int runs)
+    {
+        var repository = new PeopleRepository(db, new AdminAudit(db, TimeProvider.System), TimeProvider.System);
+        var cases = new (string Case, PeopleQuery Query)[]
+        {
+            ("search", new PeopleQuery(null, "bui hong dung", null, NameOrder.GivenName, PageRequest.Of(0, 50))),
+            ("sorted_page", new PeopleQuery(Roles.Student, null, null, NameOrder.GivenName, PageRequest.Of(people / 2, 50))),
+            ("surname_page", new PeopleQuery(null, null, null, NameOrder.Surname, PageRequest.Of(people / 3, 50))),
+        };
+        var lines = new List<Dictionary<string, object>>();
+        foreach (var (name, query) in cases)
+        {
+            await repository.ListAsync(institutionId, query); // warm: connection pool, JIT
+            var times = new List<double>(runs);
+            var found = 0;
+            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            for (var i = 0; i < runs; i++)
+            {
+                var watch = Stopwatch.StartNew();
+                var page = await repository.ListAsync(institutionId, query);
+                times.Add(watch.Elapsed.TotalMilliseconds);
+                found = page.Total;
+            }
+            // Wall times on a shared machine include waiting for a core; the CPU this process spent (the database
+            // is in process for SQLite) and the load average say how much of it was waiting.
+            var cpuPerList = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds / runs;
+            times.Sort();
+            lines.Add(new Dictionary<string, object>
+            {
+                ["case"] = name, ["people"] = people, ["matching"] = found, ["runs"] = runs,
+                ["list_p50_ms"] = Math.Round(times[runs / 2], 2), ["list_p95_ms"] = Math.Round(times[(int)Math.Ceiling(runs * 0.95) - 1], 2),
+                ["cpu_ms_per_list"] = Math.Round(cpuPerList, 2), ["cores"] = Environment.ProcessorCount, ["load_average"] = LoadAverage(),
+            });
+        }
+        return lines;
+    }
+
     private static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "unknown";
 
-    /// <summary>One school: 3% teachers, 12% parents, the rest students in 36 classes; names with NFD and double spaces as imports leave them.</summary>
-    private static async Task<(Guid InstitutionId, int People)> SeedAsync(Db db, int count)
+    private static async Task<Guid> SchoolAsync(Db db) =>
+        (await new InstitutionRepository(db, TimeProvider.System).CreateAsync(null, InstitutionKinds.School, "Trường THPT Đo Tốc Độ", null)).Id;
+
+    private static readonly Sql ClassesSql = Sql.Portable("SELECT id FROM classes WHERE institution_id = @institutionId");
+
+    /// <summary>
+    /// Adds <paramref name="count"/> people to a school: 3% teachers, 12% parents, the rest students in its classes (36
+    /// made when it has none); names with NFD and double spaces as imports leave them; logins that no roster uses.
+    /// </summary>
+    public static async Task AddPeopleAsync(Db db, Guid institutionId, int count)
     {
         var clock = TimeProvider.System;
-        var school = await new InstitutionRepository(db, clock).CreateAsync(null, InstitutionKinds.School, "Trường THPT Đo Tốc Độ", null);
         var users = new UserRepository(db, clock);
         var random = new Random(19);
-        var classes = Enumerable.Range(0, 36).Select(i => (Id: Guid.CreateVersion7(), Name: $"{10 + i / 12}A{i % 12 + 1}")).ToList();
         var now = clock.GetUtcNow();
         await db.InTransactionAsync(async (connection, transaction) =>
         {
-            foreach (var c in classes)
-                await connection.ExecuteAsync(db.Text(InsertClassSql), new { id = c.Id, institutionId = school.Id, name = c.Name }, transaction);
+            var classes = (await connection.QueryAsync<Guid>(db.Text(ClassesSql), new { institutionId }, transaction)).ToList();
+            if (classes.Count == 0)
+                for (var c = 0; c < 36; c++)
+                {
+                    var classId = Guid.CreateVersion7();
+                    await connection.ExecuteAsync(db.Text(InsertClassSql), new { id = classId, institutionId, name = $"{10 + c / 12}A{c % 12 + 1}" }, transaction);
+                    classes.Add(classId);
+                }
             for (var i = 0; i < count; i++)
             {
                 var name = $"{Surnames[random.Next(Surnames.Length)]} {Middles[random.Next(Middles.Length)]} {Givens[random.Next(Givens.Length)]}";
@@ -110,13 +137,12 @@ public sealed class PeopleListBenchmark : IBenchmark
                 if (i % 11 == 0) name = name.Replace(" ", "  ");
                 var id = Guid.CreateVersion7();
                 var role = i % 33 == 0 ? Roles.Teacher : i % 8 == 0 ? Roles.Parent : Roles.Student;
-                await users.InsertAsync(new NewUser(id, $"p{i}@bench.test", $"{i:D12}", name, "", school.Id), connection, transaction);
-                await connection.ExecuteAsync(db.Text(InsertMembershipSql), new { institutionId = school.Id, userId = id, role, now }, transaction);
+                await users.InsertAsync(new NewUser(id, $"p{i}@bench.test", $"{i:D12}", name, "", institutionId), connection, transaction);
+                await connection.ExecuteAsync(db.Text(InsertMembershipSql), new { institutionId, userId = id, role, now }, transaction);
                 if (role == Roles.Student)
-                    await connection.ExecuteAsync(db.Text(InsertPlaceSql), new { classId = classes[i % classes.Count].Id, userId = id }, transaction);
+                    await connection.ExecuteAsync(db.Text(InsertPlaceSql), new { classId = classes[i % classes.Count], userId = id }, transaction);
             }
             return 0;
         });
-        return (school.Id, count);
     }
 }

@@ -16,7 +16,9 @@ namespace Lms.Bench.Institutions;
 /// unchanged. One JSON line per database: rows, people, errors_reported (and errors_planted), check_s (the
 /// synchronous check of the upload), import_s and reimport_s (upload to finished job); and, for comparison with
 /// the import that hashed a generated password per person, hashing_estimate_s: 100 password hashes on every
-/// core (as that import did), scaled to the file's rows.
+/// core (as that import did), scaled to the file's rows. Then the unchanged file re-imported in update mode
+/// (update_preview_s: upload to a preview of update_changes changes, none), and the people list of the school
+/// topped up to 3,000 people (list_p95_ms, the slowest of the cases <c>bench people-list</c> measures).
 /// </summary>
 public sealed class RosterBenchmark : IBenchmark
 {
@@ -66,7 +68,11 @@ public sealed class RosterBenchmark : IBenchmark
         var file = new SchoolRosterFile();
         var (checkSeconds, importSeconds, first) = await ImportAsync(http, imports, file.Text);
         var (_, reimportSeconds, again) = await ImportAsync(http, imports, file.Text);
+        var (_, previewSeconds, preview) = await ImportAsync(http, imports, file.Text, "?mode=update");
         var people = (await http.GetFromJsonAsync<JsonElement>($"/api/institutions/{school}/people?take=1")).GetProperty("total").GetInt32() - 1;
+        // The people list of this school, topped up to 3,000 people: the same figures as `bench people-list`.
+        await PeopleListBenchmark.AddPeopleAsync(db, school, ListPeople - people - 1);
+        var lists = await PeopleListBenchmark.MeasureAsync(db, school, ListPeople, runs: 100);
         var hashing = Stopwatch.StartNew();
         _ = Enumerable.Range(0, 100).AsParallel().Select(n => new Passwords().Hash($"Bench-{n}-2026")).ToList();
         var hashingEstimate = hashing.Elapsed.TotalSeconds * file.Rows / 100;
@@ -77,17 +83,26 @@ public sealed class RosterBenchmark : IBenchmark
             ["errors_reported"] = problems, ["errors_planted"] = spoiled.Planted.Count,
             ["check_s"] = Math.Round(checkSeconds, 2), ["import_s"] = Math.Round(importSeconds, 2), ["reimport_s"] = Math.Round(reimportSeconds, 2),
             ["hashing_estimate_s"] = Math.Round(hashingEstimate, 1),
+            ["update_preview_s"] = Math.Round(previewSeconds, 2),
+            ["update_changes"] = preview.GetProperty("previewCounts").EnumerateObject().Sum(c => c.Value.GetInt32()),
+            ["list_people"] = ListPeople,
+            // The slowest case's p95 (search, sorted page, page by surname), and each case's.
+            ["list_p95_ms"] = lists.Max(l => (double)l["list_p95_ms"]),
+            ["list_p95_ms_by_case"] = lists.ToDictionary(l => (string)l["case"], l => l["list_p95_ms"]),
+            ["load_average"] = lists[^1]["load_average"],
             ["created"] = first.GetProperty("peopleCreated").GetInt32(), ["created_on_reimport"] = again.GetProperty("peopleCreated").GetInt32(),
         };
     }
 
+    private const int ListPeople = 3000;
+
     private static HttpContent Csv(string text) => new StringContent(text, Encoding.UTF8, "text/csv");
 
-    /// <summary>Uploads, then follows the job until it ends: (seconds to the upload's answer, seconds to the end, outcome).</summary>
-    private static async Task<(double Check, double Total, JsonElement Outcome)> ImportAsync(HttpClient http, string imports, string csv)
+    /// <summary>Uploads, then follows the job until it ends: (seconds to the upload's answer, seconds to the end, the outcome; an update's preview: the import).</summary>
+    private static async Task<(double Check, double Total, JsonElement Outcome)> ImportAsync(HttpClient http, string imports, string csv, string query = "")
     {
         var clock = Stopwatch.StartNew();
-        var response = await http.PostAsync(imports, Csv(csv));
+        var response = await http.PostAsync(imports + query, Csv(csv));
         var check = clock.Elapsed.TotalSeconds;
         if (!response.IsSuccessStatusCode) throw new InvalidOperationException(await response.Content.ReadAsStringAsync());
         var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
@@ -95,7 +110,7 @@ public sealed class RosterBenchmark : IBenchmark
         {
             var view = await http.GetFromJsonAsync<JsonElement>($"{imports}/{id}");
             var state = view.GetProperty("state").GetString();
-            if (state == "succeeded") return (check, clock.Elapsed.TotalSeconds, view.GetProperty("outcome"));
+            if (state == "succeeded") return (check, clock.Elapsed.TotalSeconds, view.TryGetProperty("outcome", out var o) && o.ValueKind != JsonValueKind.Null ? o : view);
             if (state is "failed" or "cancelled") throw new InvalidOperationException("The import failed: " + view);
             await Task.Delay(100);
         }

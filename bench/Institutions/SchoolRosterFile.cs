@@ -26,8 +26,30 @@ public sealed class SchoolRosterFile
     private static readonly string[] Middles = ["Văn", "Thị", "Hữu", "Đình", "Minh", "Ngọc", "Thanh", "Quốc", "Hồng", "Gia"];
     private static readonly string[] Givens = ["An", "Ân", "Bình", "Châu", "Dung", "Dũng", "Giang", "Hà", "Hải", "Hạnh", "Khánh", "Lan", "Linh", "Long", "Mai", "Nam", "Ngọc", "Phúc", "Quân", "Tâm", "Thảo", "Trang", "Tuấn", "Vy", "Yến"];
 
+    private readonly string _idPrefix;
+
+    /// <summary>The national ID of the <paramref name="index"/>-th student (from 0) or teacher.</summary>
+    public string StudentId(int index) => _idPrefix + (20_000_000 + index).ToString("D8");
+    public string TeacherId(int index) => _idPrefix + (10_000_000 + index).ToString("D8");
+
+    /// <summary>
+    /// The file's text with the row of the person with <paramref name="nationalId"/> changed by <paramref name="edit"/>,
+    /// given its cells: 0 STT, 1 name, 2 role, 3 date of birth, 4 sex, 5 class, 6 e-mail, 7 ID, 8 children.
+    /// </summary>
+    public static string EditRow(string text, string nationalId, Action<string[]> edit)
+    {
+        var lines = text.Split("\r\n");
+        var index = Array.FindIndex(lines, l => l.Split(';') is { Length: > 7 } cells && cells[7] == nationalId);
+        if (index < 1) throw new ArgumentException($"No row with the ID {nationalId}.", nameof(nationalId));
+        var row = lines[index].Split(';');
+        edit(row);
+        lines[index] = string.Join(';', row);
+        return string.Join("\r\n", lines);
+    }
+
     public SchoolRosterFile(int teachers = 90, int students = 1500, int classes = 36, int parents = 1200, bool mistakes = false, string idPrefix = "0012")
     {
+        _idPrefix = idPrefix;
         var lines = new List<string> { "\uFEFF" + string.Join(';', "STT", "Họ và tên".Normalize(NormalizationForm.FormD), "Vai trò", "Ngày sinh",
             "Giới tính", "Lớp", "Email", "Mã định danh", "Phụ huynh của") };
         var planted = new List<PlantedProblem>();

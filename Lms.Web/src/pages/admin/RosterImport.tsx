@@ -6,8 +6,9 @@ import { ApiError, ProblemTypes } from '../../api/client';
 import { ErrorMessage, Field } from '../../components/common';
 import { rosterFieldText } from '../../errors';
 import {
-  download, followJob, isFinal, rosterImports, type RosterImportView, type RosterNotice, type RosterProblem,
+  download, followJob, isFinal, rosterImports, type RosterImportView, type RosterMode, type RosterNotice, type RosterProblem,
 } from './rosterImportApi';
+import { RosterUpdatePreview } from './RosterUpdatePreview';
 
 const template =
   'role;full_name;email;national_id;class;password;parent_of\r\n' +
@@ -42,6 +43,8 @@ export function RosterImport({ institutionId, onImported }: {
   const [notices, setNotices] = useState<RosterNotice[]>([]);
   const [current, setCurrent] = useState<RosterImportView | null>(null);
   const [printing, setPrinting] = useState(false);
+  const [mode, setMode] = useState<RosterMode>('add');
+  const [disableAbsent, setDisableAbsent] = useState(false);
   const notified = useRef<string | null>(null);
 
   const templateUrl = useMemo(
@@ -86,7 +89,7 @@ export function RosterImport({ institutionId, onImported }: {
     setProblems(null);
     setNotices([]);
     try {
-      const queued = await rosterImports.queue(institutionId, file, i18next.language);
+      const queued = await rosterImports.queue(institutionId, file, i18next.language, mode, mode === 'update' && disableAbsent);
       setCurrent(queued);
       setNotices(queued.notices);
       setFile(null);
@@ -148,8 +151,27 @@ export function RosterImport({ institutionId, onImported }: {
               </div>
             )}
           </Field>
+          <fieldset className="field" data-testid="roster-mode">
+            <legend>{t('rosterUpdate.modeLabel')}</legend>
+            {(['add', 'update'] as const).map((m) => (
+              <label key={m} className="choice-option">
+                <input type="radio" name="roster-mode" value={m} checked={mode === m} onChange={() => setMode(m)} />
+                {' '}{t(m === 'add' ? 'rosterUpdate.modeAdd' : 'rosterUpdate.modeUpdate')}
+              </label>
+            ))}
+            {mode === 'update' && (
+              <>
+                <p className="hint">{t('rosterUpdate.modeHint')}</p>
+                <label className="check">
+                  <input type="checkbox" checked={disableAbsent} onChange={(e) => setDisableAbsent(e.target.checked)} />
+                  {' '}{t('rosterUpdate.disableAbsent')}
+                </label>
+                <p className="hint">{t('rosterUpdate.disableAbsentHint')}</p>
+              </>
+            )}
+          </fieldset>
           <button type="submit" className="btn btn-primary" disabled={busy || running || !file}>
-            {busy ? t('roster.checking') : t('roster.submit')}
+            {busy ? t('roster.checking') : t(mode === 'update' ? 'rosterUpdate.submit' : 'roster.submit')}
           </button>
         </form>
         <ErrorMessage error={error} context="roster" />
@@ -174,9 +196,14 @@ export function RosterImport({ institutionId, onImported }: {
               <p className="hint">{t('roster.jobLeave')}</p>
             </div>
           )}
+          {current.state === 'succeeded' && current.mode === 'update' && !current.confirmedAt && current.previewCounts && (
+            <RosterUpdatePreview institutionId={institutionId} view={current} onApplied={(view) => { setCurrent(view); onImported(); }} />
+          )}
           {current.state === 'succeeded' && current.outcome && (
             <>
-              <div className="alert alert-success" role="status">{t('roster.jobDone')}</div>
+              <div className="alert alert-success" role="status" data-testid={current.confirmedAt ? 'roster-applied' : undefined}>
+                {current.confirmedAt ? t('rosterUpdate.applied') : t('roster.jobDone')}
+              </div>
               <dl className="counts">
                 <div><dt>{t('roster.peopleCreated')}</dt><dd data-testid="roster-created">{current.outcome.peopleCreated}</dd></div>
                 <div><dt>{t('roster.peopleAlreadyThere')}</dt><dd>{current.outcome.peopleAlreadyThere}</dd></div>

@@ -2,6 +2,7 @@
 // on /hubs/content, come back to the latest import, print sign-in slips (PDF) and reset a person's sign-in.
 import { ApiError, ProblemTypes, query, request, type Problem } from '../../api/client';
 import { contentHub, type JobEvent } from '../../api/content';
+import type { Page } from '../../api/lms';
 
 export interface RosterProblem {
   line: number;
@@ -40,6 +41,28 @@ export interface RosterImportView {
   problems: RosterProblem[];
   notices: RosterNotice[];
   slipsWaiting: number;
+  mode: RosterMode;
+  disableAbsent: boolean;
+  /** An update's preview: how many changes of each kind (null until its job has computed them). */
+  previewCounts: Record<RosterChangeKind, number> | null;
+  previewHash: string | null;
+  confirmedAt: string | null;
+}
+
+export type RosterMode = 'add' | 'update';
+
+export const rosterChangeKinds = ['new', 'renamed', 'email', 'national-id', 'moved', 'role-added', 'disabled'] as const;
+export type RosterChangeKind = (typeof rosterChangeKinds)[number];
+
+/** One change an update makes to one person (Lms.Grains/Institutions/RosterUpdatePlan.cs). */
+export interface RosterChange {
+  kind: RosterChangeKind;
+  line: number;
+  userId: string | null;
+  name: string;
+  role: string;
+  from: string | null;
+  to: string | null;
 }
 
 const roster = (institutionId: string) => `/api/institutions/${encodeURIComponent(institutionId)}/roster`;
@@ -47,11 +70,16 @@ const roster = (institutionId: string) => `/api/institutions/${encodeURIComponen
 export const isFinal = (state: string) => state === 'succeeded' || state === 'failed' || state === 'cancelled';
 
 export const rosterImports = {
-  queue: (institutionId: string, file: File, language: string) => {
+  queue: (institutionId: string, file: File, language: string, mode: RosterMode = 'add', disableAbsent = false) => {
     const form = new FormData();
     form.append('file', file, file.name);
-    return request<RosterImportView>(`${roster(institutionId)}/imports${query({ language })}`, { method: 'POST', body: form });
+    const options = mode === 'update' ? { language, mode, disableAbsent: disableAbsent ? 'true' : undefined } : { language };
+    return request<RosterImportView>(`${roster(institutionId)}/imports${query(options)}`, { method: 'POST', body: form });
   },
+  changes: (institutionId: string, importId: string, filter: { kind?: RosterChangeKind; q?: string; skip: number; take: number }) =>
+    request<Page<RosterChange>>(`${roster(institutionId)}/imports/${encodeURIComponent(importId)}/changes${query(filter)}`),
+  confirm: (institutionId: string, importId: string, hash: string) =>
+    request<RosterImportView>(`${roster(institutionId)}/imports/${encodeURIComponent(importId)}/confirm`, { method: 'POST', body: { hash } }),
   latest: (institutionId: string) => request<RosterImportView | undefined>(`${roster(institutionId)}/imports/latest`),
   get: (institutionId: string, importId: string) =>
     request<RosterImportView>(`${roster(institutionId)}/imports/${encodeURIComponent(importId)}`),
