@@ -32,6 +32,7 @@ const ForgotPasswordPage = lazy(() => import('./pages/identity/AccountPages').th
 const SetupPage = lazy(() => import('./pages/identity/SetupPage').then((m) => ({ default: m.SetupPage })));
 const SessionsPage = lazy(() => import('./pages/identity/SessionsPage').then((m) => ({ default: m.SessionsPage })));
 const OutboxPage = lazy(() => import('./pages/identity/OutboxPage').then((m) => ({ default: m.OutboxPage })));
+const MyDataPage = lazy(() => import('./pages/privacy/MyDataPage').then((m) => ({ default: m.MyDataPage })));
 const ChangePasswordPage = lazy(() => import('./pages/ChangePasswordPage').then((m) => ({ default: m.ChangePasswordPage })));
 // MOOCs and credentials (public catalogue and verification; learners' progress, forum, transcript; teachers' and admins' pages).
 const PublicShell = lazy(() => import('./pages/moocs/PublicShell').then((m) => ({ default: m.PublicShell })));
@@ -85,6 +86,7 @@ export function App() {
         <Route path="account/password" element={<ChangePasswordPage />} />
         <Route path="admin/outbox" element={<OutboxPage />} />
         <Route path="account/sessions" element={<SessionsPage />} />
+        <Route path="account/privacy" element={<MyDataPage />} />
         <Route path="learning" element={<MyLearningPage />} />
         <Route path="courses/:courseId/progress" element={<ProgressPage />} />
         <Route path="courses/:courseId/forum" element={<ForumPage />} />

@@ -81,6 +81,7 @@ function UserMenu() {
           </p>
           <Link className="menu-item" to="/account/password">{t('shell.changePassword')}</Link>
           <Link className="menu-item" to="/account/sessions">{t('account.sessions.title')}</Link>
+          <Link className="menu-item" to="/account/privacy">{t('privacy.menu')}</Link>
           <Link className="menu-item" to="/credentials">{t('credentials.transcript.title')}</Link>
           {me.platformAdmin && <Link className="menu-item" to="/admin/outbox">{t('account.outbox.title')}</Link>}
           {me.memberships.filter((m) => m.role === 'admin').map((m) => (
