@@ -75,10 +75,11 @@ public sealed class PersonalDataSections(Db db)
         "WHERE m.user_id = @userId ORDER BY m.sent_at");
 
     private static readonly Sql ForumSql = Sql.Portable(
-        "SELECT c.title AS course, t.title AS thread, t.body AS text, t.created_at FROM forum_threads t JOIN courses c ON c.id = t.course_id " +
-        "WHERE t.author_id = @userId " +
+        "SELECT c.title AS course, t.title AS thread, t.body AS text, t.created_at AS created_at FROM forum_threads t " +
+        "JOIN courses c ON c.id = t.course_id WHERE t.author_id = @userId " +
         "UNION ALL SELECT c.title, t.title, p.body, p.created_at FROM forum_posts p JOIN forum_threads t ON t.id = p.thread_id " +
-        "JOIN courses c ON c.id = t.course_id WHERE p.author_id = @userId ORDER BY created_at");
+        // By position: SQLite matches a compound query's ORDER BY to its result columns only that way or by a bare alias.
+        "JOIN courses c ON c.id = t.course_id WHERE p.author_id = @userId ORDER BY 4");
 
     private static readonly Sql SessionsSql = Sql.Portable(
         "SELECT kind, device, address, created_at, last_seen_at, ended_at FROM sessions WHERE user_id = @userId ORDER BY created_at");

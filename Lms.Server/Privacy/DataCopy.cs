@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Lms.Grains.Data;
 using Lms.Grains.Privacy;
@@ -41,7 +42,8 @@ public sealed class DataCopy(Db db, PersonalDataSections sections, TimeProvider 
         var jsonPath = Path.Combine(Path.GetTempPath(), "lms-data-copy-" + Guid.NewGuid().ToString("N") + ".json");
         await using var jsonFile = new FileStream(jsonPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920,
             FileOptions.Asynchronous | FileOptions.DeleteOnClose);
-        await using (var writer = new Utf8JsonWriter(jsonFile, new JsonWriterOptions { Indented = true }))
+        // Letters as they are ("Phạm", not "Ph\u1EA1m"): the file is read in a text editor, never put into a page.
+        await using (var writer = new Utf8JsonWriter(jsonFile, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             await using var connection = await db.OpenAsync(cancellationToken);
             writer.WriteStartObject();

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Lms.Grains.Privacy;
 using Lms.Server.Communication.Mail;
 using Lms.Tests.Infrastructure;
+using Lms.Tests.Moocs;
 
 namespace Lms.Tests.Privacy;
 
@@ -110,6 +111,38 @@ public abstract class ErasureTests(LmsServer server)
         Assert.Equal(reason, part.GetProperty("decisionReason").GetString());
         await ProblemAssert.OkAsync<JsonElement>(await student.GetAsync("/api/identity/me"));
         Assert.Equal(1, (await PrivacyAuditTests.LogAsync(admin, school, $"personId={userId}&action=erasure-declined")).GetProperty("total").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_person_of_two_institutions_is_erased_only_when_the_second_carries_out_its_part()
+    {
+        var kit = new MoocKit(server);
+        var mooc = await kit.CreateAsync("Nhập môn dữ liệu " + Guid.NewGuid().ToString("N")[..6], pages: 1);
+        var student = await server.SignedInAsync(LmsServer.Student1);
+        Assert.Equal(HttpStatusCode.Created, (await student.PostAsync($"/api/moocs/runs/{mooc.RunId}/enrol", null)).StatusCode);
+        var userId = await server.UserIdAsync(LmsServer.Student1);
+        var asked = await ProblemAssert.OkAsync<JsonElement>(await student.PostAsJsonAsync("/api/privacy/erasure-requests", new { }));
+        Assert.Equal(2, asked.GetProperty("parts").GetArrayLength());
+
+        var school = await server.DemoSchoolIdAsync();
+        var schoolAdmin = await server.SignedInAsync(LmsServer.Admin);
+        var first = await ProblemAssert.OkAsync<JsonElement>(await schoolAdmin.PostAsync(
+            $"/api/institutions/{school}/erasure-requests/{(await OpenRequestOfAsync(schoolAdmin, school, userId)).GetProperty("id").GetGuid()}/carry-out", null));
+        Assert.False(first.GetProperty("accountErased").GetBoolean());
+        // The university still keeps the account: it signs in as before. The school cannot decide the university's part.
+        await ProblemAssert.OkAsync<JsonElement>(await student.GetAsync("/api/identity/me"));
+        var university = await kit.UniversityIdAsync();
+        var universityAdmin = await server.SignedInAsync(MoocKit.UniversityAdmin);
+        var part = (await OpenRequestOfAsync(universityAdmin, university, userId)).GetProperty("id").GetGuid();
+        await ProblemAssert.IsProblemAsync(await schoolAdmin.PostAsync($"/api/institutions/{university}/erasure-requests/{part}/carry-out", null),
+            HttpStatusCode.Forbidden, "forbidden");
+        await ProblemAssert.IsProblemAsync(await universityAdmin.PostAsync($"/api/institutions/{school}/erasure-requests/{part}/carry-out", null),
+            HttpStatusCode.Forbidden, "forbidden");
+
+        var second = await ProblemAssert.OkAsync<JsonElement>(await universityAdmin.PostAsync(
+            $"/api/institutions/{university}/erasure-requests/{part}/carry-out", null));
+        Assert.True(second.GetProperty("accountErased").GetBoolean());
+        Assert.Equal(HttpStatusCode.Unauthorized, (await student.GetAsync("/api/identity/me")).StatusCode);
     }
 
     private static async Task<JsonElement> Gradebook(HttpClient teacher, string courseId) =>
