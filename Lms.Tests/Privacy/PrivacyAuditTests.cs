@@ -84,6 +84,33 @@ public abstract class PrivacyAuditTests(LmsServer server)
     }
 
     [Fact]
+    public async Task A_teachers_attendance_csv_and_an_admins_attendance_with_ids_are_audited()
+    {
+        var live = await DataCopyTests.ChatAsync(server, LmsServer.Student1, "Có mặt ạ");
+        var school = await server.DemoSchoolIdAsync();
+        var teacher = await BrowserAsync(server, LmsServer.Teacher);
+        var admin = await server.SignedInAsync(LmsServer.Admin);
+        var runId = (await ProblemAssert.OkAsync<JsonElement>(await teacher.GetAsync($"/api/classroom/sessions/{live.SessionId}/runs")))[0]
+            .GetProperty("id").GetGuid();
+
+        var csv = await teacher.GetByteArrayAsync($"/api/classroom/sessions/{live.SessionId}/runs/{runId}/attendance.csv");
+        Assert.DoesNotContain("001208000001", System.Text.Encoding.UTF8.GetString(csv));
+        await ProblemAssert.OkAsync<JsonElement>(await teacher.GetAsync($"/api/classroom/sessions/{live.SessionId}/runs/{runId}/attendance"));
+        await ProblemAssert.OkAsync<JsonElement>(await admin.GetAsync($"/api/classroom/sessions/{live.SessionId}/runs/{runId}/attendance"));
+
+        var exports = (await LogAsync(admin, school, "action=attendance-export&take=200")).GetProperty("items").EnumerateArray()
+            .Where(e => e.GetProperty("subjectId").GetGuid() == live.CourseId).ToList();
+        var export = Assert.Single(exports);
+        Assert.Equal(await server.UserIdAsync(LmsServer.Teacher), export.GetProperty("actorId").GetGuid());
+        Assert.Equal(Browser, export.GetProperty("userAgent").GetString());
+        Assert.False(JsonDocument.Parse(export.GetProperty("detail").GetString()!).RootElement.GetProperty("nationalIds").GetBoolean());
+        // The teacher's masked view is not a read of IDs; the admin's is.
+        var reads = (await LogAsync(admin, school, "action=attendance-read&take=200")).GetProperty("items").EnumerateArray()
+            .Where(e => e.GetProperty("subjectId").GetGuid() == live.CourseId).ToList();
+        Assert.Equal(await server.UserIdAsync(LmsServer.Admin), Assert.Single(reads).GetProperty("actorId").GetGuid());
+    }
+
+    [Fact]
     public async Task The_log_is_read_only_and_for_the_institutions_admins()
     {
         var school = await server.DemoSchoolIdAsync();

@@ -18,7 +18,7 @@ export function MyDataPage() {
   const [asked, setAsked] = useState(false);
 
   return (
-    <div className="page narrow privacy-page">
+    <div className="page privacy-page">
       <p className="breadcrumb"><Link to="/">← {t('shell.myCourses')}</Link></p>
       <h1>{t('privacy.mine.title')}</h1>
 
