@@ -1,9 +1,11 @@
 using Dapper;
 using Lms.Grains.Assessment;
 using Lms.Grains.Data;
+using Lms.Grains.Privacy;
 using Lms.Server.Courses;
 using Lms.Server.Exports;
 using Lms.Server.Identity;
+using Lms.Server.Privacy;
 
 namespace Lms.Server.Assessment;
 
@@ -120,6 +122,8 @@ public static class GradebookEndpoints
         var course = await access.TeachAsync(http.User, courseId);
         var book = await BuildAsync(course, db, quizzes, attempts);
         var language = ExportLanguage.Of(http.Request);
+        await http.AuditAsync(course.Course.InstitutionId, PrivacySubjects.Course, courseId, PrivacyActions.GradebookExport,
+            new { format, nationalIds = course.InstitutionAdmin, rows = book.Rows.Count });
         return TableExport.File(http, exportFormat, $"{language.Text("file.gradebook")} {book.CourseTitle}",
             [Table(book, language, withNationalIds: course.InstitutionAdmin)], language, $"gradebook of course {courseId}");
     }

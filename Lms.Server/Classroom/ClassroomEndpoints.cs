@@ -5,9 +5,11 @@ using System.Text.Json;
 using CsvHelper;
 using Lms.Grains.Classroom;
 using Lms.Grains.Courses;
+using Lms.Grains.Privacy;
 using Lms.Server.Courses;
 using Lms.Server.Hosting;
 using Lms.Server.Identity;
+using Lms.Server.Privacy;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Lms.Server.Classroom;
@@ -141,6 +143,10 @@ public static class ClassroomEndpoints
     {
         var (context, run) = await RunAsync(sessionId, runId, http, access, repo);
         var people = (await repo.AttendanceAsync(context.Session.CourseId, runId)).Select(r => ToView(Masked(r, context))).ToList();
+        // Admins read the attendance with full national IDs: audited (teachers' masked view is not a read of IDs).
+        if (context.Course.InstitutionAdmin)
+            await http.AuditAsync(context.Course.Course.InstitutionId, PrivacySubjects.Course, context.Session.CourseId, PrivacyActions.AttendanceRead,
+                new { sessionId, runId, rows = people.Count });
         return new AttendanceReport(run.Id, run.StartedAt, run.EndedAt, people.Count(p => p.Present),
             people.Count(p => !p.Present), people);
     }
@@ -180,6 +186,8 @@ public static class ClassroomEndpoints
                 await csv.NextRecordAsync();
             }
         }
+        await http.AuditAsync(context.Course.Course.InstitutionId, PrivacySubjects.Course, context.Session.CourseId, PrivacyActions.AttendanceExport,
+            new { sessionId, runId, nationalIds = context.Course.InstitutionAdmin, rows = people.Count });
         var bytes = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(text.ToString())).ToArray();
         return TypedResults.File(bytes, "text/csv; charset=utf-8", $"attendance-{run.StartedAt:yyyy-MM-dd-HHmm}.csv");
     }

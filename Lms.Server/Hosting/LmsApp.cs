@@ -14,6 +14,7 @@ using Lms.Server.Health;
 using Lms.Server.Identity;
 using Lms.Server.Institutions;
 using Lms.Server.Moocs;
+using Lms.Server.Privacy;
 using Microsoft.Extensions.FileProviders;
 using Scalar.AspNetCore;
 
@@ -90,6 +91,7 @@ public static class LmsApp
         services.AddCredentials(configuration);
         services.AddAssessment(configuration);
         services.AddContent(configuration);
+        services.AddPrivacy();
 
         services.AddLmsProblems();
         services.AddValidation();
@@ -164,6 +166,7 @@ public static class LmsApp
         api.MapLiveQuizEndpoints();
         app.MapClassroomHub();
         api.MapContentEndpoints();
+        api.MapPrivacy();
         app.MapContentHubs();
 
         // Any other path is the web app's (client-side routed) page; unknown API paths stay a 404 problem.

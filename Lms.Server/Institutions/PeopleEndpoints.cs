@@ -3,8 +3,10 @@ using System.Text.RegularExpressions;
 using Lms.Grains.Data;
 using Lms.Grains.Identity;
 using Lms.Grains.Institutions;
+using Lms.Grains.Privacy;
 using Lms.Server.Hosting;
 using Lms.Server.Identity;
+using Lms.Server.Privacy;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Lms.Server.Institutions;
@@ -74,8 +76,13 @@ public static partial class PeopleEndpoints
             classId = (await classes.ListAsync(institutionId)).FirstOrDefault(c => PersonText.Key(c.Name) == key)?.Id ?? Guid.Empty;
         }
         var page = await people.ListAsync(institutionId, new PeopleQuery(role, q, classId, order, PageRequest.Of(skip, take)));
-        // Teachers recognise their students; only the institution's admins need their full identifiers.
-        if (roles.Contains(Roles.Admin)) return page;
+        // Teachers recognise their students; only the institution's admins need their full identifiers, and each such read is audited.
+        if (roles.Contains(Roles.Admin))
+        {
+            await http.AuditAsync(institutionId, PrivacySubjects.People, institutionId, PrivacyActions.PeopleRead,
+                new { role, q, classId, sort, skip = page.Skip, take = page.Take, rows = page.Items.Count });
+            return page;
+        }
         return page with
         {
             Items = page.Items.Select(p => p with
@@ -88,7 +95,9 @@ public static partial class PeopleEndpoints
     private static async Task<PersonDetail> Get(Guid institutionId, Guid userId, HttpContext http, InstitutionAccess access, PeopleRepository people)
     {
         await access.RequireAsync(http.User, institutionId, Roles.Admin);
-        return await people.GetAsync(institutionId, userId) ?? throw ProblemException.NotFound("The person");
+        var person = await people.GetAsync(institutionId, userId) ?? throw ProblemException.NotFound("The person");
+        await http.AuditAsync(institutionId, PrivacySubjects.Person, userId, PrivacyActions.PersonRead);
+        return person;
     }
 
     private static async Task<PersonDetail> Change(

@@ -1,9 +1,11 @@
 using Lms.Grains.Data;
 using Lms.Grains.Identity;
 using Lms.Grains.Institutions;
+using Lms.Grains.Privacy;
 using Lms.Server.Exports;
 using Lms.Server.Hosting;
 using Lms.Server.Identity;
+using Lms.Server.Privacy;
 
 namespace Lms.Server.Institutions;
 
@@ -39,6 +41,8 @@ public static class RosterExportEndpoints
             ],
             people.Select((p, i) => (IReadOnlyList<object?>)
                 [i + 1, p.DisplayName, language.Text("role." + p.Role), p.ClassName, p.Email, p.NationalId]).ToList());
+        await http.AuditAsync(institutionId, PrivacySubjects.People, institutionId, PrivacyActions.PeopleExport,
+            new { format, role, q, className, rows = people.Count });
         return TableExport.File(http, exportFormat, $"{language.Text("file.people")} {institution.Name}", [table], language,
             $"people of institution {institutionId}");
     }
@@ -69,6 +73,8 @@ public static class RosterExportEndpoints
             tables.Add(new ExportTable(c.Name, headers,
                 students.Select((p, i) => (IReadOnlyList<object?>)[i + 1, p.DisplayName, c.Name, p.Email, p.NationalId]).ToList()));
         }
+        await http.AuditAsync(institutionId, PrivacySubjects.People, institutionId, PrivacyActions.ClassListsExport,
+            new { format, className, classes = tables.Count, rows = tables.Sum(t => t.Rows.Count) });
         var stem = $"{language.Text("file.classes")} {(classes.Count == 1 ? classes[0].Name : institution.Name)}";
         return TableExport.File(http, exportFormat, stem, tables, language, $"class lists of institution {institutionId}");
     }

@@ -66,6 +66,9 @@ public sealed class SubmissionFiles(IConfiguration configuration)
 
     public Stream? Open(string key) => File.Exists(PathOf(key)) ? File.OpenRead(PathOf(key)) : null;
 
+    /// <summary>Removes a stored file (an erasure); a file already gone is fine.</summary>
+    public void Delete(string key) => File.Delete(PathOf(key));
+
     private string PathOf(string key)
     {
         if (key.Length != 32 || !key.All(Uri.IsHexDigit)) throw new ArgumentException("Not a file key.", nameof(key));

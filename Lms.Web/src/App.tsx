@@ -33,6 +33,7 @@ const SetupPage = lazy(() => import('./pages/identity/SetupPage').then((m) => ({
 const SessionsPage = lazy(() => import('./pages/identity/SessionsPage').then((m) => ({ default: m.SessionsPage })));
 const OutboxPage = lazy(() => import('./pages/identity/OutboxPage').then((m) => ({ default: m.OutboxPage })));
 const TwoFactorPage = lazy(() => import('./pages/identity/TwoFactorPage').then((m) => ({ default: m.TwoFactorPage })));
+const MyDataPage = lazy(() => import('./pages/privacy/MyDataPage').then((m) => ({ default: m.MyDataPage })));
 const ChangePasswordPage = lazy(() => import('./pages/ChangePasswordPage').then((m) => ({ default: m.ChangePasswordPage })));
 // MOOCs and credentials (public catalogue and verification; learners' progress, forum, transcript; teachers' and admins' pages).
 const PublicShell = lazy(() => import('./pages/moocs/PublicShell').then((m) => ({ default: m.PublicShell })));
@@ -89,6 +90,7 @@ export function App() {
         <Route path="admin/outbox" element={<OutboxPage />} />
         <Route path="account/sessions" element={<SessionsPage />} />
         <Route path="account/two-factor" element={<TwoFactorPage />} />
+        <Route path="account/privacy" element={<MyDataPage />} />
         <Route path="learning" element={<MyLearningPage />} />
         <Route path="courses/:courseId/progress" element={<ProgressPage />} />
         <Route path="courses/:courseId/forum" element={<ForumPage />} />

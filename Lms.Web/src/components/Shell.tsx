@@ -82,6 +82,7 @@ function UserMenu() {
           <Link className="menu-item" to="/account/password">{t('shell.changePassword')}</Link>
           <Link className="menu-item" to="/account/sessions">{t('account.sessions.title')}</Link>
           {me.twoFactor?.available && <Link className="menu-item" to="/account/two-factor">{t('twoFactor.title')}</Link>}
+          <Link className="menu-item" to="/account/privacy">{t('privacy.menu')}</Link>
           <Link className="menu-item" to="/credentials">{t('credentials.transcript.title')}</Link>
           {me.platformAdmin && <Link className="menu-item" to="/admin/outbox">{t('account.outbox.title')}</Link>}
           {me.memberships.filter((m) => m.role === 'admin').map((m) => (

@@ -10,9 +10,10 @@ import { RosterExports } from './RosterExports';
 import { TwoFactorPolicy } from '../identity/TwoFactorPolicy';
 import { PeoplePage } from './PeoplePage';
 import { ClassesPage } from './ClassesPage';
+import { PrivacyAdmin } from '../privacy/PrivacyAdmin';
 
-type Tab = 'roster' | 'people' | 'classes' | 'courses';
-const tabs: Tab[] = ['roster', 'people', 'classes', 'courses'];
+type Tab = 'roster' | 'people' | 'classes' | 'courses' | 'privacy';
+const tabs: Tab[] = ['roster', 'people', 'classes', 'courses', 'privacy'];
 
 export function InstitutionAdminPage() {
   const { t } = useTranslation();
@@ -48,7 +49,8 @@ export function InstitutionAdminPage() {
         label={t('admin.sections')}
         current={tab}
         onChange={(id) => setTab(id)}
-        tabs={tabs.map((id) => ({ id, label: t(`admin.tabs.${id}`) }))}
+        tabs={tabs.filter((id) => id !== 'privacy' || institution.data?.myRoles.includes('admin'))
+          .map((id) => ({ id, label: t(`admin.tabs.${id}`) }))}
       />
       <TabPanel id={tab}>
         {tab === 'roster' && (
@@ -58,6 +60,7 @@ export function InstitutionAdminPage() {
         {tab === 'people' && <PeoplePage institutionId={institutionId} initialClassId={params.get('classId') ?? ''} />}
         {tab === 'classes' && <ClassesPage institutionId={institutionId} onOpen={(id) => setTab('people', { classId: id })} />}
         {tab === 'courses' && <InstitutionCourses institutionId={institutionId} />}
+        {tab === 'privacy' && <PrivacyAdmin institutionId={institutionId} />}
       </TabPanel>
     </div>
   );
