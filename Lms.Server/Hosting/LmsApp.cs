@@ -89,6 +89,7 @@ public static class LmsApp
         services.AddContent(configuration);
 
         services.AddLmsProblems();
+        services.AddBrowserProtections(configuration);
         services.AddValidation();
         services.AddLmsAuthentication();
         services.AddOpenApi();
@@ -120,6 +121,7 @@ public static class LmsApp
 
     private static void Configure(WebApplication app)
     {
+        app.UseBrowserProtections();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseDefaultFiles();
