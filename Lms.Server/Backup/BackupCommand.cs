@@ -37,5 +37,10 @@ public static class BackupCommand
             error.WriteLine(e.Message);
             return 1;
         }
+        catch (System.Data.Common.DbException e)
+        {
+            error.WriteLine($"The database could not be read or written: {e.Message}");
+            return 1;
+        }
     }
 }

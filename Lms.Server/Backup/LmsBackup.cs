@@ -60,8 +60,10 @@ public sealed class LmsBackup(LmsPlace place, TextWriter output)
     {
         if (Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any())
             throw new BackupException($"{folder} is not empty: a backup goes into a new or empty folder.");
-        Directory.CreateDirectory(folder);
         var dump = DatabaseDump.For(place.Database, place.PostgresBin);
+        if (!await dump.HasTablesAsync())
+            throw new BackupException("The configured database is empty or missing: nothing to back up (check Database:Provider and ConnectionStrings:Lms).");
+        Directory.CreateDirectory(folder);
         var schema = await dump.SchemaVersionAsync();
         await dump.DumpAsync(Path.Combine(folder, dump.FileName));
         var files = new List<string> { Path.Combine(folder, dump.FileName) };
