@@ -17,7 +17,10 @@ public sealed record BackupManifest(
     public const string FileName = "manifest.json";
     public const int CurrentFormat = 1;
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true, Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+    };
 
     public async Task WriteAsync(string folder) =>
         await File.WriteAllTextAsync(System.IO.Path.Combine(folder, FileName), JsonSerializer.Serialize(this, Json));
