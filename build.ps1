@@ -1,7 +1,7 @@
 #!/usr/bin/env pwsh
 # One entry point on Windows (and anywhere PowerShell runs): ./build.ps1 run | test | bench [name]
 param(
-    [Parameter(Position = 0)][ValidateSet('run', 'test', 'bench', 'help')][string]$Verb = 'help',
+    [Parameter(Position = 0)][ValidateSet('run', 'test', 'bench', 'backup', 'restore', 'help')][string]$Verb = 'help',
     [Parameter(Position = 1, ValueFromRemainingArguments = $true)][string[]]$Rest = @()
 )
 $ErrorActionPreference = 'Stop'
@@ -55,5 +55,11 @@ switch ($Verb) {
         exit $LASTEXITCODE
     }
     'bench' { Require-Sdk; dotnet run --project bench -c Release -- @Rest; exit $LASTEXITCODE }
-    default { Write-Output 'Usage: ./build.ps1 run | test | bench [name]' }
+    { $_ -in 'backup', 'restore' } {
+        Require-Sdk
+        dotnet build Lms.Server/Lms.Server.csproj -c Release -nologo -v:minimal
+        if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+        dotnet run --project Lms.Server -c Release --no-build -- $Verb @Rest; exit $LASTEXITCODE
+    }
+    default { Write-Output 'Usage: ./build.ps1 run | test | bench [name] | backup <folder> | restore <folder>' }
 }

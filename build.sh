@@ -10,6 +10,8 @@ Usage: ./build.sh <verb> [args]
                  (embedded mode: SQLite under Lms.Server/data, one silo); args are configuration keys
   test [args]    install what the tests need if missing, then run every test (args go to dotnet test)
   bench [name]   run a benchmark from bench/ (e.g. ./build.sh bench classroom); prints JSON lines
+  backup <folder> [args]   copy the database, content and keys into an empty folder, with a manifest and checksums
+  restore <folder> [args]  restore such a folder onto an empty database and data folder (args: configuration keys)
 USAGE
 }
 
@@ -129,6 +131,14 @@ case "${1:-}" in
     shift
     require_sdk
     exec dotnet run --project bench -c Release -- "$@"
+    ;;
+  backup|restore)
+    verb=$1
+    shift
+    require_sdk
+    build_server Release
+    # The same binary and working folder as run, so the same data (relative folders are from Lms.Server/).
+    exec dotnet run --project Lms.Server -c Release --no-build -- "$verb" "$@"
     ;;
   -h|--help|help|"")
     usage

@@ -1,8 +1,16 @@
+using Lms.Server.Backup;
 using Lms.Server.Content;
 using Lms.Server.Demo;
 using Lms.Server.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+
+// Lms.Server backup <folder> / restore <folder>: copy or bring back an installation, then exit.
+if (BackupCommand.IsCommand(args))
+{
+    Environment.ExitCode = await BackupCommand.RunAsync(args);
+    return;
+}
 
 // The same binary as a media worker only: no HTTP, just the job loop (--Roles=media).
 if (MediaWorkerHost.IsWorkerOnly(args))

@@ -94,6 +94,7 @@ public static class LmsApp
         services.AddPrivacy();
 
         services.AddLmsProblems();
+        services.AddBrowserProtections(configuration);
         services.AddValidation();
         services.AddLmsAuthentication();
         services.AddLmsOpenApi();
@@ -125,6 +126,7 @@ public static class LmsApp
 
     private static void Configure(WebApplication app)
     {
+        app.UseBrowserProtections();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseDefaultFiles();

@@ -34,6 +34,7 @@ public static class ProblemTypes
     public const string ChecksumMismatch = Prefix + "checksum-mismatch";
     public const string InvalidCode = Prefix + "invalid-code";
     public const string EmailTaken = Prefix + "email-taken";
+    public const string CrossOrigin = Prefix + "cross-origin";
 
     public static string ForStatus(int status) => status switch
     {

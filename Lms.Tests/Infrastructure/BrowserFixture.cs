@@ -1,5 +1,11 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using Lms.Tests.Infrastructure;
 using Microsoft.Playwright;
+using Xunit.v3;
 using static Microsoft.Playwright.Assertions;
+
+[assembly: FailOnCspViolations]
 
 namespace Lms.Tests.Infrastructure;
 
@@ -43,7 +49,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     public Task<IBrowserContext> PhoneAsync(LmsServer server) => PhoneAsync(server.BaseAddress);
 
     /// <summary>A phone on a server at <paramref name="baseAddress"/> (a server process of the test's own).</summary>
-    public Task<IBrowserContext> PhoneAsync(Uri baseAddress) => Browser.NewContextAsync(new BrowserNewContextOptions
+    public async Task<IBrowserContext> PhoneAsync(Uri baseAddress) => await WatchCspAsync(await Browser.NewContextAsync(new BrowserNewContextOptions
     {
         BaseURL = baseAddress.ToString(),
         ViewportSize = new ViewportSize { Width = 360, Height = 740 },
@@ -52,15 +58,51 @@ public sealed class BrowserFixture : IAsyncLifetime
         HasTouch = true,
         Locale = "vi-VN",
         TimezoneId = "Asia/Ho_Chi_Minh",
-    });
+    }));
 
-    public Task<IBrowserContext> DesktopAsync(LmsServer server) => Browser.NewContextAsync(new BrowserNewContextOptions
+    public async Task<IBrowserContext> DesktopAsync(LmsServer server) => await WatchCspAsync(await Browser.NewContextAsync(new BrowserNewContextOptions
     {
         BaseURL = server.BaseAddress.ToString(),
         ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
         Locale = "vi-VN",
         TimezoneId = "Asia/Ho_Chi_Minh",
-    });
+    }));
+
+    /// <summary>Content-Security-Policy violations seen by the browser, per test (its unique id).</summary>
+    private static readonly ConcurrentDictionary<string, ConcurrentQueue<string>> Violations = new();
+
+    /// <summary>
+    /// Every page of the context reports the CSP violations it meets (a blocked script, style, frame,
+    /// connection...); <see cref="FailOnCspViolationsAttribute"/> then fails the test that met them.
+    /// </summary>
+    private static async Task<IBrowserContext> WatchCspAsync(IBrowserContext context)
+    {
+        var seen = Violations.GetOrAdd(TestContext.Current.Test?.UniqueID ?? "", _ => new ConcurrentQueue<string>());
+        await context.AddInitScriptAsync("""
+            document.addEventListener('securitypolicyviolation', e =>
+              console.error(`CSP violation: ${e.effectiveDirective} blocked ${e.blockedURI || 'inline'} in ${e.sourceFile || e.documentURI}:${e.lineNumber}`));
+            """);
+        context.Console += (_, message) =>
+        {
+            if (message.Text.StartsWith("CSP violation:", StringComparison.Ordinal)
+                || (message.Type == "error" && message.Text.Contains("Content Security Policy", StringComparison.Ordinal)))
+                seen.Enqueue($"{message.Page?.Url}: {message.Text}");
+        };
+        return context;
+    }
+
+    /// <summary>The violations the current test has met so far, forgotten once read (a test that provokes one on purpose).</summary>
+    public static IReadOnlyList<string> TakeCspViolations()
+    {
+        var taken = new List<string>();
+        // Drained, not removed: the test's browser contexts keep reporting into the same queue.
+        if (Violations.TryGetValue(TestContext.Current.Test?.UniqueID ?? "", out var seen))
+            while (seen.TryDequeue(out var violation)) taken.Add(violation);
+        return taken;
+    }
+
+    internal static IReadOnlyList<string> TakeCspViolations(string testId) =>
+        Violations.TryRemove(testId, out var seen) ? seen.ToList() : [];
 
     /// <summary>Signs in through the sign-in page (in Vietnamese, the default) and waits for "my courses".</summary>
     public static async Task SignInAsync(IPage page, string login, string password = LmsServer.DemoPassword)
@@ -103,5 +145,17 @@ public sealed class BrowserFixture : IAsyncLifetime
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "Lms.sln"))) return dir.FullName;
         return Directory.GetCurrentDirectory();
+    }
+}
+
+/// <summary>Fails any test whose browser met a Content-Security-Policy violation: the policy must break nothing the app does.</summary>
+[AttributeUsage(AttributeTargets.Assembly)]
+public sealed class FailOnCspViolationsAttribute : BeforeAfterTestAttribute
+{
+    public override void After(MethodInfo methodUnderTest, IXunitTest test)
+    {
+        var violations = BrowserFixture.TakeCspViolations(test.UniqueID);
+        if (violations.Count > 0)
+            throw new Xunit.Sdk.XunitException("Content-Security-Policy violations in the browser:\n" + string.Join("\n", violations.Distinct()));
     }
 }
