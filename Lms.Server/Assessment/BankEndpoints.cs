@@ -1,8 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 using Lms.Grains.Assessment;
 using Lms.Grains.Data;
-using Lms.Server.Hosting;
 using Lms.Server.Identity;
+using Lms.Server.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Lms.Server.Assessment;

@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using Lms.Grains.Classroom;
 using Lms.Server.Courses;
-using Lms.Server.Hosting;
+using Lms.Server.Problems;
 
 namespace Lms.Server.Classroom;
 

@@ -7,9 +7,9 @@ using Lms.Grains.Classroom;
 using Lms.Grains.Courses;
 using Lms.Grains.Privacy;
 using Lms.Server.Courses;
-using Lms.Server.Hosting;
 using Lms.Server.Identity;
 using Lms.Server.Privacy;
+using Lms.Server.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Lms.Server.Classroom;

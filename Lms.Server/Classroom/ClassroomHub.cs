@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using Lms.Grains.Classroom;
-using Lms.Server.Hosting;
 using Lms.Server.Identity;
+using Lms.Server.Problems;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 

@@ -8,6 +8,7 @@ using Lms.Grains.Classroom;
 using Lms.Grains.Data;
 using Lms.Server.Assessment;
 using Lms.Server.Hosting;
+using Lms.Server.Problems;
 
 namespace Lms.Server.Classroom;
 

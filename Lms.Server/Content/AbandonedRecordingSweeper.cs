@@ -7,7 +7,6 @@ using Lms.Grains.Content;
 using Lms.Grains.Data;
 using Lms.Server.Classroom;
 using Lms.Server.Classroom.LiveKit;
-using Lms.Server.Hosting;
 using Lms.Server.Identity;
 using Microsoft.Extensions.Options;
 

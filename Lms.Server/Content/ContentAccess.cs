@@ -2,8 +2,8 @@ using System.Security.Claims;
 using Lms.Grains.Content;
 using Lms.Grains.Identity;
 using Lms.Grains.Institutions;
-using Lms.Server.Hosting;
 using Lms.Server.Identity;
+using Lms.Server.Problems;
 using Microsoft.Extensions.Caching.Memory;
 
 namespace Lms.Server.Content;

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Lms.Grains.Content;
 using Lms.Server.Courses;
-using Lms.Server.Hosting;
+using Lms.Server.Problems;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 

@@ -7,8 +7,8 @@ using Lms.Grains.Content;
 using Lms.Grains.Data;
 using Lms.Server.Classroom;
 using Lms.Server.Classroom.LiveKit;
-using Lms.Server.Hosting;
 using Lms.Server.Identity;
+using Lms.Server.Problems;
 using Microsoft.Extensions.Options;
 
 namespace Lms.Server.Content;

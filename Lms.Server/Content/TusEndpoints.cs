@@ -4,8 +4,8 @@ using System.Security.Cryptography;
 using System.Text;
 using Lms.Grains.Content;
 using Lms.Grains.Data;
-using Lms.Server.Hosting;
 using Lms.Server.Identity;
+using Lms.Server.Problems;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 

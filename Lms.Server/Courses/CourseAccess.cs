@@ -1,8 +1,8 @@
 using System.Security.Claims;
 using Lms.Grains.Courses;
 using Lms.Grains.Identity;
-using Lms.Server.Hosting;
 using Lms.Server.Identity;
+using Lms.Server.Problems;
 
 namespace Lms.Server.Courses;
 

@@ -3,9 +3,9 @@ using Lms.Grains.Courses;
 using Lms.Grains.Data;
 using Lms.Grains.Identity;
 using Lms.Grains.Institutions;
-using Lms.Server.Hosting;
 using Lms.Server.Identity;
 using Lms.Server.Institutions;
+using Lms.Server.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Lms.Server.Courses;

@@ -8,9 +8,9 @@ using Lms.Grains.Identity;
 using Lms.Grains.Institutions;
 using Lms.Grains.Moocs;
 using Lms.Server.Courses;
-using Lms.Server.Hosting;
 using Lms.Server.Identity;
 using Lms.Server.Institutions;
+using Lms.Server.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Lms.Server.Credentials;

@@ -3,8 +3,8 @@ using Lms.Grains.Courses;
 using Lms.Grains.Credentials;
 using Lms.Grains.Data;
 using Lms.Server.Courses;
-using Lms.Server.Hosting;
 using Lms.Server.Identity;
+using Lms.Server.Problems;
 
 namespace Lms.Server.Credentials;
 

@@ -1,8 +1,8 @@
 using System.Text;
 using ClosedXML.Excel;
 using Lms.Grains.Data;
-using Lms.Server.Hosting;
 using Lms.Server.Identity;
+using Lms.Server.Problems;
 
 namespace Lms.Server.Exports;
 

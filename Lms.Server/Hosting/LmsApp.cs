@@ -15,6 +15,8 @@ using Lms.Server.Identity;
 using Lms.Server.Institutions;
 using Lms.Server.Moocs;
 using Lms.Server.Privacy;
+using Lms.Server.Problems;
+using Lms.Server.Security;
 using Microsoft.Extensions.FileProviders;
 using Scalar.AspNetCore;
 

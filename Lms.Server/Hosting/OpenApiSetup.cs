@@ -1,4 +1,5 @@
 using Lms.Grains.Data;
+using Lms.Server.Problems;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;

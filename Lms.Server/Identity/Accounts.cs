@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Lms.Grains.Identity;
 using Lms.Server.Communication.Mail;
-using Lms.Server.Hosting;
+using Lms.Server.Problems;
 
 namespace Lms.Server.Identity;
 

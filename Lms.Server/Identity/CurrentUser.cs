@@ -1,5 +1,5 @@
 using System.Security.Claims;
-using Lms.Server.Hosting;
+using Lms.Server.Problems;
 
 namespace Lms.Server.Identity;
 

@@ -5,7 +5,7 @@ using Dapper;
 using Lms.Grains.Data;
 using Lms.Grains.Identity;
 using Lms.Grains.Institutions;
-using Lms.Server.Hosting;
+using Lms.Server.Problems;
 
 namespace Lms.Server.Identity;
 

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Lms.Grains.Identity;
-using Lms.Server.Hosting;
+using Lms.Server.Problems;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -1,5 +1,5 @@
 using Lms.Grains.Identity;
-using Lms.Server.Hosting;
+using Lms.Server.Problems;
 
 namespace Lms.Server.Identity;
 

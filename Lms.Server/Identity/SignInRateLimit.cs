@@ -1,5 +1,5 @@
 using System.Threading.RateLimiting;
-using Lms.Server.Hosting;
+using Lms.Server.Problems;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 

@@ -1,5 +1,5 @@
 using Lms.Grains.Identity;
-using Lms.Server.Hosting;
+using Lms.Server.Problems;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Caching.Memory;
 using OtpNet;

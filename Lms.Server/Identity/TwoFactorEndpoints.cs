@@ -1,8 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 using Lms.Grains.Identity;
 using Lms.Grains.Institutions;
-using Lms.Server.Hosting;
 using Lms.Server.Institutions;
+using Lms.Server.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Lms.Server.Identity;

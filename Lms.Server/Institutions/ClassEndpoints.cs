@@ -2,8 +2,8 @@ using System.ComponentModel.DataAnnotations;
 using Lms.Grains.Data;
 using Lms.Grains.Identity;
 using Lms.Grains.Institutions;
-using Lms.Server.Hosting;
 using Lms.Server.Identity;
+using Lms.Server.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Lms.Server.Institutions;

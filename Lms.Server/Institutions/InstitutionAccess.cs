@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using Lms.Grains.Institutions;
-using Lms.Server.Hosting;
 using Lms.Server.Identity;
+using Lms.Server.Problems;
 
 namespace Lms.Server.Institutions;
 

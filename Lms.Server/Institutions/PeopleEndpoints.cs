@@ -4,9 +4,9 @@ using Lms.Grains.Data;
 using Lms.Grains.Identity;
 using Lms.Grains.Institutions;
 using Lms.Grains.Privacy;
-using Lms.Server.Hosting;
 using Lms.Server.Identity;
 using Lms.Server.Privacy;
+using Lms.Server.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Lms.Server.Institutions;

@@ -6,8 +6,8 @@ using Lms.Grains.Identity;
 using Lms.Grains.Institutions;
 using Lms.Server.Communication.Mail;
 using Lms.Server.Content;
-using Lms.Server.Hosting;
 using Lms.Server.Identity;
+using Lms.Server.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 

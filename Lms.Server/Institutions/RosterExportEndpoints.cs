@@ -3,9 +3,9 @@ using Lms.Grains.Identity;
 using Lms.Grains.Institutions;
 using Lms.Grains.Privacy;
 using Lms.Server.Exports;
-using Lms.Server.Hosting;
 using Lms.Server.Identity;
 using Lms.Server.Privacy;
+using Lms.Server.Problems;
 
 namespace Lms.Server.Institutions;
 

@@ -4,8 +4,8 @@ using Lms.Grains.Data;
 using Lms.Grains.Identity;
 using Lms.Grains.Institutions;
 using Lms.Server.Communication.Mail;
-using Lms.Server.Hosting;
 using Lms.Server.Identity;
+using Lms.Server.Problems;
 
 namespace Lms.Server.Institutions;
 

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Lms.Grains.Data;
 using Lms.Grains.Moocs;
 using Lms.Server.Courses;
-using Lms.Server.Hosting;
+using Lms.Server.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Lms.Server.Moocs;

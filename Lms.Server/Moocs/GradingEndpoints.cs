@@ -4,8 +4,8 @@ using Lms.Grains.Credentials;
 using Lms.Grains.Moocs;
 using Lms.Server.Courses;
 using Lms.Server.Credentials;
-using Lms.Server.Hosting;
 using Lms.Server.Identity;
+using Lms.Server.Problems;
 
 namespace Lms.Server.Moocs;
 

@@ -4,11 +4,11 @@ using Lms.Grains.Credentials;
 using Lms.Grains.Data;
 using Lms.Grains.Identity;
 using Lms.Grains.Moocs;
-using Lms.Server.Courses;
 using Lms.Server.Communication.Mail;
+using Lms.Server.Courses;
 using Lms.Server.Credentials;
-using Lms.Server.Hosting;
 using Lms.Server.Identity;
+using Lms.Server.Problems;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 

@@ -2,8 +2,8 @@ using System.ComponentModel.DataAnnotations;
 using Lms.Grains.Courses;
 using Lms.Grains.Moocs;
 using Lms.Server.Courses;
-using Lms.Server.Hosting;
 using Lms.Server.Identity;
+using Lms.Server.Problems;
 
 namespace Lms.Server.Moocs;
 

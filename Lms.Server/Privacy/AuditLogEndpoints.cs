@@ -2,8 +2,8 @@ using Lms.Grains.Data;
 using Lms.Grains.Identity;
 using Lms.Grains.Institutions;
 using Lms.Grains.Privacy;
-using Lms.Server.Hosting;
 using Lms.Server.Institutions;
+using Lms.Server.Problems;
 
 namespace Lms.Server.Privacy;
 

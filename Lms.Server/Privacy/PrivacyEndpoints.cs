@@ -4,10 +4,10 @@ using Lms.Grains.Identity;
 using Lms.Grains.Privacy;
 using Lms.Server.Communication.Mail;
 using Lms.Server.Exports;
-using Lms.Server.Hosting;
 using Lms.Server.Identity;
 using Lms.Server.Institutions;
 using Lms.Server.Moocs;
+using Lms.Server.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Lms.Server.Privacy;

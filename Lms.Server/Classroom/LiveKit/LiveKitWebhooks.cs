@@ -2,8 +2,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Lms.Grains.Classroom;
-using Lms.Server.Hosting;
 using Lms.Server.Identity;
+using Lms.Server.Problems;
 
 namespace Lms.Server.Classroom.LiveKit;
 

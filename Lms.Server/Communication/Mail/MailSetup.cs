@@ -1,6 +1,6 @@
 using Lms.Grains.Identity;
-using Lms.Server.Hosting;
 using Lms.Server.Identity;
+using Lms.Server.Problems;
 
 namespace Lms.Server.Communication.Mail;
 

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 
-namespace Lms.Server.Hosting;
+namespace Lms.Server.Problems;
 
 /// <summary>
 /// The stable <c>type</c> of every problem the API returns (RFC 7807). Clients and the web app

@@ -1,6 +1,7 @@
+using Lms.Server.Problems;
 using Microsoft.AspNetCore.Mvc;
 
-namespace Lms.Server.Hosting;
+namespace Lms.Server.Security;
 
 /// <summary>
 /// Refuses a state-changing request that carries a cookie but was sent by a page of another origin.

@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.HttpOverrides;
 
-namespace Lms.Server.Hosting;
+namespace Lms.Server.Security;
 
 /// <summary>
 /// <c>Hosting:*</c>: which proxies may say the request was https and who sent it, which other
