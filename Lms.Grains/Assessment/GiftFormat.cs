@@ -5,8 +5,19 @@ using System.Text.RegularExpressions;
 
 namespace Lms.Grains.Assessment;
 
-/// <summary>One question of an import file that cannot be imported, and why.</summary>
-public sealed record ImportProblem(int Number, string Question, string Reason);
+/// <summary>
+/// One question of an import file that cannot be imported, and why: <see cref="Reason"/> in English for API clients,
+/// <see cref="Code"/> and <see cref="Args"/> for the web app to word in the reader's language (null where the reason
+/// has no code yet).
+/// </summary>
+public sealed record ImportProblem(int Number, string Question, string Reason, string? Code = null, IReadOnlyDictionary<string, string>? Args = null);
+
+/// <summary>A GIFT question that cannot be read: a stable code and its parameters beside the English message.</summary>
+public sealed class GiftFormatException(string code, string message, IReadOnlyDictionary<string, string>? args = null) : FormatException(message)
+{
+    public string Code { get; } = code;
+    public IReadOnlyDictionary<string, string> Args { get; } = args ?? new Dictionary<string, string>();
+}
 
 public sealed record ImportResult(IReadOnlyList<QuestionDraft> Questions, IReadOnlyList<ImportProblem> Problems)
 {
@@ -51,12 +62,16 @@ public static partial class GiftFormat
                 if (issues.Count > 0) problems.Add(new ImportProblem(number, name, string.Join("; ", issues)));
                 else questions.Add(draft with { Content = content });
             }
+            catch (GiftFormatException e)
+            {
+                problems.Add(new ImportProblem(number, name, e.Message, e.Code, e.Args));
+            }
             catch (FormatException e)
             {
                 problems.Add(new ImportProblem(number, name, e.Message));
             }
         }
-        if (number == 0) problems.Add(new ImportProblem(0, "", "the file has no questions"));
+        if (number == 0) problems.Add(new ImportProblem(0, "", "the file has no questions", "no-questions"));
         return new ImportResult(problems.Count == 0 ? questions : [], problems);
     }
 
@@ -127,18 +142,18 @@ public static partial class GiftFormat
             s = s[format.Length..];
         }
         var open = s.IndexOf('{');
-        if (open < 0) throw new FormatException("there is no answer block { … }");
+        if (open < 0) throw new GiftFormatException("no-answer-block", "there is no answer block { … }");
         var close = s.IndexOf('}', open + 1);
-        if (close < 0) throw new FormatException("the answer block { is not closed with }");
+        if (close < 0) throw new GiftFormatException("answer-block-unclosed", "the answer block { is not closed with }");
         if (s.IndexOf('{', open + 1) is var again && again >= 0 && again < close)
-            throw new FormatException("an answer block opens inside another (escape a literal brace as \\{)");
+            throw new GiftFormatException("nested-answer-block", "an answer block opens inside another (escape a literal brace as \\{)");
         var before = s[..open].Trim();
         var after = s[(close + 1)..].Trim();
-        if (after.Contains('{')) throw new FormatException("a question may have only one answer block");
+        if (after.Contains('{')) throw new GiftFormatException("several-answer-blocks", "a question may have only one answer block");
         var body = s[(open + 1)..close].Trim();
         var stemText = after.Length > 0 ? $"{before} _____ {after}" : before;
         var stem = ToHtml(stemText, html);
-        if (string.IsNullOrWhiteSpace(before) && after.Length == 0) throw new FormatException("the question has no text");
+        if (string.IsNullOrWhiteSpace(before) && after.Length == 0) throw new GiftFormatException("no-question-text", "the question has no text");
 
         string? generalFeedback = null;
         var general = body.IndexOf("####", StringComparison.Ordinal);
@@ -177,11 +192,11 @@ public static partial class GiftFormat
         else
         {
             var answers = Answers(body);
-            if (answers.Count == 0) throw new FormatException("the answer block has no answers (start each with = or ~)");
+            if (answers.Count == 0) throw new GiftFormatException("no-answers", "the answer block has no answers (start each with = or ~)");
             if (answers.Any(a => a.Right && a.Text.Contains("->")))
             {
                 if (answers.Any(a => !a.Right || !a.Text.Contains("->")))
-                    throw new FormatException("in a matching question every answer is =prompt -> answer");
+                    throw new GiftFormatException("matching-format", "in a matching question every answer is =prompt -> answer");
                 var pairs = answers.Select((a, i) =>
                 {
                     var parts = a.Text.Split("->", 2);
@@ -206,8 +221,8 @@ public static partial class GiftFormat
             {
                 var weighted = answers.Any(a => !a.Right && a.Fraction is > 0);
                 var rightCount = answers.Count(a => a.Right);
-                if (!weighted && rightCount == 0) throw new FormatException("no answer is marked right (= or a positive %credit%)");
-                if (weighted && rightCount > 0) throw new FormatException("mix of = and ~%credit% answers: use one style");
+                if (!weighted && rightCount == 0) throw new GiftFormatException("no-right-answer", "no answer is marked right (= or a positive %credit%)");
+                if (weighted && rightCount > 0) throw new GiftFormatException("mixed-credit-styles", "mix of = and ~%credit% answers: use one style");
                 var choices = answers.Select((a, i) => new Choice
                 {
                     Id = QuestionRules.OptionId(i), Text = ToHtml(a.Text.Trim(), html), Feedback = a.Feedback,
@@ -236,7 +251,7 @@ public static partial class GiftFormat
         for (var i = 0; i < body.Length; i++)
             if (body[i] is '=' or '~') starts.Add(i);
         if (starts.Count == 0) return answers;
-        if (body[..starts[0]].Trim().Length > 0) throw new FormatException($"unexpected text \"{Restore(body[..starts[0]].Trim())}\" before the first answer");
+        if (body[..starts[0]].Trim().Length > 0) throw new GiftFormatException("text-before-answers", $"unexpected text \"{Restore(body[..starts[0]].Trim())}\" before the first answer", new Dictionary<string, string> { ["text"] = Restore(body[..starts[0]].Trim()) });
         for (var k = 0; k < starts.Count; k++)
         {
             var from = starts[k];
@@ -248,7 +263,7 @@ public static partial class GiftFormat
             if (pct.Success)
             {
                 fraction = double.Parse(pct.Groups[1].Value, CultureInfo.InvariantCulture) / 100;
-                if (fraction is < -1 or > 1) throw new FormatException($"credit {pct.Groups[1].Value}% is outside -100..100");
+                if (fraction is < -1 or > 1) throw new GiftFormatException("credit-out-of-range", $"credit {pct.Groups[1].Value}% is outside -100..100", new Dictionary<string, string> { ["credit"] = pct.Groups[1].Value });
                 token = token[pct.Length..];
             }
             string? feedback = null;
@@ -258,7 +273,7 @@ public static partial class GiftFormat
                 feedback = Restore(token[(hash + 1)..]).Trim();
                 token = token[..hash];
             }
-            if (token.Trim().Length == 0 && !(right && token.Contains("->"))) throw new FormatException("an answer is empty");
+            if (token.Trim().Length == 0 && !(right && token.Contains("->"))) throw new GiftFormatException("empty-answer", "an answer is empty");
             answers.Add(new Answer(right, fraction, token.Trim(), string.IsNullOrEmpty(feedback) ? null : feedback));
         }
         return answers;
@@ -291,20 +306,20 @@ public static partial class GiftFormat
             {
                 var range = token.Split("..", 2);
                 if (!Num(range[0], out var min) || !Num(range[1], out var max) || max < min)
-                    throw new FormatException($"\"{token}\" is not a range of numbers min..max");
+                    throw new GiftFormatException("not-a-range", $"\"{token}\" is not a range of numbers min..max", new Dictionary<string, string> { ["value"] = token });
                 value = (min + max) / 2;
                 tolerance = (max - min) / 2;
             }
             else
             {
                 var vt = token.Split(':', 2);
-                if (!Num(vt[0], out value)) throw new FormatException($"\"{token}\" is not a number");
+                if (!Num(vt[0], out value)) throw new GiftFormatException("not-a-number", $"\"{token}\" is not a number", new Dictionary<string, string> { ["value"] = token });
                 tolerance = 0;
-                if (vt.Length == 2 && !Num(vt[1], out tolerance)) throw new FormatException($"\"{vt[1]}\" is not a tolerance");
+                if (vt.Length == 2 && !Num(vt[1], out tolerance)) throw new GiftFormatException("not-a-tolerance", $"\"{vt[1]}\" is not a tolerance", new Dictionary<string, string> { ["value"] = vt[1] });
             }
             list.Add(new NumericAnswer { Value = value, Tolerance = Math.Abs(tolerance), Fraction = fraction, Feedback = string.IsNullOrEmpty(feedback) ? null : feedback });
         }
-        if (list.Count == 0) throw new FormatException("a numerical question needs a number after #");
+        if (list.Count == 0) throw new GiftFormatException("numerical-needs-number", "a numerical question needs a number after #");
         return list;
     }
 

@@ -68,13 +68,16 @@ public sealed class AdminAudit(Db db, TimeProvider clock)
         await RecordAsync(connection, null, institutionId, actorId, subjectKind, subjectId, action, detail);
     }
 
+    // The same log also holds who read a person's data (Privacy's "…-read" actions): those are not changes of the
+    // person, and the Privacy tab lists them.
+    private const string ChangesOf = "a.institution_id = @institutionId AND a.subject_id = @subjectId AND a.action NOT LIKE '%-read'";
+
     private static readonly Sql ListSql = Sql.PerDialect(d =>
         "SELECT a.id, a.actor_id, u.display_name AS actor_name, a.subject_kind, a.subject_id, a.action, a.detail, a.at " +
         "FROM admin_audit a JOIN users u ON u.id = a.actor_id " +
-        $"WHERE a.institution_id = @institutionId AND a.subject_id = @subjectId ORDER BY a.at DESC, a.id DESC {d.Page()}");
+        $"WHERE {ChangesOf} ORDER BY a.at DESC, a.id DESC {d.Page()}");
 
-    private static readonly Sql CountSql = Sql.Portable(
-        "SELECT COUNT(*) FROM admin_audit WHERE institution_id = @institutionId AND subject_id = @subjectId");
+    private static readonly Sql CountSql = Sql.Portable($"SELECT COUNT(*) FROM admin_audit a WHERE {ChangesOf}");
 
     /// <summary>The changes made to one person or class in this institution, newest first.</summary>
     public Task<Page<AuditEntry>> ListAsync(Guid institutionId, Guid subjectId, PageRequest page) =>

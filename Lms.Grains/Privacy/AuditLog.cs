@@ -10,6 +10,7 @@ namespace Lms.Grains.Privacy;
 /// </summary>
 public static class PrivacyActions
 {
+    // Reads end in "-read": a person's change history on the People page (AdminAudit) leaves them out.
     public const string PeopleRead = "people-read";
     public const string PersonRead = "person-read";
     public const string PeopleExport = "people-export";
@@ -18,13 +19,15 @@ public static class PrivacyActions
     public const string AttendanceRead = "attendance-read";
     public const string AttendanceExport = "attendance-export";
     public const string DataCopy = "data-copy";
+    /// <summary>Sign-in slips printed: names, national IDs and fresh one-time codes on paper.</summary>
+    public const string SlipsPrint = "slips-print";
     public const string ErasureRequested = "erasure-requested";
     public const string ErasureCarriedOut = "erasure-carried-out";
     public const string ErasureDeclined = "erasure-declined";
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>
     {
-        PeopleRead, PersonRead, PeopleExport, ClassListsExport, GradebookExport, AttendanceRead, AttendanceExport, DataCopy,
+        PeopleRead, PersonRead, PeopleExport, ClassListsExport, GradebookExport, AttendanceRead, AttendanceExport, DataCopy, SlipsPrint,
         ErasureRequested, ErasureCarriedOut, ErasureDeclined,
     };
 }

@@ -4,9 +4,11 @@ using Lms.Grains.Content;
 using Lms.Grains.Data;
 using Lms.Grains.Identity;
 using Lms.Grains.Institutions;
+using Lms.Grains.Privacy;
 using Lms.Server.Communication.Mail;
 using Lms.Server.Content;
 using Lms.Server.Identity;
+using Lms.Server.Privacy;
 using Lms.Server.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -167,6 +169,8 @@ public static class RosterEndpoints
         }
         logs.CreateLogger(typeof(RosterEndpoints)).LogInformation(
             "Sign-in slips of roster import {Import} printed by {User}: {Count} fresh code(s)", row.Id, http.User.Id(), slips.Count);
+        await http.AuditAsync(institutionId, PrivacySubjects.People, institutionId, PrivacyActions.SlipsPrint,
+            new { importId = row.Id, slips = slips.Count });
         var bytes = pdf.Render(institution.Name, RosterSlipOrder.ByClass(slips), mailer.Link("/set-password"),
             clock.GetUtcNow() + CodePurposes.DefaultLifetime(CodePurposes.Invitation));
         return TypedResults.File(bytes, "application/pdf", $"phieu-dang-nhap-{row.CreatedAt:yyyy-MM-dd-HHmm}.pdf");
@@ -181,6 +185,7 @@ public static class RosterEndpoints
         var person = await imports.ResettableAsync(institutionId, userId) ?? throw ProblemException.NotFound("A person this institution made");
         var code = await codes.IssueAsync(person.UserId, CodePurposes.Invitation, length: OneTimeCodes.PrintableLength);
         logs.CreateLogger(typeof(RosterEndpoints)).LogInformation("Sign-in of {Person} reset by {User}", person.UserId, http.User.Id());
+        await http.AuditAsync(institutionId, PrivacySubjects.Person, person.UserId, PrivacyActions.SlipsPrint, new { reset = true });
         var slip = new RosterSlip(person.DisplayName, person.ClassName, person.NationalId ?? person.Email ?? "", OneTimeCodes.Grouped(code));
         var bytes = pdf.Render(institution.Name, [(person.ClassName, [slip])], mailer.Link("/set-password"),
             clock.GetUtcNow() + CodePurposes.DefaultLifetime(CodePurposes.Invitation));

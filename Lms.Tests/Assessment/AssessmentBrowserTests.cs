@@ -140,6 +140,9 @@ public sealed class AssessmentBrowserTests(SqliteLmsServer server, BrowserFixtur
             await page.GetByLabel("Tệp câu hỏi (GIFT hoặc QTI 2.1)").SetInputFilesAsync(ImportTests.Sample("broken.gift"));
             await page.GetByRole(AriaRole.Button, new() { Name = "Nhập câu hỏi" }).ClickAsync();
             await Expect(page.GetByTestId("import-problems")).ToContainTextAsync("Không đóng");
+            // Each reason in Vietnamese, worded by the app from the server's code and parameters.
+            await Expect(page.GetByTestId("import-problems")).ToContainTextAsync("khối đáp án mở bằng { nhưng chưa đóng bằng }");
+            await Expect(page.GetByTestId("import-problems")).ToContainTextAsync("\"mười\" không phải là số");
             await ShotAsync(page, "01-import-broken");
 
             var tag = "ôn tập " + Guid.NewGuid().ToString("N")[..4];

@@ -53,6 +53,10 @@ public sealed class ImportTests
         Assert.Contains("not closed", result.Problems[0].Reason);
         Assert.Contains("no answer is marked right", result.Problems[1].Reason);
         Assert.Contains("\"mười\" is not a number", result.Problems[2].Reason);
+        // Beside the English, a stable code and its parameters, which the web app words in the reader's language.
+        Assert.Equal(["answer-block-unclosed", "no-right-answer", "not-a-number"], result.Problems.Select(p => p.Code));
+        Assert.Equal("mười", result.Problems[2].Args!["value"]);
+        Assert.Equal("no-questions", Assert.Single(GiftFormat.Parse("// only a comment").Problems).Code);
     }
 
     private static byte[] Package(params string[] files)

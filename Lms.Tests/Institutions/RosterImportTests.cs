@@ -110,6 +110,9 @@ public abstract partial class RosterImportTests(LmsServer server)
             new { code = second[0], newPassword = "Phuong-vi-do-2026" }));
         var third = await SlipCodesAsync(admin, school, import);
         Assert.Equal(file.WithoutEmail - 1, third.Count);
+        // Each printed sheet (names, IDs and codes on paper) is in the institution's audit log.
+        var printed = await Privacy.PrivacyAuditTests.LogAsync(admin, school, "action=slips-print");
+        Assert.Equal(3, printed.GetProperty("total").GetInt32());
 
         // Importing the same file again adds nobody.
         var (again, _) = await ImportAsJobAsync(admin, cookies, school, file.Text);

@@ -43,7 +43,8 @@ export interface QuestionFields {
   title: string; subject: string | null; level: string | null; tags: string[]; difficulty: number; shared: boolean; content: QuestionContent;
 }
 
-export interface ImportProblem { number: number; question: string; reason: string }
+/** `code` and `args` word the reason in the reader's language (`bank.importReason.*`); `reason` is the server's English. */
+export interface ImportProblem { number: number; question: string; reason: string; code?: string | null; args?: Record<string, string> | null }
 
 export type GradingMethod = 'highest' | 'last' | 'average';
 export type ReviewWhen = 'immediately' | 'after_close' | 'never';

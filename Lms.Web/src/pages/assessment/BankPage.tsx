@@ -85,7 +85,7 @@ export function BankPage() {
         {problems ? (
           <div className="alert alert-error" role="alert" data-testid="import-problems">
             <p>{t('bank.importFailed')}</p>
-            <ul>{problems.map((p) => <li key={p.number}>{t('bank.problem', { n: p.number, question: p.question, reason: p.reason })}</li>)}</ul>
+            <ul>{problems.map((p) => <li key={p.number}>{t('bank.problem', { n: p.number, question: p.question, reason: p.code ? t(`bank.importReason.${p.code}`, { ...p.args, defaultValue: p.reason }) : p.reason })}</li>)}</ul>
           </div>
         ) : <ErrorMessage error={importError} />}
         <p><a className="btn" href={assessment.exportUrl(institutionId)} download>{t('bank.exportAll')}</a></p>
