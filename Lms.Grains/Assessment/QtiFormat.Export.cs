@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.IO.Compression;
 using System.Text;
-using System.Xml;
 using System.Xml.Linq;
 using AngleSharp.Html.Parser;
 using AngleSharp.Xhtml;

@@ -3,8 +3,6 @@ using System.IO.Compression;
 using System.Text;
 using System.Xml;
 using System.Xml.Linq;
-using AngleSharp.Html.Parser;
-using AngleSharp.Xhtml;
 
 namespace Lms.Grains.Assessment;
 

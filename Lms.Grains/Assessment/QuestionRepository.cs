@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Data.Common;
 using Dapper;
 using Lms.Grains.Data;
 

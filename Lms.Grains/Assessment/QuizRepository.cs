@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Dapper;
 using Lms.Grains.Courses;
 using Lms.Grains.Data;

@@ -1,5 +1,4 @@
 using System.Runtime.Serialization;
-using Orleans;
 
 namespace Lms.Grains.Classroom;
 

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Orleans;
 
 namespace Lms.Grains.Classroom;
 

@@ -3,7 +3,6 @@ using Lms.Grains.Assessment;
 using Lms.Grains.Courses;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Orleans;
 using Orleans.Concurrency;
 
 namespace Lms.Grains.Classroom;

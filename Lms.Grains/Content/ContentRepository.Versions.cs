@@ -1,6 +1,5 @@
 using System.Data.Common;
 using Dapper;
-using Lms.Grains.Courses;
 using Lms.Grains.Data;
 
 namespace Lms.Grains.Content;

@@ -1,6 +1,5 @@
 using Lms.Grains.Moocs;
 using Microsoft.Extensions.Logging;
-using Orleans;
 
 namespace Lms.Grains.Courses;
 

@@ -1,4 +1,3 @@
-using Dapper;
 using Lms.Grains.Data;
 
 namespace Lms.Grains.Courses;

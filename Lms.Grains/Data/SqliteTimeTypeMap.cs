@@ -1,5 +1,4 @@
 using System.Data;
-using FluentMigrator.Runner.Generators;
 using FluentMigrator.Runner.Generators.SQLite;
 
 namespace Lms.Grains.Data;

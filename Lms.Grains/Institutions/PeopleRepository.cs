@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Dapper;
 using Lms.Grains.Data;
 using Lms.Grains.Identity;

@@ -1,5 +1,4 @@
 using Lms.Grains.Courses;
-using Orleans;
 
 namespace Lms.Grains.Moocs;
 

@@ -1,6 +1,5 @@
 using System.Text;
 using Dapper;
-using Lms.Grains.Courses;
 using Lms.Grains.Data;
 
 namespace Lms.Grains.Moocs;

@@ -1,8 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Lms.Grains.Assessment;
-using Lms.Grains.Courses;
 using Lms.Server.Courses;
-using Lms.Server.Identity;
 using Lms.Server.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 

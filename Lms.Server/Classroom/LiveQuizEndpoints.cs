@@ -7,7 +7,6 @@ using Lms.Grains.Assessment;
 using Lms.Grains.Classroom;
 using Lms.Grains.Data;
 using Lms.Server.Assessment;
-using Lms.Server.Hosting;
 using Lms.Server.Problems;
 
 namespace Lms.Server.Classroom;

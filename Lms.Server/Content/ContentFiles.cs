@@ -1,19 +1,10 @@
 using System.Security.Cryptography;
 using System.Text;
 using Lms.Grains.Content;
-using Lms.Grains.Courses;
 using Lms.Grains.Data;
-using Lms.Grains.Identity;
-using Lms.Grains.Institutions;
-using Lms.Grains.Moocs;
 using Lms.Media.Content;
-using Lms.Server.Courses;
-using Lms.Server.Identity;
-using Lms.Server.Institutions;
 using Lms.Server.Problems;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.StaticFiles;
-using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
 namespace Lms.Server.Content;

@@ -1,14 +1,5 @@
-using System.ComponentModel.DataAnnotations;
-using System.Data.Common;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Lms.Grains.Classroom;
-using Lms.Grains.Content;
-using Lms.Grains.Data;
 using Lms.Server.Classroom;
-using Lms.Server.Classroom.LiveKit;
 using Lms.Server.Identity;
-using Microsoft.Extensions.Options;
 
 namespace Lms.Server.Content;
 

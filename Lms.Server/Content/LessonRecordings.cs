@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using System.Data.Common;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -7,7 +6,6 @@ using Lms.Grains.Content;
 using Lms.Grains.Data;
 using Lms.Server.Classroom;
 using Lms.Server.Classroom.LiveKit;
-using Lms.Server.Identity;
 using Lms.Server.Problems;
 using Microsoft.Extensions.Options;
 

@@ -1,6 +1,4 @@
-using System.Text.Json;
 using Lms.Grains.Content;
-using Lms.Grains.Data;
 using Lms.Media.Content;
 using Microsoft.Extensions.Options;
 

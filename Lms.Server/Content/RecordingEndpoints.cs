@@ -3,7 +3,6 @@ using System.Data.Common;
 using Lms.Grains.Content;
 using Lms.Grains.Data;
 using Lms.Grains.Identity;
-using Lms.Grains.Institutions;
 using Lms.Server.Courses;
 using Lms.Server.Identity;
 using Lms.Server.Institutions;

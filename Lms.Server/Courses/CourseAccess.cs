@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using Lms.Grains.Courses;
-using Lms.Grains.Identity;
 using Lms.Server.Identity;
 using Lms.Server.Problems;
 

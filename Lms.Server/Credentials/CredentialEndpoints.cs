@@ -1,7 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text;
 using System.Text.Json.Nodes;
-using Lms.Grains.Courses;
 using Lms.Grains.Credentials;
 using Lms.Grains.Data;
 using Lms.Grains.Identity;

@@ -1,5 +1,4 @@
 using Lms.Grains.Data;
-using Lms.Server.Problems;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;

@@ -1,7 +1,6 @@
 using System.Threading.RateLimiting;
 using Lms.Server.Problems;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.RateLimiting;
 
 namespace Lms.Server.Identity;
 

@@ -1,11 +1,8 @@
 using System.ComponentModel.DataAnnotations;
-using System.Text;
 using Lms.Grains.Courses;
 using Lms.Grains.Data;
 using Lms.Grains.Identity;
 using Lms.Grains.Institutions;
-using Lms.Server.Communication.Mail;
-using Lms.Server.Identity;
 using Lms.Server.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 

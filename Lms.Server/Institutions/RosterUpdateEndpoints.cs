@@ -3,7 +3,6 @@ using Lms.Grains.Content;
 using Lms.Grains.Data;
 using Lms.Grains.Identity;
 using Lms.Grains.Institutions;
-using Lms.Server.Communication.Mail;
 using Lms.Server.Identity;
 using Lms.Server.Problems;
 

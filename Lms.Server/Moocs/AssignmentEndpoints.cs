@@ -4,7 +4,6 @@ using Lms.Grains.Courses;
 using Lms.Grains.Data;
 using Lms.Grains.Moocs;
 using Lms.Server.Courses;
-using Lms.Server.Identity;
 using Lms.Server.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 

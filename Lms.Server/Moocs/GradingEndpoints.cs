@@ -4,7 +4,6 @@ using Lms.Grains.Credentials;
 using Lms.Grains.Moocs;
 using Lms.Server.Courses;
 using Lms.Server.Credentials;
-using Lms.Server.Identity;
 using Lms.Server.Problems;
 
 namespace Lms.Server.Moocs;

@@ -9,7 +9,6 @@ using Lms.Server.Courses;
 using Lms.Server.Credentials;
 using Lms.Server.Identity;
 using Lms.Server.Problems;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Lms.Server.Moocs;
