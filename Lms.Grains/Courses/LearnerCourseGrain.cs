@@ -52,6 +52,7 @@ public sealed class LearnerCourseGrain(
     private Guid _courseId;
     private Guid _userId;
     private readonly Dictionary<Guid, DateTimeOffset> _seen = new();
+    private (double Grade, bool Passed)? _toldWatchers;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -93,9 +94,14 @@ public sealed class LearnerCourseGrain(
         {
             if (current.Passed && current.RecordedGrade is { } recorded && current.PassedAt is { } at)
                 await TellPassedAsync(recorded, at, newly: false);
-            // A grade can move after the pass (a review, a regrade, a policy change): whoever issued on it is told.
-            foreach (var watcher in watchers)
-                await watcher.OnStandingAsync(_courseId, _userId, current);
+            // A grade can move after the pass (a review, a regrade, a policy change): whoever issued on it is told,
+            // once per grade and outcome this activation sees (a progress page re-reading the same standing costs nothing).
+            if (_toldWatchers != (current.Grade, current.Passed))
+            {
+                foreach (var watcher in watchers)
+                    await watcher.OnStandingAsync(_courseId, _userId, current);
+                _toldWatchers = (current.Grade, current.Passed);
+            }
             return current;
         }
         if (!current.Qualifies) return current;
