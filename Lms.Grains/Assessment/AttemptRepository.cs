@@ -21,6 +21,13 @@ public sealed record AttemptListRow
     public int Events { get; init; }
 }
 
+/// <summary>An open attempt and its deadline (Dapper maps by property name, as the other rows here).</summary>
+public sealed record DueAttempt
+{
+    public Guid Id { get; init; }
+    public DateTimeOffset DeadlineAt { get; init; }
+}
+
 public sealed record QueueRow
 {
     public Guid AttemptId { get; init; }
@@ -132,6 +139,13 @@ public sealed class AttemptRepository(Db db, GroupCommitWriter writer)
             new WriteStatement(ManualGradeSql, new { attemptId, slot, score, yes = true, comment, gradedBy, gradedAt }),
             new WriteStatement(SaveAttemptGradeSql, totals),
         ]);
+
+    private static readonly Sql DueBeforeSql = Sql.Portable(
+        "SELECT id, deadline_at FROM quiz_attempts WHERE status = @status AND deadline_at IS NOT NULL AND deadline_at < @cutoff");
+
+    /// <summary>Attempts still open whose deadline comes before <paramref name="cutoff"/>, with the deadline.</summary>
+    public async Task<IReadOnlyList<DueAttempt>> DueBeforeAsync(DateTimeOffset cutoff) =>
+        await db.QueryAsync<DueAttempt>(DueBeforeSql, new { status = AttemptStatuses.InProgress, cutoff });
 
     private static readonly Sql OverdueSql = Sql.Portable(
         "SELECT id FROM quiz_attempts WHERE status = @status AND deadline_at IS NOT NULL AND deadline_at < @cutoff");

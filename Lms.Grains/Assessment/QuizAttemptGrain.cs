@@ -30,6 +30,7 @@ public sealed class QuizAttemptGrain(
             _attempt = fresh;
             _slots = freshSlots.ToList();
             ScheduleDeadline();
+            log.LogInformation("Attempt {Attempt} is hosted here (new)", _attempt.Id);
             return;
         }
         _attempt = await attempts.GetAsync(this.GetPrimaryKey()) ?? throw new InvalidOperationException("No such attempt.");
@@ -44,6 +45,8 @@ public sealed class QuizAttemptGrain(
         }
         _current = AnswerOrder.Current(answers);
         ScheduleDeadline();
+        // Which node hosts an attempt is what an operator (and the failover test) looks for when a node dies.
+        log.LogInformation("Attempt {Attempt} is hosted here ({Answers} answers stored)", _attempt.Id, answers.Count);
     }
 
     private void ScheduleDeadline()

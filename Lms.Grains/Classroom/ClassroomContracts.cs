@@ -32,7 +32,11 @@ public sealed record ClassroomEvent(
     [property: Id(1), DataMember(Name = "seq")] long Seq,
     [property: Id(2), DataMember(Name = "type")] string Type,
     [property: Id(3), DataMember(Name = "at")] string At,
-    [property: Id(4), DataMember(Name = "data")] string Data);
+    [property: Id(4), DataMember(Name = "data")] string Data,
+    // For each audience the event goes to, the number of that audience's previous event (0: none known). Groups are
+    // ordered one by one but not across each other (the Redis backplane), so a client in several audiences checks
+    // each one's chain: a newer event in one audience never hides an older one in another, and a real gap is seen.
+    [property: Id(5), DataMember(Name = "after")] IReadOnlyDictionary<string, long>? After = null);
 
 /// <summary>What <c>Join</c> answers: where the caller stands, and either the missed events or a snapshot.</summary>
 [GenerateSerializer, Immutable, DataContract]
@@ -42,7 +46,9 @@ public sealed record JoinResult(
     [property: Id(2), DataMember(Name = "role")] string Role,
     [property: Id(3), DataMember(Name = "seq")] long Seq,
     [property: Id(4), DataMember(Name = "snapshot")] string? Snapshot,
-    [property: Id(5), DataMember(Name = "events")] IReadOnlyList<ClassroomEvent> Events);
+    [property: Id(5), DataMember(Name = "events")] IReadOnlyList<ClassroomEvent> Events,
+    // The audiences the caller's connection is in now: the chains it checks for gaps (see ClassroomEvent.After).
+    [property: Id(6), DataMember(Name = "audiences")] IReadOnlyList<string>? Audiences = null);
 
 public static class JoinStatuses
 {

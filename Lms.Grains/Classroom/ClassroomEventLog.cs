@@ -28,7 +28,13 @@ internal sealed class ClassroomEventLog(Guid sessionId, RoomState state, IClassr
     public long EmitRaw(string type, string data, string[] audiences)
     {
         var seq = ++state.Seq;
-        var @event = new ClassroomEvent(sessionId.ToString(), seq, type, clock.GetUtcNow().ToString("O", CultureInfo.InvariantCulture), data);
+        var after = new Dictionary<string, long>(audiences.Length);
+        foreach (var audience in audiences)
+        {
+            after[audience] = state.LastByAudience.GetValueOrDefault(audience);
+            state.LastByAudience[audience] = seq;
+        }
+        var @event = new ClassroomEvent(sessionId.ToString(), seq, type, clock.GetUtcNow().ToString("O", CultureInfo.InvariantCulture), data, after);
         state.Buffer.Add(new BufferedEvent(@event, audiences));
         if (state.Buffer.Count > Limit + Limit / 4) state.Buffer.RemoveRange(0, state.Buffer.Count - Limit);
         publisher.Publish(sessionId, @event, audiences);

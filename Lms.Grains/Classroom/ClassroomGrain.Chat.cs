@@ -1,6 +1,12 @@
+using Microsoft.Extensions.Logging;
+
 namespace Lms.Grains.Classroom;
 
-/// <summary>Chat (in the room or in a breakout group; written to the database in the background) and reactions.</summary>
+/// <summary>
+/// Chat (in the room or in a breakout group) and reactions. A message is written to the run's chat record before it
+/// is shown or acknowledged: a server that dies the next instant loses no message anyone saw (the room's other
+/// records are written in the background and rebuilt from the snapshot).
+/// </summary>
 public sealed partial class ClassroomGrain
 {
     private static readonly HashSet<string> Reactions = ["👍", "❤️", "😂", "😮", "👏", "🎉", "❓"];
@@ -9,7 +15,7 @@ public sealed partial class ClassroomGrain
     /// <summary>A big room's reactions since the last tick, by emoji (not kept: they only matter live).</summary>
     private readonly Dictionary<string, int> _pendingReactions = new();
 
-    private CommandResult Chat(ParticipantState p, string text)
+    private async Task<CommandResult> ChatAsync(ParticipantState p, string text)
     {
         text = text?.Trim() ?? "";
         if (text.Length is 0 or > 1000) return CommandResult.Fail(ClassroomErrors.Invalid);
@@ -19,13 +25,41 @@ public sealed partial class ClassroomGrain
             if (!_s.StudentChat) return CommandResult.Fail(ClassroomErrors.ChatOff);
             if (p.LastChatAt is { } last && now - last < _options.StudentChatInterval) return CommandResult.Fail(ClassroomErrors.TooFast);
         }
-        p.LastChatAt = now;
         var group = p.IsTeacher ? null : p.Breakout;
         var entry = new ChatEntry(Guid.CreateVersion7(), p.UserId, p.Name, p.Role, text, now, group, false);
+        try
+        {
+            await repository.AppendChatAsync([new ChatRecord(entry.Id, _s.RunId!.Value, p.UserId, group, text, now)]);
+        }
+        catch (Exception e)
+        {
+            log.LogWarning(e, "Could not write a chat message of classroom {Session}; the sender is told to try again", _sessionId);
+            return CommandResult.Fail(ClassroomErrors.Unavailable);
+        }
+        p.LastChatAt = now;
         _s.Chat.Add(entry);
         if (_s.Chat.Count > ChatKept * 2) _s.Chat.RemoveRange(0, _s.Chat.Count - ChatKept);
-        _s.PendingChat.Add(new ChatRecord(entry.Id, _s.RunId!.Value, p.UserId, group, text, now));
         return Ok(Emit(ClassroomEvents.ChatMessage, ChatView(entry), ClassroomEventLog.ChatAudience(group)), entry.Id.ToString());
+    }
+
+    /// <summary>
+    /// After a new activation: messages written after the snapshot (acknowledged, and shown, before the old activation
+    /// died) are taken back from the run's chat record, so the rebuilt room shows what everyone saw.
+    /// </summary>
+    private async Task RecoverChatAsync()
+    {
+        if (_s.RunId is not { } runId || _s.Status != RoomStatuses.Live) return;
+        var known = _s.Chat.Select(c => c.Id).ToHashSet();
+        var missing = (await repository.ChatLogAsync(runId)).Where(m => !known.Contains(m.Id)).ToList();
+        if (missing.Count == 0) return;
+        foreach (var m in missing)
+        {
+            var role = _s.People.TryGetValue(m.UserId, out var p) ? p.Role : ClassroomRoles.Student;
+            _s.Chat.Add(new ChatEntry(m.Id, m.UserId, m.DisplayName, role, m.Text, m.SentAt, m.Breakout, m.DeletedAt is not null));
+        }
+        _s.Chat.Sort((a, b) => a.At != b.At ? a.At.CompareTo(b.At) : a.Id.CompareTo(b.Id));
+        if (_s.Chat.Count > ChatKept) _s.Chat.RemoveRange(0, _s.Chat.Count - ChatKept);
+        log.LogInformation("Classroom {Session}: {Count} chat message(s) written after the last snapshot were taken back", _sessionId, missing.Count);
     }
 
     private CommandResult DeleteChat(ParticipantState teacher, Guid messageId)

@@ -71,10 +71,10 @@ public sealed partial class ClassroomGrain
         _snapshots.MarkChanged();
 
         if (status != JoinStatuses.Joined)
-            return new JoinResult(status, reason, p.Role, _s.Seq, Snapshot(p), []);
+            return new JoinResult(status, reason, p.Role, _s.Seq, Snapshot(p), [], ClassroomEventLog.AudiencesOf(p));
         if (lastSeq is { } last && _events.CanReplay(last))
-            return new JoinResult(status, null, p.Role, _s.Seq, null, _events.Replay(p, last));
-        return new JoinResult(status, null, p.Role, _s.Seq, Snapshot(p), []);
+            return new JoinResult(status, null, p.Role, _s.Seq, null, _events.Replay(p, last), ClassroomEventLog.AudiencesOf(p));
+        return new JoinResult(status, null, p.Role, _s.Seq, Snapshot(p), [], ClassroomEventLog.AudiencesOf(p));
     }
 
     public Task Leave(Caller caller) => LeaveCore(caller.ConnectionId, dropped: false);

@@ -45,7 +45,13 @@ public sealed partial class ClassroomGrain(
         if (saved is not null) _s = JsonSerializer.Deserialize<RoomState>(saved.State, ClassroomJson.Options) ?? new RoomState();
         _events = new ClassroomEventLog(_sessionId, _s, publisher, _options, clock);
         _snapshots = new ClassroomSnapshotWriter(_sessionId, _s, _commands, _events, repository, clock, log);
-        if (saved is not null) Resume();
+        if (saved is not null)
+        {
+            await RecoverChatAsync();
+            Resume();
+        }
+        // Which node hosts a room is what an operator (and the failover test) looks for when a node dies.
+        log.LogInformation("Classroom {Session} is hosted here (resumed: {Resumed}, seq {Seq})", _sessionId, saved is not null, _s.Seq);
         this.RegisterGrainTimer(Tick, new GrainTimerCreationOptions(_options.SnapshotInterval, _options.SnapshotInterval));
     }
 
@@ -117,7 +123,7 @@ public sealed partial class ClassroomGrain(
         SetMediaMode c => Task.FromResult(c.Mode is "video" or "audio" or "off"
             ? Settings(() => _s.MediaMode = c.Mode) : CommandResult.Fail(ClassroomErrors.Invalid)),
         _ when _s.Status != RoomStatuses.Live => Task.FromResult(CommandResult.Fail(ClassroomErrors.NotLive)),
-        SendChat c => Task.FromResult(Chat(p, c.Text)),
+        SendChat c => ChatAsync(p, c.Text),
         RaiseHand => Task.FromResult(Hand(p, raise: true)),
         LowerHand => Task.FromResult(Hand(p, raise: false)),
         React c => Task.FromResult(React(p, c.Emoji)),

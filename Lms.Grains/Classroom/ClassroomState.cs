@@ -29,6 +29,8 @@ public sealed class RoomState
     /// <summary>Sequence numbers that were skipped when a new activation resumed from an older snapshot.</summary>
     public long GapFrom { get; set; }
     public long GapTo { get; set; }
+    /// <summary>The number of the newest event of each audience (what the next event of that audience says it follows).</summary>
+    public Dictionary<string, long> LastByAudience { get; set; } = new();
     public List<KeyValuePair<string, CommandResult>> RecentCommands { get; set; } = [];
 }
 

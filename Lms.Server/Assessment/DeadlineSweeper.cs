@@ -1,18 +1,27 @@
+using System.Collections.Concurrent;
 using Lms.Grains.Assessment;
+using Lms.Server.Problems;
 using Microsoft.Extensions.Options;
 
 namespace Lms.Server.Assessment;
 
 /// <summary>
-/// The durable backstop behind each attempt's deadline timer. Timers live in memory; after a restart
-/// (embedded mode has no durable reminders) this wakes every open timed attempt at start-up, so each
-/// schedules its timer again, and then, every <c>Assessment:SweepInterval</c>, submits any attempt
-/// found past its deadline plus grace.
+/// The durable backstop behind each attempt's deadline timer. Timers live in memory, in the silo that hosts the
+/// attempt; after a restart (embedded mode has no durable reminders) or the death of that silo (cluster mode) they
+/// are gone. So at start-up this wakes every open timed attempt (each schedules its timer again), and every
+/// <c>Assessment:SweepInterval</c> it submits any attempt past its deadline plus grace and, for each attempt due
+/// before the next sweep, calls it at its deadline plus grace itself: an attempt whose silo died is submitted on
+/// time by another, not up to a sweep interval later. Every node does this; a second call finds it submitted.
 /// </summary>
 public sealed class DeadlineSweeper(
     AttemptRepository attempts, IGrainFactory grains, IOptions<AssessmentOptions> options, TimeProvider clock,
     IHostApplicationLifetime lifetime, ILogger<DeadlineSweeper> log) : BackgroundService
 {
+    /// <summary>The grain submits only once its deadline plus grace has passed: call it just after, not on the instant.</summary>
+    private static readonly TimeSpan JustAfter = TimeSpan.FromMilliseconds(200);
+
+    private readonly ConcurrentDictionary<Guid, byte> _scheduled = new();
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var started = new TaskCompletionSource();
@@ -25,6 +34,7 @@ public sealed class DeadlineSweeper(
         await SweepAsync(clock.GetUtcNow().AddYears(100), stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
+            await ScheduleUpcomingAsync(stoppingToken);
             try { await Task.Delay(options.Value.SweepInterval, clock, stoppingToken); }
             catch (TaskCanceledException) { return; }
             await SweepAsync(clock.GetUtcNow() - options.Value.DeadlineGrace, stoppingToken);
@@ -46,6 +56,56 @@ public sealed class DeadlineSweeper(
         catch (Exception e) when (!stoppingToken.IsCancellationRequested)
         {
             log.LogWarning(e, "The deadline sweep failed; it runs again in {Interval}", options.Value.SweepInterval);
+        }
+    }
+
+    /// <summary>Each attempt due before the next sweep gets a call at its deadline plus grace from this node too.</summary>
+    private async Task ScheduleUpcomingAsync(CancellationToken stoppingToken)
+    {
+        var grace = options.Value.DeadlineGrace;
+        try
+        {
+            var upcoming = await attempts.DueBeforeAsync(clock.GetUtcNow() + options.Value.SweepInterval);
+            foreach (var attempt in upcoming)
+                if (_scheduled.TryAdd(attempt.Id, 0))
+                    _ = SubmitAtAsync(attempt.Id, attempt.DeadlineAt + grace + JustAfter, stoppingToken);
+        }
+        catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+        {
+            log.LogWarning(e, "Looking up the attempts due soon failed; the next sweep tries again");
+        }
+    }
+
+    private async Task SubmitAtAsync(Guid attemptId, DateTimeOffset at, CancellationToken stoppingToken)
+    {
+        try
+        {
+            var wait = at - clock.GetUtcNow();
+            if (wait > TimeSpan.Zero) await Task.Delay(wait, clock, stoppingToken);
+            // While a dead silo is being declared dead the call can fail; the attempt comes back on another within seconds.
+            for (var attempt = 0; ; attempt++)
+            {
+                try
+                {
+                    await grains.GetGrain<IQuizAttemptGrain>(attemptId).SubmitIfOverdue();
+                    return;
+                }
+                catch (Exception e) when (ClusterFailover.IsTransient(e) && attempt < 10 && !stoppingToken.IsCancellationRequested)
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(1), clock, stoppingToken);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            log.LogWarning(e, "Submitting attempt {Attempt} at its deadline failed; the sweep tries again", attemptId);
+        }
+        finally
+        {
+            _scheduled.TryRemove(attemptId, out _);
         }
     }
 }

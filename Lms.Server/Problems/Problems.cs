@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using Orleans.Runtime;
 
 namespace Lms.Server.Problems;
 
@@ -35,6 +36,8 @@ public static class ProblemTypes
     public const string InvalidCode = Prefix + "invalid-code";
     public const string EmailTaken = Prefix + "email-taken";
     public const string CrossOrigin = Prefix + "cross-origin";
+    /// <summary>503: the part of the cluster holding the object is failing over; the answer says when to try again.</summary>
+    public const string Unavailable = Prefix + "unavailable";
 
     public static string ForStatus(int status) => status switch
     {
@@ -47,6 +50,7 @@ public static class ProblemTypes
         413 => TooLarge,
         415 => UnsupportedMediaType,
         429 => TooManyRequests,
+        503 => Unavailable,
         _ when status >= 500 => Internal,
         _ => Prefix + "http-" + status,
     };
@@ -104,6 +108,18 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
                 Status = bad.StatusCode, Type = ProblemTypes.ForStatus(bad.StatusCode), Title = "Bad request", Detail = bad.Message,
             };
         }
+        else if (ClusterFailover.IsTransient(exception))
+        {
+            // A silo died with the grain this request needed; the grain comes back on another within seconds.
+            log.LogWarning("{Method} {Path}: the cluster is failing over ({Error}); answered 503", context.Request.Method,
+                context.Request.Path, exception.GetType().Name);
+            context.Response.Headers.RetryAfter = ClusterFailover.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            details = new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable, Type = ProblemTypes.Unavailable,
+                Title = "The server is recovering; try again in a moment.",
+            };
+        }
         else
         {
             log.LogError(exception, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
@@ -119,6 +135,22 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             HttpContext = context, ProblemDetails = details, Exception = exception,
         });
     }
+}
+
+/// <summary>The errors a grain call gives while the silo that hosted the grain is being declared dead (cluster mode).</summary>
+public static class ClusterFailover
+{
+    /// <summary>What a 503 tells the client to wait: about how long a membership change takes to settle here.</summary>
+    public const int RetryAfterSeconds = 2;
+
+    public static bool IsTransient(Exception exception) => exception switch
+    {
+        SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException => true,
+        // A call to a dead silo ends in the response timeout; our own code does not throw TimeoutException to requests.
+        TimeoutException => true,
+        AggregateException { InnerExceptions.Count: 1 } a => IsTransient(a.InnerExceptions[0]),
+        _ => false,
+    };
 }
 
 public static class ProblemSetup

@@ -10,7 +10,7 @@ using Lms.Tests.Infrastructure;
 namespace Lms.Tests.Assessment;
 
 /// <summary>The real server as its own process (dotnet Lms.Server.dll) on a temp data folder and a free port.</summary>
-public sealed class ServerProcess : IAsyncDisposable
+public sealed class ServerProcess(params string[] extraArguments) : IAsyncDisposable
 {
     private Process? _process;
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "lms-proc-" + Guid.NewGuid().ToString("N")[..8]);
@@ -31,7 +31,7 @@ public sealed class ServerProcess : IAsyncDisposable
         var start = new ProcessStartInfo("dotnet",
         [
             ServerDll(), $"--urls=http://127.0.0.1:{Port}", "--environment=Production", $"--Data:Directory={DataDirectory}",
-            "--Demo:Seed=true", "--Logging:LogLevel:Default=Warning",
+            "--Demo:Seed=true", "--Logging:LogLevel:Default=Warning", .. extraArguments,
         ])
         {
             RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = DataDirectory,

@@ -54,10 +54,12 @@ public sealed class RoomClient(HubConnection connection, Guid sessionId) : IAsyn
 
 public static class ClassroomKit
 {
-    public static async Task<LiveCourse> LiveCourseAsync(LmsServer server, string title = "Toán 10 — Hàm số bậc hai (trực tuyến)")
+    public static async Task<LiveCourse> LiveCourseAsync(LmsServer server, string title = "Toán 10 — Hàm số bậc hai (trực tuyến)") =>
+        await LiveCourseAsync(await server.SignedInAsync(LmsServer.Teacher), await server.DemoSchoolIdAsync(), title);
+
+    /// <summary>The same, through any server's HTTP API (a server in its own process): the teacher signed in there, and their school.</summary>
+    public static async Task<LiveCourse> LiveCourseAsync(HttpClient teacher, Guid school, string title)
     {
-        var school = await server.DemoSchoolIdAsync();
-        var teacher = await server.SignedInAsync(LmsServer.Teacher);
         var course = await ProblemAssert.OkAsync<JsonElement>(await teacher.PostAsJsonAsync("/api/courses",
             new { institutionId = school, title, summary = "Lớp học trực tuyến", kind = "blended" }));
         var courseId = course.GetProperty("id").GetGuid();
@@ -72,17 +74,23 @@ public static class ClassroomKit
         return new LiveCourse(teacher, courseId, moduleId, session.GetProperty("id").GetGuid());
     }
 
-    public static async Task<string> TokenAsync(LmsServer server, string login)
+    public static Task<string> TokenAsync(LmsServer server, string login) => TokenAsync(server.BaseAddress, login);
+
+    public static async Task<string> TokenAsync(Uri server, string login)
     {
-        var response = await server.Client().PostAsJsonAsync("/api/identity/token", new { login, password = LmsServer.DemoPassword });
+        using var client = new HttpClient { BaseAddress = server };
+        var response = await client.PostAsJsonAsync("/api/identity/token", new { login, password = LmsServer.DemoPassword });
         return (await ProblemAssert.OkAsync<JsonElement>(response)).GetProperty("accessToken").GetString()!;
     }
 
-    public static async Task<RoomClient> ConnectAsync(LmsServer server, string login, Guid sessionId, bool messagePack = false)
+    public static Task<RoomClient> ConnectAsync(LmsServer server, string login, Guid sessionId, bool messagePack = false) =>
+        ConnectAsync(server.BaseAddress, login, sessionId, messagePack);
+
+    public static async Task<RoomClient> ConnectAsync(Uri server, string login, Guid sessionId, bool messagePack = false)
     {
         var token = await TokenAsync(server, login);
         var builder = new HubConnectionBuilder()
-            .WithUrl(new Uri(server.BaseAddress, "/hubs/classroom"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(token));
+            .WithUrl(new Uri(server, "/hubs/classroom"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(token));
         if (messagePack) builder.AddMessagePackProtocol();
         var connection = builder.Build();
         var client = new RoomClient(connection, sessionId);

@@ -36,7 +36,8 @@ export async function sendQueued(attemptId: string, device: string): Promise<Sen
       const closed = e.problem.attemptStatus === 'submitted' || e.problem.code === 'late' || e.problem.code === 'attempt-closed';
       return { kind: 'sent', refused, serverNow: null, closed };
     }
-    if (e instanceof ApiError && e.status === 0) {
+    // Offline, or the server failing over in a cluster (503, Retry-After): kept on the device and sent again.
+    if (e instanceof ApiError && (e.status === 0 || e.status === 503)) {
       await offlineStore.holdPending(queue);
       return { kind: 'offline' };
     }

@@ -7,8 +7,8 @@
 
 import type { Leaderboard, LiveQuizBucket, LiveQuizLaunch, LiveQuizResults } from '../../api/livequiz';
 
-/** One event as the hub delivers it: `data` is the event's data as JSON (parse it with `parseEvent`). */
-export interface RoomEvent { sessionId: string; seq: number; type: string; at: string; data: string }
+/** One event as the hub delivers it: `data` is the event's data as JSON (parse it with `parseEvent`); `after`: per audience the event goes to, the number of that audience's previous event (see eventOrder.ts). */
+export interface RoomEvent { sessionId: string; seq: number; type: string; at: string; data: string; after?: Record<string, number> | null }
 
 export type NoData = Record<string, never>;
 export interface UserRef { userId: string }

@@ -5,17 +5,23 @@
 import * as signalR from '@microsoft/signalr';
 import { MessagePackHubProtocol } from '@microsoft/signalr-protocol-msgpack';
 import { isKnown, parseEvent, type RoomEvent } from './events';
+import { EventOrder } from './eventOrder';
 import { apply, fromSnapshot, type Reaction, type RoomModel } from './roomModel';
 
 export type { RoomEvent };
 export type { RoomModel, Reaction } from './roomModel';
 
-export interface JoinResult { status: 'joined' | 'waiting' | 'refused'; reason: string | null; role: 'teacher' | 'student'; seq: number; snapshot: string | null; events: RoomEvent[] }
+export interface JoinResult {
+  status: 'joined' | 'waiting' | 'refused'; reason: string | null; role: 'teacher' | 'student'; seq: number; snapshot: string | null; events: RoomEvent[];
+  /** The audiences this connection is in: the chains of events it checks for gaps (see RoomEvent.after). */
+  audiences?: string[] | null;
+}
 export interface SignalMessage { sessionId: string; from: string; fromName: string; kind: string; payload: string }
 /** What ClaimTab answers: whether the asking tab acts, and which tab does (and since when). */
 export interface TabClaim { granted: boolean; tabId: string; since: string }
 
-export type Connection = 'connecting' | 'connected' | 'reconnecting' | 'disconnected';
+/** `rejoining`: connected again, but not yet back in the room (it is being rebuilt on another server). */
+export type Connection = 'connecting' | 'connected' | 'reconnecting' | 'rejoining' | 'disconnected';
 export type Entry = { status: JoinResult['status']; reason: string | null };
 export type MediaMode = 'video' | 'audio' | 'off';
 export type MyMedia = 'full' | 'low' | 'audio';
@@ -39,9 +45,10 @@ export class RoomError extends Error {
 export class Room {
   readonly connection: signalR.HubConnection;
   private model: RoomModel | null = null;
-  private lastSeq: number | null = null;
+  private readonly order = new EventOrder();
   private joining = false;
   private held: RoomEvent[] = [];
+  private gapTimer: ReturnType<typeof setTimeout> | null = null;
   private stopped = false;
   private readonly sessionId: string;
   private readonly on: RoomHandlers;
@@ -60,10 +67,7 @@ export class Room {
     this.connection.on('event', (e: RoomEvent) => this.receive(e));
     this.connection.on('signal', (s: SignalMessage) => this.on.signal(s));
     this.connection.onreconnecting(() => this.on.connection('reconnecting'));
-    this.connection.onreconnected(() => {
-      this.on.connection('connected');
-      void this.join();
-    });
+    this.connection.onreconnected(() => void this.rejoin());
     this.connection.onclose(() => {
       if (this.stopped) return;
       this.on.connection('disconnected');
@@ -71,7 +75,7 @@ export class Room {
     });
   }
 
-  get seq() { return this.lastSeq; }
+  get seq() { return this.order.newest; }
 
   /** Another feature (a recording, a live quiz) follows the room's events, each once and in order; returns how to stop. */
   listen(listener: (e: RoomEvent) => void): () => void {
@@ -82,8 +86,24 @@ export class Room {
   async start() {
     this.on.connection('connecting');
     await this.connection.start();
-    this.on.connection('connected');
-    await this.join();
+    await this.rejoin();
+  }
+
+  /**
+   * Back in the room after a (re)connection, trying until it works: the room may be being rebuilt on another
+   * server (cluster mode), and a connection that is up but not joined hears nothing. The page shows `rejoining`.
+   */
+  private async rejoin() {
+    for (let attempt = 0; !this.stopped && this.connection.state === signalR.HubConnectionState.Connected; attempt++) {
+      try {
+        await this.join();
+        this.on.connection('connected');
+        return;
+      } catch {
+        this.on.connection('rejoining');
+        await new Promise((r) => setTimeout(r, Math.min(5000, 500 * 2 ** attempt)));
+      }
+    }
   }
 
   /** After the automatic retries gave up: keep trying, a little slower, until the page is left. */
@@ -107,24 +127,26 @@ export class Room {
     await this.connection.stop();
   }
 
-  /** Joins (again): the missed events since the last one seen, or a snapshot. */
+  /** Joins (again): the missed events since the last one seen (in every audience), or a snapshot. */
   async join(fresh = false) {
     this.joining = true;
     this.held = [];
     try {
-      let result = await this.connection.invoke<JoinResult>('Join', this.sessionId, fresh ? null : this.lastSeq);
+      const from = fresh ? null : this.order.resumeFrom();
+      let result = await this.connection.invoke<JoinResult>('Join', this.sessionId, from);
       // The room could not finish the join in time (a stuck delivery on the server): try again, a little later each time.
       for (let attempt = 1; result.status === 'refused' && result.reason === 'unavailable' && !this.stopped && attempt <= 5; attempt++) {
         await new Promise((r) => setTimeout(r, 1000 * attempt));
-        result = await this.connection.invoke<JoinResult>('Join', this.sessionId, fresh ? null : this.lastSeq);
+        result = await this.connection.invoke<JoinResult>('Join', this.sessionId, from);
       }
       this.on.entry({ status: result.status, reason: result.reason });
-      if (result.snapshot) {
-        this.model = fromSnapshot(result.snapshot);
-        this.lastSeq = result.seq;
-      }
-      for (const e of result.events) this.applyOne(e);
-      for (const e of this.held) this.applyOne(e);
+      if (result.snapshot) this.model = fromSnapshot(result.snapshot);
+      for (const e of result.events) if (this.order.replayed(e)) this.applyOne(e);
+      this.order.joined(result.seq, result.audiences ?? []);
+      const waiting = [...this.order.takeHeld(), ...this.held];
+      this.held = [];
+      this.joining = false;
+      for (const e of waiting) this.take(e);
       if (this.model) this.on.model(this.model);
     } finally {
       this.joining = false;
@@ -137,21 +159,38 @@ export class Room {
       this.held.push(e);
       return;
     }
-    this.applyOne(e);
+    this.take(e);
     if (this.model) this.on.model(this.model);
   }
 
+  /** Applies an event unless it was seen, or holds it until an older one of its audience arrives (then applies both). */
+  private take(e: RoomEvent) {
+    // A new server took over the room: join again from what this page saw before the signal, so it is replayed or
+    // sent a snapshot (the signal's own number says nothing about the events the old server forgot).
+    if (e.type === 'room.resync') {
+      if (this.order.accepts(e)) void this.join();
+      return;
+    }
+    for (const ready of this.order.offer(e)) this.applyOne(ready);
+    if (this.order.holding) {
+      // An older event of one of its audiences has not come: it may be on its way (another group's channel), or lost
+      // (the server restarted the room). Give it a moment, then ask the room for what was missed.
+      this.gapTimer ??= setTimeout(() => {
+        this.gapTimer = null;
+        if (this.order.holding && !this.stopped) void this.join();
+      }, GAP_WAIT_MS);
+    } else if (this.gapTimer) {
+      clearTimeout(this.gapTimer);
+      this.gapTimer = null;
+    }
+  }
+
   private applyOne(raw: RoomEvent) {
-    if (this.lastSeq !== null && raw.seq <= this.lastSeq) return; // seen already (live and replayed)
-    this.lastSeq = raw.seq;
     this.on.event?.(raw);
     this.listeners.forEach((listener) => listener(raw));
     const e = parseEvent(raw);
     if (isKnown(e)) {
       switch (e.type) {
-        case 'room.resync':
-          void this.join();
-          return;
         case 'you.admitted':
           void this.join(true);
           return;
@@ -254,6 +293,9 @@ export class Room {
     });
   }
 }
+
+/** How long an event waits for an older one of its audience before the room is asked for what was missed. */
+const GAP_WAIT_MS = 1500;
 
 /** The stable code of a HubException ("… HubException: chat-off"), or null for a connection failure. */
 function codeOf(error: unknown): string | null {
