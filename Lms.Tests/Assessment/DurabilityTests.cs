@@ -43,7 +43,8 @@ public sealed class ServerProcess(params string[] extraArguments) : IAsyncDispos
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
-        var until = DateTime.UtcNow.AddSeconds(90);
+        // Bounded, and generous: a start (migrations, Orleans, the web assets) on a loaded 2-core machine took over 90 s.
+        var until = DateTime.UtcNow.AddSeconds(180);
         while (true)
         {
             if (_process.HasExited) throw new InvalidOperationException("The server exited: " + string.Join("\n", Output));
