@@ -101,6 +101,7 @@ export function CoursePage() {
               {learner && item.seen && <span className="seen-note"> · {t('course.seen')}</span>}
             </p>
             <h2 id="item-title" ref={heading} tabIndex={-1}>{item.title}</h2>
+            {item.dueAt && <p className="muted small" data-testid="item-due">{t('moocs.assignment.dueAt', { date: formatDateTime(item.dueAt, i18n.language) })}</p>}
             {item.availableFrom ? (
               <p className="alert" data-testid="item-locked">{t('moocs.opensOn', { date: formatDateTime(item.availableFrom, i18n.language) })}</p>
             ) : (() => {
