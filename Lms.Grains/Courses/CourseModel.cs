@@ -85,6 +85,9 @@ public sealed record ItemRow
 
     /// <summary>The feature's own record this item stands for (null for pages and links).</summary>
     public Guid? RefId { get; init; }
+
+    /// <summary>After this, learners can no longer do the item's work (unless the staff extended them); null: no due date.</summary>
+    public DateTimeOffset? DueAt { get; init; }
 }
 
 public sealed record CourseMemberRow
@@ -104,6 +107,24 @@ public sealed record CourseMemberRow
 public interface IItemAvailability
 {
     Task<IReadOnlyDictionary<Guid, DateTimeOffset>> LockedAsync(Guid courseId, DateTimeOffset now);
+}
+
+/// <summary>Why a learner's work on an item is refused now: the run ended (<see cref="RunClosed"/>) or the item was due (<see cref="ItemClosed"/>).</summary>
+public sealed record WorkClosed(string Reason, DateTimeOffset Since)
+{
+    public const string RunClosed = "run-closed";
+    public const string ItemClosed = "item-closed";
+}
+
+/// <summary>
+/// Whether a learner may still do work (mark a page done, start or answer a quiz, hand in) on an item now.
+/// Registered by a feature (a MOOC run's end, an item's due date, an extension the staff granted); with none registered work never closes.
+/// </summary>
+public interface IWorkWindow
+{
+    /// <param name="itemId">The course item, or null with <paramref name="refId"/>: the feature record an item stands for (a quiz, an assignment).</param>
+    /// <returns>Null while the learner may work; otherwise why not and since when.</returns>
+    Task<WorkClosed?> ClosedAsync(Guid courseId, Guid userId, Guid? itemId, Guid? refId, DateTimeOffset now);
 }
 
 /// <summary>Told when a course's title, summary, kind or status changed (a catalogue refreshes what it shows).</summary>

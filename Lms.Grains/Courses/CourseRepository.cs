@@ -153,7 +153,7 @@ public sealed class CourseRepository(Db db, TimeProvider clock)
     private static readonly Sql ModulesSql = Sql.Portable(
         "SELECT id, course_id, title, position FROM course_modules WHERE course_id = @courseId ORDER BY position, id");
     private static readonly Sql ItemsSql = Sql.Portable(
-        "SELECT id, course_id, module_id, kind, title, body, url, position, ref_id FROM course_items " +
+        "SELECT id, course_id, module_id, kind, title, body, url, position, ref_id, due_at FROM course_items " +
         "WHERE course_id = @courseId ORDER BY position, id");
 
     public async Task<(IReadOnlyList<ModuleRow> Modules, IReadOnlyList<ItemRow> Items)> OutlineAsync(Guid courseId)
@@ -258,6 +258,13 @@ public sealed class CourseRepository(Db db, TimeProvider clock)
 
     public async Task<bool> UpdateItemAsync(Guid courseId, Guid itemId, string title, string? body, string? url) =>
         await db.ExecuteAsync(UpdateItemSql, new { courseId, itemId, title, body, url }) > 0;
+
+    private static readonly Sql SetItemDueSql = Sql.Portable(
+        "UPDATE course_items SET due_at = @dueAt WHERE id = @itemId AND course_id = @courseId");
+
+    /// <summary>Sets (or with null, clears) an item's due date; false when the course has no such item.</summary>
+    public async Task<bool> SetItemDueAsync(Guid courseId, Guid itemId, DateTimeOffset? dueAt) =>
+        await db.ExecuteAsync(SetItemDueSql, new { courseId, itemId, dueAt }) > 0;
 
     private static readonly Sql DeleteItemProgressSql = Sql.Portable(
         "DELETE FROM item_progress WHERE item_id = @itemId AND course_id = @courseId");

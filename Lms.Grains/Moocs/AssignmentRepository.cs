@@ -21,6 +21,18 @@ public static class ReviewModes
     public static readonly IReadOnlyList<string> All = [Teacher, Peer];
 }
 
+/// <summary>
+/// When an assignment's peer review ends. A reviewer has <see cref="ReviewHours"/> to finish a review before it
+/// is taken back and handed to someone else; after <see cref="ReviewsDueAt"/> peers stop and the staff grade
+/// what still lacks reviews; after <see cref="FinalAt"/> no review is accepted and no grade moves.
+/// Extra reviews (beyond the number needed) count in the grade only when <see cref="ExtraReviewsCount"/> says so.
+/// </summary>
+public sealed record ReviewSchedule(int ReviewHours = ReviewSchedule.DefaultHours, DateTimeOffset? ReviewsDueAt = null,
+    DateTimeOffset? FinalAt = null, bool ExtraReviewsCount = false)
+{
+    public const int DefaultHours = 48;
+}
+
 public sealed record AssignmentRow
 {
     public Guid Id { get; init; }
@@ -31,6 +43,18 @@ public sealed record AssignmentRow
     public int PeerReviews { get; init; }
     public string Rubric { get; init; } = "[]";
     public DateTimeOffset CreatedAt { get; init; }
+    public int ReviewHours { get; init; } = ReviewSchedule.DefaultHours;
+    public DateTimeOffset? ReviewsDueAt { get; init; }
+    public DateTimeOffset? FinalAt { get; init; }
+    public bool ExtraReviewsCount { get; init; }
+
+    public ReviewSchedule Schedule => new(ReviewHours, ReviewsDueAt, FinalAt, ExtraReviewsCount);
+
+    /// <summary>Peers may no longer review (the staff grade what is left).</summary>
+    public bool ReviewsClosed(DateTimeOffset now) => ReviewsDueAt is { } due && now >= due;
+
+    /// <summary>Grades are final: no review of any kind is accepted.</summary>
+    public bool IsFinal(DateTimeOffset now) => FinalAt is { } final && now >= final;
 
     public IReadOnlyList<RubricCriterion> Criteria() =>
         JsonSerializer.Deserialize<List<RubricCriterion>>(Rubric, JsonSerializerOptions.Web) ?? [];
@@ -53,6 +77,7 @@ public sealed record SubmissionRow
     public decimal? Score { get; init; }
     public DateTimeOffset? GradedAt { get; init; }
     public int ReviewCount { get; init; }
+    public int LiveReviews { get; init; }
 }
 
 public sealed record ReviewRow
@@ -64,6 +89,9 @@ public sealed record ReviewRow
     public decimal Total { get; init; }
     public string? Comment { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>The allocation the review was done on (<see cref="AllocationKinds"/>), null for a teacher's or an older review.</summary>
+    public string? Allocation { get; init; }
 }
 
 public sealed record LearnerScore(decimal? Score, decimal MaxPoints);
@@ -73,19 +101,25 @@ public sealed class AssignmentRepository(Db db, TimeProvider clock)
 {
     public const string ItemKind = "assignment";
 
-    private const string Columns = "id, course_id, instructions, submission, review, peer_reviews, rubric, created_at";
+    private const string Columns =
+        "id, course_id, instructions, submission, review, peer_reviews, rubric, created_at, review_hours, reviews_due_at, final_at, extra_reviews_count";
 
     private static readonly Sql InsertSql = Sql.Portable(
-        "INSERT INTO mooc_assignments (id, course_id, instructions, submission, review, peer_reviews, rubric, created_at) " +
-        "VALUES (@Id, @CourseId, @Instructions, @Submission, @Review, @PeerReviews, @Rubric, @CreatedAt)");
+        "INSERT INTO mooc_assignments (id, course_id, instructions, submission, review, peer_reviews, rubric, created_at, " +
+        "review_hours, reviews_due_at, final_at, extra_reviews_count) " +
+        "VALUES (@Id, @CourseId, @Instructions, @Submission, @Review, @PeerReviews, @Rubric, @CreatedAt, " +
+        "@ReviewHours, @ReviewsDueAt, @FinalAt, @ExtraReviewsCount)");
 
     public async Task<AssignmentRow> CreateAsync(Guid courseId, string instructions, string submission, string review,
-        int peerReviews, IReadOnlyList<RubricCriterion> rubric)
+        int peerReviews, IReadOnlyList<RubricCriterion> rubric, ReviewSchedule? schedule = null)
     {
+        schedule ??= new ReviewSchedule();
         var row = new AssignmentRow
         {
             Id = Guid.CreateVersion7(), CourseId = courseId, Instructions = instructions, Submission = submission, Review = review,
             PeerReviews = peerReviews, Rubric = JsonSerializer.Serialize(rubric, JsonSerializerOptions.Web), CreatedAt = clock.GetUtcNow(),
+            ReviewHours = schedule.ReviewHours, ReviewsDueAt = schedule.ReviewsDueAt, FinalAt = schedule.FinalAt,
+            ExtraReviewsCount = schedule.ExtraReviewsCount,
         };
         await using var connection = await db.OpenAsync();
         await connection.ExecuteAsync(db.Text(InsertSql), row);
@@ -100,9 +134,20 @@ public sealed class AssignmentRepository(Db db, TimeProvider clock)
         return await connection.QuerySingleOrDefaultAsync<AssignmentRow>(db.Text(GetSql), new { id });
     }
 
-    private const string SubmissionColumns =
+    private static readonly Sql SetScheduleSql = Sql.Portable(
+        "UPDATE mooc_assignments SET review_hours = @ReviewHours, reviews_due_at = @ReviewsDueAt, final_at = @FinalAt, " +
+        "extra_reviews_count = @ExtraReviewsCount WHERE id = @id");
+
+    public async Task SetScheduleAsync(Guid id, ReviewSchedule schedule)
+    {
+        await using var connection = await db.OpenAsync();
+        await connection.ExecuteAsync(db.Text(SetScheduleSql),
+            new { id, schedule.ReviewHours, schedule.ReviewsDueAt, schedule.FinalAt, schedule.ExtraReviewsCount });
+    }
+
+    internal const string SubmissionColumns =
         "s.id, s.assignment_id, s.user_id, u.display_name AS author_name, s.text, s.file_key, s.file_name, s.file_type, s.file_size, " +
-        "s.submitted_at, s.score, s.graded_at, s.review_count";
+        "s.submitted_at, s.score, s.graded_at, s.review_count, s.live_reviews";
 
     private static readonly Sql MySubmissionSql = Sql.Portable(
         $"SELECT {SubmissionColumns} FROM mooc_submissions s JOIN users u ON u.id = s.user_id " +
@@ -180,19 +225,6 @@ public sealed class AssignmentRepository(Db db, TimeProvider clock)
             (JsonSerializer.Deserialize<List<RubricCriterion>>(r.Rubric, JsonSerializerOptions.Web) ?? []).Sum(c => c.Points)));
     }
 
-    // The submission with the fewest reviews that is not the reviewer's own and not yet reviewed by them.
-    private static readonly Sql NextForPeerSql = Sql.PerDialect(d => d.First(
-        $"SELECT {SubmissionColumns} FROM mooc_submissions s JOIN users u ON u.id = s.user_id " +
-        "WHERE s.assignment_id = @assignmentId AND s.user_id <> @reviewerId " +
-        "AND NOT EXISTS (SELECT 1 FROM mooc_reviews r WHERE r.submission_id = s.id AND r.reviewer_id = @reviewerId) " +
-        "ORDER BY s.review_count, s.submitted_at, s.id"));
-
-    public async Task<SubmissionRow?> NextForPeerReviewAsync(Guid assignmentId, Guid reviewerId)
-    {
-        await using var connection = await db.OpenAsync();
-        return await connection.QuerySingleOrDefaultAsync<SubmissionRow>(db.Text(NextForPeerSql), new { assignmentId, reviewerId });
-    }
-
     private static readonly Sql ReviewedByCountSql = Sql.Portable(
         "SELECT COUNT(*) FROM mooc_reviews r JOIN mooc_submissions s ON s.id = r.submission_id " +
         "WHERE s.assignment_id = @assignmentId AND r.reviewer_id = @reviewerId");
@@ -207,36 +239,68 @@ public sealed class AssignmentRepository(Db db, TimeProvider clock)
         "mooc_reviews", ["submission_id", "reviewer_id", "role", "scores", "total", "comment", "created_at"],
         ["@submissionId", "@reviewerId", "@role", "@scores", "@total", "@comment", "@now"], ["submission_id", "reviewer_id"]));
     private static readonly Sql ReviewsOfSql = Sql.Portable(
-        "SELECT submission_id, reviewer_id, role, scores, total, comment, created_at FROM mooc_reviews " +
-        "WHERE submission_id = @submissionId ORDER BY created_at, reviewer_id");
+        "SELECT r.submission_id, r.reviewer_id, r.role, r.scores, r.total, r.comment, r.created_at, a.kind AS allocation FROM mooc_reviews r " +
+        "LEFT JOIN mooc_review_allocations a ON a.submission_id = r.submission_id AND a.reviewer_id = r.reviewer_id " +
+        "WHERE r.submission_id = @submissionId ORDER BY r.created_at, r.reviewer_id");
     private static readonly Sql SetScoreSql = Sql.Portable(
         "UPDATE mooc_submissions SET score = @score, graded_at = @gradedAt, review_count = @count WHERE id = @submissionId");
 
     /// <summary>
-    /// Adds a review and grades the submission: a teacher's review decides; otherwise, once enough peers
-    /// have reviewed, the mean of their totals. Returns false when this reviewer had already reviewed it.
+    /// Adds a review and grades the submission (see <see cref="GradeOf"/>). A peer's review is accepted only on
+    /// their open allocation that is still within its time (<see cref="PeerReviewAllocator"/>).
     /// </summary>
-    public async Task<bool> AddReviewAsync(Guid submissionId, Guid reviewerId, string role, IReadOnlyList<int> scores,
-        string? comment, int peerReviewsNeeded)
+    public async Task<ReviewOutcome> AddReviewAsync(Guid submissionId, Guid reviewerId, string role, IReadOnlyList<int> scores,
+        string? comment, AssignmentRow assignment)
     {
         var now = clock.GetUtcNow();
         return await db.InTransactionAsync(async (connection, transaction) =>
         {
+            if (role == ReviewModes.Peer)
+            {
+                var taken = await PeerReviewAllocator.CompleteAsync(db, connection, transaction, submissionId, reviewerId, now);
+                if (taken != ReviewOutcome.Added) return taken;
+            }
             var added = await connection.ExecuteAsync(db.Text(InsertReviewSql), new
             {
                 submissionId, reviewerId, role, scores = JsonSerializer.Serialize(scores), total = (decimal)scores.Sum(), comment, now,
             }, transaction) > 0;
-            if (!added) return false;
+            if (!added) return ReviewOutcome.AlreadyReviewed;
             var reviews = (await connection.QueryAsync<ReviewRow>(db.Text(ReviewsOfSql), new { submissionId }, transaction)).AsList();
-            var teacher = reviews.LastOrDefault(r => r.Role == ReviewModes.Teacher);
-            var peers = reviews.Where(r => r.Role == ReviewModes.Peer).ToList();
-            decimal? score = teacher?.Total ?? (peers.Count >= Math.Max(1, peerReviewsNeeded) ? Math.Round(peers.Average(r => r.Total), 2) : null);
+            var score = GradeOf(reviews, assignment.PeerReviews, assignment.ExtraReviewsCount);
             await connection.ExecuteAsync(db.Text(SetScoreSql), new
             {
                 submissionId, score, gradedAt = score is null ? (DateTimeOffset?)null : now, count = reviews.Count,
             }, transaction);
-            return true;
+            return ReviewOutcome.Added;
         });
+    }
+
+    /// <summary>
+    /// The grade that counts: a teacher's review decides (the staff grade, also the fallback when peers did not
+    /// finish); otherwise, once <paramref name="needed"/> required peer reviews are done, the mean of those first
+    /// <paramref name="needed"/> (extra reviews join the mean only when the assignment's policy says so).
+    /// </summary>
+    public static decimal? GradeOf(IReadOnlyList<ReviewRow> reviews, int needed, bool extraReviewsCount)
+    {
+        if (reviews.LastOrDefault(r => r.Role == ReviewModes.Teacher) is { } teacher) return teacher.Total;
+        needed = Math.Max(1, needed);
+        var required = reviews.Where(r => r.Role == ReviewModes.Peer && r.Allocation != AllocationKinds.Extra).ToList();
+        if (required.Count < needed) return null;
+        var counted = extraReviewsCount
+            ? reviews.Where(r => r.Role == ReviewModes.Peer).ToList()
+            : required.Take(needed).ToList();
+        return Math.Round(counted.Average(r => r.Total), 2);
+    }
+
+    private static readonly Sql ToGradeSql = Sql.Portable(
+        $"SELECT {SubmissionColumns} FROM mooc_submissions s JOIN users u ON u.id = s.user_id " +
+        "WHERE s.assignment_id = @assignmentId AND s.score IS NULL ORDER BY s.submitted_at, s.id");
+
+    /// <summary>Submissions still without a grade (after the review deadline: those the staff grade instead of peers).</summary>
+    public async Task<IReadOnlyList<SubmissionRow>> UngradedAsync(Guid assignmentId)
+    {
+        await using var connection = await db.OpenAsync();
+        return (await connection.QueryAsync<SubmissionRow>(db.Text(ToGradeSql), new { assignmentId })).AsList();
     }
 
     public async Task<IReadOnlyList<ReviewRow>> ReviewsAsync(Guid submissionId)
@@ -259,7 +323,9 @@ public sealed class AssignmentRepository(Db db, TimeProvider clock)
     {
         var source = await GetAsync(assignmentId);
         if (source is null) return null;
-        var copy = await CreateAsync(toCourseId, source.Instructions, source.Submission, source.Review, source.PeerReviews, source.Criteria());
+        // The deadlines belong to the old run; the time a reviewer has and the policy on extra reviews carry over.
+        var copy = await CreateAsync(toCourseId, source.Instructions, source.Submission, source.Review, source.PeerReviews, source.Criteria(),
+            new ReviewSchedule(source.ReviewHours, ExtraReviewsCount: source.ExtraReviewsCount));
         return copy.Id;
     }
 }

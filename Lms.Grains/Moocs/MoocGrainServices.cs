@@ -18,12 +18,14 @@ public static class MoocGrainServices
         services.TryAddSingleton<MoocRepository>();
         services.TryAddSingleton<GradingRepository>();
         services.TryAddSingleton<AssignmentRepository>();
+        services.TryAddSingleton<PeerReviewAllocator>();
         services.TryAddSingleton<CourseStanding>();
         services.TryAddSingleton<CourseCopy>();
         services.TryAddSingleton<ItemSchedule>();
         services.TryAddSingleton<RunExtensionRepository>();
         services.TryAddSingleton<RunWindow>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IItemAvailability, ItemSchedule>(sp => sp.GetRequiredService<ItemSchedule>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IWorkWindow, RunWindow>(sp => sp.GetRequiredService<RunWindow>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IItemStateSource, SeenItemStateSource>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IItemStateSource, AssignmentItemStateSource>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IItemCopier, AssignmentCopier>());

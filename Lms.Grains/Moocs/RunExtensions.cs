@@ -1,4 +1,5 @@
 using Dapper;
+using Lms.Grains.Courses;
 using Lms.Grains.Data;
 
 namespace Lms.Grains.Moocs;
@@ -54,18 +55,36 @@ public sealed class RunExtensionRepository(Db db, TimeProvider clock)
             return 0;
         });
     }
+
+    private static readonly Sql DeleteSql = Sql.Portable("DELETE FROM run_extensions WHERE run_id = @runId AND user_id = @userId");
+
+    /// <summary>Withdraws a learner's extension; false when they had none.</summary>
+    public async Task<bool> DeleteAsync(Guid runId, Guid userId)
+    {
+        await using var connection = await db.OpenAsync();
+        return await connection.ExecuteAsync(db.Text(DeleteSql), new { runId, userId }) > 0;
+    }
 }
 
-/// <summary>Whether a learner may still hand in work in a run: before its end, or before their own extension's end.</summary>
-public sealed class RunWindow(MoocRepository moocs, RunExtensionRepository extensions)
+/// <summary>
+/// Whether a learner may still do work: before their run's end and before the item's own due date, or,
+/// past either, before the end of the extension the staff granted them (one extension covers every kind of work).
+/// </summary>
+public sealed class RunWindow(MoocRepository moocs, RunExtensionRepository extensions, CourseRepository courses) : IWorkWindow
 {
-    /// <summary>When the run closed for this learner, or null while they may still work (a course that is no run never closes).</summary>
-    public async Task<DateTimeOffset?> ClosedForAsync(Guid courseId, Guid userId, DateTimeOffset now)
+    public async Task<WorkClosed?> ClosedAsync(Guid courseId, Guid userId, Guid? itemId, Guid? refId, DateTimeOffset now)
     {
         var run = await moocs.RunByCourseAsync(courseId);
-        if (run?.EndsAt is not { } end || now < end) return null;
+        WorkClosed? closed = run?.EndsAt is { } end && now >= end ? new WorkClosed(WorkClosed.RunClosed, end) : null;
+        if (closed is null && (itemId is not null || refId is not null))
+        {
+            var (_, items) = await courses.OutlineAsync(courseId);
+            var item = items.FirstOrDefault(i => itemId is { } id ? i.Id == id : i.RefId == refId);
+            if (item?.DueAt is { } due && now >= due) closed = new WorkClosed(WorkClosed.ItemClosed, due);
+        }
+        if (closed is null || run is null) return closed;
         var extension = await extensions.GetAsync(run.Id, userId);
-        if (extension is not null && now < extension.Until) return null;
-        return extension is null || extension.Until < end ? end : extension.Until;
+        if (extension is null) return closed;
+        return now < extension.Until ? null : closed with { Since = extension.Until > closed.Since ? extension.Until : closed.Since };
     }
 }

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using Lms.Grains.Assessment;
+using Lms.Server.Courses;
 using Lms.Server.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -95,6 +96,7 @@ public static class AttemptEndpoints
     {
         var context = await access.QuizAsync(http, quizId);
         if (!context.Course.CanLearn) throw ProblemException.Forbidden("Only the course's students take its quizzes.");
+        await WorkWindows.RequireOpenAsync(http.RequestServices, context.Quiz.CourseId, context.Course.UserId, refId: quizId);
         var result = await grains.GetGrain<IQuizLearnerGrain>(QuizLearnerKey.For(quizId, context.Course.UserId)).StartOrResume(request?.DeviceId);
         if (result.AttemptId is not { } attemptId)
             throw new ProblemException(StatusCodes.Status409Conflict, ProblemTypes.QuizUnavailable, "The quiz cannot be started now.",
@@ -156,7 +158,9 @@ public static class AttemptEndpoints
     private static async Task<IResult> Answer(
         Guid attemptId, AnswersRequest request, HttpContext http, AssessmentAccess access, IGrainFactory grains)
     {
-        await access.OwnAttemptAsync(http, attemptId);
+        var context = await access.OwnAttemptAsync(http, attemptId);
+        // An attempt begun before the run's end (or the quiz's due date) takes no answers after it, unless the learner was extended.
+        await WorkWindows.RequireOpenAsync(http.RequestServices, context.Quiz.CourseId, context.UserId, refId: context.Quiz.Id);
         if (request.Answers.Count is 0 or > 500) throw ProblemException.Invalid("answers", "Send 1 to 500 answers at a time.");
         var inputs = request.Answers.Select(a => new AnswerInput(a.AnswerId, a.Slot,
             a.Response.ValueKind == JsonValueKind.Object ? a.Response.GetRawText() : "null", a.ClientTime)).ToList();

@@ -45,8 +45,9 @@ public sealed record EnrolRequest(
 public sealed record AddTeacherRequest([property: Required, StringLength(256)] string Login);
 
 /// <param name="AvailableFrom">For a learner, when an item not yet released opens (its body and URL are withheld until then).</param>
+/// <param name="DueAt">After it, learners can no longer do the item's work (unless extended).</param>
 public sealed record ItemView(Guid Id, string Kind, string Title, string? Body, string? Url, int Position, bool Seen, Guid? RefId,
-    DateTimeOffset? AvailableFrom = null);
+    DateTimeOffset? AvailableFrom = null, DateTimeOffset? DueAt = null);
 
 public sealed record ModuleView(Guid Id, string Title, int Position, IReadOnlyList<ItemView> Items);
 
@@ -306,6 +307,7 @@ public static class CourseEndpoints
         if (!context.CanLearn) throw ProblemException.Forbidden("Progress is kept for the course's students.");
         if ((await LockedAsync(http, context)).TryGetValue(itemId, out var opens))
             throw ProblemException.Conflict($"This item opens on {opens:u}.");
+        await WorkWindows.RequireOpenAsync(http.RequestServices, courseId, context.UserId, itemId);
         var progress = await grains.GetGrain<ILearnerCourseGrain>(LearnerCourseKey.For(courseId, context.UserId)).MarkSeen(itemId)
                        ?? throw ProblemException.NotFound("The item");
         return ToView(progress);
@@ -337,7 +339,7 @@ public static class CourseEndpoints
             progress is null ? null : ToView(progress));
     }
 
-    private static ItemView ToView(ItemRow i, bool seen) => new(i.Id, i.Kind, i.Title, i.Body, i.Url, i.Position, seen, i.RefId);
+    private static ItemView ToView(ItemRow i, bool seen) => new(i.Id, i.Kind, i.Title, i.Body, i.Url, i.Position, seen, i.RefId, DueAt: i.DueAt);
 
     private static ProgressView ToView(LearnerProgress p) => new(p.SeenItemIds.Count, p.TotalItems, p.Percent, p.LastSeenAt);
 

@@ -17,7 +17,19 @@ public sealed record CreateAssignmentRequest(
     [property: Required, StringLength(10)] string Review,
     [property: Range(1, 5)] int PeerReviews,
     [property: Required] IReadOnlyList<RubricCriterion> Rubric,
-    [property: StringLength(50)] string? Category);
+    [property: StringLength(50)] string? Category,
+    [property: Range(1, 720)] int? ReviewHours = null,
+    DateTimeOffset? ReviewsDueAt = null,
+    DateTimeOffset? FinalAt = null,
+    bool ExtraReviewsCount = false);
+
+/// <summary>When peer review ends: hours a reviewer has, the review deadline, the deadline after which grades are final.</summary>
+public sealed record ReviewScheduleRequest(
+    [property: Range(1, 720)] int ReviewHours, DateTimeOffset? ReviewsDueAt, DateTimeOffset? FinalAt, bool ExtraReviewsCount);
+
+/// <summary>Submissions still without a grade; once the review deadline passed, the staff grade them instead of peers.</summary>
+public sealed record StaffGradingView(DateTimeOffset? ReviewsDueAt, DateTimeOffset? FinalAt, bool ReviewsClosed, bool Final,
+    IReadOnlyList<SubmissionView> Items);
 
 public sealed record ReviewRequest([property: Required] IReadOnlyList<int> Scores, [property: StringLength(4000)] string? Comment);
 
@@ -25,12 +37,14 @@ public sealed record ReviewView(string Role, IReadOnlyList<int> Scores, decimal 
 
 public sealed record SubmissionView(
     Guid Id, Guid UserId, string AuthorName, string? Text, string? FileName, long? FileSize, DateTimeOffset SubmittedAt,
-    decimal? Score, DateTimeOffset? GradedAt, int ReviewCount, IReadOnlyList<ReviewView> Reviews);
+    decimal? Score, DateTimeOffset? GradedAt, int ReviewCount, IReadOnlyList<ReviewView> Reviews,
+    DateTimeOffset? ReviewDueAt = null, bool ExtraReview = false);
 
 public sealed record AssignmentView(
     Guid Id, Guid CourseId, string Instructions, string Submission, string Review, int PeerReviews,
     IReadOnlyList<RubricCriterion> Rubric, int MaxPoints, bool CanTeach, bool CanSubmit, SubmissionView? Mine, int PeerReviewsDone,
-    IReadOnlyCollection<string> FileTypes);
+    IReadOnlyCollection<string> FileTypes, int ReviewHours, DateTimeOffset? ReviewsDueAt, DateTimeOffset? FinalAt, bool ExtraReviewsCount,
+    bool ReviewsClosed, bool Final);
 
 /// <summary>The assignment item kind: create (teachers), submit text or a file (learners), review with the rubric (teachers or peers).</summary>
 public static class AssignmentEndpoints
@@ -43,7 +57,11 @@ public static class AssignmentEndpoints
         group.MapPost("/submission", Submit).DisableAntiforgery()
             .WithSummary("Hand in (multipart: text and/or file); replaces the last one until it is reviewed.");
         group.MapGet("/submissions", Submissions).WithSummary("Every submission, ungraded first (teachers).");
-        group.MapGet("/peer-review", NextPeerReview).WithSummary("The next classmate's submission for me to review.");
+        group.MapGet("/peer-review", NextPeerReview)
+            .WithSummary("The classmate's submission handed to me to review (extra=true: an optional one beyond those needed).");
+        group.MapPut("/review-schedule", SetSchedule).WithSummary("Hours a reviewer has, the review deadline and the final deadline (teachers).");
+        group.MapGet("/staff-grading", StaffGrading)
+            .WithSummary("Submissions without a grade; after the review deadline the teachers grade these instead of peers.");
         api.MapPost("/moocs/submissions/{submissionId:guid}/reviews", AddReview).WithTags("Assignments")
             .WithSummary("Review a submission with the rubric (its teachers, or a peer who has handed in).");
         api.MapGet("/moocs/submissions/{submissionId:guid}/file", File).WithTags("Assignments")
@@ -64,8 +82,11 @@ public static class AssignmentEndpoints
         var category = MoocEndpoints.Clean(request.Category);
         if (category is not null && (await grading.PolicyAsync(courseId))?.Categories.Any(c => c.Key == category) != true)
             throw ProblemException.Invalid("category", $"The grading policy has no category {category}.", "unknown-category", category);
+        var schedule = CheckSchedule(new ReviewSchedule(request.ReviewHours ?? ReviewSchedule.DefaultHours, request.ReviewsDueAt, request.FinalAt,
+            request.ExtraReviewsCount));
         var assignment = await assignments.CreateAsync(courseId, request.Instructions.Trim(), request.Submission, request.Review,
-            request.PeerReviews, request.Rubric.Select(c => c with { Criterion = c.Criterion.Trim(), Description = MoocEndpoints.Clean(c.Description) }).ToList());
+            request.PeerReviews, request.Rubric.Select(c => c with { Criterion = c.Criterion.Trim(), Description = MoocEndpoints.Clean(c.Description) }).ToList(),
+            schedule);
         var item = await courses.AddItemAsync(courseId, request.ModuleId, AssignmentRepository.ItemKind, request.Title.Trim(), null, null, assignment.Id)
                    ?? throw ProblemException.NotFound("The module");
         if (category is not null)
@@ -81,14 +102,60 @@ public static class AssignmentEndpoints
         return (assignment, await access.ViewAsync(http.User, assignment.CourseId));
     }
 
-    private static async Task<AssignmentView> Get(Guid assignmentId, HttpContext http, CourseAccess access, AssignmentRepository assignments)
+    private static ReviewSchedule CheckSchedule(ReviewSchedule schedule)
+    {
+        if (schedule is { ReviewsDueAt: { } due, FinalAt: { } final } && final < due)
+            throw ProblemException.Invalid("finalAt", "Grades become final at or after the review deadline.", "final-before-reviews");
+        return schedule;
+    }
+
+    private static async Task<AssignmentView> Get(Guid assignmentId, HttpContext http, CourseAccess access, AssignmentRepository assignments,
+        TimeProvider clock)
     {
         var (a, context) = await ViewAsync(assignmentId, http, access, assignments);
         var mine = context.CanLearn ? await assignments.SubmissionAsync(a.Id, context.UserId) : null;
+        var now = clock.GetUtcNow();
         return new AssignmentView(a.Id, a.CourseId, a.Instructions, a.Submission, a.Review, a.PeerReviews, a.Criteria(), a.MaxPoints(),
             context.CanTeach, context.CanLearn, mine is null ? null : await SubmissionViewAsync(mine, assignments),
-            context.CanLearn ? await assignments.ReviewsDoneByAsync(a.Id, context.UserId) : 0, SubmissionFiles.Extensions);
+            context.CanLearn ? await assignments.ReviewsDoneByAsync(a.Id, context.UserId) : 0, SubmissionFiles.Extensions,
+            a.ReviewHours, a.ReviewsDueAt, a.FinalAt, a.ExtraReviewsCount, a.ReviewsClosed(now), a.IsFinal(now));
     }
+
+    private static async Task<AssignmentView> SetSchedule(Guid assignmentId, ReviewScheduleRequest request, HttpContext http, CourseAccess access,
+        AssignmentRepository assignments, TimeProvider clock)
+    {
+        var (a, context) = await ViewAsync(assignmentId, http, access, assignments);
+        if (!context.CanTeach) throw ProblemException.Forbidden("Only the course's teachers set the review deadlines.");
+        // Once final, a grade a credential may rest on must not be reopened by moving the deadline.
+        if (a.IsFinal(clock.GetUtcNow())) throw GradeFinal(a);
+        await assignments.SetScheduleAsync(a.Id, CheckSchedule(new ReviewSchedule(request.ReviewHours, request.ReviewsDueAt, request.FinalAt,
+            request.ExtraReviewsCount)));
+        return await Get(assignmentId, http, access, assignments, clock);
+    }
+
+    private static async Task<StaffGradingView> StaffGrading(Guid assignmentId, HttpContext http, CourseAccess access,
+        AssignmentRepository assignments, TimeProvider clock)
+    {
+        var (a, context) = await ViewAsync(assignmentId, http, access, assignments);
+        if (!context.CanTeach) throw ProblemException.Forbidden("Only the course's teachers grade instead of peers.");
+        var now = clock.GetUtcNow();
+        var closed = a.Review == ReviewModes.Teacher || a.ReviewsClosed(now);
+        var items = new List<SubmissionView>();
+        // While peers are still at work nothing is the staff's to grade yet.
+        if (closed)
+            foreach (var s in await assignments.UngradedAsync(a.Id)) items.Add(await SubmissionViewAsync(s, assignments));
+        return new StaffGradingView(a.ReviewsDueAt, a.FinalAt, closed, a.IsFinal(now), items);
+    }
+
+    private static ProblemException GradeFinal(AssignmentRow a) =>
+        new(StatusCodes.Status409Conflict, ProblemTypes.GradeFinal, "The grades are final.",
+            $"Grades of this assignment became final on {a.FinalAt:u}; they no longer change.",
+            new Dictionary<string, object?> { ["finalAt"] = a.FinalAt });
+
+    private static ProblemException ReviewsClosed(AssignmentRow a) =>
+        new(StatusCodes.Status409Conflict, ProblemTypes.ReviewsClosed, "Peer review has ended.",
+            $"Peer review of this assignment ended on {a.ReviewsDueAt:u}; the teachers grade what is left.",
+            new Dictionary<string, object?> { ["reviewsDueAt"] = a.ReviewsDueAt });
 
     private static async Task<SubmissionView> SubmissionViewAsync(SubmissionRow s, AssignmentRepository assignments, bool withReviews = true) =>
         new(s.Id, s.UserId, s.AuthorName, s.Text, s.FileName, s.FileSize, s.SubmittedAt, s.Score, s.GradedAt, s.ReviewCount,
@@ -143,10 +210,8 @@ public static class AssignmentEndpoints
         foreach (var availability in services.GetServices<IItemAvailability>())
             if ((await availability.LockedAsync(context.Course.Id, now)).TryGetValue(item.Id, out var opens))
                 throw ProblemException.Conflict($"This assignment opens on {opens:u}.");
-        // After the run's end only a learner the staff extended may still hand in.
-        if (await services.GetRequiredService<RunWindow>().ClosedForAsync(context.Course.Id, context.UserId, now) is { } closed)
-            throw new ProblemException(StatusCodes.Status409Conflict, ProblemTypes.RunClosed, "The run has ended.",
-                $"This run ended on {closed:u}; work can no longer be handed in.", new Dictionary<string, object?> { ["endedAt"] = closed });
+        // After the run's end or the item's due date only a learner the staff extended may still hand in.
+        await WorkWindows.RequireOpenAsync(services, context.Course.Id, context.UserId, item.Id);
     }
 
     private static async Task<Page<SubmissionView>> Submissions(
@@ -161,15 +226,22 @@ public static class AssignmentEndpoints
     }
 
     private static async Task<Results<Ok<SubmissionView>, NoContent>> NextPeerReview(
-        Guid assignmentId, HttpContext http, CourseAccess access, AssignmentRepository assignments)
+        Guid assignmentId, bool? extra, HttpContext http, CourseAccess access, AssignmentRepository assignments, PeerReviewAllocator allocator,
+        TimeProvider clock)
     {
         var (a, context) = await ViewAsync(assignmentId, http, access, assignments);
         await RequirePeerAsync(a, context, assignments);
-        var next = await assignments.NextForPeerReviewAsync(a.Id, context.UserId);
+        var now = clock.GetUtcNow();
+        if (a.IsFinal(now)) throw GradeFinal(a);
+        if (a.ReviewsClosed(now)) throw ReviewsClosed(a);
+        var next = await allocator.NextAsync(a, context.UserId, extra == true);
         // Peers review anonymously: the author's name and reviews are not shown.
         return next is null
             ? TypedResults.NoContent()
-            : TypedResults.Ok((await SubmissionViewAsync(next, assignments, withReviews: false)) with { AuthorName = "", UserId = Guid.Empty });
+            : TypedResults.Ok((await SubmissionViewAsync(next.Submission, assignments, withReviews: false)) with
+            {
+                AuthorName = "", UserId = Guid.Empty, ReviewDueAt = next.DueAt, ExtraReview = next.Kind == AllocationKinds.Extra,
+            });
     }
 
     private static async Task RequirePeerAsync(AssignmentRow a, CourseContext context, AssignmentRepository assignments)
@@ -181,7 +253,8 @@ public static class AssignmentEndpoints
     }
 
     private static async Task<SubmissionView> AddReview(
-        Guid submissionId, ReviewRequest request, HttpContext http, CourseAccess access, AssignmentRepository assignments, IGrainFactory grains)
+        Guid submissionId, ReviewRequest request, HttpContext http, CourseAccess access, AssignmentRepository assignments, IGrainFactory grains,
+        TimeProvider clock)
     {
         var submission = await assignments.SubmissionByIdAsync(submissionId) ?? throw ProblemException.NotFound("The submission");
         var (a, context) = await ViewAsync(submission.AssignmentId, http, access, assignments);
@@ -196,8 +269,21 @@ public static class AssignmentEndpoints
         var criteria = a.Criteria();
         if (request.Scores.Count != criteria.Count || request.Scores.Where((s, i) => s < 0 || s > criteria[i].Points).Any())
             throw ProblemException.Invalid("scores", "Give one score per rubric criterion, from 0 to its points.", "scores-invalid");
-        if (!await assignments.AddReviewAsync(submissionId, context.UserId, role, request.Scores, MoocEndpoints.Clean(request.Comment), a.PeerReviews))
-            throw ProblemException.Conflict("You have already reviewed this submission.");
+        var now = clock.GetUtcNow();
+        if (a.IsFinal(now)) throw GradeFinal(a);
+        if (role == ReviewModes.Peer && a.ReviewsClosed(now)) throw ReviewsClosed(a);
+        switch (await assignments.AddReviewAsync(submissionId, context.UserId, role, request.Scores, MoocEndpoints.Clean(request.Comment), a))
+        {
+            case ReviewOutcome.AlreadyReviewed:
+                throw ProblemException.Conflict("You have already reviewed this submission.");
+            case ReviewOutcome.NotAllocated:
+                throw new ProblemException(StatusCodes.Status409Conflict, ProblemTypes.ReviewNotAllocated, "Not yours to review.",
+                    "This submission was not handed to you; ask for the next one to review.");
+            case ReviewOutcome.TakenBack:
+                throw new ProblemException(StatusCodes.Status409Conflict, ProblemTypes.ReviewTakenBack, "The review was taken back.",
+                    $"Your time for this review ({a.ReviewHours} h) ran out and it was handed to another reviewer.",
+                    new Dictionary<string, object?> { ["reviewHours"] = a.ReviewHours });
+        }
         // A grade may complete the learner's course (and issue their certificate).
         await grains.GetGrain<ILearnerCourseGrain>(LearnerCourseKey.For(a.CourseId, submission.UserId)).GetStanding();
         var updated = (await assignments.SubmissionByIdAsync(submissionId))!;

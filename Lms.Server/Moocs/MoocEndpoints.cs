@@ -108,6 +108,7 @@ public static class MoocEndpoints
 
         GradingEndpoints.Map(api);
         RunExtensionEndpoints.Map(runs);
+        ItemDueEndpoints.Map(api);
         AssignmentEndpoints.Map(api);
         ForumEndpoints.Map(api);
     }

@@ -4,6 +4,7 @@ using Lms.Grains.Moocs;
 using Lms.Server.Courses;
 using Lms.Server.Identity;
 using Lms.Server.Problems;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Lms.Server.Moocs;
 
@@ -19,7 +20,26 @@ public static class RunExtensionEndpoints
     {
         runs.MapGet("/runs/{runId:guid}/extensions", List).WithSummary("Learners allowed to work past the run's end (its teachers).");
         runs.MapPut("/runs/{runId:guid}/extensions/{userId:guid}", Grant)
-            .WithSummary("Let one enrolled learner hand in work until a date after the run's end, for a reason (its teachers).");
+            .WithSummary("Let one enrolled learner do any work until a date after the run's end, for a reason (its teachers).");
+        runs.MapDelete("/runs/{runId:guid}/extensions/{userId:guid}", Withdraw).WithSummary("Withdraw a learner's extension (its teachers).");
+        runs.MapGet("/runs/{runId:guid}/extensions/mine", Mine).WithSummary("My own extension in the run, if the staff granted one.");
+    }
+
+    private static async Task<NoContent> Withdraw(Guid runId, Guid userId, HttpContext http, CourseAccess access, MoocRepository moocs,
+        RunExtensionRepository extensions)
+    {
+        await MoocEndpoints.TeachRunAsync(runId, http, access, moocs);
+        if (!await extensions.DeleteAsync(runId, userId)) throw ProblemException.NotFound("The extension");
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<Ok<ExtensionView>, NoContent>> Mine(Guid runId, HttpContext http, CourseAccess access, MoocRepository moocs,
+        RunExtensionRepository extensions)
+    {
+        var run = await moocs.RunAsync(runId) ?? throw ProblemException.NotFound("The run");
+        var context = await access.ViewAsync(http.User, run.CourseId);
+        if (!context.CanLearn) return TypedResults.NoContent();
+        return await extensions.GetAsync(runId, context.UserId) is { } mine ? TypedResults.Ok(View(mine)) : TypedResults.NoContent();
     }
 
     private static async Task<IReadOnlyList<ExtensionView>> List(Guid runId, HttpContext http, CourseAccess access, MoocRepository moocs,

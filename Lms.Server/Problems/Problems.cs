@@ -26,6 +26,11 @@ public static class ProblemTypes
     public const string RosterInvalid = Prefix + "roster-invalid";
     public const string RunFull = Prefix + "run-full";
     public const string RunClosed = Prefix + "run-closed";
+    public const string ItemClosed = Prefix + "item-closed";
+    public const string ReviewsClosed = Prefix + "reviews-closed";
+    public const string GradeFinal = Prefix + "grade-final";
+    public const string ReviewTakenBack = Prefix + "review-taken-back";
+    public const string ReviewNotAllocated = Prefix + "review-not-allocated";
     public const string AccountExists = Prefix + "account-exists";
     public const string ImportInvalid = Prefix + "import-invalid";
     public const string QuizUnavailable = Prefix + "quiz-unavailable";

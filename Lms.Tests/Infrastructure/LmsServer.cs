@@ -40,6 +40,9 @@ public abstract class LmsServer : IAsyncLifetime
 
     protected abstract Task<string> ConnectionStringAsync(string dataDirectory);
 
+    /// <summary>Services a test class replaces (a clock it moves, say); registered after the app's own, so they win.</summary>
+    protected virtual void Customize(WebApplicationBuilder builder) { }
+
     /// <summary>Extra configuration for a test class (e.g. a lower lockout threshold).</summary>
     protected virtual IEnumerable<string> ExtraArguments => [];
 
@@ -58,7 +61,11 @@ public abstract class LmsServer : IAsyncLifetime
             "--Logging:LogLevel:Default=Warning",
             .. ExtraArguments,
         ];
-        _app = LmsApp.Build(args, builder => builder.Logging.AddProvider(Log));
+        _app = LmsApp.Build(args, builder =>
+        {
+            builder.Logging.AddProvider(Log);
+            Customize(builder);
+        });
         await _app.StartAsync();
         lock (ProblemAssert.Servers) ProblemAssert.Servers.Add(this);
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -340,9 +340,9 @@ public abstract class MoocApiTests(LmsServer server)
         await MoocKit.SubmitTextAsync(b, assignment, "Bài của Bình");
         await MoocKit.SubmitTextAsync(c, assignment, "Bài của Chi");
 
-        // Peers get someone else's work, without the author's name.
+        // Peers are handed someone else's work (the one with the fewest reviews, the earliest first), without the author's name.
         var next = await ProblemAssert.OkAsync<JsonElement>(await b.GetAsync($"/api/moocs/assignments/{assignment}/peer-review"));
-        Assert.NotEqual("Bài của Bình", next.GetProperty("text").GetString());
+        Assert.Equal(aWork, next.GetProperty("id").GetGuid());
         Assert.Equal("", next.GetProperty("authorName").GetString());
         await ProblemAssert.IsProblemAsync(await a.PostAsJsonAsync($"/api/moocs/submissions/{aWork}/reviews", new { scores = new[] { 6, 4 } }),
             HttpStatusCode.Forbidden, "forbidden");
@@ -356,6 +356,12 @@ public abstract class MoocApiTests(LmsServer server)
         Assert.Equal(JsonValueKind.Null, mine.GetProperty("mine").GetProperty("score").ValueKind); // one of two reviews
         await ProblemAssert.IsProblemAsync(await b.PostAsJsonAsync($"/api/moocs/submissions/{aWork}/reviews", new { scores = new[] { 6, 4 } }),
             HttpStatusCode.Conflict, "conflict");
+        // Chi is handed Bình's work first (no review yet), then An's.
+        var forChi = await ProblemAssert.OkAsync<JsonElement>(await c.GetAsync($"/api/moocs/assignments/{assignment}/peer-review"));
+        Assert.NotEqual(aWork, forChi.GetProperty("id").GetGuid());
+        await MoocKit.GradeAsync(c, forChi.GetProperty("id").GetGuid(), 5, 3);
+        var thenChi = await ProblemAssert.OkAsync<JsonElement>(await c.GetAsync($"/api/moocs/assignments/{assignment}/peer-review"));
+        Assert.Equal(aWork, thenChi.GetProperty("id").GetGuid());
         await MoocKit.GradeAsync(c, aWork, 4, 2);
         mine = await ProblemAssert.OkAsync<JsonElement>(await a.GetAsync($"/api/moocs/assignments/{assignment}"));
         Assert.Equal(8m, mine.GetProperty("mine").GetProperty("score").GetDecimal()); // mean of 10 and 6

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Lms.Tests.Assessment;
 using Lms.Tests.Infrastructure;
 
 namespace Lms.Tests.Moocs;
@@ -93,4 +94,54 @@ public sealed class MoocKit(LmsServer server)
 
     public static async Task<JsonElement> StandingAsync(HttpClient learner, Guid courseId) =>
         await ProblemAssert.OkAsync<JsonElement>(await learner.GetAsync($"/api/courses/{courseId}/standing"));
+
+    /// <summary>The sample GIFT questions in the university's bank; their ids by title.</summary>
+    public async Task<Dictionary<string, string>> QuizBankAsync(HttpClient lecturer)
+    {
+        var university = await UniversityIdAsync();
+        var tag = "mooc-" + Guid.NewGuid().ToString("N")[..8];
+        var form = new MultipartFormDataContent { { new ByteArrayContent(await File.ReadAllBytesAsync(ImportTests.Sample("valid.gift"))), "file", "valid.gift" } };
+        await ProblemAssert.OkAsync<JsonElement>(await lecturer.PostAsync($"/api/institutions/{university}/questions/import?tags={tag}", form));
+        var page = await ProblemAssert.OkAsync<JsonElement>(await lecturer.GetAsync($"/api/institutions/{university}/questions?tag={tag}&take=50"));
+        return page.GetProperty("items").EnumerateArray().ToDictionary(q => q.GetProperty("title").GetString()!, q => q.GetProperty("id").GetString()!);
+    }
+
+    /// <summary>A quiz of four auto-graded questions (1 point each) in the MOOC's first module; its quiz and item ids.</summary>
+    public static async Task<(string QuizId, Guid ItemId)> AddQuizAsync(Mooc mooc, Dictionary<string, string> bank, object settings)
+    {
+        var created = await ProblemAssert.OkAsync<JsonElement>(await mooc.Teacher.PostAsJsonAsync($"/api/courses/{mooc.Id}/modules/{mooc.ModuleId}/quizzes", new
+        {
+            title = "Kiểm tra chương 1", settings,
+            definition = new
+            {
+                sections = new[]
+                {
+                    new { title = "Phần 1", items = new[] { "Đỉnh parabol", "Đồng biến", "Tên gọi", "Giá trị" }.Select(t => new { kind = "fixed", questionId = bank[t], points = 1 }).ToArray() },
+                },
+            },
+        }));
+        return (created.GetProperty("quizId").GetString()!, created.GetProperty("itemId").GetGuid());
+    }
+
+    /// <summary>Starts an attempt, answers <paramref name="right"/> of the four questions right (the others wrong), submits; the review.</summary>
+    public static async Task<JsonElement> TakeQuizAsync(HttpClient learner, string quizId, int right)
+    {
+        var attempt = await ProblemAssert.OkAsync<JsonElement>(await learner.PostAsJsonAsync($"/api/quizzes/{quizId}/attempts", new { deviceId = "laptop" }));
+        var id = attempt.GetProperty("id").GetString();
+        var answers = attempt.GetProperty("questions").EnumerateArray().Select((q, i) => new
+        {
+            answerId = Guid.NewGuid(), slot = q.GetProperty("slot").GetInt32(), clientTime = DateTimeOffset.UtcNow,
+            response = i < right ? AssessmentApiTests.RightAnswer(q) : Wrong(q),
+        }).ToArray();
+        await ProblemAssert.OkAsync<JsonElement>(await learner.PostAsJsonAsync($"/api/attempts/{id}/answers", new { deviceId = "laptop", answers }));
+        return await ProblemAssert.OkAsync<JsonElement>(await learner.PostAsync($"/api/attempts/{id}/submit", null));
+    }
+
+    public static object Wrong(JsonElement question) => question.GetProperty("type").GetString() switch
+    {
+        "single" => new { choice = question.GetProperty("choices").EnumerateArray().First(c => c.GetProperty("text").GetString() == "4").GetProperty("id").GetString() },
+        "truefalse" => new { value = false },
+        "short" => new { text = "hyperbol" },
+        _ => new { text = "7" },
+    };
 }

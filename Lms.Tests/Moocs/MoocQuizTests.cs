@@ -17,56 +17,6 @@ public abstract class MoocQuizTests(LmsServer server)
 
     private static string Unique() => Guid.NewGuid().ToString("N")[..8];
 
-    /// <summary>The sample GIFT questions in the university's bank; their ids by title.</summary>
-    private async Task<Dictionary<string, string>> UniversityBankAsync(HttpClient lecturer)
-    {
-        var university = await _kit.UniversityIdAsync();
-        var tag = "mooc-" + Unique();
-        var form = new MultipartFormDataContent { { new ByteArrayContent(await File.ReadAllBytesAsync(ImportTests.Sample("valid.gift"))), "file", "valid.gift" } };
-        await ProblemAssert.OkAsync<JsonElement>(await lecturer.PostAsync($"/api/institutions/{university}/questions/import?tags={tag}", form));
-        var page = await ProblemAssert.OkAsync<JsonElement>(await lecturer.GetAsync($"/api/institutions/{university}/questions?tag={tag}&take=50"));
-        return page.GetProperty("items").EnumerateArray().ToDictionary(q => q.GetProperty("title").GetString()!, q => q.GetProperty("id").GetString()!);
-    }
-
-    /// <summary>A quiz of four auto-graded questions (1 point each) in the MOOC's first module; its quiz and item ids.</summary>
-    private static async Task<(string QuizId, Guid ItemId)> AddQuizAsync(MoocKit.Mooc mooc, Dictionary<string, string> bank, object settings)
-    {
-        var created = await ProblemAssert.OkAsync<JsonElement>(await mooc.Teacher.PostAsJsonAsync($"/api/courses/{mooc.Id}/modules/{mooc.ModuleId}/quizzes", new
-        {
-            title = "Kiểm tra chương 1", settings,
-            definition = new
-            {
-                sections = new[]
-                {
-                    new { title = "Phần 1", items = new[] { "Đỉnh parabol", "Đồng biến", "Tên gọi", "Giá trị" }.Select(t => new { kind = "fixed", questionId = bank[t], points = 1 }).ToArray() },
-                },
-            },
-        }));
-        return (created.GetProperty("quizId").GetString()!, created.GetProperty("itemId").GetGuid());
-    }
-
-    /// <summary>Starts an attempt, answers <paramref name="right"/> of the four questions right (the others wrong), submits; the review.</summary>
-    private static async Task<JsonElement> TakeAsync(HttpClient learner, string quizId, int right)
-    {
-        var attempt = await ProblemAssert.OkAsync<JsonElement>(await learner.PostAsJsonAsync($"/api/quizzes/{quizId}/attempts", new { deviceId = "laptop" }));
-        var id = attempt.GetProperty("id").GetString();
-        var answers = attempt.GetProperty("questions").EnumerateArray().Select((q, i) => new
-        {
-            answerId = Guid.NewGuid(), slot = q.GetProperty("slot").GetInt32(), clientTime = DateTimeOffset.UtcNow,
-            response = i < right ? AssessmentApiTests.RightAnswer(q) : Wrong(q),
-        }).ToArray();
-        await ProblemAssert.OkAsync<JsonElement>(await learner.PostAsJsonAsync($"/api/attempts/{id}/answers", new { deviceId = "laptop", answers }));
-        return await ProblemAssert.OkAsync<JsonElement>(await learner.PostAsync($"/api/attempts/{id}/submit", null));
-    }
-
-    private static object Wrong(JsonElement question) => question.GetProperty("type").GetString() switch
-    {
-        "single" => new { choice = question.GetProperty("choices").EnumerateArray().First(c => c.GetProperty("text").GetString() == "4").GetProperty("id").GetString() },
-        "truefalse" => new { value = false },
-        "short" => new { text = "hyperbol" },
-        _ => new { text = "7" },
-    };
-
     private static JsonElement ItemOf(JsonElement standing, Guid itemId) =>
         standing.GetProperty("standing").GetProperty("items").EnumerateArray().Single(i => i.GetProperty("itemId").GetGuid() == itemId);
 
@@ -76,12 +26,12 @@ public abstract class MoocQuizTests(LmsServer server)
         var u = Unique();
         var mooc = await _kit.CreateAsync($"Đại số tuyến tính {u}", pages: 1,
             policy: new { categories = new[] { new { key = "quiz", name = "Kiểm tra", weight = 100.0, dropLowest = 0 } }, passMark = 60, requireAllItems = false });
-        var bank = await UniversityBankAsync(mooc.Teacher);
+        var bank = await _kit.QuizBankAsync(mooc.Teacher);
         var settings = new { timeLimitSeconds = 900, attemptsAllowed = 2, gradingMethod = "highest", passMark = 60, shuffleQuestions = true, reviewAnswers = "immediately" };
-        var (quizId, itemId) = await AddQuizAsync(mooc, bank, settings);
+        var (quizId, itemId) = await MoocKit.AddQuizAsync(mooc, bank, settings);
         await ProblemAssert.OkAsync<JsonElement>(await mooc.Teacher.PutAsJsonAsync($"/api/courses/{mooc.Id}/items/{itemId}/rule", new { required = true, category = "quiz" }));
         var first = await _kit.SignUpAsync(mooc.RunId, $"r1{u}@example.vn", "Người Học Khóa Một");
-        await TakeAsync(first, quizId, right: 4);
+        await MoocKit.TakeQuizAsync(first, quizId, right: 4);
 
         var run = await ProblemAssert.OkAsync<JsonElement>(await mooc.Teacher.PostAsJsonAsync($"/api/moocs/{mooc.Id}/runs", new { label = "Khóa 2", pace = "self" }));
         var runCourse = run.GetProperty("courseId").GetGuid();
@@ -105,7 +55,7 @@ public abstract class MoocQuizTests(LmsServer server)
         Assert.Single((await ProblemAssert.OkAsync<JsonElement>(await mooc.Teacher.GetAsync($"/api/quizzes/{quizId}/attempts"))).EnumerateArray());
         Assert.Empty((await ProblemAssert.OkAsync<JsonElement>(await mooc.Teacher.GetAsync($"/api/quizzes/{copyId}/attempts"))).EnumerateArray());
         var second = await _kit.SignUpAsync(run.GetProperty("id").GetGuid(), $"r2{u}@example.vn", "Người Học Khóa Hai");
-        await TakeAsync(second, copyId, right: 1);
+        await MoocKit.TakeQuizAsync(second, copyId, right: 1);
         var copyAttempts = (await ProblemAssert.OkAsync<JsonElement>(await mooc.Teacher.GetAsync($"/api/quizzes/{copyId}/attempts"))).EnumerateArray().ToList();
         Assert.Equal("Người Học Khóa Hai", Assert.Single(copyAttempts).GetProperty("displayName").GetString());
         Assert.Single((await ProblemAssert.OkAsync<JsonElement>(await mooc.Teacher.GetAsync($"/api/quizzes/{quizId}/attempts"))).EnumerateArray());
@@ -129,15 +79,15 @@ public abstract class MoocQuizTests(LmsServer server)
         var u = Unique();
         var mooc = await _kit.CreateAsync($"Giải tích 1 {u}", pages: 2, credits: 3, ects: 6,
             policy: new { categories = new[] { new { key = "quiz", name = "Kiểm tra", weight = 100.0, dropLowest = 0 } }, passMark = 70, requireAllItems = true });
-        var bank = await UniversityBankAsync(mooc.Teacher);
-        var (quizId, itemId) = await AddQuizAsync(mooc, bank, new { attemptsAllowed = 2, gradingMethod = "highest", passMark = 60, reviewScores = "immediately" });
+        var bank = await _kit.QuizBankAsync(mooc.Teacher);
+        var (quizId, itemId) = await MoocKit.AddQuizAsync(mooc, bank, new { attemptsAllowed = 2, gradingMethod = "highest", passMark = 60, reviewScores = "immediately" });
         await ProblemAssert.OkAsync<JsonElement>(await mooc.Teacher.PutAsJsonAsync($"/api/courses/{mooc.Id}/items/{itemId}/rule", new { required = true, category = "quiz" }));
         var learner = await _kit.SignUpAsync(mooc.RunId, $"gt{u}@example.vn", "Trịnh Quốc Bảo");
 
         // Every page read, the quiz failed (1 of 4): the quiz item is not done and its 25 % is the grade.
         foreach (var page in mooc.Pages)
             await ProblemAssert.OkAsync<JsonElement>(await learner.PostAsync($"/api/courses/{mooc.Id}/items/{page}/seen", null));
-        var failed = await TakeAsync(learner, quizId, right: 1);
+        var failed = await MoocKit.TakeQuizAsync(learner, quizId, right: 1);
         Assert.Equal(25.0, failed.GetProperty("percent").GetDouble());
         var standing = await MoocKit.StandingAsync(learner, mooc.Id);
         Assert.False(ItemOf(standing, itemId).GetProperty("completed").GetBoolean());
@@ -147,7 +97,7 @@ public abstract class MoocQuizTests(LmsServer server)
 
         // The second attempt passes the quiz (3 of 4, highest counts): the item is done, 75 ≥ 70 passes the course,
         // and the submission itself brings the certificate and the credit record (nobody asked for the standing in between).
-        var passed = await TakeAsync(learner, quizId, right: 3);
+        var passed = await MoocKit.TakeQuizAsync(learner, quizId, right: 3);
         Assert.True(passed.GetProperty("passed").GetBoolean());
         var mine = await ProblemAssert.OkAsync<JsonElement>(await learner.GetAsync("/api/moocs/mine"));
         var entry = mine.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("run").GetProperty("courseId").GetGuid() == mooc.Id);

@@ -123,6 +123,8 @@ export interface Item {
   refId: string | null;
   /** For a learner, when an item not yet released opens (a scheduled MOOC run); its body and URL come then. */
   availableFrom?: string | null;
+  /** After it, learners can no longer do the item's work (unless the staff extended them). */
+  dueAt?: string | null;
 }
 
 export interface Module {
@@ -240,6 +242,9 @@ export const api = {
     request<Item>(`${c(id)}/modules/${moduleId}/items`, { body: { kind, ...fields } }),
   updateItem: (id: string, itemId: string, fields: ItemFields) =>
     request<void>(`${c(id)}/items/${itemId}`, { method: 'PUT', body: fields }),
+  /** An item's own due date (null clears it): after it learners can no longer do its work, unless extended. */
+  setItemDue: (id: string, itemId: string, dueAt: string | null) =>
+    request<Item>(`${c(id)}/items/${itemId}/due`, { method: 'PUT', body: { dueAt } }),
   deleteItem: (id: string, itemId: string) => request<void>(`${c(id)}/items/${itemId}`, { method: 'DELETE' }),
   reorderItems: (id: string, moduleId: string, ids: string[]) =>
     request<void>(`${c(id)}/modules/${moduleId}/items/order`, { method: 'PUT', body: { ids } }),

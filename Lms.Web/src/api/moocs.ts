@@ -198,11 +198,21 @@ export interface Review { role: string; scores: number[]; total: number; comment
 export interface Submission {
   id: string; userId: string; authorName: string; text: string | null; fileName: string | null; fileSize: number | null;
   submittedAt: string; score: number | null; gradedAt: string | null; reviewCount: number; reviews: Review[];
+  /** For a peer reviewer: until when the review is theirs, and whether it is an optional extra one. */
+  reviewDueAt?: string | null; extraReview?: boolean;
 }
 export interface Assignment {
   id: string; courseId: string; instructions: string; submission: 'text' | 'file' | 'either'; review: 'teacher' | 'peer';
   peerReviews: number; rubric: RubricCriterion[]; maxPoints: number; canTeach: boolean; canSubmit: boolean;
   mine: Submission | null; peerReviewsDone: number; fileTypes: string[];
+  /** Peer review's end: hours a reviewer has, the review deadline (then the staff grade), the final deadline (then no grade moves). */
+  reviewHours: number; reviewsDueAt: string | null; finalAt: string | null; extraReviewsCount: boolean; reviewsClosed: boolean; final: boolean;
+}
+/** Submissions still without a grade; after the review deadline the staff grade them instead of peers ("cần chấm thay"). */
+export interface StaffGrading { reviewsDueAt: string | null; finalAt: string | null; reviewsClosed: boolean; final: boolean; items: Submission[] }
+/** One learner allowed to keep working past the run's end (and item due dates), until a date, for a recorded reason. */
+export interface RunExtension {
+  runId: string; userId: string; learnerName: string; until: string; reason: string; grantedByName: string; grantedAt: string;
 }
 
 export interface ForumThread {
@@ -252,6 +262,11 @@ export const moocApi = {
   createRun: (moocId: string, fields: RunFields) => request<Run>(`${m}/${moocId}/runs`, { body: fields }),
   updateRun: (runId: string, fields: RunFields) => request<Run>(`${m}/runs/${runId}`, { method: 'PUT', body: fields }),
   runStats: (runId: string) => request<RunStatsView>(`${m}/runs/${runId}/stats`),
+  extensions: (runId: string) => request<RunExtension[]>(`${m}/runs/${runId}/extensions`),
+  grantExtension: (runId: string, userId: string, until: string, reason: string) =>
+    request<RunExtension>(`${m}/runs/${runId}/extensions/${userId}`, { method: 'PUT', body: { until, reason } }),
+  withdrawExtension: (runId: string, userId: string) => request<void>(`${m}/runs/${runId}/extensions/${userId}`, { method: 'DELETE' }),
+  myExtension: (runId: string) => request<RunExtension | undefined>(`${m}/runs/${runId}/extensions/mine`),
 
   runOf: (courseId: string) => request<Run | null>(`${c(courseId)}/run`),
   standing: (courseId: string) => request<StandingView>(`${c(courseId)}/standing`),
@@ -263,7 +278,7 @@ export const moocApi = {
 
   createAssignment: (courseId: string, body: {
     moduleId: string; title: string; instructions: string; submission: string; review: string; peerReviews: number;
-    rubric: RubricCriterion[]; category: string | null;
+    rubric: RubricCriterion[]; category: string | null; reviewHours?: number; reviewsDueAt?: string | null; finalAt?: string | null;
   }) => request<Item>(`${c(courseId)}/assignments`, { body }),
   assignment: (id: string) => request<Assignment>(`${m}/assignments/${id}`),
   submit: (id: string, text: string, file: File | null) => {
@@ -273,7 +288,11 @@ export const moocApi = {
     return request<Submission>(`${m}/assignments/${id}/submission`, { method: 'POST', body: form });
   },
   submissions: (id: string, skip = 0, take = 20) => request<Page<Submission>>(`${m}/assignments/${id}/submissions${query({ skip, take })}`),
-  nextPeerReview: (id: string) => request<Submission | undefined>(`${m}/assignments/${id}/peer-review`),
+  nextPeerReview: (id: string, extra = false) =>
+    request<Submission | undefined>(`${m}/assignments/${id}/peer-review${query({ extra: extra ? 'true' : undefined })}`),
+  staffGrading: (id: string) => request<StaffGrading>(`${m}/assignments/${id}/staff-grading`),
+  setReviewSchedule: (id: string, body: { reviewHours: number; reviewsDueAt: string | null; finalAt: string | null; extraReviewsCount: boolean }) =>
+    request<Assignment>(`${m}/assignments/${id}/review-schedule`, { method: 'PUT', body }),
   review: (submissionId: string, scores: number[], comment: string) =>
     request<Submission>(`${m}/submissions/${submissionId}/reviews`, { body: { scores, comment } }),
   fileUrl: (submissionId: string) => `${m}/submissions/${submissionId}/file`,

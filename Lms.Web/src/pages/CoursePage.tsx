@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { api, canTeach } from '../api/lms';
@@ -22,6 +22,8 @@ export function CoursePage() {
 
   // Opening an item counts it as seen (for the course's students).
   const marked = useRef(new Set<string>());
+  // Why opening an item was not counted (the run ended, the item is past its due date), to tell the learner.
+  const [notCounted, setNotCounted] = useState<{ itemId: string; error: unknown } | null>(null);
   useEffect(() => {
     if (!course || !item || !learner || item.seen || item.availableFrom || marked.current.has(item.id)) return;
     if (itemKind(item.kind).seenWhenWatched) return;
@@ -35,7 +37,10 @@ export function CoursePage() {
           items: m.items.map((i) => (i.id === item.id ? { ...i, seen: true } : i)),
         })),
       });
-    }).catch(() => marked.current.delete(item.id));
+    }).catch((error: unknown) => {
+      marked.current.delete(item.id);
+      setNotCounted({ itemId: item.id, error });
+    });
   }, [course, item, learner, setCourse]);
 
   // Move focus to the item's heading when one is opened, for keyboards and screen readers.
@@ -101,6 +106,8 @@ export function CoursePage() {
               {learner && item.seen && <span className="seen-note"> · {t('course.seen')}</span>}
             </p>
             <h2 id="item-title" ref={heading} tabIndex={-1}>{item.title}</h2>
+            {notCounted?.itemId === item.id && <ErrorMessage error={notCounted.error} />}
+            {item.dueAt && <p className="muted small" data-testid="item-due">{t('moocs.assignment.dueAt', { date: formatDateTime(item.dueAt, i18n.language) })}</p>}
             {item.availableFrom ? (
               <p className="alert" data-testid="item-locked">{t('moocs.opensOn', { date: formatDateTime(item.availableFrom, i18n.language) })}</p>
             ) : (() => {

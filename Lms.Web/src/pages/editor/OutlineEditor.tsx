@@ -206,8 +206,11 @@ function ItemRow({ course, module, item, index, open, setOpen, busy, error, chan
           busy={busy}
           error={error}
           onCancel={() => setOpen(null)}
-          onSubmit={async (_kind, fields) => {
-            if (await change(() => api.updateItem(course.id, item.id, fields))) setOpen(null);
+          onSubmit={async (_kind, fields, dueAt) => {
+            if (await change(async () => {
+              await api.updateItem(course.id, item.id, fields);
+              if (dueAt !== undefined && dueAt !== (item.dueAt ?? null)) await api.setItemDue(course.id, item.id, dueAt);
+            })) setOpen(null);
           }}
         />
       </li>
@@ -236,9 +239,17 @@ function ItemRow({ course, module, item, index, open, setOpen, busy, error, chan
   );
 }
 
+/** An ISO time as a datetime-local input shows it: the viewer's own zone, to the minute. */
+function localDateTime(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const date = new Date(iso);
+  return new Date(date.getTime() - date.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+}
+
 function ItemForm({ mode, item, busy, error, onSubmit, onCancel, createFeatureItem }: {
   mode: 'add' | 'edit'; item?: Item; busy: boolean; error: unknown;
-  onSubmit: (kind: ItemKind, fields: { title: string; body: string | null; url: string | null }) => void;
+  /** dueAt: in edit mode, the item's due date (null: none); undefined when adding. */
+  onSubmit: (kind: ItemKind, fields: { title: string; body: string | null; url: string | null }, dueAt?: string | null) => void;
   onCancel: () => void;
   /** For kinds a feature creates with its own form (see components/itemKinds.tsx). */
   createFeatureItem?: (kind: ItemKind) => ReactNode;
@@ -248,6 +259,7 @@ function ItemForm({ mode, item, busy, error, onSubmit, onCancel, createFeatureIt
   const [title, setTitle] = useState(item?.title ?? '');
   const [body, setBody] = useState(item?.body ?? '');
   const [url, setUrl] = useState(item?.url ?? '');
+  const [due, setDue] = useState(localDateTime(item?.dueAt));
   const [preview, setPreview] = useState(false);
 
   const fieldErrors = {
@@ -263,7 +275,7 @@ function ItemForm({ mode, item, busy, error, onSubmit, onCancel, createFeatureIt
       title: title.trim(),
       body: body.trim() ? body : null,
       url: kind === 'link' ? url.trim() : null,
-    });
+    }, mode === 'edit' ? (due ? new Date(due).toISOString() : null) : undefined);
   }
 
   const kindChoice = (
@@ -317,6 +329,11 @@ function ItemForm({ mode, item, busy, error, onSubmit, onCancel, createFeatureIt
                     onChange={(e) => setBody(e.target.value)} />
         )}
       </Field>
+      {mode === 'edit' && (
+        <Field label={t('editor.itemDue')} hint={t('editor.itemDueHint')}>
+          {(props) => <input {...props} type="datetime-local" value={due} onChange={(e) => setDue(e.target.value)} data-testid="item-due-input" />}
+        </Field>
+      )}
       {body.trim() && (
         <div className="preview">
           <button type="button" className="btn btn-small btn-quiet" aria-expanded={preview} onClick={() => setPreview((p) => !p)}>

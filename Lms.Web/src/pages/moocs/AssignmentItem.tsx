@@ -18,10 +18,22 @@ export function AssignmentView({ item }: ItemViewProps) {
       <Markdown source={data.instructions} testId="item-body" />
       <Rubric rubric={data.rubric} max={data.maxPoints} />
       <p className="muted small">{t(`moocs.assignment.reviewBy.${data.review}`, { count: data.peerReviews })}</p>
+      <ReviewDeadlines assignment={data} />
       {data.canSubmit && <SubmitForm assignment={data} onSubmitted={(mine) => setData({ ...data, mine })} />}
       {data.canSubmit && data.review === 'peer' && data.mine && <PeerReview assignment={data} onDone={() => void reload()} />}
       {data.canTeach && <TeacherGrading assignment={data} />}
     </div>
+  );
+}
+
+function ReviewDeadlines({ assignment }: { assignment: Assignment }) {
+  const { t, i18n } = useTranslation();
+  if (!assignment.reviewsDueAt && !assignment.finalAt) return null;
+  return (
+    <p className="muted small" data-testid="review-deadlines">
+      {assignment.review === 'peer' && assignment.reviewsDueAt && <>{t('moocs.assignment.reviewsDue', { date: formatDateTime(assignment.reviewsDueAt, i18n.language) })} </>}
+      {assignment.finalAt && t('moocs.assignment.finalAt', { date: formatDateTime(assignment.finalAt, i18n.language) })}
+    </p>
   );
 }
 
@@ -148,17 +160,35 @@ function SubmissionBody({ submission }: { submission: Submission }) {
 }
 
 function PeerReview({ assignment, onDone }: { assignment: Assignment; onDone: () => void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [next, setNext] = useState<Submission | null | undefined>(undefined);
-  const load = async () => setNext((await moocApi.nextPeerReview(assignment.id)) ?? null);
+  const [error, setError] = useState<unknown>(null);
+  // Reviews are handed out: the one I hold, a new one that still needs reviews, or (when I ask) an optional extra one.
+  const load = async (extra = false) => {
+    try {
+      setNext((await moocApi.nextPeerReview(assignment.id, extra)) ?? null);
+      setError(null);
+    } catch (e) {
+      setError(e);
+    }
+  };
+  const open = !assignment.reviewsClosed && !assignment.final;
   return (
     <section className="card" aria-labelledby="peer-title">
       <h3 id="peer-title">{t('moocs.assignment.peerTitle')}</h3>
       <p className="muted small">{t('moocs.assignment.peerDone', { done: assignment.peerReviewsDone, needed: assignment.peerReviews })}</p>
-      {next === undefined && <button type="button" className="btn" onClick={() => void load()}>{t('moocs.assignment.peerNext')}</button>}
-      {next === null && <p className="muted">{t('moocs.assignment.peerNone')}</p>}
+      <ErrorMessage error={error} />
+      {open && next === undefined && <button type="button" className="btn" onClick={() => void load()}>{t('moocs.assignment.peerNext')}</button>}
+      {open && next === null && (
+        <>
+          <p className="muted">{t('moocs.assignment.peerNone')}</p>
+          <button type="button" className="btn btn-small" onClick={() => void load(true)}>{t('moocs.assignment.peerExtra')}</button>
+        </>
+      )}
       {next && (
         <>
+          {next.reviewDueAt && <p className="muted small">{t('moocs.assignment.reviewDue', { time: formatDateTime(next.reviewDueAt, i18n.language) })}</p>}
+          {next.extraReview && <p className="muted small">{t('moocs.assignment.extraReview')}</p>}
           <SubmissionBody submission={next} />
           <ReviewForm assignment={assignment} submission={next} onDone={() => { setNext(undefined); onDone(); }} />
         </>
@@ -183,6 +213,8 @@ function TeacherGrading({ assignment }: { assignment: Assignment }) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [assignment.id]);
   return (
+    <>
+    {assignment.review === 'peer' && assignment.reviewsClosed && <StaffGrading assignment={assignment} onGraded={() => void load()} />}
     <section className="card" aria-labelledby="grading-title">
       <h3 id="grading-title">{t('moocs.assignment.submissions')}</h3>
       <ErrorMessage error={error} />
@@ -198,6 +230,30 @@ function TeacherGrading({ assignment }: { assignment: Assignment }) {
         ))}
       </ul>
     </section>
+    </>
+  );
+}
+
+/** After the review deadline: what still lacks peer reviews, for the staff to grade instead ("cần chấm thay"). */
+function StaffGrading({ assignment, onGraded }: { assignment: Assignment; onGraded: () => void }) {
+  const { t, i18n } = useTranslation();
+  const { data, error, loading, reload } = useLoad(() => moocApi.staffGrading(assignment.id), [assignment.id]);
+  if (!data) return loading ? <Loading /> : <ErrorMessage error={error} onRetry={() => void reload()} />;
+  return (
+    <section className="card" aria-labelledby="staff-title" data-testid="staff-grading">
+      <h3 id="staff-title">{t('moocs.assignment.staffTitle')} ({data.items.length})</h3>
+      <p className="muted small">{t('moocs.assignment.staffHint')}</p>
+      {data.items.length === 0 && <p className="muted">{t('moocs.assignment.staffNone')}</p>}
+      <ul className="plain-list">
+        {data.items.map((s) => (
+          <li key={s.id} className="submission-row" data-testid="staff-grading-item">
+            <p><strong>{s.authorName}</strong> · {formatDateTime(s.submittedAt, i18n.language)}</p>
+            <SubmissionBody submission={s} />
+            {!data.final && <ReviewForm assignment={assignment} submission={s} onDone={() => { void reload(); onGraded(); }} />}
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 
@@ -209,6 +265,9 @@ export function AssignmentCreate({ course, module, onDone, onCancel }: ItemCreat
   const [submission, setSubmission] = useState('either');
   const [review, setReview] = useState('teacher');
   const [peerReviews, setPeerReviews] = useState(2);
+  const [reviewHours, setReviewHours] = useState(48);
+  const [reviewsDueAt, setReviewsDueAt] = useState('');
+  const [finalAt, setFinalAt] = useState('');
   const [rubric, setRubric] = useState<RubricCriterion[]>([{ criterion: '', description: null, points: 10 }]);
   const [category, setCategory] = useState('');
   const [categories, setCategories] = useState<{ key: string; name: string }[]>([]);
@@ -224,6 +283,7 @@ export function AssignmentCreate({ course, module, onDone, onCancel }: ItemCreat
       await moocApi.createAssignment(course.id, {
         moduleId: module.id, title: title.trim(), instructions: instructions.trim(), submission, review, peerReviews,
         rubric: rubric.map((c) => ({ ...c, criterion: c.criterion.trim() })), category: category || null,
+        reviewHours, reviewsDueAt: reviewsDueAt ? new Date(reviewsDueAt).toISOString() : null, finalAt: finalAt ? new Date(finalAt).toISOString() : null,
       });
       onDone();
     } catch (e) {
@@ -259,6 +319,19 @@ export function AssignmentCreate({ course, module, onDone, onCancel }: ItemCreat
           {(p) => <input {...p} type="number" min={1} max={5} value={peerReviews} onChange={(e) => setPeerReviews(Number(e.target.value))} />}
         </Field>
       )}
+      {review === 'peer' && (
+        <>
+          <Field label={t('moocs.assignment.reviewHours')}>
+            {(p) => <input {...p} type="number" min={1} max={720} value={reviewHours} onChange={(e) => setReviewHours(Number(e.target.value))} />}
+          </Field>
+          <Field label={t('moocs.assignment.reviewsDueLabel')}>
+            {(p) => <input {...p} type="datetime-local" value={reviewsDueAt} onChange={(e) => setReviewsDueAt(e.target.value)} />}
+          </Field>
+        </>
+      )}
+      <Field label={t('moocs.assignment.finalLabel')} hint={t('moocs.assignment.finalHint')}>
+        {(p) => <input {...p} type="datetime-local" value={finalAt} onChange={(e) => setFinalAt(e.target.value)} />}
+      </Field>
       <fieldset className="rubric-editor">
         <legend>{t('moocs.assignment.rubricEditor')}</legend>
         {rubric.map((c, i) => (

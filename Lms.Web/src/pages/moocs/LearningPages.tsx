@@ -6,6 +6,7 @@ import { credentialApi, moocApi, type CredentialView } from '../../api/moocs';
 import { Badge, ErrorMessage, Loading, ProgressBar, useTitle } from '../../components/common';
 import { useLoad } from '../../components/useLoad';
 import { formatDate } from './format';
+import { MyExtensionNotice } from './RunExtensions';
 
 /** Shown on a MOOC run's course page: the way to the learner's progress, the forum, and (for teachers) the MOOC's settings. */
 export function MoocCourseLinks({ course }: { course: Course }) {
@@ -20,11 +21,14 @@ export function MoocCourseLinks({ course }: { course: Course }) {
       : null;
   }
   return (
+    <>
+    {learner && <MyExtensionNotice runId={run.id} />}
     <nav className="actions mooc-links" aria-label={t('moocs.links.label')}>
       {learner && <Link className="btn btn-small" to={`/courses/${course.id}/progress`} data-testid="progress-link">{t('moocs.links.progress')}</Link>}
       <Link className="btn btn-small" to={`/courses/${course.id}/forum`} data-testid="forum-link">{t('moocs.links.forum')}</Link>
       {canTeach(course) && <Link className="btn btn-small" to={`/moocs/${run.moocId}/manage`}>{t('moocs.manage.open')}</Link>}
     </nav>
+    </>
   );
 }
 

@@ -6,6 +6,7 @@ import { moocApi, type EntryFields, type Grading, type GradingCategory, type Pol
 import { ErrorMessage, Field, Loading, Notice, TabPanel, Tabs, useTitle } from '../../components/common';
 import { useLoad } from '../../components/useLoad';
 import { CredentialReviewList, PolicyPreviewNotice } from './CredentialReviews';
+import { RunExtensionsPanel } from './RunExtensions';
 import { formatDate } from './format';
 
 type Tab = 'entry' | 'grading' | 'runs';
@@ -255,6 +256,7 @@ function RunCard({ run, onChanged }: { run: Run; onChanged: () => void }) {
   const { t, i18n } = useTranslation();
   const [stats, setStats] = useState<RunStatsView | null>(null);
   const [editing, setEditing] = useState(false);
+  const [extending, setExtending] = useState(false);
   const [decided, setDecided] = useState(0);
   useEffect(() => {
     moocApi.runStats(run.id).then(setStats).catch(() => setStats(null));
@@ -271,7 +273,10 @@ function RunCard({ run, onChanged }: { run: Run; onChanged: () => void }) {
       <div className="actions">
         <Link className="btn btn-small" to={`/courses/${run.courseId}/edit`}>{t('moocs.manage.editContent')}</Link>
         <button type="button" className="btn btn-small" onClick={() => setEditing(!editing)}>{t('common.edit')}</button>
+        <button type="button" className="btn btn-small" aria-expanded={extending} onClick={() => setExtending(!extending)}
+                data-testid="extensions-toggle">{t('moocs.extensions.open')}</button>
       </div>
+      {extending && <RunExtensionsPanel run={run} />}
       {editing && (
         <RunForm initial={run} submitLabel={t('common.save')} onSubmit={async (f) => { await moocApi.updateRun(run.id, f); setEditing(false); onChanged(); }} />
       )}
