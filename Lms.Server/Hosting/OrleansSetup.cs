@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.DataProtection;
+using Lms.Server.Security;
 using StackExchange.Redis;
 
 namespace Lms.Server.Hosting;
@@ -24,6 +25,7 @@ public static class OrleansSetup
         var redis = configuration["Cluster:Redis"];
 
         var dataProtection = builder.Services.AddDataProtection().SetApplicationName("lms");
+        dataProtection.ProtectKeyRing(configuration);
         var signalR = builder.Services.AddSignalR();
 
         if (string.IsNullOrWhiteSpace(redis))
@@ -52,6 +54,7 @@ public static class OrleansSetup
             // The address other silos reach this one at; on one machine (and in tests) the loopback.
             var advertised = IPAddress.TryParse(section["AdvertisedIP"], out var ip) ? ip : IPAddress.Loopback;
             silo.ConfigureEndpoints(advertised, siloPort, gatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(advertised));
+            if (ClusterTrust.ClusterCertificate(configuration) is { } certificate) silo.UseClusterTls(certificate, configuration);
             silo.UseRedisClustering(options => options.ConfigurationOptions = redisOptions.Clone());
             silo.UseRedisReminderService(options => options.ConfigurationOptions = redisOptions.Clone());
         });
