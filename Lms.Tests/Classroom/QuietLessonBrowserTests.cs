@@ -50,8 +50,9 @@ public sealed class QuietLessonBrowserTests(QuietSqliteServer server, BrowserFix
             await Expect(phone.GetByTestId("live-status")).ToHaveTextAsync("Đã kết thúc");
             await Expect(phone.GetByTestId("live-count")).ToHaveTextAsync("👥 0");
 
-            // The phone's ended page stays open; the teacher starts the next run.
-            await teacher.GetByRole(AriaRole.Button, new() { Name = "Bắt đầu buổi học" }).ClickAsync();
+            // The phone's ended page stays open; the teacher holds the lesson again (it is still within its scheduled time).
+            await Expect(teacher.GetByRole(AriaRole.Button, new() { Name = "Bắt đầu buổi học" })).ToHaveCountAsync(0);
+            await teacher.GetByRole(AriaRole.Button, new() { Name = "Mở lại buổi học" }).ClickAsync();
             await Expect(teacher.GetByTestId("live-status")).ToHaveTextAsync("Đang học");
             var joinNext = phone.GetByTestId("live-join-next");
             await Expect(joinNext).ToBeVisibleAsync();

@@ -3,11 +3,14 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { hasLiveVideo, type StudentStreams } from './peer';
+import { canShowEmoji, reactionKey } from './reactions';
 import type { Connection, Reaction, RoomModel } from './room';
 
-export function Stage({ teacher, model, streams, local, floor, mine, peerState, peers, provider }: {
+export function Stage({ teacher, model, streams, local, floor, mine, peerState, peers, provider, turn }: {
   teacher: boolean; model: RoomModel; streams: StudentStreams | null; local: MediaStream | null; floor: MediaStream | null;
   mine: MediaStream | null; peerState: string; peers: number; provider: string;
+  /** Whether a TURN server relays for this room (null: not known yet). */
+  turn: boolean | null;
 }) {
   const { t } = useTranslation();
   const hasScreen = hasLiveVideo(streams?.screen);
@@ -36,7 +39,13 @@ export function Stage({ teacher, model, streams, local, floor, mine, peerState, 
           {model.me.floor && <Video stream={mine} muted label={t('live.myCamera')} className="live-video live-video-small" />}
         </div>
       )}
-      {provider === 'p2p' && <p className="muted small live-p2p-note">{t('live.p2pNote')}</p>}
+      {/* Infrastructure is the teacher's business: students never read about servers. */}
+      {teacher && provider === 'p2p' && (
+        <div className="muted small live-p2p-note" data-testid="media-advice">
+          {turn === false && <p data-testid="no-turn">{t('live.noTurn')}</p>}
+          <p>{t('live.p2pNote')}</p>
+        </div>
+      )}
     </div>
   );
 }
@@ -97,9 +106,18 @@ export function ConnectionBanner({ connection }: { connection: Connection }) {
 }
 
 export function Reactions({ list }: { list: Reaction[] }) {
+  const { t } = useTranslation();
+  const emoji = canShowEmoji();
   return (
     <div className="live-reactions" aria-live="polite" data-testid="reactions">
-      {list.map((r) => <span key={r.key} className="live-reaction">{r.emoji} <span className="small">{r.name}</span></span>)}
+      {list.map((r) => {
+        const word = reactionKey(r.emoji);
+        return (
+          <span key={r.key} className="live-reaction" data-testid="reaction">
+            {emoji || !word ? r.emoji : <span className="live-reaction-word">{t(word)}</span>} <span className="small">{r.name}</span>
+          </span>
+        );
+      })}
     </div>
   );
 }

@@ -18,7 +18,12 @@ export function TeacherConsole({ session, model, run, media, onLocal }: {
   const [ending, setEnding] = useState(false);
   return (
     <div className="live-console" data-testid="teacher-console">
-      {!live ? (
+      {!live && model.status === 'ended' ? (
+        // The records come first (on the stage); holding the lesson again is possible while it is still scheduled.
+        session.next && (
+          <button type="button" className="btn btn-block" onClick={() => void run((r) => r.startSession())}>{t('live.startAgain')}</button>
+        )
+      ) : !live ? (
         <button type="button" className="btn btn-primary btn-block" onClick={() => void run((r) => r.startSession())}>{t('live.start')}</button>
       ) : ending ? (
         <span className="confirm" role="group" aria-label={t('live.end')}>

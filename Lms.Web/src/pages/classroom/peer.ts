@@ -8,6 +8,9 @@
 //   4 video  floor holder's camera, relayed likewise
 // so taking the floor, sharing the screen or switching a student to audio only is a replaceTrack,
 // never a renegotiation. It suits small classes; large ones use LiveKit (Media:Provider=LiveKit).
+// Connections find each other through the STUN/TURN servers the server hands out with a TURN credential
+// minted for this person (IceConfig); before it expires the page fetches a fresh one and the teacher
+// restarts ICE on every connection, so a long lesson keeps its relays.
 
 /** Whether media is actually flowing on a stream's video (a remote track is muted while nothing is sent). */
 export function hasLiveVideo(stream: MediaStream | null | undefined): boolean {
@@ -18,7 +21,16 @@ export type SendFn = (to: string, kind: string, payload: unknown) => void;
 
 export interface StudentStreams { teacher: MediaStream; screen: MediaStream; floor: MediaStream }
 
-const ICE: RTCConfiguration = { iceServers: [] };
+/** What the server says about ICE for this person (MediaJoinView.ice), ready for RTCPeerConnection. */
+export interface IceConfig { servers: { urls: string[]; username?: string | null; credential?: string | null }[]; relay: boolean }
+
+export function rtcConfiguration(ice: IceConfig | null | undefined): RTCConfiguration {
+  if (!ice) return { iceServers: [] };
+  return {
+    iceServers: ice.servers.map((s) => ({ urls: s.urls, ...(s.username ? { username: s.username, credential: s.credential ?? '' } : {}) })),
+    iceTransportPolicy: ice.relay ? 'relay' : 'all',
+  };
+}
 
 function kindOf(index: number): 'audio' | 'video' {
   return index === 0 || index === 3 ? 'audio' : 'video';
@@ -35,8 +47,24 @@ export class TeacherMedia {
   private mediaMode: 'video' | 'audio' | 'off' = 'video';
   onFloorStream: (stream: MediaStream | null) => void = () => {};
   onPeers: (count: number) => void = () => {};
+  /** The ICE configuration new connections use; a promise so a student's hello waits for the server's answer. */
+  iceConfig: Promise<RTCConfiguration> = Promise.resolve({ iceServers: [] });
 
   constructor(private send: SendFn) {}
+
+  /** A fresh TURN credential: every connection takes it and restarts ICE, gathering relays with it. */
+  async renewIce(config: RTCConfiguration) {
+    this.iceConfig = Promise.resolve(config);
+    for (const [userId, { pc }] of this.peers) {
+      try {
+        pc.setConfiguration(config);
+        if (pc.signalingState !== 'stable') continue;
+        const offer = await pc.createOffer({ iceRestart: true });
+        await pc.setLocalDescription(offer);
+        this.send(userId, 'offer', { sdp: pc.localDescription!.sdp, type: 'offer', restart: true });
+      } catch { /* the connection closed meanwhile; the student's next hello makes a new one */ }
+    }
+  }
 
   async startCamera(): Promise<MediaStream> {
     if (!this.local) {
@@ -80,8 +108,9 @@ export class TeacherMedia {
 
   /** A student said hello (joined, or their connection failed): a fresh connection and offer. */
   async hello(userId: string, mode = 'full') {
+    const config = await this.iceConfig;
     this.close(userId);
-    const pc = new RTCPeerConnection(ICE);
+    const pc = new RTCPeerConnection(config);
     this.peers.set(userId, { pc, mode });
     this.onPeers(this.peers.size);
     for (let i = 0; i < 5; i++) pc.addTransceiver(kindOf(i), { direction: i < 2 ? 'sendrecv' : 'sendonly' });
@@ -200,8 +229,16 @@ export class StudentMedia {
   onQuality: (poor: boolean) => void = () => {};
   private statsTimer: number | null = null;
   private lastStats: { lost: number; received: number } | null = null;
+  private teacherId: string | null = null;
+  iceConfig: Promise<RTCConfiguration> = Promise.resolve({ iceServers: [] });
 
   constructor(private send: SendFn) {}
+
+  /** A fresh TURN credential: the connection keeps it for the teacher's ICE restart that follows. */
+  renewIce(config: RTCConfiguration) {
+    this.iceConfig = Promise.resolve(config);
+    try { this.pc?.setConfiguration(config); } catch { /* closed */ }
+  }
 
   /** Asks the presenting teacher for a connection. */
   hello(teacherId: string, mode: string) {
@@ -209,9 +246,19 @@ export class StudentMedia {
   }
 
   async offer(from: string, payload: string) {
+    const description = JSON.parse(payload) as RTCSessionDescriptionInit & { restart?: boolean };
+    const config = await this.iceConfig;
+    // The teacher restarting ICE (a renewed credential) on the connection we have: answer on it.
+    if (description.restart && this.pc && this.teacherId === from && this.pc.signalingState === 'stable') {
+      await this.pc.setRemoteDescription({ type: 'offer', sdp: description.sdp });
+      await this.pc.setLocalDescription(await this.pc.createAnswer());
+      this.send(from, 'answer', { sdp: this.pc.localDescription!.sdp, type: 'answer' });
+      return;
+    }
     this.pc?.close();
-    const pc = new RTCPeerConnection(ICE);
+    const pc = new RTCPeerConnection(config);
     this.pc = pc;
+    this.teacherId = from;
     this.streams.teacher = new MediaStream();
     this.streams.screen = new MediaStream();
     this.streams.floor = new MediaStream();
@@ -226,7 +273,7 @@ export class StudentMedia {
       this.onStreams({ ...this.streams });
     };
     pc.onconnectionstatechange = () => this.onState(pc.connectionState);
-    await pc.setRemoteDescription(JSON.parse(payload));
+    await pc.setRemoteDescription({ type: 'offer', sdp: description.sdp });
     const transceivers = pc.getTransceivers();
     // Ready to send back on 0 and 1 without renegotiating when the floor is given.
     transceivers.forEach((t, i) => (t.direction = i < 2 ? 'sendrecv' : 'recvonly'));
