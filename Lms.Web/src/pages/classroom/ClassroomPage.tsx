@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
+import { ArrowLeft, Megaphone } from 'lucide-react';
 import { classroomApi, type LiveSession } from '../../api/classroom';
 import { useMe } from '../../auth/AuthContext';
 import { ErrorMessage, Loading, useTitle } from '../../components/common';
@@ -216,7 +217,7 @@ function LiveRoom({ session }: { session: LiveSession }) {
   return (
     <div className={teacher ? 'live-page live-teacher' : 'live-page'} data-testid="live-room">
       <header className="live-head">
-        <Link to={`/courses/${session.courseId}`} className="live-back" aria-label={t('live.backToCourse')}>←</Link>
+        <Link to={`/courses/${session.courseId}`} className="live-back" aria-label={t('live.backToCourse')}><ArrowLeft aria-hidden="true" /></Link>
         <div className="live-title">
           <h1>{session.title}</h1>
           <p className="muted small">{session.courseTitle}</p>
@@ -252,7 +253,7 @@ function LiveRoom({ session }: { session: LiveSession }) {
             <MyBreakout model={model} />
             {model.lastBreakoutMessage && (
               <p className="alert alert-info" role="status" data-testid="breakout-message">
-                📣 {model.lastBreakoutMessage.from}: {model.lastBreakoutMessage.text}
+                <Megaphone aria-hidden="true" className="icon-inline" /> {model.lastBreakoutMessage.from}: {model.lastBreakoutMessage.text}
               </p>
             )}
             {!teacher && live && (

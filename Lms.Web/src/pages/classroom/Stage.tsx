@@ -2,6 +2,7 @@
 // status chips, the reconnecting banner and the reactions floating by.
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Mic, Users, Volume2 } from 'lucide-react';
 import { hasLiveVideo, type StudentStreams } from './peer';
 import { canShowEmoji, reactionKey } from './reactions';
 import type { Connection, Reaction, RoomModel } from './room';
@@ -13,7 +14,7 @@ export function Stage({ teacher, model, streams, local, floor, mine, peerState, 
   turn: boolean | null;
 }) {
   const { t } = useTranslation();
-  const hasScreen = hasLiveVideo(streams?.screen);
+  const hasScreen = hasLiveVideo(streams?.screen) && streams?.screenFlowing !== false;
   const audioOnly = model.settings.mediaMode !== 'video' || model.me.media === 'audio';
   return (
     <div className="live-stage">
@@ -33,7 +34,7 @@ export function Stage({ teacher, model, streams, local, floor, mine, peerState, 
       )}
       {model.floor && (
         <div className="live-floor" data-testid="floor">
-          <p className="small">🎙 {t('live.floorHolder', { name: model.floor.name })}</p>
+          <p className="small"><Mic aria-hidden="true" className="icon-inline" /> {t('live.floorHolder', { name: model.floor.name })}</p>
           {teacher && <Video stream={floor} label={t('live.floorVideo')} testId="floor-video" className="live-video live-video-small" />}
           {!teacher && !model.me.floor && hasLiveVideo(streams?.floor) && <Video stream={streams?.floor ?? null} label={t('live.floorVideo')} className="live-video live-video-small" />}
           {model.me.floor && <Video stream={mine} muted label={t('live.myCamera')} className="live-video live-video-small" />}
@@ -76,7 +77,7 @@ export function Video({ stream, muted, label, testId, className }: { stream: Med
           if (!video) return;
           video.muted = false;
           video.play().then(() => setNeedsTap(false)).catch(() => { video.muted = true; });
-        }}>🔊 {t('live.tapForSound')}</button>
+        }}><Volume2 aria-hidden="true" /> {t('live.tapForSound')}</button>
       )}
     </div>
   );
@@ -88,7 +89,7 @@ export function StatusChip({ model, connection }: { model: RoomModel | null; con
   return (
     <div className="live-chips">
       <span className={`badge live-badge live-${status}`} data-testid="live-status">{t(`live.status.${status}`)}</span>
-      {model && <span className="badge" title={t('live.inRoom')} data-testid="live-count">👥 {model.count}</span>}
+      {model && <span className="badge" title={t('live.inRoom')} data-testid="live-count"><Users aria-hidden="true" className="icon-inline" /> {model.count}</span>}
       <span className="visually-hidden">{t(`live.connection.${connection}`)}</span>
     </div>
   );

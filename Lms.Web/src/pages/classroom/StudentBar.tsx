@@ -1,5 +1,6 @@
 // A student's bar in a live room: hand up or down, reactions, and the media they can take (full, low, audio).
 import { useTranslation } from 'react-i18next';
+import { Hand } from 'lucide-react';
 import { REACTIONS, canShowEmoji } from './reactions';
 import type { MyMedia, RoomModel, Run } from './room';
 
@@ -10,7 +11,7 @@ export function StudentBar({ model, run, poorLink, onDismissPoor }: { model: Roo
     <div className="live-bar" role="toolbar" aria-label={t('live.actions')}>
       <button type="button" className={hand ? 'btn btn-primary' : 'btn'} aria-pressed={hand} data-testid="hand-button"
               onClick={() => void run((r) => (hand ? r.lowerHand() : r.raiseHand()))}>
-        ✋ {hand ? t('live.lowerHand') : t('live.raiseHand')}
+        <Hand aria-hidden="true" /> {hand ? t('live.lowerHand') : t('live.raiseHand')}
       </button>
       <div className="live-emoji" role="group" aria-label={t('live.react')}>
         {REACTIONS.map(({ emoji, name }) => (

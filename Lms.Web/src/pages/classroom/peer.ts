@@ -19,7 +19,14 @@ export function hasLiveVideo(stream: MediaStream | null | undefined): boolean {
 
 export type SendFn = (to: string, kind: string, payload: unknown) => void;
 
-export interface StudentStreams { teacher: MediaStream; screen: MediaStream; floor: MediaStream }
+export interface StudentStreams {
+  teacher: MediaStream; screen: MediaStream; floor: MediaStream;
+  /** False once the shared screen's frames stopped arriving (the teacher stopped sharing: the track itself stays unmuted). */
+  screenFlowing?: boolean;
+}
+
+/** A shared screen that sent no new frame for this long is taken as stopped (a still slide still gets a frame now and then). */
+const SCREEN_QUIET_MS = 5000;
 
 /** What the server says about ICE for this person (MediaJoinView.ice), ready for RTCPeerConnection. */
 export interface IceConfig { servers: { urls: string[]; username?: string | null; credential?: string | null }[]; relay: boolean }
@@ -228,6 +235,8 @@ export class StudentMedia {
   onState: (state: RTCPeerConnectionState | 'idle') => void = () => {};
   onQuality: (poor: boolean) => void = () => {};
   private statsTimer: number | null = null;
+  private screenTimer: number | null = null;
+  private screenFlowing: boolean | undefined = undefined;
   private lastStats: { lost: number; received: number } | null = null;
   private teacherId: string | null = null;
   iceConfig: Promise<RTCConfiguration> = Promise.resolve({ iceServers: [] });
@@ -268,9 +277,9 @@ export class StudentMedia {
       const target = index <= 1 ? this.streams.teacher : index === 2 ? this.streams.screen : this.streams.floor;
       target.addTrack(e.track);
       // A transceiver with nothing on it (no screen shared yet) has a muted track: the page shows it only when media flows.
-      e.track.onmute = () => this.onStreams({ ...this.streams });
-      e.track.onunmute = () => this.onStreams({ ...this.streams });
-      this.onStreams({ ...this.streams });
+      e.track.onmute = () => this.emit();
+      e.track.onunmute = () => this.emit();
+      this.emit();
     };
     pc.onconnectionstatechange = () => this.onState(pc.connectionState);
     await pc.setRemoteDescription({ type: 'offer', sdp: description.sdp });
@@ -282,6 +291,7 @@ export class StudentMedia {
     await pc.setLocalDescription(answer);
     this.send(from, 'answer', { sdp: pc.localDescription!.sdp, type: 'answer' });
     this.watchQuality();
+    this.watchScreen();
   }
 
   async ice(payload: string) {
@@ -314,6 +324,30 @@ export class StudentMedia {
   }
 
   /** Every few seconds: is the link poor (lost packets, long round trips)? Then lighter modes are suggested. */
+  private emit() { this.onStreams({ ...this.streams, screenFlowing: this.screenFlowing }); }
+
+  /**
+   * Whether the screen's frames keep coming: when the teacher stops sharing, their side sends nothing on that
+   * transceiver, but the student's track is not muted for it, so the page would freeze on the last frame.
+   */
+  private watchScreen() {
+    if (this.screenTimer !== null) return;
+    let frames = -1;
+    let changedAt = 0;
+    this.screenTimer = window.setInterval(async () => {
+      const receiver = this.pc?.getTransceivers()[2]?.receiver;
+      if (!receiver) return;
+      let now = 0;
+      (await receiver.getStats()).forEach((s) => { if (s.type === 'inbound-rtp') now = s.framesDecoded ?? 0; });
+      if (now !== frames) { frames = now; changedAt = Date.now(); }
+      const flowing = now > 0 && Date.now() - changedAt < SCREEN_QUIET_MS;
+      if (flowing !== this.screenFlowing) {
+        this.screenFlowing = flowing;
+        this.emit();
+      }
+    }, 1000);
+  }
+
   private watchQuality() {
     if (this.statsTimer !== null) return;
     this.statsTimer = window.setInterval(async () => {
@@ -336,6 +370,8 @@ export class StudentMedia {
   close() {
     if (this.statsTimer !== null) window.clearInterval(this.statsTimer);
     this.statsTimer = null;
+    if (this.screenTimer !== null) window.clearInterval(this.screenTimer);
+    this.screenTimer = null;
     this.pc?.close();
     this.pc = null;
     this.mine?.getTracks().forEach((t) => t.stop());
