@@ -41,25 +41,26 @@ public sealed class PhoneNavigationBrowserTests(SqliteLmsServer server, BrowserF
             var nav = page.GetByTestId("app-nav");
             await Expect(nav).ToBeVisibleAsync();
             var more = nav.GetByRole(AriaRole.Button, new() { Name = "Thêm" });
-            var places = new List<(string Name, string Href)>();
+            var places = new List<(string Name, string Href, bool InSheet)>();
             foreach (var link in await nav.GetByRole(AriaRole.Link).AllAsync())
-                if (await link.IsVisibleAsync()) places.Add((await link.InnerTextAsync(), (await link.GetAttributeAsync("href"))!));
+                if (await link.IsVisibleAsync()) places.Add((await link.InnerTextAsync(), (await link.GetAttributeAsync("href"))!, false));
             if (await more.IsVisibleAsync())
             {
                 await more.ClickAsync();
                 foreach (var link in await page.Locator(".nav-sheet a").AllAsync())
-                    places.Add((await link.InnerTextAsync(), (await link.GetAttributeAsync("href"))!));
+                    places.Add((await link.InnerTextAsync(), (await link.GetAttributeAsync("href"))!, true));
                 await more.ClickAsync();
             }
             Assert.True(places.Count >= 4, $"{login} has {places.Count} places in the bar.");
             Assert.True(places.Count <= 5 || await more.IsVisibleAsync(), "More than five places need the More button.");
 
-            foreach (var (name, href) in places)
+            foreach (var (name, href, inSheet) in places)
             {
                 // From the home page each time: the public catalogue has its own header, not the app's bar.
                 await page.GotoAsync("/");
+                await Expect(nav).ToBeVisibleAsync();
                 var link = nav.GetByRole(AriaRole.Link, new() { Name = name.Trim(), Exact = true });
-                if (!await link.IsVisibleAsync())
+                if (inSheet)
                 {
                     await more.ClickAsync();
                     link = page.Locator(".nav-sheet").GetByRole(AriaRole.Link, new() { Name = name.Trim(), Exact = true });
