@@ -41,7 +41,7 @@ missing_run_packages() {
   echo "${missing[@]:-}"
 }
 
-# What the tests run for real besides: Chromium, PostgreSQL, Redis, an SMTP server.
+# What the tests run for real besides: Chromium, PostgreSQL, Redis, an SMTP server, a TURN server.
 missing_test_packages() {
   local missing=()
   read -r -a missing <<<"$(missing_run_packages)"
@@ -50,6 +50,8 @@ missing_test_packages() {
   need redis-server || missing+=(redis-server)
   # A real SMTP server for the mail tests (Debian's python, not whatever python3 is first on PATH).
   /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || missing+=(python3-aiosmtpd)
+  # A real TURN server (coturn) for the live classroom's relay-only browser test.
+  need turnserver || missing+=(coturn)
   echo "${missing[@]:-}"
 }
 

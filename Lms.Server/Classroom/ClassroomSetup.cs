@@ -18,6 +18,9 @@ public sealed class MediaOptions
 
     public LiveKitOptions LiveKit { get; set; } = new();
 
+    /// <summary>STUN and TURN for peer-to-peer rooms (<c>Media:Ice</c>).</summary>
+    public IceOptions Ice { get; set; } = new();
+
     public bool UsesLiveKit => string.Equals(Provider, LiveKitProvider, StringComparison.OrdinalIgnoreCase);
 }
 
@@ -45,6 +48,9 @@ public static class ClassroomSetup
 
         var media = configuration.GetSection(MediaOptions.Section).Get<MediaOptions>() ?? new MediaOptions();
         services.AddSingleton(media);
+        media.Ice.Validate();
+        services.AddSingleton(media.Ice);
+        services.AddSingleton<IceCredentials>();
         if (media.UsesLiveKit)
         {
             media.LiveKit.Validate();

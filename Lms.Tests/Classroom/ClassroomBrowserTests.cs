@@ -12,31 +12,6 @@ namespace Lms.Tests.Classroom;
 public sealed class ClassroomBrowserTests(ClassroomLmsServer server, BrowserFixture browser)
     : IClassFixture<ClassroomLmsServer>, IClassFixture<BrowserFixture>
 {
-
-    /// <summary>Waits until the video element has decoded more frames and moved its clock on: real frames arriving.</summary>
-    private static async Task ExpectFramesAdvanceAsync(IPage page, string testId)
-    {
-        var video = page.GetByTestId(testId);
-        await Expect(video).ToBeVisibleAsync();
-        const string read = "v => [v.getVideoPlaybackQuality().totalVideoFrames, v.currentTime, v.videoWidth]";
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        double[] first;
-        while (true)
-        {
-            first = await video.EvaluateAsync<double[]>(read);
-            if (first[0] > 0 && first[2] > 0) break;
-            if (DateTime.UtcNow > deadline) Assert.Fail($"No video frames arrived in {testId}: {string.Join(", ", first)}");
-            await Task.Delay(200);
-        }
-        while (true)
-        {
-            var now = await video.EvaluateAsync<double[]>(read);
-            if (now[0] >= first[0] + 10 && now[1] > first[1]) return;
-            if (DateTime.UtcNow > deadline) Assert.Fail($"Video frames stopped in {testId}: {string.Join(", ", first)} then {string.Join(", ", now)}");
-            await Task.Delay(200);
-        }
-    }
-
     [Fact]
     public async Task On_a_phone_a_teacher_schedules_a_weekly_live_session_from_the_outline_and_a_student_opens_its_join_link()
     {
@@ -98,7 +73,7 @@ public sealed class ClassroomBrowserTests(ClassroomLmsServer server, BrowserFixt
         await BrowserFixture.ScreenshotOnFailureAsync(nameof(A_teacher_and_two_students_hold_a_lesson_with_video_a_poll_a_hand_chat_and_attendance), async () =>
         {
             await BrowserRoom.StartLessonAsync(teacher, course.SessionId);
-            await ExpectFramesAdvanceAsync(teacher, "local-video");
+            await BrowserRoom.ExpectFramesAdvanceAsync(teacher, "local-video");
 
             // The phone finds the lesson on its "today" list and joins from there.
             await BrowserFixture.SignInAsync(phone, LmsServer.Student1);
@@ -107,9 +82,12 @@ public sealed class ClassroomBrowserTests(ClassroomLmsServer server, BrowserFixt
             await Expect(phone).ToHaveURLAsync(new Regex($"{room}$"));
             await BrowserRoom.OpenAsync(laptop, LmsServer.Student2, course.SessionId);
 
-            await ExpectFramesAdvanceAsync(phone, "teacher-video");
-            await ExpectFramesAdvanceAsync(laptop, "teacher-video");
+            await BrowserRoom.ExpectFramesAdvanceAsync(phone, "teacher-video");
+            await BrowserRoom.ExpectFramesAdvanceAsync(laptop, "teacher-video");
             await Expect(teacher.GetByTestId("peer-count")).ToHaveTextAsync("Đang gửi hình đến 2 học sinh");
+            // No TURN server on this server: the teacher is told so; students read nothing about servers.
+            await Expect(teacher.GetByTestId("no-turn")).ToContainTextAsync("Chưa cấu hình máy chủ TURN");
+            await Expect(phone.GetByTestId("media-advice")).ToHaveCountAsync(0);
 
             // A poll, answered on both devices; the teacher sees the tally.
             var console = teacher.GetByTestId("teacher-console");

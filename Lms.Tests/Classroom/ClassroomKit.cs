@@ -121,4 +121,28 @@ public static class BrowserRoom
         await BrowserFixture.SignInAsync(page, login);
         await page.GotoAsync($"/live/{sessionId}");
     }
+
+    /// <summary>Waits until the video element has decoded more frames and moved its clock on: real frames arriving.</summary>
+    public static async Task ExpectFramesAdvanceAsync(Microsoft.Playwright.IPage page, string testId)
+    {
+        var video = page.GetByTestId(testId);
+        await Microsoft.Playwright.Assertions.Expect(video).ToBeVisibleAsync();
+        const string read = "v => [v.getVideoPlaybackQuality().totalVideoFrames, v.currentTime, v.videoWidth]";
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        double[] first;
+        while (true)
+        {
+            first = await video.EvaluateAsync<double[]>(read);
+            if (first[0] > 0 && first[2] > 0) break;
+            if (DateTime.UtcNow > deadline) Assert.Fail($"No video frames arrived in {testId}: {string.Join(", ", first)}");
+            await Task.Delay(200);
+        }
+        while (true)
+        {
+            var now = await video.EvaluateAsync<double[]>(read);
+            if (now[0] >= first[0] + 10 && now[1] > first[1]) return;
+            if (DateTime.UtcNow > deadline) Assert.Fail($"Video frames stopped in {testId}: {string.Join(", ", first)} then {string.Join(", ", now)}");
+            await Task.Delay(200);
+        }
+    }
 }

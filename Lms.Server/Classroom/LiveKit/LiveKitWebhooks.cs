@@ -63,24 +63,29 @@ public sealed class LiveKitClassroomMedia(LiveKitRoomService rooms, ILogger<Live
     }
 }
 
-public sealed record MediaJoinView(string Provider, string? Url, string? Token, string? Room);
+/// <summary>How to join a room's media: LiveKit's address and token, or (peer to peer) the ICE servers with a fresh TURN credential.</summary>
+public sealed record MediaJoinView(string Provider, string? Url, string? Token, string? Room, IceView? Ice = null);
 
 public static class LiveKitEndpoints
 {
-    /// <summary>How the browser joins the session's media: peer to peer through the hub, or LiveKit with a token whose grants follow the caller's role.</summary>
+    /// <summary>
+    /// How the browser joins the session's media: peer to peer through the hub (with STUN/TURN servers and a TURN
+    /// credential minted for this person, asked again before it expires), or LiveKit with a token whose grants follow
+    /// the caller's role. Students get either only while the lesson is live.
+    /// </summary>
     public static void MapClassroomMedia(this RouteGroupBuilder api)
     {
         api.MapGet("/classroom/sessions/{sessionId:guid}/media", async (Guid sessionId, HttpContext http, ClassroomAccess access,
-            MediaOptions media, IServiceProvider services, IGrainFactory grains) =>
+            MediaOptions media, IServiceProvider services, IGrainFactory grains, IceCredentials ice) =>
         {
             var context = await access.ViewAsync(http.User, sessionId);
-            if (!media.UsesLiveKit) return new MediaJoinView("p2p", null, null, null);
-            var tokens = services.GetRequiredService<LiveKitTokens>();
             var userId = http.User.Id();
-            var name = http.User.Identity?.Name ?? "";
             var status = await grains.GetGrain<IClassroomGrain>(sessionId).GetStatus();
             if (status.Status != RoomStatuses.Live && !context.IsTeacher)
                 throw ProblemException.Conflict("The session has not started.");
+            if (!media.UsesLiveKit) return new MediaJoinView("p2p", null, null, null, ice.For(userId));
+            var tokens = services.GetRequiredService<LiveKitTokens>();
+            var name = http.User.Identity?.Name ?? "";
             var token = context.IsTeacher
                 ? tokens.ForTeacher(sessionId, userId, name)
                 : tokens.ForStudent(sessionId, userId, name, status.FloorUserId == userId, status.FloorAllowVideo);

@@ -1,4 +1,5 @@
-import { Suspense, useEffect, useRef, useState } from 'react';
+import { Suspense, useEffect, useRef, useState, type ReactNode } from 'react';
+import { BookOpen, Building2, ClipboardList, Compass, Ellipsis, GraduationCap, Library } from 'lucide-react';
 import { Link, NavLink, Outlet, useLocation } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { adminInstitutions, teachingInstitutions, useAuth, useMe } from '../auth/AuthContext';
@@ -99,6 +100,60 @@ function UserMenu() {
   );
 }
 
+type Membership = ReturnType<typeof adminInstitutions>[number];
+
+/** How many places a phone's bottom bar holds before the rest move behind "More". */
+const BAR_PLACES = 5;
+
+/**
+ * The app's places: a row of tabs under the header on a wide screen; on a phone, a bar at the bottom of
+ * the screen (where a thumb reaches), each place an icon over its name, the places beyond five behind "More".
+ */
+function AppNav({ teaching, admin }: { teaching: Membership[]; admin: Membership[] }) {
+  const { t } = useTranslation();
+  const [more, setMore] = useState(false);
+  const location = useLocation();
+  useEffect(() => setMore(false), [location.pathname]);
+  const places: { to: string; label: string; icon: ReactNode; end?: boolean }[] = [
+    { to: '/', label: t('shell.myCourses'), icon: <BookOpen aria-hidden="true" />, end: true },
+    { to: '/learning', label: t('moocs.nav.learning'), icon: <GraduationCap aria-hidden="true" /> },
+    { to: '/catalogue', label: t('moocs.nav.catalogue'), icon: <Compass aria-hidden="true" /> },
+    ...teaching.map((m) => ({
+      to: `/institutions/${m.institutionId}/bank`, icon: <ClipboardList aria-hidden="true" />,
+      label: teaching.length === 1 ? t('assessmentNav.bank') : t('assessmentNav.bankOf', { name: m.institutionName }),
+    })),
+    { to: '/library', label: t('shell.library'), icon: <Library aria-hidden="true" /> },
+    ...admin.map((m) => ({
+      to: `/institutions/${m.institutionId}`, icon: <Building2 aria-hidden="true" />,
+      label: admin.length === 1 ? t('shell.administration') : t('shell.administrationOf', { name: m.institutionName }),
+    })),
+  ];
+  const crowded = places.length > BAR_PLACES;
+  return (
+    <nav className={more ? 'app-nav nav-more-open' : 'app-nav'} aria-label={t('shell.navigation')} data-testid="app-nav">
+      <div className="nav-inner">
+        {places.map((p, i) => (
+          <NavLink key={p.to} to={p.to} end={p.end} className={crowded && i >= BAR_PLACES - 1 ? 'nav-extra' : undefined}>
+            {p.icon}<span className="nav-label">{p.label}</span>
+          </NavLink>
+        ))}
+        {more && (
+          <div className="nav-sheet">
+            {places.slice(BAR_PLACES - 1).map((p) => (
+              <NavLink key={p.to} to={p.to} end={p.end}>{p.icon}<span className="nav-label">{p.label}</span></NavLink>
+            ))}
+          </div>
+        )}
+        {crowded && (
+          <button type="button" className="nav-more" aria-expanded={more} onClick={() => setMore((x) => !x)}>
+            <Ellipsis aria-hidden="true" /><span className="nav-label">{t('shell.more')}</span>
+          </button>
+        )}
+      </div>
+    </nav>
+  );
+}
+
 export function Shell() {
   const { t } = useTranslation();
   const me = useMe();
@@ -118,25 +173,8 @@ export function Shell() {
             <UserMenu />
           </div>
         </div>
-        <nav className="app-nav" aria-label={t('shell.navigation')}>
-          <div className="nav-inner">
-            <NavLink to="/" end>{t('shell.myCourses')}</NavLink>
-            <NavLink to="/learning">{t('moocs.nav.learning')}</NavLink>
-            <NavLink to="/catalogue">{t('moocs.nav.catalogue')}</NavLink>
-            {teaching.map((m) => (
-              <NavLink key={`bank-${m.institutionId}`} to={`/institutions/${m.institutionId}/bank`}>
-                {teaching.length === 1 ? t('assessmentNav.bank') : t('assessmentNav.bankOf', { name: m.institutionName })}
-              </NavLink>
-            ))}
-            <NavLink to="/library">{t('shell.library')}</NavLink>
-            {admin.map((m) => (
-              <NavLink key={m.institutionId} to={`/institutions/${m.institutionId}`}>
-                {admin.length === 1 ? t('shell.administration') : t('shell.administrationOf', { name: m.institutionName })}
-              </NavLink>
-            ))}
-          </div>
-        </nav>
       </header>
+      <AppNav teaching={teaching} admin={admin} />
       <main id="main" className="app-main" tabIndex={-1}>
         <Suspense fallback={<div className="page"><Loading /></div>}>
           <Outlet />

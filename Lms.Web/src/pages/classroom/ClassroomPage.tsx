@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
+import { ArrowLeft, Megaphone } from 'lucide-react';
 import { classroomApi, type LiveSession } from '../../api/classroom';
 import { useMe } from '../../auth/AuthContext';
 import { ErrorMessage, Loading, useTitle } from '../../components/common';
@@ -12,13 +13,14 @@ import { Room, RoomError, type Connection, type Entry, type Reaction, type RoomM
 import { StudentMedia, TeacherMedia, connectionLooksPoor, type StudentStreams } from './peer';
 import { AttendancePanel } from './AttendancePanel';
 import { MyBreakout } from './BreakoutForm';
-import { ClassroomRecording, TabNotice } from './ClassroomRecording';
+import { ClassroomRecording, SessionRecordings, TabNotice } from './ClassroomRecording';
 import { LiveQuiz } from './LiveQuiz';
 import { PollCard } from './PollCard';
 import { SidePanels } from './SidePanels';
 import { ConnectionBanner, Reactions, Stage, StatusChip } from './Stage';
 import { StudentBar } from './StudentBar';
 import { useTeacherTab } from './teacherTab';
+import { useIce } from './useIce';
 import type { LiveKitHandle } from './livekit';
 import './classroom.css';
 
@@ -108,6 +110,9 @@ function LiveRoom({ session }: { session: LiveSession }) {
   const joined = entry?.status === 'joined';
   const tab = useTeacherTab(room.current, me.id, teacher, entry, connection);
   acting.current = tab.acting === true;
+  // Before the camera starts: the connections it opens wait for these ICE servers.
+  const turn = useIce(session.id, session.mediaProvider === 'p2p' && live && joined,
+    () => (teacher ? teacherMedia.current : studentMedia.current));
 
   // The teacher's camera and microphone start with the lesson, in the tab that acts for them; a tab that stops
   // acting (another one took over) lets go of the students. The one that starts offers to every student in the
@@ -212,7 +217,7 @@ function LiveRoom({ session }: { session: LiveSession }) {
   return (
     <div className={teacher ? 'live-page live-teacher' : 'live-page'} data-testid="live-room">
       <header className="live-head">
-        <Link to={`/courses/${session.courseId}`} className="live-back" aria-label={t('live.backToCourse')}>←</Link>
+        <Link to={`/courses/${session.courseId}`} className="live-back" aria-label={t('live.backToCourse')}><ArrowLeft aria-hidden="true" /></Link>
         <div className="live-title">
           <h1>{session.title}</h1>
           <p className="muted small">{session.courseTitle}</p>
@@ -241,14 +246,14 @@ function LiveRoom({ session }: { session: LiveSession }) {
         <div className="live-layout">
           <section className="live-main" aria-label={t('live.stage')}>
             <Stage teacher={teacher} model={model} streams={streams} local={localStream} floor={floorStream} mine={mine}
-                   peerState={peerState} peers={peers} provider={session.mediaProvider} />
+                   peerState={peerState} peers={peers} provider={session.mediaProvider} turn={turn} />
             {teacher && live && <TabNotice tab={tab} />}
             <ClassroomRecording session={session} model={model} teacher={teacher} room={room.current} media={teacherMedia.current} tab={tab} />
             <Reactions list={reactions} />
             <MyBreakout model={model} />
             {model.lastBreakoutMessage && (
               <p className="alert alert-info" role="status" data-testid="breakout-message">
-                📣 {model.lastBreakoutMessage.from}: {model.lastBreakoutMessage.text}
+                <Megaphone aria-hidden="true" className="icon-inline" /> {model.lastBreakoutMessage.from}: {model.lastBreakoutMessage.text}
               </p>
             )}
             {!teacher && live && (
@@ -259,7 +264,9 @@ function LiveRoom({ session }: { session: LiveSession }) {
             {model.status === 'ended' && (
               <div className="card live-note" role="status" data-testid="live-ended">
                 <p>{t('live.ended')}</p>
+                <h2 className="live-records-title">{t('live.records')}</h2>
                 {teacher && model.runId && <AttendancePanel sessionId={session.id} runId={model.runId} />}
+                <SessionRecordings sessionId={session.id} />
               </div>
             )}
           </section>

@@ -30,12 +30,17 @@ function LiveView({ item }: ItemViewProps) {
       </p>
       <p className="muted small">{t('live.teachers')}: {session.teachers.map((x) => x.displayName).join(', ')}</p>
       {session.description && <Markdown source={session.description} />}
-      <p>
-        <Link className="btn btn-primary" to={session.joinPath} data-testid="join-live">
-          {session.status === 'live' ? `● ${t('live.joinNow')}` : teacher ? t('live.openRoom') : t('live.join')}
-        </Link>
-        {session.status === 'live' && <span className="muted small"> {t('live.inRoomCount', { count: session.inRoom })}</span>}
-      </p>
+      {/* Nothing live and nothing more scheduled: the lesson is over, its records stand in for a join button. */}
+      {session.status !== 'live' && !session.next ? (
+        <p className="muted" role="status" data-testid="live-over">{t('live.over')}</p>
+      ) : (
+        <p>
+          <Link className="btn btn-primary" to={session.joinPath} data-testid="join-live">
+            {session.status === 'live' ? `● ${t('live.joinNow')}` : teacher ? t('live.openRoom') : t('live.join')}
+          </Link>
+          {session.status === 'live' && <span className="muted small"> {t('live.inRoomCount', { count: session.inRoom })}</span>}
+        </p>
+      )}
       <SessionRecordings sessionId={session.id} />
       {teacher && (runs.data?.length ?? 0) > 0 && (
         <section aria-label={t('live.runs')}>

@@ -2,6 +2,7 @@
 // teacher's console.
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Hand } from 'lucide-react';
 import type { LiveSession } from '../../api/classroom';
 import { formatTime } from '../../format';
 import type { TeacherMedia } from './peer';
@@ -104,7 +105,7 @@ function PeoplePanel({ model, teacher, run }: { model: RoomModel; teacher: boole
         {people.map((p) => (
           <li key={p.userId} data-testid="participant" className={p.online ? undefined : 'away'}>
             <span>
-              {p.hand && <span aria-label={t('live.handUp')}>✋ </span>}{p.name}
+              {p.hand && <span aria-label={t('live.handUp')}><Hand aria-hidden="true" className="icon-inline" /> </span>}{p.name}
               <span className="muted small"> {p.role === 'teacher' ? t('live.teacher') : ''}{!p.online ? ` · ${t('live.reconnecting')}` : ''}
                 {p.media !== 'full' ? ` · ${t(p.media === 'audio' ? 'live.mediaAudio' : 'live.mediaLow')}` : ''}
                 {p.breakout ? ` · ${t('live.breakout.group', { n: p.breakout })}` : ''}</span>
@@ -133,7 +134,7 @@ function HandsPanel({ model, teacher, run }: { model: RoomModel; teacher: boolea
     <ol className="live-people" aria-label={t('live.handsQueue')}>
       {model.hands.map((h) => (
         <li key={h.userId} data-testid="hand">
-          <span>✋ {h.name} <span className="muted small">{formatTime(h.at, i18n.language)}</span></span>
+          <span><Hand aria-hidden="true" className="icon-inline" /> {h.name} <span className="muted small">{formatTime(h.at, i18n.language)}</span></span>
           {teacher && (
             <span className="toolbar">
               <button type="button" className="btn btn-small btn-primary" onClick={() => void run((r) => r.giveFloor(h.userId, true))}>{t('live.giveFloor')}</button>

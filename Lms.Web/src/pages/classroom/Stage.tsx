@@ -2,15 +2,19 @@
 // status chips, the reconnecting banner and the reactions floating by.
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Mic, Users, Volume2 } from 'lucide-react';
 import { hasLiveVideo, type StudentStreams } from './peer';
+import { canShowEmoji, reactionKey } from './reactions';
 import type { Connection, Reaction, RoomModel } from './room';
 
-export function Stage({ teacher, model, streams, local, floor, mine, peerState, peers, provider }: {
+export function Stage({ teacher, model, streams, local, floor, mine, peerState, peers, provider, turn }: {
   teacher: boolean; model: RoomModel; streams: StudentStreams | null; local: MediaStream | null; floor: MediaStream | null;
   mine: MediaStream | null; peerState: string; peers: number; provider: string;
+  /** Whether a TURN server relays for this room (null: not known yet). */
+  turn: boolean | null;
 }) {
   const { t } = useTranslation();
-  const hasScreen = hasLiveVideo(streams?.screen);
+  const hasScreen = hasLiveVideo(streams?.screen) && streams?.screenFlowing !== false;
   const audioOnly = model.settings.mediaMode !== 'video' || model.me.media === 'audio';
   return (
     <div className="live-stage">
@@ -30,13 +34,19 @@ export function Stage({ teacher, model, streams, local, floor, mine, peerState, 
       )}
       {model.floor && (
         <div className="live-floor" data-testid="floor">
-          <p className="small">🎙 {t('live.floorHolder', { name: model.floor.name })}</p>
+          <p className="small"><Mic aria-hidden="true" className="icon-inline" /> {t('live.floorHolder', { name: model.floor.name })}</p>
           {teacher && <Video stream={floor} label={t('live.floorVideo')} testId="floor-video" className="live-video live-video-small" />}
           {!teacher && !model.me.floor && hasLiveVideo(streams?.floor) && <Video stream={streams?.floor ?? null} label={t('live.floorVideo')} className="live-video live-video-small" />}
           {model.me.floor && <Video stream={mine} muted label={t('live.myCamera')} className="live-video live-video-small" />}
         </div>
       )}
-      {provider === 'p2p' && <p className="muted small live-p2p-note">{t('live.p2pNote')}</p>}
+      {/* Infrastructure is the teacher's business: students never read about servers. */}
+      {teacher && provider === 'p2p' && (
+        <div className="muted small live-p2p-note" data-testid="media-advice">
+          {turn === false && <p data-testid="no-turn">{t('live.noTurn')}</p>}
+          <p>{t('live.p2pNote')}</p>
+        </div>
+      )}
     </div>
   );
 }
@@ -67,7 +77,7 @@ export function Video({ stream, muted, label, testId, className }: { stream: Med
           if (!video) return;
           video.muted = false;
           video.play().then(() => setNeedsTap(false)).catch(() => { video.muted = true; });
-        }}>🔊 {t('live.tapForSound')}</button>
+        }}><Volume2 aria-hidden="true" /> {t('live.tapForSound')}</button>
       )}
     </div>
   );
@@ -79,7 +89,7 @@ export function StatusChip({ model, connection }: { model: RoomModel | null; con
   return (
     <div className="live-chips">
       <span className={`badge live-badge live-${status}`} data-testid="live-status">{t(`live.status.${status}`)}</span>
-      {model && <span className="badge" title={t('live.inRoom')} data-testid="live-count">👥 {model.count}</span>}
+      {model && <span className="badge" title={t('live.inRoom')} data-testid="live-count"><Users aria-hidden="true" className="icon-inline" /> {model.count}</span>}
       <span className="visually-hidden">{t(`live.connection.${connection}`)}</span>
     </div>
   );
@@ -97,9 +107,18 @@ export function ConnectionBanner({ connection }: { connection: Connection }) {
 }
 
 export function Reactions({ list }: { list: Reaction[] }) {
+  const { t } = useTranslation();
+  const emoji = canShowEmoji();
   return (
     <div className="live-reactions" aria-live="polite" data-testid="reactions">
-      {list.map((r) => <span key={r.key} className="live-reaction">{r.emoji} <span className="small">{r.name}</span></span>)}
+      {list.map((r) => {
+        const word = reactionKey(r.emoji);
+        return (
+          <span key={r.key} className="live-reaction" data-testid="reaction">
+            {emoji || !word ? r.emoji : <span className="live-reaction-word">{t(word)}</span>} <span className="small">{r.name}</span>
+          </span>
+        );
+      })}
     </div>
   );
 }

@@ -1,8 +1,8 @@
 // A student's bar in a live room: hand up or down, reactions, and the media they can take (full, low, audio).
 import { useTranslation } from 'react-i18next';
+import { Hand } from 'lucide-react';
+import { REACTIONS, canShowEmoji } from './reactions';
 import type { MyMedia, RoomModel, Run } from './room';
-
-const EMOJIS = ['👍', '❤️', '😂', '😮', '👏', '🎉', '❓'];
 
 export function StudentBar({ model, run, poorLink, onDismissPoor }: { model: RoomModel; run: Run; poorLink: boolean; onDismissPoor: () => void }) {
   const { t } = useTranslation();
@@ -11,12 +11,14 @@ export function StudentBar({ model, run, poorLink, onDismissPoor }: { model: Roo
     <div className="live-bar" role="toolbar" aria-label={t('live.actions')}>
       <button type="button" className={hand ? 'btn btn-primary' : 'btn'} aria-pressed={hand} data-testid="hand-button"
               onClick={() => void run((r) => (hand ? r.lowerHand() : r.raiseHand()))}>
-        ✋ {hand ? t('live.lowerHand') : t('live.raiseHand')}
+        <Hand aria-hidden="true" /> {hand ? t('live.lowerHand') : t('live.raiseHand')}
       </button>
       <div className="live-emoji" role="group" aria-label={t('live.react')}>
-        {EMOJIS.map((e) => (
-          <button key={e} type="button" className="btn btn-small btn-quiet" aria-label={t('live.reactWith', { emoji: e })}
-                  onClick={() => void run((r) => r.react(e))}>{e}</button>
+        {REACTIONS.map(({ emoji, name }) => (
+          <button key={emoji} type="button" className="btn btn-small btn-quiet" aria-label={t('live.reactWith', { emoji: t(`live.reaction.${name}`) })}
+                  data-testid={`react-${name}`} onClick={() => void run((r) => r.react(emoji))}>
+            {canShowEmoji() ? emoji : <span className="live-reaction-word">{t(`live.reaction.${name}`)}</span>}
+          </button>
         ))}
       </div>
       <label className="live-mode">

@@ -2,6 +2,7 @@
 // rules (lock, waiting room, chat, media), a new poll and the breakout groups.
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Mic, MicOff, MonitorUp, MonitorX, Video, VideoOff } from 'lucide-react';
 import type { LiveSession } from '../../api/classroom';
 import { BreakoutForm } from './BreakoutForm';
 import type { TeacherMedia } from './peer';
@@ -18,7 +19,12 @@ export function TeacherConsole({ session, model, run, media, onLocal }: {
   const [ending, setEnding] = useState(false);
   return (
     <div className="live-console" data-testid="teacher-console">
-      {!live ? (
+      {!live && model.status === 'ended' ? (
+        // The records come first (on the stage); holding the lesson again is possible while it is still scheduled.
+        session.next && (
+          <button type="button" className="btn btn-block" onClick={() => void run((r) => r.startSession())}>{t('live.startAgain')}</button>
+        )
+      ) : !live ? (
         <button type="button" className="btn btn-primary btn-block" onClick={() => void run((r) => r.startSession())}>{t('live.start')}</button>
       ) : ending ? (
         <span className="confirm" role="group" aria-label={t('live.end')}>
@@ -33,14 +39,14 @@ export function TeacherConsole({ session, model, run, media, onLocal }: {
         <fieldset className="live-group">
           <legend>{t('live.myMediaControls')}</legend>
           <button type="button" className="btn btn-small" aria-pressed={mic} onClick={() => { media?.setMic(!mic); setMic(!mic); }}>
-            🎙 {mic ? t('live.micOn') : t('live.micOff')}</button>
+            {mic ? <Mic aria-hidden="true" /> : <MicOff aria-hidden="true" />} {mic ? t('live.micOn') : t('live.micOff')}</button>
           <button type="button" className="btn btn-small" aria-pressed={camera} onClick={() => { media?.setCamera(!camera); setCamera(!camera); }}>
-            📷 {camera ? t('live.cameraOn') : t('live.cameraOff')}</button>
+            {camera ? <Video aria-hidden="true" /> : <VideoOff aria-hidden="true" />} {camera ? t('live.cameraOn') : t('live.cameraOff')}</button>
           <button type="button" className="btn btn-small" aria-pressed={screen} onClick={async () => {
             if (screen) { media?.stopScreen(); setScreen(false); }
             else if (media) { try { setScreen(await media.shareScreen()); } catch { setScreen(false); } }
             onLocal(media?.local ?? null);
-          }}>🖥 {screen ? t('live.stopScreen') : t('live.shareScreen')}</button>
+          }}>{screen ? <MonitorX aria-hidden="true" /> : <MonitorUp aria-hidden="true" />} {screen ? t('live.stopScreen') : t('live.shareScreen')}</button>
         </fieldset>
       )}
 

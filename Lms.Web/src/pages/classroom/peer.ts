@@ -8,6 +8,9 @@
 //   4 video  floor holder's camera, relayed likewise
 // so taking the floor, sharing the screen or switching a student to audio only is a replaceTrack,
 // never a renegotiation. It suits small classes; large ones use LiveKit (Media:Provider=LiveKit).
+// Connections find each other through the STUN/TURN servers the server hands out with a TURN credential
+// minted for this person (IceConfig); before it expires the page fetches a fresh one and the teacher
+// restarts ICE on every connection, so a long lesson keeps its relays.
 
 /** Whether media is actually flowing on a stream's video (a remote track is muted while nothing is sent). */
 export function hasLiveVideo(stream: MediaStream | null | undefined): boolean {
@@ -16,9 +19,25 @@ export function hasLiveVideo(stream: MediaStream | null | undefined): boolean {
 
 export type SendFn = (to: string, kind: string, payload: unknown) => void;
 
-export interface StudentStreams { teacher: MediaStream; screen: MediaStream; floor: MediaStream }
+export interface StudentStreams {
+  teacher: MediaStream; screen: MediaStream; floor: MediaStream;
+  /** False once the shared screen's frames stopped arriving (the teacher stopped sharing: the track itself stays unmuted). */
+  screenFlowing?: boolean;
+}
 
-const ICE: RTCConfiguration = { iceServers: [] };
+/** A shared screen that sent no new frame for this long is taken as stopped (a still slide still gets a frame now and then). */
+const SCREEN_QUIET_MS = 5000;
+
+/** What the server says about ICE for this person (MediaJoinView.ice), ready for RTCPeerConnection. */
+export interface IceConfig { servers: { urls: string[]; username?: string | null; credential?: string | null }[]; relay: boolean }
+
+export function rtcConfiguration(ice: IceConfig | null | undefined): RTCConfiguration {
+  if (!ice) return { iceServers: [] };
+  return {
+    iceServers: ice.servers.map((s) => ({ urls: s.urls, ...(s.username ? { username: s.username, credential: s.credential ?? '' } : {}) })),
+    iceTransportPolicy: ice.relay ? 'relay' : 'all',
+  };
+}
 
 function kindOf(index: number): 'audio' | 'video' {
   return index === 0 || index === 3 ? 'audio' : 'video';
@@ -35,8 +54,24 @@ export class TeacherMedia {
   private mediaMode: 'video' | 'audio' | 'off' = 'video';
   onFloorStream: (stream: MediaStream | null) => void = () => {};
   onPeers: (count: number) => void = () => {};
+  /** The ICE configuration new connections use; a promise so a student's hello waits for the server's answer. */
+  iceConfig: Promise<RTCConfiguration> = Promise.resolve({ iceServers: [] });
 
   constructor(private send: SendFn) {}
+
+  /** A fresh TURN credential: every connection takes it and restarts ICE, gathering relays with it. */
+  async renewIce(config: RTCConfiguration) {
+    this.iceConfig = Promise.resolve(config);
+    for (const [userId, { pc }] of this.peers) {
+      try {
+        pc.setConfiguration(config);
+        if (pc.signalingState !== 'stable') continue;
+        const offer = await pc.createOffer({ iceRestart: true });
+        await pc.setLocalDescription(offer);
+        this.send(userId, 'offer', { sdp: pc.localDescription!.sdp, type: 'offer', restart: true });
+      } catch { /* the connection closed meanwhile; the student's next hello makes a new one */ }
+    }
+  }
 
   async startCamera(): Promise<MediaStream> {
     if (!this.local) {
@@ -80,8 +115,9 @@ export class TeacherMedia {
 
   /** A student said hello (joined, or their connection failed): a fresh connection and offer. */
   async hello(userId: string, mode = 'full') {
+    const config = await this.iceConfig;
     this.close(userId);
-    const pc = new RTCPeerConnection(ICE);
+    const pc = new RTCPeerConnection(config);
     this.peers.set(userId, { pc, mode });
     this.onPeers(this.peers.size);
     for (let i = 0; i < 5; i++) pc.addTransceiver(kindOf(i), { direction: i < 2 ? 'sendrecv' : 'sendonly' });
@@ -199,9 +235,19 @@ export class StudentMedia {
   onState: (state: RTCPeerConnectionState | 'idle') => void = () => {};
   onQuality: (poor: boolean) => void = () => {};
   private statsTimer: number | null = null;
+  private screenTimer: number | null = null;
+  private screenFlowing: boolean | undefined = undefined;
   private lastStats: { lost: number; received: number } | null = null;
+  private teacherId: string | null = null;
+  iceConfig: Promise<RTCConfiguration> = Promise.resolve({ iceServers: [] });
 
   constructor(private send: SendFn) {}
+
+  /** A fresh TURN credential: the connection keeps it for the teacher's ICE restart that follows. */
+  renewIce(config: RTCConfiguration) {
+    this.iceConfig = Promise.resolve(config);
+    try { this.pc?.setConfiguration(config); } catch { /* closed */ }
+  }
 
   /** Asks the presenting teacher for a connection. */
   hello(teacherId: string, mode: string) {
@@ -209,9 +255,19 @@ export class StudentMedia {
   }
 
   async offer(from: string, payload: string) {
+    const description = JSON.parse(payload) as RTCSessionDescriptionInit & { restart?: boolean };
+    const config = await this.iceConfig;
+    // The teacher restarting ICE (a renewed credential) on the connection we have: answer on it.
+    if (description.restart && this.pc && this.teacherId === from && this.pc.signalingState === 'stable') {
+      await this.pc.setRemoteDescription({ type: 'offer', sdp: description.sdp });
+      await this.pc.setLocalDescription(await this.pc.createAnswer());
+      this.send(from, 'answer', { sdp: this.pc.localDescription!.sdp, type: 'answer' });
+      return;
+    }
     this.pc?.close();
-    const pc = new RTCPeerConnection(ICE);
+    const pc = new RTCPeerConnection(config);
     this.pc = pc;
+    this.teacherId = from;
     this.streams.teacher = new MediaStream();
     this.streams.screen = new MediaStream();
     this.streams.floor = new MediaStream();
@@ -221,12 +277,12 @@ export class StudentMedia {
       const target = index <= 1 ? this.streams.teacher : index === 2 ? this.streams.screen : this.streams.floor;
       target.addTrack(e.track);
       // A transceiver with nothing on it (no screen shared yet) has a muted track: the page shows it only when media flows.
-      e.track.onmute = () => this.onStreams({ ...this.streams });
-      e.track.onunmute = () => this.onStreams({ ...this.streams });
-      this.onStreams({ ...this.streams });
+      e.track.onmute = () => this.emit();
+      e.track.onunmute = () => this.emit();
+      this.emit();
     };
     pc.onconnectionstatechange = () => this.onState(pc.connectionState);
-    await pc.setRemoteDescription(JSON.parse(payload));
+    await pc.setRemoteDescription({ type: 'offer', sdp: description.sdp });
     const transceivers = pc.getTransceivers();
     // Ready to send back on 0 and 1 without renegotiating when the floor is given.
     transceivers.forEach((t, i) => (t.direction = i < 2 ? 'sendrecv' : 'recvonly'));
@@ -235,6 +291,7 @@ export class StudentMedia {
     await pc.setLocalDescription(answer);
     this.send(from, 'answer', { sdp: pc.localDescription!.sdp, type: 'answer' });
     this.watchQuality();
+    this.watchScreen();
   }
 
   async ice(payload: string) {
@@ -267,6 +324,30 @@ export class StudentMedia {
   }
 
   /** Every few seconds: is the link poor (lost packets, long round trips)? Then lighter modes are suggested. */
+  private emit() { this.onStreams({ ...this.streams, screenFlowing: this.screenFlowing }); }
+
+  /**
+   * Whether the screen's frames keep coming: when the teacher stops sharing, their side sends nothing on that
+   * transceiver, but the student's track is not muted for it, so the page would freeze on the last frame.
+   */
+  private watchScreen() {
+    if (this.screenTimer !== null) return;
+    let frames = -1;
+    let changedAt = 0;
+    this.screenTimer = window.setInterval(async () => {
+      const receiver = this.pc?.getTransceivers()[2]?.receiver;
+      if (!receiver) return;
+      let now = 0;
+      (await receiver.getStats()).forEach((s) => { if (s.type === 'inbound-rtp') now = s.framesDecoded ?? 0; });
+      if (now !== frames) { frames = now; changedAt = Date.now(); }
+      const flowing = now > 0 && Date.now() - changedAt < SCREEN_QUIET_MS;
+      if (flowing !== this.screenFlowing) {
+        this.screenFlowing = flowing;
+        this.emit();
+      }
+    }, 1000);
+  }
+
   private watchQuality() {
     if (this.statsTimer !== null) return;
     this.statsTimer = window.setInterval(async () => {
@@ -289,6 +370,8 @@ export class StudentMedia {
   close() {
     if (this.statsTimer !== null) window.clearInterval(this.statsTimer);
     this.statsTimer = null;
+    if (this.screenTimer !== null) window.clearInterval(this.screenTimer);
+    this.screenTimer = null;
     this.pc?.close();
     this.pc = null;
     this.mine?.getTracks().forEach((t) => t.stop());
