@@ -27,12 +27,12 @@ public static class GradebookEndpoints
 {
     public static void MapGradebookEndpoints(this RouteGroupBuilder api)
     {
-        var course = api.MapGroup("/courses/{courseId:guid}").WithTags("Gradebook");
-        course.MapGet("/gradebook", Get).WithSummary("Quizzes as columns, students as rows, totals (sum of points; the MOOC issue adds weights).");
-        course.MapGet("/gradebook.{format}", Export).WithSummary(
+        var course = api.MapGroup("/courses/{courseId:guid}").ProducesProblem(StatusCodes.Status404NotFound).WithTags("Gradebook");
+        course.MapGet("/gradebook", Get).ProducesProblem(StatusCodes.Status403Forbidden).WithSummary("Quizzes as columns, students as rows, totals (sum of points; the MOOC issue adds weights).");
+        course.MapGet("/gradebook.{format}", Export).ProducesProblem(StatusCodes.Status403Forbidden).WithSummary(
             "The gradebook as xlsx or csv, in the viewer's language (?language=vi|en, else Accept-Language): Vietnamese CSV is " +
             "semicolon-separated with decimal commas, English comma-separated; both UTF-8 with BOM. National IDs for admins only.");
-        course.MapGet("/grading-queue", Queue).WithSummary("Answers waiting for a teacher (essays), oldest first.");
+        course.MapGet("/grading-queue", Queue).ProducesProblem(StatusCodes.Status403Forbidden).WithSummary("Answers waiting for a teacher (essays), oldest first.");
         course.MapGet("/quizzes", Quizzes).WithSummary("The course's quizzes in outline order.");
     }
 

@@ -62,7 +62,7 @@ public sealed class FirstAdminSetup(Db db, ILogger<FirstAdminSetup> log)
         var group = api.MapGroup("/setup").WithTags("Setup").AllowAnonymous().RequireRateLimiting(SignInRateLimit.Policy);
         group.MapGet("", async (FirstAdminSetup setup) => new SetupStatus(await setup.NeededAsync()))
             .WithSummary("Whether this installation still needs its first platform administrator.");
-        group.MapPost("/first-admin", CreateFirstAdmin)
+        group.MapPost("/first-admin", CreateFirstAdmin).ProducesProblem(StatusCodes.Status400BadRequest)
             .WithSummary("Create the first platform administrator and the top institution, with the setup code from the server's log.");
     }
 

@@ -65,15 +65,15 @@ public static class RosterEndpoints
 
     public static void MapRosterEndpoints(this RouteGroupBuilder institution)
     {
-        institution.MapPost("/roster", ImportNow).DisableAntiforgery()
+        institution.MapPost("/roster", ImportNow).ProducesProblem(StatusCodes.Status403Forbidden).DisableAntiforgery().Produces<RosterOutcomeView>()
             .WithSummary("Import people from a CSV file at once (admins, small files and scripts): all rows are applied, or none.");
-        institution.MapPost("/roster/imports", Queue).DisableAntiforgery()
+        institution.MapPost("/roster/imports", Queue).ProducesProblem(StatusCodes.Status403Forbidden).DisableAntiforgery().Produces<RosterImportView>(StatusCodes.Status202Accepted)
             .WithSummary("Check a roster file (every problem at once) and import it as a background job (admins).");
-        institution.MapGet("/roster/imports/latest", Latest).WithSummary("The latest roster import, to come back to (admins).");
-        institution.MapGet("/roster/imports/{importId:guid}", Get).WithSummary("A roster import: progress, outcome, problems (admins).");
-        institution.MapPost("/roster/imports/{importId:guid}/slips", Slips)
+        institution.MapGet("/roster/imports/latest", Latest).ProducesProblem(StatusCodes.Status403Forbidden).WithSummary("The latest roster import, to come back to (admins).");
+        institution.MapGet("/roster/imports/{importId:guid}", Get).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).WithSummary("A roster import: progress, outcome, problems (admins).");
+        institution.MapPost("/roster/imports/{importId:guid}/slips", Slips).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("The sign-in slips (PDF) of the people this import created who have not chosen a password: fresh codes each time (admins).");
-        institution.MapPost("/roster/people/{userId:guid}/sign-in-slip", ResetSignIn)
+        institution.MapPost("/roster/people/{userId:guid}/sign-in-slip", ResetSignIn).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Reset a person's sign-in (admins, people this institution made): a new one-time code on a one-slip PDF.");
         institution.MapRosterUpdateEndpoints();
     }

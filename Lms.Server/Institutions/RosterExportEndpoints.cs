@@ -16,10 +16,10 @@ public static class RosterExportEndpoints
 {
     public static void MapRosterExportEndpoints(this RouteGroupBuilder app)
     {
-        var group = app.MapGroup("/institutions/{institutionId:guid}").WithTags("Institutions");
-        group.MapGet("/people.{format}", People).WithSummary(
+        var group = app.MapGroup("/institutions/{institutionId:guid}").ProducesProblem(StatusCodes.Status404NotFound).WithTags("Institutions");
+        group.MapGet("/people.{format}", People).ProducesProblem(StatusCodes.Status403Forbidden).WithSummary(
             "The people list (admins) as xlsx or csv in the viewer's language (?language=vi|en), filtered like the list: role, class, q.");
-        group.MapGet("/class-lists.{format}", ClassLists).WithSummary(
+        group.MapGet("/class-lists.{format}", ClassLists).ProducesProblem(StatusCodes.Status403Forbidden).WithSummary(
             "The students of every class (or of className) as xlsx (one sheet per class) or csv (one table with a class column), for admins.");
     }
 

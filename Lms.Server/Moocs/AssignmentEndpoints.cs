@@ -37,16 +37,17 @@ public static class AssignmentEndpoints
 {
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapPost("/courses/{courseId:guid}/assignments", Create).WithTags("Assignments").WithSummary("Add an assignment to a module.");
+        api.MapPost("/courses/{courseId:guid}/assignments", Create).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status400BadRequest).WithTags("Assignments").WithSummary("Add an assignment to a module.");
         var group = api.MapGroup("/moocs/assignments/{assignmentId:guid}").WithTags("Assignments");
+        group.ProducesProblemsOfIdsAndBodies();
         group.MapGet("", Get).WithSummary("An assignment, with my submission and its reviews.");
         group.MapPost("/submission", Submit).DisableAntiforgery()
             .WithSummary("Hand in (multipart: text and/or file); replaces the last one until it is reviewed.");
         group.MapGet("/submissions", Submissions).WithSummary("Every submission, ungraded first (teachers).");
         group.MapGet("/peer-review", NextPeerReview).WithSummary("The next classmate's submission for me to review.");
-        api.MapPost("/moocs/submissions/{submissionId:guid}/reviews", AddReview).WithTags("Assignments")
+        api.MapPost("/moocs/submissions/{submissionId:guid}/reviews", AddReview).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status400BadRequest).WithTags("Assignments")
             .WithSummary("Review a submission with the rubric (its teachers, or a peer who has handed in).");
-        api.MapGet("/moocs/submissions/{submissionId:guid}/file", File).WithTags("Assignments")
+        api.MapGet("/moocs/submissions/{submissionId:guid}/file", File).ProducesProblem(StatusCodes.Status404NotFound).WithTags("Assignments")
             .WithSummary("The submitted file (its author, the teachers, peer reviewers).");
     }
 
