@@ -37,7 +37,8 @@ public static class AssignmentEndpoints
 {
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapPost("/courses/{courseId:guid}/assignments", Create).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status400BadRequest).WithTags("Assignments").WithSummary("Add an assignment to a module.");
+        api.MapPost("/courses/{courseId:guid}/assignments", Create).WithTags("Assignments").WithSummary("Add an assignment to a module.")
+            .ProducesProblems(404, 400);
         var group = api.MapGroup("/moocs/assignments/{assignmentId:guid}").WithTags("Assignments");
         group.ProducesProblemsOfIdsAndBodies();
         group.MapGet("", Get).WithSummary("An assignment, with my submission and its reviews.");
@@ -45,9 +46,9 @@ public static class AssignmentEndpoints
             .WithSummary("Hand in (multipart: text and/or file); replaces the last one until it is reviewed.");
         group.MapGet("/submissions", Submissions).WithSummary("Every submission, ungraded first (teachers).");
         group.MapGet("/peer-review", NextPeerReview).WithSummary("The next classmate's submission for me to review.");
-        api.MapPost("/moocs/submissions/{submissionId:guid}/reviews", AddReview).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status400BadRequest).WithTags("Assignments")
+        api.MapPost("/moocs/submissions/{submissionId:guid}/reviews", AddReview).ProducesProblems(404, 400).WithTags("Assignments")
             .WithSummary("Review a submission with the rubric (its teachers, or a peer who has handed in).");
-        api.MapGet("/moocs/submissions/{submissionId:guid}/file", File).ProducesProblem(StatusCodes.Status404NotFound).WithTags("Assignments")
+        api.MapGet("/moocs/submissions/{submissionId:guid}/file", File).ProducesProblems(404).WithTags("Assignments")
             .WithSummary("The submitted file (its author, the teachers, peer reviewers).");
     }
 

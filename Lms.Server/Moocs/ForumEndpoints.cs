@@ -26,8 +26,9 @@ public static class ForumEndpoints
 {
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapGet("/courses/{courseId:guid}/forum", Threads).ProducesProblem(StatusCodes.Status404NotFound).WithTags("Forum").WithSummary("Threads, newest activity (or most upvoted) first, paged.");
-        api.MapPost("/courses/{courseId:guid}/forum", Create).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status400BadRequest).WithTags("Forum").WithSummary("Start a thread.");
+        api.MapGet("/courses/{courseId:guid}/forum", Threads).WithTags("Forum").WithSummary("Threads, newest activity (or most upvoted) first, paged.")
+            .ProducesProblems(404);
+        api.MapPost("/courses/{courseId:guid}/forum", Create).ProducesProblems(404, 400).WithTags("Forum").WithSummary("Start a thread.");
         var thread = api.MapGroup("/forum/threads/{threadId:guid}").WithTags("Forum");
         thread.ProducesProblemsOfIdsAndBodies();
         thread.MapGet("", Thread).WithSummary("A thread with its replies (marked answers first), paged.");

@@ -3,15 +3,16 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Lms.Server.Problems;
 
-/// <summary>The problem responses of a group's endpoints, declared in one line for the whole group.</summary>
+/// <summary>How endpoints declare the problem responses they answer, for the OpenAPI document (and the web app's types).</summary>
 public static class ProblemDeclarations
 {
     /// <summary>
-    /// Declares, on each endpoint of the group: 404 when its route names a record (every such endpoint looks it up
-    /// through its feature's access check first, which answers 404 for one that is not there or not visible), and 400
-    /// when it takes a JSON body (a body that does not parse or bind is refused with a problem before the handler runs).
+    /// For a whole group in one line, declares on each of its endpoints: 404 when its route names a record (every such
+    /// endpoint looks it up through its feature's access check first, which answers 404 for one that is not there or not
+    /// visible), and 400 when it takes a JSON body (one that does not parse or bind is refused with a problem before the
+    /// handler runs).
     /// For files other features also edit, where one added line is easier to merge than a change to every mapping;
-    /// elsewhere each endpoint says it with <c>.ProducesProblem(…)</c> itself.
+    /// elsewhere each endpoint says it with <see cref="ProducesProblems{TBuilder}"/> itself.
     /// </summary>
     public static TBuilder ProducesProblemsOfIdsAndBodies<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder
     {
@@ -23,6 +24,13 @@ public static class ProblemDeclarations
             if (endpoint.Metadata.OfType<IAcceptsMetadata>().Any(a => a.ContentTypes.Contains("application/json")))
                 endpoint.Metadata.Add(Problem(StatusCodes.Status400BadRequest));
         });
+        return builder;
+    }
+
+    /// <summary>Declares that the endpoint may answer each of <paramref name="statuses"/> with a problem document.</summary>
+    public static TBuilder ProducesProblems<TBuilder>(this TBuilder builder, params int[] statuses) where TBuilder : IEndpointConventionBuilder
+    {
+        foreach (var status in statuses) builder.ProducesProblem(status);
         return builder;
     }
 

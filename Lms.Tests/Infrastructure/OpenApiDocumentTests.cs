@@ -117,6 +117,9 @@ public sealed class OpenApiDocumentTests(SqliteLmsServer server) : IClassFixture
 
         // A handler's own refusals are declared too: saving answers to a closed attempt is a 409 with the refused answers.
         Assert.True(Declares(Operation(document, "/api/attempts/{attemptId}/answers", "post"), "409"));
+        // A wrong password is a 401, and a sign-in too many is a 429 (the sign-in rate limit).
+        var signIn = Operation(document, "/api/identity/sign-in", "post");
+        Assert.True(Declares(signIn, "401") && Declares(signIn, "429"));
         // And nothing declares what it cannot answer: "who am I" names no record and takes no body.
         var me = Operation(document, "/api/identity/me", "get");
         Assert.False(me.TryGetProperty("404", out _));
