@@ -1,7 +1,7 @@
 #!/usr/bin/env pwsh
-# One entry point on Windows (and anywhere PowerShell runs): ./build.ps1 run | test | bench [name]
+# One entry point on Windows (and anywhere PowerShell runs): ./build.ps1 run | build | test | bench [name]
 param(
-    [Parameter(Position = 0)][ValidateSet('run', 'test', 'bench', 'backup', 'restore', 'help')][string]$Verb = 'help',
+    [Parameter(Position = 0)][ValidateSet('run', 'build', 'test', 'bench', 'backup', 'restore', 'help')][string]$Verb = 'help',
     [Parameter(Position = 1, ValueFromRemainingArguments = $true)][string[]]$Rest = @()
 )
 $ErrorActionPreference = 'Stop'
@@ -47,6 +47,12 @@ switch ($Verb) {
         Write-Output '==> Starting Lms (data in Lms.Server/data; Ctrl+C stops it)'
         dotnet run --project Lms.Server -c Release --no-build -- @Rest; exit $LASTEXITCODE
     }
+    'build' {
+        # Everything, as the tests use it (Debug): the server, the web app (npm, REST types, Vite), the tests and the bench.
+        Require-Sdk
+        Write-Output '==> Building everything (Debug): restore, the web app with npm, compile'
+        dotnet build Lms.sln -c Debug -nologo -clp:ErrorsOnly @Rest; exit $LASTEXITCODE
+    }
     'test' {
         Require-Sdk; Check-TestTools
         dotnet build Lms.sln -c Debug -nologo -clp:ErrorsOnly
@@ -61,5 +67,5 @@ switch ($Verb) {
         if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
         dotnet run --project Lms.Server -c Release --no-build -- $Verb @Rest; exit $LASTEXITCODE
     }
-    default { Write-Output 'Usage: ./build.ps1 run | test | bench [name] | backup <folder> | restore <folder>' }
+    default { Write-Output 'Usage: ./build.ps1 run | build | test [dotnet test args] | bench [name] | backup <folder> | restore <folder>' }
 }

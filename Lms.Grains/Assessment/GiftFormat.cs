@@ -9,14 +9,26 @@ namespace Lms.Grains.Assessment;
 /// <see cref="Code"/> and <see cref="Args"/> for the web app to word in the reader's language (null where the reason
 /// has no code yet).
 /// </summary>
-public sealed record ImportProblem(int Number, string Question, string Reason, string? Code = null, IReadOnlyDictionary<string, string>? Args = null);
+public sealed record ImportProblem(int Number, string Question, string Reason, string? Code = null, IReadOnlyDictionary<string, string>? Args = null)
+{
+    /// <summary>One problem per reason the rules give for a question read from a file.</summary>
+    public static IEnumerable<ImportProblem> Of(int number, string question, IEnumerable<QuestionIssue> issues) =>
+        issues.Select(i => new ImportProblem(number, question, i.Message, i.Code, i.Args));
+}
 
-/// <summary>A GIFT question that cannot be read: a stable code and its parameters beside the English message.</summary>
-public sealed class GiftFormatException(string code, string message, IReadOnlyDictionary<string, string>? args = null) : FormatException(message)
+/// <summary>Why a question cannot be used (QuestionRules): a stable code and its parameters beside the English message.</summary>
+public sealed record QuestionIssue(string Code, string Message, IReadOnlyDictionary<string, string> Args);
+
+/// <summary>A question in a file (GIFT, QTI) that cannot be read: a stable code and its parameters beside the English message.</summary>
+public class QuestionFormatException(string code, string message, IReadOnlyDictionary<string, string>? args = null) : FormatException(message)
 {
     public string Code { get; } = code;
     public IReadOnlyDictionary<string, string> Args { get; } = args ?? new Dictionary<string, string>();
 }
+
+/// <summary>A GIFT question that cannot be read.</summary>
+public sealed class GiftFormatException(string code, string message, IReadOnlyDictionary<string, string>? args = null)
+    : QuestionFormatException(code, message, args);
 
 public sealed record ImportResult(IReadOnlyList<QuestionDraft> Questions, IReadOnlyList<ImportProblem> Problems)
 {
@@ -57,8 +69,8 @@ public static partial class GiftFormat
             {
                 var draft = ParseQuestion(block, category);
                 var content = QuestionRules.Normalise(draft.Content);
-                var issues = QuestionRules.Problems(content);
-                if (issues.Count > 0) problems.Add(new ImportProblem(number, name, string.Join("; ", issues)));
+                var issues = QuestionRules.Issues(content);
+                if (issues.Count > 0) problems.AddRange(ImportProblem.Of(number, name, issues));
                 else questions.Add(draft with { Content = content });
             }
             catch (GiftFormatException e)

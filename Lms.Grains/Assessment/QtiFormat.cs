@@ -19,6 +19,9 @@ public static partial class QtiFormat
 
     // ---------- import ----------
 
+    private static QuestionFormatException Invalid(string code, string message, params (string Name, string Value)[] args) =>
+        new(code, message, args.ToDictionary(a => a.Name, a => a.Value));
+
     public static ImportResult Parse(byte[] file)
     {
         var problems = new List<ImportProblem>();
@@ -28,9 +31,15 @@ public static partial class QtiFormat
         {
             items = IsZip(file) ? FromPackage(file) : [("item", Decode(file))];
         }
+        catch (QuestionFormatException e)
+        {
+            return new ImportResult([], [new ImportProblem(0, "", "the file is neither a QTI item nor a QTI package: " + e.Message, e.Code, e.Args)]);
+        }
         catch (Exception e) when (e is InvalidDataException or XmlException or FormatException)
         {
-            return new ImportResult([], [new ImportProblem(0, "", "the file is neither a QTI item nor a QTI package: " + e.Message)]);
+            // The reader's own message (of .NET's XML or zip reader) stays as it is, in English, as its detail.
+            return new ImportResult([], [new ImportProblem(0, "", "the file is neither a QTI item nor a QTI package: " + e.Message,
+                "qti-unreadable", new Dictionary<string, string> { ["detail"] = e.Message })]);
         }
         var number = 0;
         foreach (var (name, xml) in items)
@@ -40,21 +49,25 @@ public static partial class QtiFormat
             try
             {
                 var doc = XDocument.Parse(xml);
-                var root = doc.Root ?? throw new FormatException("the file is empty");
-                if (root.Name.LocalName != "assessmentItem") throw new FormatException($"<{root.Name.LocalName}> is not an assessmentItem");
+                var root = doc.Root ?? throw Invalid("qti-empty", "the file is empty");
+                if (root.Name.LocalName != "assessmentItem") throw Invalid("qti-not-an-item", $"<{root.Name.LocalName}> is not an assessmentItem", ("element", root.Name.LocalName));
                 label = (string?)root.Attribute("title") ?? (string?)root.Attribute("identifier") ?? name;
                 var draft = ParseItem(root);
                 var content = QuestionRules.Normalise(draft.Content);
-                var issues = QuestionRules.Problems(content);
-                if (issues.Count > 0) problems.Add(new ImportProblem(number, label, string.Join("; ", issues)));
+                var issues = QuestionRules.Issues(content);
+                if (issues.Count > 0) problems.AddRange(ImportProblem.Of(number, label, issues));
                 else questions.Add(draft with { Content = content });
+            }
+            catch (QuestionFormatException e)
+            {
+                problems.Add(new ImportProblem(number, label, e.Message, e.Code, e.Args));
             }
             catch (Exception e) when (e is XmlException or FormatException)
             {
-                problems.Add(new ImportProblem(number, label, e.Message));
+                problems.Add(new ImportProblem(number, label, e.Message, "qti-unreadable", new Dictionary<string, string> { ["detail"] = e.Message }));
             }
         }
-        if (number == 0) problems.Add(new ImportProblem(0, "", "the package has no assessment items"));
+        if (number == 0) problems.Add(new ImportProblem(0, "", "the package has no assessment items", "qti-no-items"));
         return new ImportResult(problems.Count == 0 ? questions : [], problems);
     }
 
@@ -86,8 +99,8 @@ public static partial class QtiFormat
         var items = new List<(string, string)>();
         foreach (var href in hrefs)
         {
-            var entry = zip.GetEntry(href) ?? throw new FormatException($"the manifest names {href}, which is not in the package");
-            if (entry.Length > 5_000_000) throw new FormatException($"{href} is too large");
+            var entry = zip.GetEntry(href) ?? throw Invalid("qti-file-missing", $"the manifest names {href}, which is not in the package", ("file", href));
+            if (entry.Length > 5_000_000) throw Invalid("qti-file-too-large", $"{href} is too large", ("file", href));
             using var stream = entry.Open();
             using var reader = new StreamReader(stream, Encoding.UTF8, true);
             items.Add((href, reader.ReadToEnd()));
@@ -109,12 +122,12 @@ public static partial class QtiFormat
                     (string?)m.Attribute("mapKey") ?? "",
                     double.Parse((string?)m.Attribute("mappedValue") ?? "0", CultureInfo.InvariantCulture),
                     ((string?)m.Attribute("caseSensitive") ?? "false") == "true")).ToList() ?? []));
-        var body = item.Element(Ns + "itemBody") ?? throw new FormatException("the item has no itemBody");
+        var body = item.Element(Ns + "itemBody") ?? throw Invalid("qti-no-item-body", "the item has no itemBody");
         string[] known = ["choiceInteraction", "textEntryInteraction", "inlineChoiceInteraction", "matchInteraction", "orderInteraction", "extendedTextInteraction"];
         var interactions = body.Descendants().Where(e => e.Name.LocalName.EndsWith("Interaction", StringComparison.Ordinal)).ToList();
-        if (interactions.Count == 0) throw new FormatException("the item has no interaction");
+        if (interactions.Count == 0) throw Invalid("qti-no-interaction", "the item has no interaction");
         if (interactions.FirstOrDefault(i => !known.Contains(i.Name.LocalName)) is { } unknown)
-            throw new FormatException($"{unknown.Name.LocalName} is not supported");
+            throw Invalid("qti-unsupported", $"{unknown.Name.LocalName} is not supported", ("element", unknown.Name.LocalName));
         var title = (string?)item.Attribute("title") ?? (string?)item.Attribute("identifier") ?? "QTI";
         var feedback = string.Join("", item.Elements(Ns + "modalFeedback").Select(f => InnerHtml(f)));
         var meta = new QuestionMeta { Title = title.Length > 200 ? title[..200] : title };
@@ -122,14 +135,14 @@ public static partial class QtiFormat
         Declaration Decl(XElement interaction)
         {
             var id = (string?)interaction.Attribute("responseIdentifier") ?? "";
-            return declarations.TryGetValue(id, out var d) ? d : throw new FormatException($"no responseDeclaration for {id}");
+            return declarations.TryGetValue(id, out var d) ? d : throw Invalid("qti-no-response-declaration", $"no responseDeclaration for {id}", ("id", id));
         }
 
         QuestionContent content;
         var blanks = interactions.Where(i => i.Name.LocalName is "textEntryInteraction" or "inlineChoiceInteraction").ToList();
         if (blanks.Count > 1 || interactions.Any(i => i.Name.LocalName == "inlineChoiceInteraction"))
         {
-            if (blanks.Count != interactions.Count) throw new FormatException("a cloze item mixes gaps with other interactions");
+            if (blanks.Count != interactions.Count) throw Invalid("qti-cloze-mixed", "a cloze item mixes gaps with other interactions");
             var list = new List<Blank>();
             var copy = new XElement(body);
             var copies = copy.Descendants().Where(e => e.Name.LocalName is "textEntryInteraction" or "inlineChoiceInteraction").ToList();
@@ -139,7 +152,7 @@ public static partial class QtiFormat
                 var d = Decl(blanks[i]);
                 if (blanks[i].Name.LocalName == "inlineChoiceInteraction")
                 {
-                    var right = d.Correct.FirstOrDefault() ?? throw new FormatException($"gap {id} has no correctResponse");
+                    var right = d.Correct.FirstOrDefault() ?? throw Invalid("qti-gap-no-answer", $"gap {id} has no correctResponse", ("id", id));
                     list.Add(new Blank
                     {
                         Id = id, Kind = BlankKinds.Choice,
@@ -156,7 +169,7 @@ public static partial class QtiFormat
         }
         else
         {
-            if (interactions.Count > 1) throw new FormatException("an item with several interactions is supported only as fill-in-the-blanks");
+            if (interactions.Count > 1) throw Invalid("qti-several-interactions", "an item with several interactions is supported only as fill-in-the-blanks");
             var interaction = interactions[0];
             var d = Decl(interaction);
             var prompt = interaction.Element(Ns + "prompt");
@@ -171,16 +184,16 @@ public static partial class QtiFormat
                 "orderInteraction" => new QuestionContent
                 {
                     Type = QuestionTypes.Ordering, Stem = stem,
-                    Items = (d.Correct.Count > 0 ? d.Correct : throw new FormatException("the order has no correctResponse"))
+                    Items = (d.Correct.Count > 0 ? d.Correct : throw Invalid("qti-order-no-answer", "the order has no correctResponse"))
                         .Select(id => new OrderItem
                         {
                             Id = id,
                             Text = InnerHtml(interaction.Elements(Ns + "simpleChoice").FirstOrDefault(c => (string?)c.Attribute("identifier") == id)
-                                             ?? throw new FormatException($"the correct order names {id}, which is not a choice")),
+                                             ?? throw Invalid("qti-order-unknown-choice", $"the correct order names {id}, which is not a choice", ("id", id))),
                         }).ToList(),
                 },
                 "extendedTextInteraction" => new QuestionContent { Type = QuestionTypes.Essay, Stem = stem },
-                _ => throw new FormatException($"{interaction.Name.LocalName} is not supported"),
+                _ => throw Invalid("qti-unsupported", $"{interaction.Name.LocalName} is not supported", ("element", interaction.Name.LocalName)),
             };
         }
         return new QuestionDraft(meta, content with { GeneralFeedback = feedback.Length > 0 ? feedback : null });
@@ -189,13 +202,13 @@ public static partial class QtiFormat
     private static QuestionContent ChoiceContent(XElement interaction, Declaration d, string stem)
     {
         var choices = interaction.Elements(Ns + "simpleChoice").Select(c => ((string?)c.Attribute("identifier") ?? "", InnerHtml(c))).ToList();
-        if (choices.Count == 0) throw new FormatException("the choice interaction has no simpleChoice");
+        if (choices.Count == 0) throw Invalid("qti-no-choices", "the choice interaction has no simpleChoice");
         var ids = choices.Select(c => c.Item1).ToHashSet();
         foreach (var v in d.Correct.Concat(d.Map.Select(m => m.Key)))
-            if (!ids.Contains(v)) throw new FormatException($"the response names {v}, which is not a choice");
+            if (!ids.Contains(v)) throw Invalid("qti-unknown-choice", $"the response names {v}, which is not a choice", ("id", v));
         var maxChoices = int.Parse((string?)interaction.Attribute("maxChoices") ?? "1", CultureInfo.InvariantCulture);
         var single = maxChoices == 1 && d.Cardinality == "single";
-        if (d.Correct.Count == 0 && !d.Map.Any(m => m.Value > 0)) throw new FormatException("no choice is marked correct");
+        if (d.Correct.Count == 0 && !d.Map.Any(m => m.Value > 0)) throw Invalid("qti-no-correct-choice", "no choice is marked correct");
         if (single && choices.Count == 2 && ids.SetEquals(["true", "false"]))
             return new QuestionContent { Type = QuestionTypes.TrueFalse, Stem = stem, Correct = d.Correct.FirstOrDefault() == "true" };
         double Fraction(string id)
@@ -234,13 +247,13 @@ public static partial class QtiFormat
 
     private static Blank TextBlank(string id, Declaration d, XElement item)
     {
-        if (d.Correct.Count == 0 && d.Map.Count == 0) throw new FormatException($"the text entry {id} has no correctResponse");
+        if (d.Correct.Count == 0 && d.Map.Count == 0) throw Invalid("qti-text-entry-no-answer", $"the text entry {id} has no correctResponse", ("id", id));
         if (IsNumeric(d))
         {
             var tolerance = Tolerance(item);
             var numbers = d.Correct.Select(v => new NumericAnswer
             {
-                Value = double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) ? x : throw new FormatException($"\"{v}\" is not a number"),
+                Value = double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) ? x : throw Invalid("not-a-number", $"\"{v}\" is not a number", ("value", v)),
                 Tolerance = tolerance,
             }).ToList();
             return new Blank { Id = id, Kind = BlankKinds.Numeric, Numbers = numbers };
@@ -255,7 +268,7 @@ public static partial class QtiFormat
     private static QuestionContent MatchContent(XElement interaction, Declaration d, string stem)
     {
         var sets = interaction.Elements(Ns + "simpleMatchSet").ToList();
-        if (sets.Count != 2) throw new FormatException("a match interaction needs two simpleMatchSets");
+        if (sets.Count != 2) throw Invalid("qti-match-sets", "a match interaction needs two simpleMatchSets");
         var prompts = sets[0].Elements(Ns + "simpleAssociableChoice").ToDictionary(c => (string?)c.Attribute("identifier") ?? "", c => InnerHtml(c));
         var answers = sets[1].Elements(Ns + "simpleAssociableChoice").ToDictionary(c => (string?)c.Attribute("identifier") ?? "", c => PlainText(c));
         var pairs = new List<MatchPair>();
@@ -263,10 +276,10 @@ public static partial class QtiFormat
         {
             var ab = value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
             if (ab.Length != 2 || !prompts.TryGetValue(ab[0], out var prompt) || !answers.TryGetValue(ab[1], out var answer))
-                throw new FormatException($"the correct pair \"{value}\" does not name a prompt and an answer");
+                throw Invalid("qti-pair-unknown", $"the correct pair \"{value}\" does not name a prompt and an answer", ("value", value));
             pairs.Add(new MatchPair { Id = ab[0], Prompt = prompt, Answer = answer });
         }
-        if (pairs.Count == 0) throw new FormatException("the match has no correctResponse");
+        if (pairs.Count == 0) throw Invalid("qti-match-no-answer", "the match has no correctResponse");
         var used = pairs.Select(p => p.Answer).ToHashSet();
         return new QuestionContent
         {

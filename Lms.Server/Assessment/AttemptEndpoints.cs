@@ -67,25 +67,31 @@ public static class AttemptEndpoints
 {
     public static void MapAttemptEndpoints(this RouteGroupBuilder api)
     {
-        var quiz = api.MapGroup("/quizzes/{quizId:guid}").WithTags("Attempts");
-        quiz.MapPost("/attempts", Start).WithSummary("Start an attempt, or resume the one in progress (on any device).");
-        quiz.MapGet("/attempts", ForQuiz).WithSummary("Every attempt at the quiz (teachers).");
-        quiz.MapGet("/statistics", Statistics).WithSummary("Facility and discrimination per question, response distribution, score histogram.");
-        quiz.MapPost("/regrade", Regrade).WithSummary("Regrade submitted attempts with the questions' current versions.");
-        quiz.MapGet("/answer-order", AnswerOrderChanges)
+        var quiz = api.MapGroup("/quizzes/{quizId:guid}").ProducesProblems(404).WithTags("Attempts");
+        quiz.MapPost("/attempts", Start).WithSummary("Start an attempt, or resume the one in progress (on any device).")
+            .ProducesProblems(403, 409, 400);
+        quiz.MapGet("/attempts", ForQuiz).ProducesProblems(403).WithSummary("Every attempt at the quiz (teachers).");
+        quiz.MapGet("/statistics", Statistics).WithSummary("Facility and discrimination per question, response distribution, score histogram.")
+            .ProducesProblems(403);
+        quiz.MapPost("/regrade", Regrade).ProducesProblems(403, 400).WithSummary("Regrade submitted attempts with the questions' current versions.");
+        quiz.MapGet("/answer-order", AnswerOrderChanges).ProducesProblems(403)
             .WithSummary("Submitted attempts whose answer or grade changes now that each question's last answer counts (teachers).");
-        quiz.MapPost("/answer-order/regrade", RegradeAnswerOrder)
+        quiz.MapPost("/answer-order/regrade", RegradeAnswerOrder).ProducesProblems(403, 400)
             .WithSummary("Regrade those attempts (all of them, or the ones named) with each question's last answer.");
 
-        var attempt = api.MapGroup("/attempts/{attemptId:guid}").WithTags("Attempts");
+        var attempt = api.MapGroup("/attempts/{attemptId:guid}").ProducesProblems(404).WithTags("Attempts");
         attempt.MapGet("", Get).WithSummary("The attempt: questions, saved responses, flags, deadline and the server's time.");
-        attempt.MapPost("/answers", Answer).WithSummary("Save answers (online, or synced from offline). Each is stored once, before it is acknowledged.");
-        attempt.MapPost("/flags", Flag).WithSummary("Flag a question for review, or unflag it.");
-        attempt.MapPost("/events", Events).WithSummary("Report integrity signals from the page (tab hidden, full screen left, paste).");
-        attempt.MapPost("/submit", Submit).WithSummary("Submit the attempt; it is graded at once (essays wait for a teacher).");
-        attempt.MapGet("/review", Review).WithSummary("The submitted attempt with scores, right answers and feedback, as the quiz allows.");
-        attempt.MapGet("/timeline", Timeline).WithSummary("What happened during the attempt (teachers).");
-        attempt.MapPost("/slots/{slot:int}/grade", GradeSlot).WithSummary("Grade one question by hand (essays), with a comment.");
+        attempt.MapPost("/answers", Answer).WithSummary("Save answers (online, or synced from offline). Each is stored once, before it is acknowledged.")
+            .Produces<AnswersResult>().ProducesProblems(403, 400, 409);
+        attempt.MapPost("/flags", Flag).ProducesProblems(403, 400).WithSummary("Flag a question for review, or unflag it.");
+        attempt.MapPost("/events", Events).WithSummary("Report integrity signals from the page (tab hidden, full screen left, paste).")
+            .ProducesProblems(403, 400);
+        attempt.MapPost("/submit", Submit).ProducesProblems(403).WithSummary("Submit the attempt; it is graded at once (essays wait for a teacher).");
+        attempt.MapGet("/review", Review).WithSummary("The submitted attempt with scores, right answers and feedback, as the quiz allows.")
+            .ProducesProblems(409);
+        attempt.MapGet("/timeline", Timeline).ProducesProblems(403).WithSummary("What happened during the attempt (teachers).");
+        attempt.MapPost("/slots/{slot:int}/grade", GradeSlot).WithSummary("Grade one question by hand (essays), with a comment.")
+            .ProducesProblems(403, 409, 400);
     }
 
     private static IQuizAttemptGrain Grain(IGrainFactory grains, Guid id) => grains.GetGrain<IQuizAttemptGrain>(id);

@@ -30,18 +30,18 @@ public static class BankEndpoints
 
     public static void MapBankEndpoints(this RouteGroupBuilder api)
     {
-        var bank = api.MapGroup("/institutions/{institutionId:guid}/questions").WithTags("Question bank");
-        bank.MapGet("", Search).WithSummary("Search the bank: the institution's questions and those others share.");
-        bank.MapGet("/tags", Tags).WithSummary("Every tag in use.");
-        bank.MapPost("", Create).WithSummary("Add a question (its HTML is sanitised).");
-        bank.MapPost("/import", Import).DisableAntiforgery()
+        var bank = api.MapGroup("/institutions/{institutionId:guid}/questions").ProducesProblems(404).WithTags("Question bank");
+        bank.MapGet("", Search).ProducesProblems(403).WithSummary("Search the bank: the institution's questions and those others share.");
+        bank.MapGet("/tags", Tags).ProducesProblems(403).WithSummary("Every tag in use.");
+        bank.MapPost("", Create).ProducesProblems(403, 400).WithSummary("Add a question (its HTML is sanitised).");
+        bank.MapPost("/import", Import).ProducesProblems(403).DisableAntiforgery()
             .WithSummary("Import a Moodle GIFT file or a QTI 2.1 item or package: all of it, or nothing with each problem named.");
-        bank.MapGet("/export", Export).WithSummary("Export questions as a QTI 2.1 content package (zip).");
+        bank.MapGet("/export", Export).ProducesProblems(403).WithSummary("Export questions as a QTI 2.1 content package (zip).");
 
-        var question = api.MapGroup("/questions/{questionId:guid}").WithTags("Question bank");
+        var question = api.MapGroup("/questions/{questionId:guid}").ProducesProblems(404).WithTags("Question bank");
         question.MapGet("", Get).WithSummary("A question with its content (right answers included: teachers only).");
-        question.MapPut("", Update).WithSummary("Edit a question; attempts that used it keep the version they saw.");
-        question.MapDelete("", Delete).WithSummary("Remove a question from the bank.");
+        question.MapPut("", Update).ProducesProblems(403, 400).WithSummary("Edit a question; attempts that used it keep the version they saw.");
+        question.MapDelete("", Delete).ProducesProblems(403).WithSummary("Remove a question from the bank.");
     }
 
     public static QuestionSummary Summary(QuestionRow q) => new(q.Id, q.InstitutionId, q.InstitutionName, q.Type, q.Title, q.Subject, q.Level,

@@ -6,6 +6,7 @@ using Lms.Server.Courses;
 using Lms.Server.Exports;
 using Lms.Server.Identity;
 using Lms.Server.Privacy;
+using Lms.Server.Problems;
 
 namespace Lms.Server.Assessment;
 
@@ -27,12 +28,13 @@ public static class GradebookEndpoints
 {
     public static void MapGradebookEndpoints(this RouteGroupBuilder api)
     {
-        var course = api.MapGroup("/courses/{courseId:guid}").WithTags("Gradebook");
-        course.MapGet("/gradebook", Get).WithSummary("Quizzes as columns, students as rows, totals (sum of points; the MOOC issue adds weights).");
-        course.MapGet("/gradebook.{format}", Export).WithSummary(
+        var course = api.MapGroup("/courses/{courseId:guid}").ProducesProblems(404).WithTags("Gradebook");
+        course.MapGet("/gradebook", Get).WithSummary("Quizzes as columns, students as rows, totals (sum of points; the MOOC issue adds weights).")
+            .ProducesProblems(403);
+        course.MapGet("/gradebook.{format}", Export).ProducesProblems(403).WithSummary(
             "The gradebook as xlsx or csv, in the viewer's language (?language=vi|en, else Accept-Language): Vietnamese CSV is " +
             "semicolon-separated with decimal commas, English comma-separated; both UTF-8 with BOM. National IDs for admins only.");
-        course.MapGet("/grading-queue", Queue).WithSummary("Answers waiting for a teacher (essays), oldest first.");
+        course.MapGet("/grading-queue", Queue).ProducesProblems(403).WithSummary("Answers waiting for a teacher (essays), oldest first.");
         course.MapGet("/quizzes", Quizzes).WithSummary("The course's quizzes in outline order.");
     }
 

@@ -30,13 +30,13 @@ public static class QuizEndpoints
 {
     public static void MapQuizEndpoints(this RouteGroupBuilder api)
     {
-        api.MapPost("/courses/{courseId:guid}/modules/{moduleId:guid}/quizzes", Create).WithTags("Quizzes")
+        api.MapPost("/courses/{courseId:guid}/modules/{moduleId:guid}/quizzes", Create).ProducesProblems(403, 404, 400).WithTags("Quizzes")
             .WithSummary("Add a quiz to a module (a course item of kind \"quiz\").");
-        var quiz = api.MapGroup("/quizzes/{quizId:guid}").WithTags("Quizzes");
+        var quiz = api.MapGroup("/quizzes/{quizId:guid}").ProducesProblems(404).WithTags("Quizzes");
         quiz.MapGet("", Get).WithSummary("A quiz: settings and sections for its teachers; for a student their attempts and grade.");
-        quiz.MapPut("", Update).WithSummary("Change a quiz's title, settings and sections.");
-        quiz.MapGet("/my-grade", MyGrade).WithSummary("My grade on the quiz by its grading method, and whether I passed.");
-        quiz.MapGet("/grades/{userId:guid}", LearnerGrade).WithSummary("A learner's grade on the quiz (teachers).");
+        quiz.MapPut("", Update).ProducesProblems(403, 400).WithSummary("Change a quiz's title, settings and sections.");
+        quiz.MapGet("/my-grade", MyGrade).ProducesProblems(403).WithSummary("My grade on the quiz by its grading method, and whether I passed.");
+        quiz.MapGet("/grades/{userId:guid}", LearnerGrade).ProducesProblems(403).WithSummary("A learner's grade on the quiz (teachers).");
     }
 
     public static QuizSettings CheckSettings(QuizSettings? s)

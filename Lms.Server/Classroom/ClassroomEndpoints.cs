@@ -67,6 +67,7 @@ public static class ClassroomEndpoints
     public static void MapClassroomApi(this RouteGroupBuilder api)
     {
         var classroom = api.MapGroup("/classroom").WithTags("Classroom");
+        classroom.ProducesProblemsOfIdsAndBodies();
         classroom.MapPost("/courses/{courseId:guid}/sessions", Create).WithSummary("Schedule a live session as an item of a module.");
         classroom.MapGet("/agenda", Agenda).WithSummary("My live sessions between two times (default: the next 24 hours), and those live now.");
         var session = classroom.MapGroup("/sessions/{sessionId:guid}");

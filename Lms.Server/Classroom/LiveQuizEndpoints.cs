@@ -39,6 +39,7 @@ public static class LiveQuizSetup
     public static void MapLiveQuizEndpoints(this RouteGroupBuilder api)
     {
         var session = api.MapGroup("/classroom/sessions/{sessionId:guid}").WithTags("Live quiz");
+        session.ProducesProblemsOfIdsAndBodies();
         session.MapGet("/quiz/bank", Bank).WithSummary("Search the course's question bank for questions to launch live (teachers).");
         session.MapGet("/quiz/bank/tags", Tags).WithSummary("The tags of the course's question bank (teachers).");
         session.MapGet("/quiz/bank/{questionId:guid}", Preview).WithSummary("A bank question as students will see it, with its right answer (teachers).");

@@ -21,31 +21,36 @@ public static class ContentEndpoints
     {
         var content = api.MapGroup("/content").WithTags("Content library");
         content.MapGet("/items", Search).WithSummary("Browse and search the library: filters, full text, paged.");
-        content.MapPost("/items", Create).WithSummary("Add an item to the library (teachers and admins); files are then uploaded with tus.");
+        content.MapPost("/items", Create).WithSummary("Add an item to the library (teachers and admins); files are then uploaded with tus.")
+            .ProducesProblems(403, 400);
 
-        var item = content.MapGroup("/items/{itemId:guid}");
+        var item = content.MapGroup("/items/{itemId:guid}").ProducesProblems(404);
         item.MapGet("", Get).WithSummary("An item with its media (player, poster, download), processing state and subtitles.");
-        item.MapPut("", Update).WithSummary("Change an item's description (owner or admin).");
-        item.MapDelete("", Delete).WithSummary("Delete an item and its files (owner or admin); refused while a course uses it.");
-        item.MapGet("/versions", Versions).WithSummary("Every uploaded version of an item (owner or admin).");
-        item.MapDelete("/versions/{versionId:guid}", DeleteVersion).WithSummary("Delete an old version and its files.");
-        item.MapPost("/cancel", Cancel).WithSummary("Stop processing the item's latest upload.");
+        item.MapPut("", Update).ProducesProblems(403, 400).WithSummary("Change an item's description (owner or admin).");
+        item.MapDelete("", Delete).WithSummary("Delete an item and its files (owner or admin); refused while a course uses it.")
+            .ProducesProblems(403, 409);
+        item.MapGet("/versions", Versions).ProducesProblems(403).WithSummary("Every uploaded version of an item (owner or admin).");
+        item.MapDelete("/versions/{versionId:guid}", DeleteVersion).ProducesProblems(403, 409).WithSummary("Delete an old version and its files.");
+        item.MapPost("/cancel", Cancel).ProducesProblems(403, 409).WithSummary("Stop processing the item's latest upload.");
         item.MapGet("/v/{versionId:guid}/{**path}", ContentFiles.ServeAsync)
             .WithSummary("A published file of a version: HLS playlists and segments, poster, thumbnails, download (range requests).");
         item.MapGet("/source", ContentFiles.ServeSourceAsync).WithSummary("The document or picture as uploaded.");
-        item.MapPost("/subtitles", AddSubtitle).DisableAntiforgery()
+        item.MapPost("/subtitles", AddSubtitle).ProducesProblems(403).DisableAntiforgery()
             .WithSummary("Add subtitles (WebVTT or SRT) in a language (owner or admin).");
         item.MapGet("/subtitles/{subtitleId:guid}", ContentFiles.ServeSubtitleAsync).WithSummary("A subtitle track (WebVTT).");
-        item.MapDelete("/subtitles/{subtitleId:guid}", DeleteSubtitle).WithSummary("Remove a subtitle track.");
+        item.MapDelete("/subtitles/{subtitleId:guid}", DeleteSubtitle).ProducesProblems(403).WithSummary("Remove a subtitle track.");
 
-        content.MapPost("/course-items", AddToCourse).WithSummary("Use a library item in a course (its teachers).");
-        content.MapGet("/watch/{courseId:guid}/{courseItemId:guid}", GetWatch).WithSummary("Where I stopped in a course video.");
-        content.MapPut("/watch/{courseId:guid}/{courseItemId:guid}", RecordWatch)
+        content.MapPost("/course-items", AddToCourse).ProducesProblems(403, 400).WithSummary("Use a library item in a course (its teachers).");
+        content.MapGet("/watch/{courseId:guid}/{courseItemId:guid}", GetWatch).WithSummary("Where I stopped in a course video.")
+            .ProducesProblems(404);
+        content.MapPut("/watch/{courseId:guid}/{courseItemId:guid}", RecordWatch).ProducesProblems(404, 400)
             .WithSummary("Record my position and the stretches I played; past the seen share the item counts as seen.");
 
         content.MapGet("/quota", MyQuotas).WithSummary("Storage used and allowed, for each institution I administer.");
-        content.MapGet("/quota/{institutionId:guid}", Quota).WithSummary("An institution's storage used and allowed (its admins).");
-        content.MapPut("/quota/{institutionId:guid}", SetQuota).WithSummary("Set an institution's storage quota (admins of an institution above it).");
+        content.MapGet("/quota/{institutionId:guid}", Quota).WithSummary("An institution's storage used and allowed (its admins).")
+            .ProducesProblems(403, 404);
+        content.MapPut("/quota/{institutionId:guid}", SetQuota).WithSummary("Set an institution's storage quota (admins of an institution above it).")
+            .ProducesProblems(403, 404, 400);
 
         content.MapTusEndpoints();
         content.MapRecordingEndpoints();

@@ -43,11 +43,13 @@ public static class RecordingEndpoints
     public static void MapRecordingEndpoints(this RouteGroupBuilder content)
     {
         var recordings = content.MapGroup("/recordings").WithTags("Lesson recordings");
-        recordings.MapPost("", Start).WithSummary("Start a recording (for a course and session, or an institution's library).");
-        recordings.MapGet("/{recordingId:guid}", Get).WithSummary("A recording: its pieces' state, and its library item once published.");
-        recordings.MapPut("/{recordingId:guid}/pieces/{index:int}", PutPiece).DisableAntiforgery()
+        recordings.MapPost("", Start).WithSummary("Start a recording (for a course and session, or an institution's library).")
+            .ProducesProblems(403, 400);
+        recordings.MapGet("/{recordingId:guid}", Get).WithSummary("A recording: its pieces' state, and its library item once published.")
+            .ProducesProblems(404);
+        recordings.MapPut("/{recordingId:guid}/pieces/{index:int}", PutPiece).ProducesProblems(409, 404).DisableAntiforgery()
             .WithSummary("Send one piece (the raw bytes of a self-contained WebM/MP4); sending the same piece again does nothing.");
-        recordings.MapPost("/{recordingId:guid}/finish", Finish)
+        recordings.MapPost("/{recordingId:guid}/finish", Finish).ProducesProblems(404, 400)
             .WithSummary("The lesson ended after this many pieces: join them and publish when they are all transcoded.");
     }
 

@@ -31,14 +31,15 @@ public static class TusEndpoints
     {
         var uploads = content.MapGroup("/uploads").WithTags("Uploads (tus 1.0)");
         uploads.MapMethods("", ["OPTIONS"], Options).WithSummary("What this tus server supports.");
-        uploads.MapPost("", Create).DisableAntiforgery()
+        uploads.MapPost("", Create).ProducesProblems(403).DisableAntiforgery()
             .WithSummary("Create an upload (Upload-Length; Upload-Metadata: itemId, filename, filetype). Quota and size are checked here.");
-        uploads.MapMethods("/{uploadId:guid}", ["HEAD"], Head).WithSummary("How many bytes the server has (Upload-Offset).");
-        uploads.MapMethods("/{uploadId:guid}", ["PATCH"], Patch).DisableAntiforgery()
+        uploads.MapMethods("/{uploadId:guid}", ["HEAD"], Head).WithSummary("How many bytes the server has (Upload-Offset).")
+            .Produces(StatusCodes.Status404NotFound); // HEAD: the status alone, no body
+        uploads.MapMethods("/{uploadId:guid}", ["PATCH"], Patch).ProducesProblems(404).DisableAntiforgery()
             .WithSummary("Append bytes at Upload-Offset (optionally with Upload-Checksum: sha1 …).");
-        uploads.MapDelete("/{uploadId:guid}", Terminate).WithSummary("Abandon an upload and free its reserved space.");
+        uploads.MapDelete("/{uploadId:guid}", Terminate).ProducesProblems(404).WithSummary("Abandon an upload and free its reserved space.");
         // Clients behind proxies that only pass GET and POST send X-HTTP-Method-Override.
-        uploads.MapPost("/{uploadId:guid}", Override).DisableAntiforgery().ExcludeFromDescription();
+        uploads.MapPost("/{uploadId:guid}", Override).ProducesProblems(404).DisableAntiforgery().ExcludeFromDescription();
     }
 
     private static IResult Options(HttpContext http, IOptions<ContentOptions> options)

@@ -23,8 +23,8 @@ public static class CourseCopyEndpoints
 {
     public static void MapCourseCopyEndpoints(this RouteGroupBuilder app)
     {
-        app.MapGroup("/courses/{courseId:guid}").WithTags("Courses")
-            .MapPost("/copy", Copy).WithSummary(
+        app.MapGroup("/courses/{courseId:guid}").ProducesProblems(404).WithTags("Courses")
+            .MapPost("/copy", Copy).ProducesProblems(400).WithSummary(
                 "Copy a course for another class or the next year (its teachers or admins): outline, pages, quizzes, assignments, " +
                 "grading; not people, enrolments, attempts or answers. The copy is the caller's, in the same institution; " +
                 "className enrols that class's students.");

@@ -68,33 +68,34 @@ public static class CourseEndpoints
         var courses = app.MapGroup("/courses").WithTags("Courses");
         courses.MapGet("", Mine).WithSummary(
             "My courses: those I teach, and the published ones I am enrolled in; with learner=<id>, my child's courses.");
-        courses.MapPost("", Create).WithSummary("Create a course in an institution where I teach (a draft).");
+        courses.MapPost("", Create).ProducesProblems(403, 400).WithSummary("Create a course in an institution where I teach (a draft).");
 
-        var course = courses.MapGroup("/{courseId:guid}");
+        var course = courses.MapGroup("/{courseId:guid}").ProducesProblems(404);
         course.MapGet("", Get).WithSummary("A course with its outline, and my progress if I learn in it.");
-        course.MapPut("", Update).WithSummary("Change a course's title, summary or kind.");
+        course.MapPut("", Update).ProducesProblems(403, 400).WithSummary("Change a course's title, summary or kind.");
         course.MapPost("/publish", (Guid courseId, HttpContext http, CourseAccess access, CourseRepository repo) =>
             SetStatus(courseId, CourseStatuses.Published, http, access, repo)).WithSummary("Publish: enrolled students see it.");
         course.MapPost("/unpublish", (Guid courseId, HttpContext http, CourseAccess access, CourseRepository repo) =>
             SetStatus(courseId, CourseStatuses.Draft, http, access, repo)).WithSummary("Back to draft: students no longer see it.");
 
-        course.MapPost("/modules", AddModule).WithSummary("Add a module at the end.");
-        course.MapPut("/modules/order", ReorderModules).WithSummary("Reorder modules: every module id, in the new order.");
-        course.MapPut("/modules/{moduleId:guid}", RenameModule).WithSummary("Rename a module.");
-        course.MapDelete("/modules/{moduleId:guid}", DeleteModule).WithSummary("Delete a module and its items.");
-        course.MapPost("/modules/{moduleId:guid}/items", AddItem).WithSummary("Add an item (a text page or a link) at the end of a module.");
-        course.MapPut("/modules/{moduleId:guid}/items/order", ReorderItems).WithSummary("Reorder a module's items.");
-        course.MapPut("/items/{itemId:guid}", UpdateItem).WithSummary("Change an item.");
-        course.MapDelete("/items/{itemId:guid}", DeleteItem).WithSummary("Delete an item.");
+        course.MapPost("/modules", AddModule).ProducesProblems(403, 400).WithSummary("Add a module at the end.");
+        course.MapPut("/modules/order", ReorderModules).ProducesProblems(403, 400).WithSummary("Reorder modules: every module id, in the new order.");
+        course.MapPut("/modules/{moduleId:guid}", RenameModule).ProducesProblems(403, 400).WithSummary("Rename a module.");
+        course.MapDelete("/modules/{moduleId:guid}", DeleteModule).ProducesProblems(403).WithSummary("Delete a module and its items.");
+        course.MapPost("/modules/{moduleId:guid}/items", AddItem).WithSummary("Add an item (a text page or a link) at the end of a module.")
+            .ProducesProblems(403, 400);
+        course.MapPut("/modules/{moduleId:guid}/items/order", ReorderItems).ProducesProblems(403, 400).WithSummary("Reorder a module's items.");
+        course.MapPut("/items/{itemId:guid}", UpdateItem).ProducesProblems(403, 400).WithSummary("Change an item.");
+        course.MapDelete("/items/{itemId:guid}", DeleteItem).ProducesProblems(403).WithSummary("Delete an item.");
 
-        course.MapGet("/members", Members).WithSummary("Teachers and students, with each student's progress.");
-        course.MapPost("/enrolments", Enrol).WithSummary("Enrol students of the institution, by id, login or class.");
-        course.MapDelete("/enrolments/{userId:guid}", Unenrol).WithSummary("Remove a student from the course.");
-        course.MapPost("/teachers", AddTeacher).WithSummary("Add a co-teacher from the institution's teachers.");
-        course.MapDelete("/teachers/{userId:guid}", RemoveTeacher).WithSummary("Remove a co-teacher.");
+        course.MapGet("/members", Members).ProducesProblems(403).WithSummary("Teachers and students, with each student's progress.");
+        course.MapPost("/enrolments", Enrol).ProducesProblems(403, 400).WithSummary("Enrol students of the institution, by id, login or class.");
+        course.MapDelete("/enrolments/{userId:guid}", Unenrol).ProducesProblems(403).WithSummary("Remove a student from the course.");
+        course.MapPost("/teachers", AddTeacher).ProducesProblems(403, 400).WithSummary("Add a co-teacher from the institution's teachers.");
+        course.MapDelete("/teachers/{userId:guid}", RemoveTeacher).ProducesProblems(403).WithSummary("Remove a co-teacher.");
 
-        course.MapPost("/items/{itemId:guid}/seen", MarkSeen).WithSummary("Record that I opened an item.");
-        course.MapGet("/progress", Progress).WithSummary("My progress in the course.");
+        course.MapPost("/items/{itemId:guid}/seen", MarkSeen).ProducesProblems(403, 409).WithSummary("Record that I opened an item.");
+        course.MapGet("/progress", Progress).ProducesProblems(403).WithSummary("My progress in the course.");
     }
 
     private static async Task<Page<MyCourseRow>> Mine(

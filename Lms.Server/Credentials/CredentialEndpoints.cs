@@ -73,31 +73,33 @@ public static class CredentialEndpoints
     /// <summary>The public, well-known documents at the root, and the API under <paramref name="api"/>.</summary>
     public static void MapCredentials(this IEndpointRouteBuilder app, RouteGroupBuilder api)
     {
-        var issuer = app.MapGroup("/institutions/{institutionId:guid}").WithTags("Credentials (public)").AllowAnonymous();
+        var issuer = app.MapGroup("/institutions/{institutionId:guid}").ProducesProblems(404).WithTags("Credentials (public)").AllowAnonymous();
         issuer.MapGet("/.well-known/jwks.json", Jwks).WithSummary("The institution's public signing keys (JWK set).");
         issuer.MapGet("/issuer", Profile).WithSummary("The institution as an Open Badges issuer profile.");
         issuer.MapGet("/credentials/status/{list:int}", StatusList).WithSummary("The revocation status list (Bitstring Status List, VC-JWT).");
 
         var verify = api.MapGroup("/verify").WithTags("Credentials").AllowAnonymous();
-        verify.MapGet("/{credentialId:guid}", Verify).WithSummary("Verify an issued credential by its id (public).");
-        verify.MapGet("/{credentialId:guid}/credential", Download).WithSummary("The signed credential (application/vc+jwt).");
-        verify.MapGet("/{credentialId:guid}/pdf", Pdf).WithSummary("The certificate as a PDF.");
-        verify.MapPost("", VerifyPasted).WithSummary("Verify a VC-JWT given in full.");
+        verify.MapGet("/{credentialId:guid}", Verify).ProducesProblems(404).WithSummary("Verify an issued credential by its id (public).");
+        verify.MapGet("/{credentialId:guid}/credential", Download).ProducesProblems(404).WithSummary("The signed credential (application/vc+jwt).");
+        verify.MapGet("/{credentialId:guid}/pdf", Pdf).ProducesProblems(404).WithSummary("The certificate as a PDF.");
+        verify.MapPost("", VerifyPasted).ProducesProblems(400).WithSummary("Verify a VC-JWT given in full.");
 
         var mine = api.MapGroup("/credentials").WithTags("Credentials");
         mine.MapGet("", Transcript).WithSummary("My transcript: every certificate and credit record, with its shares and decisions.");
         mine.MapGet("/transcript.json", TranscriptDownload).WithSummary("My transcript as a verifiable presentation of VC-JWTs.");
         mine.MapGet("/recipients", Recipients).WithSummary("Institutions a credit record can be shared with.");
-        mine.MapPost("/{credentialId:guid}/shares", Share).WithSummary("Share a credit record with another institution for recognition.");
-        mine.MapPost("/{credentialId:guid}/revoke", Revoke).WithSummary("Revoke a credential (its course's teachers, its institution's admins).");
+        mine.MapPost("/{credentialId:guid}/shares", Share).WithSummary("Share a credit record with another institution for recognition.")
+            .ProducesProblems(409, 404, 400);
+        mine.MapPost("/{credentialId:guid}/revoke", Revoke).WithSummary("Revoke a credential (its course's teachers, its institution's admins).")
+            .ProducesProblems(403, 409, 404, 400);
 
-        api.MapGet("/courses/{courseId:guid}/credentials", CourseCredentials).WithTags("Credentials")
+        api.MapGet("/courses/{courseId:guid}/credentials", CourseCredentials).ProducesProblems(403, 404).WithTags("Credentials")
             .WithSummary("Credentials issued in a course (its teachers).");
-        api.MapGet("/institutions/{institutionId:guid}/recognition", Inbox).WithTags("Credentials")
+        api.MapGet("/institutions/{institutionId:guid}/recognition", Inbox).ProducesProblems(403, 404).WithTags("Credentials")
             .WithSummary("Credit records shared with this institution (its admins).");
-        api.MapGet("/recognition/{shareId:guid}", Recognition).WithTags("Credentials")
+        api.MapGet("/recognition/{shareId:guid}", Recognition).ProducesProblems(404).WithTags("Credentials")
             .WithSummary("A shared credit record, verified now (the receiving admins, and the learner).");
-        api.MapPost("/recognition/{shareId:guid}/decision", Decide).WithTags("Credentials")
+        api.MapPost("/recognition/{shareId:guid}/decision", Decide).ProducesProblems(403, 404, 400).WithTags("Credentials")
             .WithSummary("Record the recognition decision (the receiving institution's admins).");
         CredentialReviewEndpoints.Map(api);
     }

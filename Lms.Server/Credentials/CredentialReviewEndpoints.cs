@@ -26,9 +26,9 @@ public static class CredentialReviewEndpoints
 {
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapGet("/courses/{courseId:guid}/credential-reviews", List).WithTags("Credentials")
+        api.MapGet("/courses/{courseId:guid}/credential-reviews", List).ProducesProblems(403, 404).WithTags("Credentials")
             .WithSummary("Credentials to review in a course (its teachers): open ones first; all=true adds the decided ones.");
-        api.MapPost("/credential-reviews/{reviewId:guid}/decision", Decide).WithTags("Credentials")
+        api.MapPost("/credential-reviews/{reviewId:guid}/decision", Decide).ProducesProblems(403, 409, 404, 400).WithTags("Credentials")
             .WithSummary("Keep (with a reason), re-issue with the current grade, or revoke (the course's teachers).");
     }
 

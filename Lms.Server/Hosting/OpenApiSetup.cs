@@ -35,6 +35,11 @@ public static class OpenApiSetup
             }
             return Task.CompletedTask;
         });
+        options.AddDocumentTransformer((document, _, _) =>
+        {
+            MarkWrittenPropertiesRequired(document);
+            return Task.CompletedTask;
+        });
         options.AddOperationTransformer(async (operation, context, cancellationToken) =>
         {
             // Every failure of every endpoint is a problem document (ProblemSetup makes it so, even for a 404 of
@@ -55,6 +60,41 @@ public static class OpenApiSetup
     });
 
     private const string ProblemSchema = "ProblemDetails";
+
+    /// <summary>
+    /// The server writes every property of what it sends (no property is left out when null), but .NET calls a property
+    /// required only when a constructor takes it, so a row read by Dapper (init properties) came out with every field
+    /// optional. A schema that only answers (no request body reaches it) gets every property required; one that a client
+    /// also sends keeps what .NET says, since a client may leave those fields out.
+    /// </summary>
+    private static void MarkWrittenPropertiesRequired(OpenApiDocument document)
+    {
+        if (document.Components?.Schemas is not { } schemas) return;
+        var sent = new HashSet<string>();
+        var bodies = (document.Paths ?? [])
+            .SelectMany(path => path.Value.Operations ?? [])
+            .SelectMany(operation => operation.Value.RequestBody?.Content?.Values ?? [])
+            .Select(media => media.Schema);
+        foreach (var body in bodies) Reach(body, schemas, sent);
+        foreach (var (name, schema) in schemas)
+            if (!sent.Contains(name) && name != ProblemSchema && schema is OpenApiSchema { Properties.Count: > 0 } answer)
+                answer.Required = new HashSet<string>(answer.Properties.Keys);
+    }
+
+    /// <summary>Adds the names of every component schema reachable from <paramref name="schema"/>.</summary>
+    private static void Reach(IOpenApiSchema? schema, IDictionary<string, IOpenApiSchema> schemas, HashSet<string> seen)
+    {
+        if (schema is null) return;
+        if (schema is OpenApiSchemaReference { Reference.Id: { } id })
+        {
+            if (seen.Add(id) && schemas.TryGetValue(id, out var target)) Reach(target, schemas, seen);
+            return;
+        }
+        foreach (var property in schema.Properties?.Values ?? []) Reach(property, schemas, seen);
+        foreach (var part in (schema.OneOf ?? []).Concat(schema.AnyOf ?? []).Concat(schema.AllOf ?? [])) Reach(part, schemas, seen);
+        Reach(schema.Items, schemas, seen);
+        Reach(schema.AdditionalProperties, schemas, seen);
+    }
 
     /// <summary>The feature folder of a type whose name is shared (of its first such type argument), else nothing.</summary>
     private static string Feature(Type type)

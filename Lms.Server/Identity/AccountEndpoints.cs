@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Lms.Grains.Identity;
 using Lms.Server.Communication.Mail;
+using Lms.Server.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Lms.Server.Identity;
@@ -32,15 +33,15 @@ public static class AccountEndpoints
 {
     public static void MapAccountEndpoints(this RouteGroupBuilder group)
     {
-        group.MapPost("/sign-up", SignUp).AllowAnonymous().RequireRateLimiting(SignInRateLimit.Policy)
+        group.MapPost("/sign-up", SignUp).ProducesProblems(400, 429).AllowAnonymous().RequireRateLimiting(SignInRateLimit.Policy)
             .WithSummary("Create an account that works once its e-mail is confirmed; the answer never says whether the address has an account.");
-        group.MapPost("/confirm-email", ConfirmEmail).AllowAnonymous().RequireRateLimiting(SignInRateLimit.Policy)
+        group.MapPost("/confirm-email", ConfirmEmail).ProducesProblems(400, 429).AllowAnonymous().RequireRateLimiting(SignInRateLimit.Policy)
             .WithSummary("Use the link mailed at sign-up: the address is confirmed and the person signed in.");
-        group.MapPost("/password-reset", RequestReset).AllowAnonymous().RequireRateLimiting(SignInRateLimit.Policy)
+        group.MapPost("/password-reset", RequestReset).ProducesProblems(400, 429).AllowAnonymous().RequireRateLimiting(SignInRateLimit.Policy)
             .WithSummary("Mail a single-use 30-minute link to set a new password, if the address has an account (the answer is the same either way).");
-        group.MapPost("/codes/check", CheckCode).AllowAnonymous().RequireRateLimiting(SignInRateLimit.Policy)
+        group.MapPost("/codes/check", CheckCode).ProducesProblems(400, 429).AllowAnonymous().RequireRateLimiting(SignInRateLimit.Policy)
             .WithSummary("Whose an invitation or reset code is, without using it.");
-        group.MapPost("/codes/redeem", Redeem).AllowAnonymous().RequireRateLimiting(SignInRateLimit.Policy)
+        group.MapPost("/codes/redeem", Redeem).ProducesProblems(400, 429).AllowAnonymous().RequireRateLimiting(SignInRateLimit.Policy)
             .WithSummary("Choose a password with an invitation or reset code (used once); the person is signed in.");
     }
 

@@ -59,10 +59,10 @@ public sealed class FirstAdminSetup(Db db, ILogger<FirstAdminSetup> log)
 
     public static void Map(RouteGroupBuilder api)
     {
-        var group = api.MapGroup("/setup").WithTags("Setup").AllowAnonymous().RequireRateLimiting(SignInRateLimit.Policy);
+        var group = api.MapGroup("/setup").WithTags("Setup").AllowAnonymous().RequireRateLimiting(SignInRateLimit.Policy).ProducesProblems(429);
         group.MapGet("", async (FirstAdminSetup setup) => new SetupStatus(await setup.NeededAsync()))
             .WithSummary("Whether this installation still needs its first platform administrator.");
-        group.MapPost("/first-admin", CreateFirstAdmin)
+        group.MapPost("/first-admin", CreateFirstAdmin).ProducesProblems(400)
             .WithSummary("Create the first platform administrator and the top institution, with the setup code from the server's log.");
     }
 

@@ -42,21 +42,21 @@ public static class IdentityEndpoints
     {
         var group = app.MapGroup("/identity").WithTags("Identity");
 
-        group.MapPost("/sign-in", SignInWithCookie).AllowAnonymous().RequireRateLimiting(SignInRateLimit.Policy)
+        group.MapPost("/sign-in", SignInWithCookie).ProducesProblems(400, 429, 401).AllowAnonymous().RequireRateLimiting(SignInRateLimit.Policy)
             .WithSummary("Sign in with e-mail or national identifier and password; sets the session cookie.");
-        group.MapPost("/token", SignInWithToken).AllowAnonymous().RequireRateLimiting(SignInRateLimit.Policy)
+        group.MapPost("/token", SignInWithToken).ProducesProblems(400, 429, 401).AllowAnonymous().RequireRateLimiting(SignInRateLimit.Policy)
             .WithSummary("Sign in for API clients; returns a bearer access token and a refresh token.");
-        group.MapPost("/refresh", Refresh).AllowAnonymous().RequireRateLimiting(SignInRateLimit.Policy)
+        group.MapPost("/refresh", Refresh).ProducesProblems(400, 429, 401).AllowAnonymous().RequireRateLimiting(SignInRateLimit.Policy)
             .WithSummary("Exchange a refresh token for a new access token.");
         group.MapPost("/sign-out", (Delegate)SignOut).AllowAnonymous()
             .WithSummary("End this session (the cookie or token stops working on every server).");
         group.MapPost("/sign-out-everywhere", SignOutEverywhere).WithSummary("End every session of mine, this one included.");
         group.MapGet("/sessions", Sessions).WithSummary("My active sessions: device, address, last used.");
-        group.MapDelete("/sessions/{sessionId:guid}", EndSession).WithSummary("End one of my sessions.");
-        group.MapPut("/users/{userId:guid}/disabled", SetDisabled)
+        group.MapDelete("/sessions/{sessionId:guid}", EndSession).ProducesProblems(404).WithSummary("End one of my sessions.");
+        group.MapPut("/users/{userId:guid}/disabled", SetDisabled).ProducesProblems(403, 404, 400)
             .WithSummary("Disable or enable an account (platform admins, or admins of the institution that made it); its sessions end at once.");
         group.MapGet("/me", Me).WithSummary("Who is signed in, and their roles in each institution.");
-        group.MapPost("/change-password", ChangePassword).WithSummary("Change one's own password.");
+        group.MapPost("/change-password", ChangePassword).ProducesProblems(400).WithSummary("Change one's own password.");
         group.MapAccountEndpoints();
         group.MapTwoFactorEndpoints();
     }

@@ -35,28 +35,30 @@ public static class TwoFactorEndpoints
 
     public static void MapTwoFactorEndpoints(this RouteGroupBuilder identity)
     {
-        identity.MapPost("/sign-in/code", SignInWithCode).AllowAnonymous().RequireRateLimiting(SignInRateLimit.Policy)
+        identity.MapPost("/sign-in/code", SignInWithCode).ProducesProblems(400, 429, 401).AllowAnonymous().RequireRateLimiting(SignInRateLimit.Policy)
             .WithSummary("The second step of a browser sign-in: the ticket of the password step and a code from the authenticator (or a recovery code); sets the session cookie.");
-        identity.MapPost("/token/code", TokenWithCode).AllowAnonymous().RequireRateLimiting(SignInRateLimit.Policy)
+        identity.MapPost("/token/code", TokenWithCode).ProducesProblems(400, 429, 401).AllowAnonymous().RequireRateLimiting(SignInRateLimit.Policy)
             .WithSummary("The second step of an API client's sign-in: returns the bearer and refresh tokens.");
 
         var group = identity.MapGroup("/two-factor");
         group.MapGet("", Detail).WithSummary("Whether I may use, use, or must set up a second factor, and how many recovery codes I have left.");
-        group.MapPost("/enrol", Enrol)
+        group.MapPost("/enrol", Enrol).ProducesProblems(403, 409)
             .WithSummary("Start setting up an authenticator (staff): a new secret as an otpauth:// link, a QR code and text. It is switched on by /confirm.");
-        group.MapPost("/confirm", Confirm).RequireRateLimiting(SignInRateLimit.Policy)
+        group.MapPost("/confirm", Confirm).ProducesProblems(400, 429).RequireRateLimiting(SignInRateLimit.Policy)
             .WithSummary("Switch the authenticator on with its first code; answers ten single-use recovery codes, shown this once.");
-        group.MapPost("/disable", Disable).RequireRateLimiting(SignInRateLimit.Policy)
+        group.MapPost("/disable", Disable).ProducesProblems(409, 400, 429).RequireRateLimiting(SignInRateLimit.Policy)
             .WithSummary("Switch the second factor off, with a current code or the password (not while an institution requires it).");
     }
 
     public static void MapTwoFactorAdminEndpoints(this RouteGroupBuilder api)
     {
-        var group = api.MapGroup("/institutions/{institutionId:guid}").WithTags("Identity");
-        group.MapDelete("/people/{userId:guid}/two-factor", Reset)
+        var group = api.MapGroup("/institutions/{institutionId:guid}").ProducesProblems(404).WithTags("Identity");
+        group.MapDelete("/people/{userId:guid}/two-factor", Reset).ProducesProblems(403)
             .WithSummary("Reset a person's second factor (admins of the institution that made the account): it is switched off and every session of theirs ends; audited.");
-        group.MapGet("/two-factor-policy", Policy).WithSummary("Whether the institution's admins must use a second factor (admins).");
-        group.MapPut("/two-factor-policy", SetPolicy).WithSummary("Require (or stop requiring) a second factor of the institution's admins (admins).");
+        group.MapGet("/two-factor-policy", Policy).WithSummary("Whether the institution's admins must use a second factor (admins).")
+            .ProducesProblems(403);
+        group.MapPut("/two-factor-policy", SetPolicy).WithSummary("Require (or stop requiring) a second factor of the institution's admins (admins).")
+            .ProducesProblems(403, 400);
     }
 
     /// <summary>What <c>/me</c> says about the second factor.</summary>

@@ -20,14 +20,17 @@ public static class ClassEndpoints
 
     public static void MapClassEndpoints(this RouteGroupBuilder app)
     {
-        var group = app.MapGroup("/institutions/{institutionId:guid}/classes").WithTags("Classes");
+        var group = app.MapGroup("/institutions/{institutionId:guid}/classes").ProducesProblems(404).WithTags("Classes");
 
-        group.MapGet("", List).WithSummary("The classes in natural order (10A1, 10A2, 10A10) with their students and courses; archived ones on request.");
-        group.MapPost("", Create).WithSummary("Create a class (admins): a student can then be moved into it; audited.");
-        group.MapPatch("/{classId:guid}", Rename).WithSummary("Rename a class (admins): the name is cleaned, and may not be another class's up to case and spacing; audited.");
-        group.MapPut("/{classId:guid}/archived", SetArchived)
+        group.MapGet("", List).WithSummary("The classes in natural order (10A1, 10A2, 10A10) with their students and courses; archived ones on request.")
+            .ProducesProblems(403);
+        group.MapPost("", Create).ProducesProblems(403, 400).WithSummary("Create a class (admins): a student can then be moved into it; audited.");
+        group.MapPatch("/{classId:guid}", Rename)
+            .WithSummary("Rename a class (admins): the name is cleaned, and may not be another class's up to case and spacing; audited.")
+            .ProducesProblems(403, 400);
+        group.MapPut("/{classId:guid}/archived", SetArchived).ProducesProblems(403, 400)
             .WithSummary("Archive a class or bring it back (admins): archived classes leave the lists, their members and history stay; audited.");
-        group.MapGet("/{classId:guid}/audit", Audit).WithSummary("Who renamed or archived this class, and when (admins).");
+        group.MapGet("/{classId:guid}/audit", Audit).ProducesProblems(403).WithSummary("Who renamed or archived this class, and when (admins).");
     }
 
     private static async Task<IReadOnlyList<ClassInfo>> List(

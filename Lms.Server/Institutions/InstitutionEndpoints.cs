@@ -20,13 +20,13 @@ public static class InstitutionEndpoints
 {
     public static void MapInstitutionEndpoints(this RouteGroupBuilder app)
     {
-        var group = app.MapGroup("/institutions/{institutionId:guid}").WithTags("Institutions");
+        var group = app.MapGroup("/institutions/{institutionId:guid}").ProducesProblems(404).WithTags("Institutions");
 
-        group.MapGet("", Get).WithSummary("An institution, for anyone with a role in it.");
-        group.MapGet("/children", Children).WithSummary("The institutions directly under this one.");
-        group.MapPost("/children", CreateChild).WithSummary("Create an institution under this one (admins).");
+        group.MapGet("", Get).ProducesProblems(403).WithSummary("An institution, for anyone with a role in it.");
+        group.MapGet("/children", Children).ProducesProblems(403).WithSummary("The institutions directly under this one.");
+        group.MapPost("/children", CreateChild).ProducesProblems(403, 409, 400).WithSummary("Create an institution under this one (admins).");
         group.MapRosterEndpoints();
-        group.MapGet("/courses", Courses).WithSummary("Every course of the institution, drafts included (admins).");
+        group.MapGet("/courses", Courses).ProducesProblems(403).WithSummary("Every course of the institution, drafts included (admins).");
     }
 
     private static async Task<InstitutionView> Get(Guid institutionId, HttpContext http, InstitutionAccess access)

@@ -36,24 +36,25 @@ public static partial class PeopleEndpoints
 {
     public static void MapPeopleEndpoints(this RouteGroupBuilder app)
     {
-        var group = app.MapGroup("/institutions/{institutionId:guid}").WithTags("People");
+        var group = app.MapGroup("/institutions/{institutionId:guid}").ProducesProblems(404).WithTags("People");
 
-        group.MapGet("/people", List)
+        group.MapGet("/people", List).ProducesProblems(403)
             .WithSummary("The people: every role and active class, searchable without diacritics, in Vietnamese order (given name or surname first), paged.");
-        group.MapGet("/people/{userId:guid}", Get).WithSummary("One person, for the institution's admins.");
-        group.MapPatch("/people/{userId:guid}", Change)
+        group.MapGet("/people/{userId:guid}", Get).ProducesProblems(403).WithSummary("One person, for the institution's admins.");
+        group.MapPatch("/people/{userId:guid}", Change).ProducesProblems(403, 409, 400)
             .WithSummary("Rename a person or change their e-mail, phone or national ID (admins of the institution that made the account); audited.");
-        group.MapPut("/people/{userId:guid}/class", Move)
+        group.MapPut("/people/{userId:guid}/class", Move).ProducesProblems(403, 400)
             .WithSummary("Move a student to another class: enrolled in its courses, no longer in the old class's (answers and grades stay); audited.");
-        group.MapPut("/people/{userId:guid}/disabled", SetDisabled)
+        group.MapPut("/people/{userId:guid}/disabled", SetDisabled).ProducesProblems(403, 400)
             .WithSummary("Disable or enable a person: a disabled one cannot sign in, and their sessions and live connections end at once; audited.");
-        group.MapDelete("/people/{userId:guid}", Remove)
+        group.MapDelete("/people/{userId:guid}", Remove).ProducesProblems(403)
             .WithSummary("Remove a person from the institution: every role and class place here, the class courses' enrolments; audited.");
-        group.MapDelete("/members/{userId:guid}", Remove)
+        group.MapDelete("/members/{userId:guid}", Remove).ProducesProblems(403)
             .WithSummary("The same as DELETE /people/{userId} (its first name).");
-        group.MapPost("/people/{userId:guid}/merge", Merge)
+        group.MapPost("/people/{userId:guid}/merge", Merge).ProducesProblems(403, 409, 400)
             .WithSummary("Merge another record of the same person into this one: enrolments, answers, roles move here; the other is retired; audited.");
-        group.MapGet("/people/{userId:guid}/audit", Audit).WithSummary("Who changed what about this person, and when (admins).");
+        group.MapGet("/people/{userId:guid}/audit", Audit).WithSummary("Who changed what about this person, and when (admins).")
+            .ProducesProblems(403);
     }
 
     private static async Task<Page<PersonListItem>> List(

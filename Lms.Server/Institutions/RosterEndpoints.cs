@@ -65,15 +65,17 @@ public static class RosterEndpoints
 
     public static void MapRosterEndpoints(this RouteGroupBuilder institution)
     {
-        institution.MapPost("/roster", ImportNow).DisableAntiforgery()
+        institution.MapPost("/roster", ImportNow).ProducesProblems(403).DisableAntiforgery().Produces<RosterOutcomeView>()
             .WithSummary("Import people from a CSV file at once (admins, small files and scripts): all rows are applied, or none.");
-        institution.MapPost("/roster/imports", Queue).DisableAntiforgery()
-            .WithSummary("Check a roster file (every problem at once) and import it as a background job (admins).");
-        institution.MapGet("/roster/imports/latest", Latest).WithSummary("The latest roster import, to come back to (admins).");
-        institution.MapGet("/roster/imports/{importId:guid}", Get).WithSummary("A roster import: progress, outcome, problems (admins).");
-        institution.MapPost("/roster/imports/{importId:guid}/slips", Slips)
+        institution.MapPost("/roster/imports", Queue).DisableAntiforgery().Produces<RosterImportView>(StatusCodes.Status202Accepted)
+            .WithSummary("Check a roster file (every problem at once) and import it as a background job (admins).")
+            .ProducesProblems(403);
+        institution.MapGet("/roster/imports/latest", Latest).ProducesProblems(403).WithSummary("The latest roster import, to come back to (admins).");
+        institution.MapGet("/roster/imports/{importId:guid}", Get).WithSummary("A roster import: progress, outcome, problems (admins).")
+            .ProducesProblems(403, 404);
+        institution.MapPost("/roster/imports/{importId:guid}/slips", Slips).ProducesProblems(403, 404)
             .WithSummary("The sign-in slips (PDF) of the people this import created who have not chosen a password: fresh codes each time (admins).");
-        institution.MapPost("/roster/people/{userId:guid}/sign-in-slip", ResetSignIn)
+        institution.MapPost("/roster/people/{userId:guid}/sign-in-slip", ResetSignIn).ProducesProblems(403, 404)
             .WithSummary("Reset a person's sign-in (admins, people this institution made): a new one-time code on a one-slip PDF.");
         institution.MapRosterUpdateEndpoints();
     }

@@ -16,10 +16,10 @@ public static class RosterExportEndpoints
 {
     public static void MapRosterExportEndpoints(this RouteGroupBuilder app)
     {
-        var group = app.MapGroup("/institutions/{institutionId:guid}").WithTags("Institutions");
-        group.MapGet("/people.{format}", People).WithSummary(
+        var group = app.MapGroup("/institutions/{institutionId:guid}").ProducesProblems(404).WithTags("Institutions");
+        group.MapGet("/people.{format}", People).ProducesProblems(403).WithSummary(
             "The people list (admins) as xlsx or csv in the viewer's language (?language=vi|en), filtered like the list: role, class, q.");
-        group.MapGet("/class-lists.{format}", ClassLists).WithSummary(
+        group.MapGet("/class-lists.{format}", ClassLists).ProducesProblems(403).WithSummary(
             "The students of every class (or of className) as xlsx (one sheet per class) or csv (one table with a class column), for admins.");
     }
 

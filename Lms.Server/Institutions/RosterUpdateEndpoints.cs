@@ -22,9 +22,9 @@ public static class RosterUpdateEndpoints
 {
     public static void MapRosterUpdateEndpoints(this RouteGroupBuilder institution)
     {
-        institution.MapGet("/roster/imports/{importId:guid}/changes", Changes)
+        institution.MapGet("/roster/imports/{importId:guid}/changes", Changes).ProducesProblems(403, 404)
             .WithSummary("An update's previewed changes, by kind and searchable, paged (admins).");
-        institution.MapPost("/roster/imports/{importId:guid}/confirm", Confirm)
+        institution.MapPost("/roster/imports/{importId:guid}/confirm", Confirm).ProducesProblems(403, 409, 404, 400)
             .WithSummary("Apply an update's previewed changes, exactly those and once; refused when the people changed since the preview (admins).");
     }
 

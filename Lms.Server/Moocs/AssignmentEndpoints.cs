@@ -51,8 +51,10 @@ public static class AssignmentEndpoints
 {
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapPost("/courses/{courseId:guid}/assignments", Create).WithTags("Assignments").WithSummary("Add an assignment to a module.");
+        api.MapPost("/courses/{courseId:guid}/assignments", Create).WithTags("Assignments").WithSummary("Add an assignment to a module.")
+            .ProducesProblems(404, 400);
         var group = api.MapGroup("/moocs/assignments/{assignmentId:guid}").WithTags("Assignments");
+        group.ProducesProblemsOfIdsAndBodies();
         group.MapGet("", Get).WithSummary("An assignment, with my submission and its reviews.");
         group.MapPost("/submission", Submit).DisableAntiforgery()
             .WithSummary("Hand in (multipart: text and/or file); replaces the last one until it is reviewed.");
@@ -62,9 +64,9 @@ public static class AssignmentEndpoints
         group.MapPut("/review-schedule", SetSchedule).WithSummary("Hours a reviewer has, the review deadline and the final deadline (teachers).");
         group.MapGet("/staff-grading", StaffGrading)
             .WithSummary("Submissions without a grade; after the review deadline the teachers grade these instead of peers.");
-        api.MapPost("/moocs/submissions/{submissionId:guid}/reviews", AddReview).WithTags("Assignments")
+        api.MapPost("/moocs/submissions/{submissionId:guid}/reviews", AddReview).ProducesProblems(404, 400).WithTags("Assignments")
             .WithSummary("Review a submission with the rubric (its teachers, or a peer who has handed in).");
-        api.MapGet("/moocs/submissions/{submissionId:guid}/file", File).WithTags("Assignments")
+        api.MapGet("/moocs/submissions/{submissionId:guid}/file", File).ProducesProblems(404).WithTags("Assignments")
             .WithSummary("The submitted file (its author, the teachers, peer reviewers).");
     }
 

@@ -26,14 +26,17 @@ public static class ForumEndpoints
 {
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapGet("/courses/{courseId:guid}/forum", Threads).WithTags("Forum").WithSummary("Threads, newest activity (or most upvoted) first, paged.");
-        api.MapPost("/courses/{courseId:guid}/forum", Create).WithTags("Forum").WithSummary("Start a thread.");
+        api.MapGet("/courses/{courseId:guid}/forum", Threads).WithTags("Forum").WithSummary("Threads, newest activity (or most upvoted) first, paged.")
+            .ProducesProblems(404);
+        api.MapPost("/courses/{courseId:guid}/forum", Create).ProducesProblems(404, 400).WithTags("Forum").WithSummary("Start a thread.");
         var thread = api.MapGroup("/forum/threads/{threadId:guid}").WithTags("Forum");
+        thread.ProducesProblemsOfIdsAndBodies();
         thread.MapGet("", Thread).WithSummary("A thread with its replies (marked answers first), paged.");
         thread.MapPost("/replies", Reply).WithSummary("Reply (not in a locked thread).");
         thread.MapPost("/vote", VoteThread).WithSummary("Upvote a thread, or take the vote back.");
         thread.MapPost("/moderation", ModerateThread).WithSummary("Hide or lock a thread (teachers).");
         var post = api.MapGroup("/forum/posts/{postId:guid}").WithTags("Forum");
+        post.ProducesProblemsOfIdsAndBodies();
         post.MapPost("/vote", VotePost).WithSummary("Upvote a reply, or take the vote back.");
         post.MapPost("/moderation", ModeratePost).WithSummary("Hide a reply or mark it as the answer (teachers).");
     }

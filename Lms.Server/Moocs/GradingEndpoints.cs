@@ -34,6 +34,7 @@ public static class GradingEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         var course = api.MapGroup("/courses/{courseId:guid}").WithTags("MOOCs");
+        course.ProducesProblemsOfIdsAndBodies();
         course.MapGet("/run", RunOfCourse).WithSummary("The MOOC run this course is, if any.");
         course.MapGet("/standing", MyStanding).WithSummary("My completion, grade and pass in the course.");
         course.MapGet("/standing/{userId:guid}", LearnerStandingFor).WithSummary("A learner's standing (the course's teachers).");

@@ -91,11 +91,13 @@ public static class MoocEndpoints
         CataloguePages.Map(app);
 
         var catalogue = api.MapGroup("/catalogue").WithTags("Catalogue").AllowAnonymous();
+        catalogue.ProducesProblemsOfIdsAndBodies();
         catalogue.MapGet("", Search).WithSummary("Published MOOCs: search, filters (subject, institution, language, level, credit-bearing), paged.");
         catalogue.MapGet("/facets", Facets).WithSummary("The values each filter can take, with counts.");
         catalogue.MapGet("/{slug}", Detail).WithSummary("A published MOOC with its runs.");
 
         var runs = api.MapGroup("/moocs").WithTags("MOOCs");
+        runs.ProducesProblemsOfIdsAndBodies();
         runs.MapPost("/runs/{runId:guid}/sign-up", SignUp).AllowAnonymous()
             .WithSummary("Create a learner account, sign in and enrol in the run, in one step.");
         runs.MapPost("/runs/{runId:guid}/enrol", Enrol).WithSummary("Enrol myself in a run.");

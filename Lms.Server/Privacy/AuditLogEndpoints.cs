@@ -15,7 +15,7 @@ public static class AuditLogEndpoints
 {
     public static void MapAuditLogEndpoints(this RouteGroupBuilder api)
     {
-        api.MapGet("/institutions/{institutionId:guid}/audit", List).WithTags("Privacy").WithSummary(
+        api.MapGet("/institutions/{institutionId:guid}/audit", List).ProducesProblems(403, 404).WithTags("Privacy").WithSummary(
             "The audit log, newest first (admins): filter by action code, person (as actor or subject) and time (from inclusive, to exclusive), paged.");
     }
 

@@ -42,14 +42,16 @@ public static class PrivacyEndpoints
         me.MapGet("/my-data.zip", MyData).WithSummary(
             "A copy of everything held about me: data.json, one CSV per table in my language (?language=vi|en), README.txt; audited.");
         me.MapGet("/erasure-requests", MyRequests).WithSummary("My erasure requests: one part per institution, with its decision.");
-        me.MapPost("/erasure-requests", Request).WithSummary(
+        me.MapPost("/erasure-requests", Request).ProducesProblems(409, 400).WithSummary(
             "Ask every institution that holds my data to erase it (an optional reason); with no institution, the account is erased at once.");
 
-        var admin = api.MapGroup("/institutions/{institutionId:guid}/erasure-requests").WithTags("Privacy");
-        admin.MapGet("", List).WithSummary("The institution's erasure requests (admins), open first by default (?status=open|done|declined).");
+        var admin = api.MapGroup("/institutions/{institutionId:guid}/erasure-requests").ProducesProblems(404).WithTags("Privacy");
+        admin.MapGet("", List).WithSummary("The institution's erasure requests (admins), open first by default (?status=open|done|declined).")
+            .ProducesProblems(403);
         admin.MapPost("/{partId:guid}/carry-out", CarryOut).WithSummary(
             "Carry out this institution's part: chat texts and submitted files erased; the account becomes a pseudonym when no institution keeps it.");
-        admin.MapPost("/{partId:guid}/decline", Decline).WithSummary("Decline this institution's part, with a reason the person is mailed.");
+        admin.MapPost("/{partId:guid}/decline", Decline).WithSummary("Decline this institution's part, with a reason the person is mailed.")
+            .ProducesProblems(400);
     }
 
     private static async Task<IResult> MyData(HttpContext http, DataCopy copy, ErasureRepository erasures)

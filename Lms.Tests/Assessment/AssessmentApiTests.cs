@@ -159,7 +159,7 @@ public abstract class AssessmentApiTests(LmsServer server)
         form.Add(new ByteArrayContent(await File.ReadAllBytesAsync(ImportTests.Sample("broken.gift"))), "file", "broken.gift");
         var problem = await ProblemAssert.IsProblemAsync(await teacher.PostAsync($"/api/institutions/{school}/questions/import?tags=broken-import", form),
             HttpStatusCode.BadRequest, "import-invalid");
-        Assert.Equal(3, problem.GetProperty("problems").GetArrayLength());
+        Assert.Equal(4, problem.GetProperty("problems").GetArrayLength());
         Assert.Equal("Không đóng", problem.GetProperty("problems")[0].GetProperty("question").GetString());
         var page = await ProblemAssert.OkAsync<JsonElement>(await teacher.GetAsync($"/api/institutions/{school}/questions?tag=broken-import"));
         Assert.Equal(0, page.GetProperty("total").GetInt32());

@@ -143,6 +143,10 @@ public sealed class AssessmentBrowserTests(SqliteLmsServer server, BrowserFixtur
             // Each reason in Vietnamese, worded by the app from the server's code and parameters.
             await Expect(page.GetByTestId("import-problems")).ToContainTextAsync("khối đáp án mở bằng { nhưng chưa đóng bằng }");
             await Expect(page.GetByTestId("import-problems")).ToContainTextAsync("\"mười\" không phải là số");
+            // A question the file gives but the question rules refuse: its reason is worded from its code too.
+            await Expect(page.GetByTestId("import-problems")).ToContainTextAsync("Ghép thiếu");
+            await Expect(page.GetByTestId("import-problems")).ToContainTextAsync("câu ghép đôi cần ít nhất hai cặp");
+            await Expect(page.GetByTestId("import-problems")).Not.ToContainTextAsync("a matching question");
             await ShotAsync(page, "01-import-broken");
 
             var tag = "ôn tập " + Guid.NewGuid().ToString("N")[..4];

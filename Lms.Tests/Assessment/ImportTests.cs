@@ -49,12 +49,14 @@ public sealed class ImportTests
 
         Assert.False(result.Ok);
         Assert.Empty(result.Questions);
-        Assert.Equal(["Không đóng", "Không đúng", "Số hỏng"], result.Problems.Select(p => p.Question));
+        Assert.Equal(["Không đóng", "Không đúng", "Số hỏng", "Ghép thiếu"], result.Problems.Select(p => p.Question));
         Assert.Contains("not closed", result.Problems[0].Reason);
         Assert.Contains("no answer is marked right", result.Problems[1].Reason);
         Assert.Contains("\"mười\" is not a number", result.Problems[2].Reason);
         // Beside the English, a stable code and its parameters, which the web app words in the reader's language.
-        Assert.Equal(["answer-block-unclosed", "no-right-answer", "not-a-number"], result.Problems.Select(p => p.Code));
+        // The last one reads as GIFT but breaks a question rule (QuestionRules), which has its code too.
+        Assert.Equal(["answer-block-unclosed", "no-right-answer", "not-a-number", "matching-needs-two-pairs"], result.Problems.Select(p => p.Code));
+        Assert.Equal("a matching question needs at least two pairs", result.Problems[3].Reason);
         Assert.Equal("mười", result.Problems[2].Args!["value"]);
         Assert.Equal("no-questions", Assert.Single(GiftFormat.Parse("// only a comment").Problems).Code);
     }
@@ -109,9 +111,34 @@ public sealed class ImportTests
         var problem = Assert.Single(result.Problems);
         Assert.Equal("Câu hỏng", problem.Question);
         Assert.Contains("Z", problem.Reason);
+        Assert.Equal("qti-unknown-choice", problem.Code);
+        Assert.Equal("Z", problem.Args!["id"]);
 
         var notXml = QtiFormat.Parse("<assessmentItem><itemBody>"u8.ToArray());
         Assert.False(notXml.Ok);
+        // The XML reader's own message stays English, as the detail of a code the app words.
+        Assert.Equal("qti-unreadable", Assert.Single(notXml.Problems).Code);
+        Assert.False(string.IsNullOrEmpty(notXml.Problems[0].Args!["detail"]));
+    }
+
+    [Fact]
+    public void Every_reason_of_the_question_rules_has_a_code_and_the_parameters_its_wording_needs()
+    {
+        var cloze = new QuestionContent
+        {
+            Type = QuestionTypes.Cloze, Stem = "Thủ đô là [[1]] và [[9]].",
+            Blanks = [new Blank { Id = "1", Kind = BlankKinds.Text }, new Blank { Id = "2", Kind = "drawing", Accepted = [new AcceptedAnswer { Text = "x", Fraction = 1 }] }],
+        };
+
+        var issues = QuestionRules.Issues(cloze);
+
+        Assert.Equal(["blank-no-answer", "blank-not-marked", "blank-unknown-kind", "marker-without-blank"], issues.Select(i => i.Code));
+        Assert.Equal("1", issues[0].Args["blank"]);
+        Assert.Equal(new Dictionary<string, string> { ["blank"] = "2", ["kind"] = "drawing" }, issues[2].Args);
+        Assert.Equal("9", issues[3].Args["blank"]);
+        // The English stays beside each code, for API clients and the logs.
+        Assert.Equal(issues.Select(i => i.Message), QuestionRules.Problems(cloze));
+        Assert.Equal("unknown-type", Assert.Single(QuestionRules.Issues(new QuestionContent { Type = "drawing", Stem = "?" })).Code);
     }
 
     [Fact]

@@ -49,14 +49,17 @@ public sealed class BrowserFixture : IAsyncLifetime
     public Task<IBrowserContext> PhoneAsync(LmsServer server) => PhoneAsync(server.BaseAddress);
 
     /// <summary>A phone on a server at <paramref name="baseAddress"/> (a server process of the test's own).</summary>
-    public async Task<IBrowserContext> PhoneAsync(Uri baseAddress) => await WatchCspAsync(await Browser.NewContextAsync(new BrowserNewContextOptions
+    public Task<IBrowserContext> PhoneAsync(Uri baseAddress) => PhoneAsync(baseAddress, "vi-VN");
+
+    /// <summary>A phone whose browser speaks <paramref name="locale"/> (the app keeps its own language, Vietnamese at first).</summary>
+    public async Task<IBrowserContext> PhoneAsync(Uri baseAddress, string locale) => await WatchCspAsync(await Browser.NewContextAsync(new BrowserNewContextOptions
     {
         BaseURL = baseAddress.ToString(),
         ViewportSize = new ViewportSize { Width = 360, Height = 740 },
         DeviceScaleFactor = 2,
         IsMobile = true,
         HasTouch = true,
-        Locale = "vi-VN",
+        Locale = locale,
         TimezoneId = "Asia/Ho_Chi_Minh",
     }));
 

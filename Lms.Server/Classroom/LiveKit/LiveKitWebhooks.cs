@@ -90,7 +90,8 @@ public static class LiveKitEndpoints
                 ? tokens.ForTeacher(sessionId, userId, name)
                 : tokens.ForStudent(sessionId, userId, name, status.FloorUserId == userId, status.FloorAllowVideo);
             return new MediaJoinView("livekit", media.LiveKit.Url, token, LiveKitTokens.RoomName(sessionId));
-        }).WithTags("Classroom").WithSummary("How to join the session's audio and video (p2p, or a LiveKit URL and token).");
+        }).WithTags("Classroom").WithSummary("How to join the session's audio and video (p2p, or a LiveKit URL and token).")
+            .ProducesProblems(404, 409);
     }
 
     /// <summary>LiveKit's webhook: verified by its signature, then logged (room and participant lifecycle); <c>egress_ended</c> brings a recording.</summary>

@@ -1,61 +1,55 @@
 // The assessment API: question bank, quizzes, attempts, review, grading, gradebook, statistics.
+// Shapes and paths come from the server's OpenAPI document (typed.ts). Narrowed here: the closed sets of values, the
+// fields of a record the client also sends that the server always fills in (the document calls them optional, since
+// a client may leave them out), and the stored responses, which the server keeps as the JSON it was sent.
 import { query, request } from './client';
 import type { Page } from './lms';
+import { api, call, type Schemas } from './typed';
 
 export type QuestionType = 'single' | 'multiple' | 'truefalse' | 'short' | 'numerical' | 'matching' | 'ordering' | 'cloze' | 'essay';
 export const questionTypes: QuestionType[] = ['single', 'multiple', 'truefalse', 'short', 'numerical', 'matching', 'ordering', 'cloze', 'essay'];
 
-export interface Choice { id: string; text: string; fraction: number; feedback?: string | null }
-export interface AcceptedAnswer { text: string; fraction: number; feedback?: string | null }
-export interface NumericAnswer { value: number; tolerance: number; fraction: number; feedback?: string | null }
-export interface MatchPair { id: string; prompt: string; answer: string }
-export interface OrderItem { id: string; text: string }
-export interface Blank {
-  id: string; kind: 'text' | 'numeric' | 'choice'; accepted?: AcceptedAnswer[] | null; caseSensitive?: boolean;
-  numbers?: NumericAnswer[] | null; choices?: Choice[] | null;
-}
+/** T with the fields K always there. */
+type Filled<T, K extends keyof T> = Omit<T, K> & Required<Pick<T, K>>;
 
-export interface QuestionContent {
+export type Choice = Filled<Schemas['Choice'], 'id' | 'text' | 'fraction'>;
+export type AcceptedAnswer = Filled<Schemas['AcceptedAnswer'], 'text' | 'fraction'>;
+export type NumericAnswer = Filled<Schemas['NumericAnswer'], 'value' | 'tolerance' | 'fraction'>;
+export type MatchPair = Required<Schemas['MatchPair']>;
+export type OrderItem = Required<Schemas['OrderItem']>;
+export type Blank = Omit<Schemas['Blank'], 'id' | 'kind' | 'accepted' | 'numbers' | 'choices'> & {
+  id: string; kind: 'text' | 'numeric' | 'choice'; accepted?: AcceptedAnswer[] | null; numbers?: NumericAnswer[] | null; choices?: Choice[] | null;
+};
+
+export type QuestionContent = Omit<Schemas['QuestionContent'], 'type' | 'stem' | 'choices' | 'accepted' | 'numbers' | 'pairs' | 'items' | 'blanks'> & {
   type: QuestionType;
   stem: string;
-  generalFeedback?: string | null;
   choices?: Choice[] | null;
-  correct?: boolean | null;
-  trueFeedback?: string | null;
-  falseFeedback?: string | null;
   accepted?: AcceptedAnswer[] | null;
-  caseSensitive?: boolean;
   numbers?: NumericAnswer[] | null;
   pairs?: MatchPair[] | null;
-  distractors?: string[] | null;
   items?: OrderItem[] | null;
   blanks?: Blank[] | null;
-}
+};
 
-export interface QuestionSummary {
-  id: string; institutionId: string; institutionName: string; type: QuestionType; title: string;
-  subject: string | null; level: string | null; tags: string[]; difficulty: number; shared: boolean; version: number; updatedAt: string;
-}
+export type QuestionSummary = Omit<Schemas['QuestionSummary'], 'type'> & { type: QuestionType };
+export type QuestionDetail = Omit<Schemas['QuestionDetail'], 'summary' | 'content'> & { summary: QuestionSummary; content: QuestionContent };
+export type QuestionFields = Omit<Schemas['QuestionRequest'], 'tags' | 'content'> & { tags: string[]; content: QuestionContent };
 
-export interface QuestionDetail { summary: QuestionSummary; content: QuestionContent; canEdit: boolean }
-
-export interface QuestionFields {
-  title: string; subject: string | null; level: string | null; tags: string[]; difficulty: number; shared: boolean; content: QuestionContent;
-}
-
-/** `code` and `args` word the reason in the reader's language (`bank.importReason.*`); `reason` is the server's English. */
+/**
+ * One question a GIFT or QTI file could not give, from the import's problem (its `problems` extension, not in the
+ * document). `code` and `args` word the reason in the reader's language (`bank.importReason.*`); `reason` is the server's English.
+ */
 export interface ImportProblem { number: number; question: string; reason: string; code?: string | null; args?: Record<string, string> | null }
 
 export type GradingMethod = 'highest' | 'last' | 'average';
 export type ReviewWhen = 'immediately' | 'after_close' | 'never';
 
-export interface FeedbackBand { minPercent: number; text: string }
+export type FeedbackBand = Required<Schemas['FeedbackBand']>;
 
-export interface QuizSettings {
-  description?: string | null;
-  openAt?: string | null;
-  closeAt?: string | null;
-  timeLimitSeconds?: number | null;
+export type QuizSettings = Omit<Schemas['QuizSettings'],
+  'attemptsAllowed' | 'gradingMethod' | 'shuffleQuestions' | 'shuffleOptions' | 'passMark' | 'requireFullScreen' | 'layout'
+  | 'reviewScores' | 'reviewAnswers' | 'overallFeedback'> & {
   attemptsAllowed: number;
   gradingMethod: GradingMethod;
   shuffleQuestions: boolean;
@@ -66,158 +60,123 @@ export interface QuizSettings {
   reviewScores: ReviewWhen;
   reviewAnswers: ReviewWhen;
   overallFeedback?: FeedbackBand[] | null;
-}
+};
 
-export interface SlotSpec {
-  kind: 'fixed' | 'random';
-  questionId?: string | null;
-  points: number;
-  count?: number;
-  tags?: string[] | null;
-  minDifficulty?: number | null;
-  maxDifficulty?: number | null;
-  subject?: string | null;
-  type?: string | null;
-}
-
+export type SlotSpec = Filled<Omit<Schemas['QuizSlotSpec'], 'kind'>, 'points'> & { kind: 'fixed' | 'random' };
 export interface QuizSection { title: string; items: SlotSpec[] }
 export interface QuizDefinition { sections: QuizSection[] }
 
-export interface SlotSpecView { spec: SlotSpec; questionTitle: string | null; questionType: string | null; available: number | null }
-export interface SectionView { title: string; items: SlotSpecView[] }
+export type SlotSpecView = Omit<Schemas['SlotSpecView'], 'spec'> & { spec: SlotSpec };
+export type SectionView = Omit<Schemas['SectionView'], 'items'> & { items: SlotSpecView[] };
 
-export interface AttemptSummary {
-  id: string; number: number; status: 'in_progress' | 'submitted'; startedAt: string; deadlineAt: string | null; submittedAt: string | null;
-  score: number | null; maxScore: number; needsGrading: boolean; scoreVisible: boolean;
-}
+type AttemptStatus = 'in_progress' | 'submitted';
+export type AttemptSummary = Omit<Schemas['AttemptSummary'], 'status'> & { status: AttemptStatus };
+export type LearnerQuizGrade = Schemas['LearnerQuizGrade'];
 
-export interface LearnerQuizGrade {
-  quizId: string; userId: string; attempts: number; score: number | null; maxScore: number; percent: number | null; passed: boolean; pending: boolean;
-}
+export type QuizView = Omit<Schemas['QuizView'], 'settings' | 'sections' | 'myAttempts'> & {
+  settings: QuizSettings; sections: SectionView[] | null; myAttempts: AttemptSummary[];
+};
 
-export interface QuizView {
-  id: string; courseId: string; courseTitle: string; title: string; settings: QuizSettings; maxPoints: number; questionCount: number;
-  canTeach: boolean; canLearn: boolean; sections: SectionView[] | null; myAttempts: AttemptSummary[]; myGrade: LearnerQuizGrade | null;
-  attemptsLeft: number | null; serverNow: string; institutionId: string;
-}
+export type OptionView = Schemas['OptionView'];
+export type BlankView = Omit<Schemas['BlankView'], 'kind'> & { kind: 'text' | 'numeric' | 'choice' };
+export type StudentQuestion = Omit<Schemas['StudentQuestion'], 'type' | 'blanks'> & { type: QuestionType; blanks: BlankView[] | null };
 
-export interface OptionView { id: string; text: string }
-export interface BlankView { id: string; kind: 'text' | 'numeric' | 'choice'; choices: OptionView[] | null }
-
-export interface StudentQuestion {
-  slot: number; section: string | null; points: number; type: QuestionType; stem: string;
-  choices: OptionView[] | null; prompts: OptionView[] | null; answers: string[] | null; items: OptionView[] | null; blanks: BlankView[] | null;
-}
-
+/** A student's response; each question type reads its own fields (the server's QuestionResponse, kept as the JSON sent). */
 export interface QuestionResponse {
   choice?: string; choices?: string[]; value?: boolean; text?: string;
   pairs?: Record<string, string>; order?: string[]; blanks?: Record<string, string>;
 }
 
-export interface AttemptView {
-  id: string; quizId: string; quizTitle: string; courseId: string; number: number; status: 'in_progress' | 'submitted';
-  startedAt: string; deadlineAt: string | null; serverNow: string; graceSeconds: number; submittedAt: string | null;
-  layout: 'one' | 'all'; requireFullScreen: boolean; questions: StudentQuestion[]; responses: Record<string, QuestionResponse>;
-  flagged: number[]; owner: boolean; reviewAvailable: boolean;
-}
+export type AttemptView = Omit<Schemas['AttemptView'], 'status' | 'layout' | 'questions' | 'responses'> & {
+  status: AttemptStatus; layout: 'one' | 'all'; questions: StudentQuestion[]; responses: Record<string, QuestionResponse>;
+};
 
 /** An answer; clientTime is on the device's own clock (the server moves it onto its own by the device's offset). */
-export interface AnswerItem { answerId: string; slot: number; response: QuestionResponse; clientTime: string }
+export type AnswerItem = Omit<Schemas['AnswerItemRequest'], 'response' | 'clientTime'> & { response: QuestionResponse; clientTime: string };
 /** About a batch: the device's clock as it is sent, and whether (and how long) the device's offline queue held it. */
 export interface BatchInfo { clientNow: string; queued: boolean; heldMs?: number }
-export interface RefusedAnswer { answerId: string; code: string; message: string }
-export interface AnswersResult { accepted: string[]; refused: RefusedAnswer[]; serverNow: string; deadlineAt: string | null; status: string }
+export type RefusedAnswer = Schemas['RefusedAnswer'];
+export type AnswersResult = Schemas['AnswersResult'];
 
-export interface ReviewQuestion {
-  question: StudentQuestion; response: QuestionResponse | null; score: number | null; points: number; rightAnswer: string | null;
-  feedback: string[] | null; comment: string | null; needsGrading: boolean;
-}
+export type ReviewQuestion = Omit<Schemas['ReviewQuestion'], 'question' | 'response'> & { question: StudentQuestion; response: QuestionResponse | null };
+export type ReviewView = Omit<Schemas['AssessmentReviewView'], 'questions'> & { questions: ReviewQuestion[] };
+export type AttemptListRow = Schemas['AttemptListRow'];
+export type EventRow = Schemas['EventRow'];
 
-export interface ReviewView {
-  id: string; quizId: string; quizTitle: string; courseId: string; studentName: string; number: number; status: string;
-  startedAt: string; submittedAt: string | null; submittedBy: string | null; score: number | null; maxScore: number;
-  percent: number | null; passed: boolean | null; needsGrading: boolean; scoresVisible: boolean; answersVisible: boolean;
-  overallFeedback: string | null; questions: ReviewQuestion[];
-}
+export type ChoiceCount = Schemas['ChoiceCount'];
+export type QuestionStatistics = Schemas['QuestionStatistics'];
+export type QuizStatistics = Schemas['QuizStatisticsView'];
 
-export interface AttemptListRow {
-  id: string; quizId: string; userId: string; displayName: string; number: number; status: string; startedAt: string;
-  deadlineAt: string | null; submittedAt: string | null; submittedBy: string | null; score: number | null; maxScore: number;
-  needsGrading: boolean; events: number;
-}
+export type SlotOrderChange = Schemas['SlotOrderChange'];
+export type AttemptOrderChange = Schemas['AttemptOrderChange'];
 
-export interface EventRow { id: string; attemptId: string; at: string; kind: string; deviceId: string | null; detail: string | null }
+export type GradebookColumn = Schemas['GradebookColumn'];
+export type GradebookCell = Schemas['GradebookCell'];
+export type GradebookRow = Schemas['GradebookRow'];
+export type Gradebook = Schemas['Gradebook'];
 
-export interface ChoiceCount { key: string; label: string; count: number; right: boolean }
-export interface QuestionStatistics {
-  questionId: string; title: string; type: string; responses: number; facilityIndex: number | null; discriminationIndex: number | null;
-  standardDeviation: number | null; distribution: ChoiceCount[];
-}
-export interface QuizStatistics {
-  attempts: number; averageScorePercent: number | null; medianPercent: number | null;
-  histogram: { from: number; to: number; count: number }[]; questions: QuestionStatistics[];
-}
-
-export interface SlotOrderChange { slot: number; before: string | null; after: string | null; scoreBefore: number | null; scoreAfter: number | null; manual: boolean }
-export interface AttemptOrderChange {
-  attemptId: string; userId: string; displayName: string; number: number; scoreBefore: number | null; scoreAfter: number | null; slots: SlotOrderChange[];
-}
-
-export interface GradebookColumn { quizId: string; title: string; maxPoints: number; passMark: number; gradingMethod: string }
-export interface GradebookCell { quizId: string; score: number | null; percent: number | null; attempts: number; passed: boolean; pending: boolean }
-export interface GradebookRow { userId: string; displayName: string; login: string | null; cells: GradebookCell[]; total: number; totalMax: number; totalPercent: number | null }
-export interface Gradebook { courseId: string; courseTitle: string; columns: GradebookColumn[]; rows: GradebookRow[] }
-
-export interface QueueItem {
-  attemptId: string; quizId: string; quizTitle: string; userId: string; displayName: string; slot: number; points: number;
-  submittedAt: string | null; question: StudentQuestion; response: QuestionResponse | null;
-}
+export type QueueItem = Omit<Schemas['QueueItem'], 'question' | 'response'> & { question: StudentQuestion; response: QuestionResponse | null };
 
 const bank = (institutionId: string) => `/api/institutions/${encodeURIComponent(institutionId)}/questions`;
+const inBank = (institutionId: string) => ({ params: { path: { institutionId } } });
+const onQuestion = (questionId: string) => ({ params: { path: { questionId } } });
+const onQuiz = (quizId: string) => ({ params: { path: { quizId } } });
+const onAttempt = (attemptId: string) => ({ params: { path: { attemptId } } });
+const inCourse = (courseId: string) => ({ params: { path: { courseId } } });
 
 export const assessment = {
   searchQuestions: (institutionId: string, p: { q?: string; type?: string; tag?: string; subject?: string; level?: string; skip?: number; take?: number }) =>
-    request<Page<QuestionSummary>>(`${bank(institutionId)}${query(p)}`),
-  tags: (institutionId: string) => request<string[]>(`${bank(institutionId)}/tags`),
-  createQuestion: (institutionId: string, fields: QuestionFields) => request<QuestionDetail>(bank(institutionId), { body: fields }),
-  question: (id: string) => request<QuestionDetail>(`/api/questions/${id}`),
-  updateQuestion: (id: string, fields: QuestionFields) => request<QuestionDetail>(`/api/questions/${id}`, { method: 'PUT', body: fields }),
-  deleteQuestion: (id: string) => request<void>(`/api/questions/${id}`, { method: 'DELETE' }),
+    call(api.GET('/api/institutions/{institutionId}/questions', { params: { path: { institutionId }, query: p } })) as Promise<Page<QuestionSummary>>,
+  tags: (institutionId: string) => call(api.GET('/api/institutions/{institutionId}/questions/tags', inBank(institutionId))),
+  createQuestion: (institutionId: string, fields: QuestionFields) =>
+    call(api.POST('/api/institutions/{institutionId}/questions', { ...inBank(institutionId), body: fields })) as Promise<QuestionDetail>,
+  question: (id: string) => call(api.GET('/api/questions/{questionId}', onQuestion(id))) as Promise<QuestionDetail>,
+  updateQuestion: (id: string, fields: QuestionFields) =>
+    call(api.PUT('/api/questions/{questionId}', { ...onQuestion(id), body: fields })) as Promise<QuestionDetail>,
+  deleteQuestion: (id: string) => call(api.DELETE('/api/questions/{questionId}', onQuestion(id))),
+  // A file goes up as multipart form data, which the typed client does not describe: plain `request`.
   importQuestions: (institutionId: string, file: File, tags?: string) => {
     const form = new FormData();
     form.append('file', file, file.name);
-    return request<{ imported: number; ids: string[] }>(`${bank(institutionId)}/import${query({ tags })}`, { method: 'POST', body: form });
+    return request<Schemas['ImportOutcome']>(`${bank(institutionId)}/import${query({ tags })}`, { method: 'POST', body: form });
   },
   exportUrl: (institutionId: string, ids?: string[]) => `${bank(institutionId)}/export${query({ ids: ids?.join(',') })}`,
 
   createQuiz: (courseId: string, moduleId: string, title: string, settings?: Partial<QuizSettings>) =>
-    request<{ quizId: string; itemId: string }>(`/api/courses/${courseId}/modules/${moduleId}/quizzes`, { body: { title, settings } }),
-  quiz: (id: string) => request<QuizView>(`/api/quizzes/${id}`),
+    call(api.POST('/api/courses/{courseId}/modules/{moduleId}/quizzes', {
+      params: { path: { courseId, moduleId } }, body: { title, settings: (settings ?? null) as Schemas['QuizSettings'] | null, definition: null },
+    })),
+  quiz: (id: string) => call(api.GET('/api/quizzes/{quizId}', onQuiz(id))) as Promise<QuizView>,
   updateQuiz: (id: string, title: string, settings: QuizSettings, definition: QuizDefinition) =>
-    request<QuizView>(`/api/quizzes/${id}`, { method: 'PUT', body: { title, settings, definition } }),
+    call(api.PUT('/api/quizzes/{quizId}', { ...onQuiz(id), body: { title, settings, definition } })) as Promise<QuizView>,
   start: (quizId: string, deviceId: string) =>
-    request<AttemptView>(`/api/quizzes/${quizId}/attempts`, { body: { deviceId, clientNow: new Date().toISOString() } }),
-  attempts: (quizId: string) => request<AttemptListRow[]>(`/api/quizzes/${quizId}/attempts`),
-  statistics: (quizId: string) => request<QuizStatistics>(`/api/quizzes/${quizId}/statistics`),
-  regrade: (quizId: string, questionId?: string) => request<{ attempts: number }>(`/api/quizzes/${quizId}/regrade`, { body: { questionId } }),
-  answerOrderChanges: (quizId: string) => request<AttemptOrderChange[]>(`/api/quizzes/${quizId}/answer-order`),
+    call(api.POST('/api/quizzes/{quizId}/attempts', { ...onQuiz(quizId), body: { deviceId, clientNow: new Date().toISOString() } })) as Promise<AttemptView>,
+  attempts: (quizId: string) => call(api.GET('/api/quizzes/{quizId}/attempts', onQuiz(quizId))),
+  statistics: (quizId: string) => call(api.GET('/api/quizzes/{quizId}/statistics', onQuiz(quizId))),
+  regrade: (quizId: string, questionId?: string) =>
+    call(api.POST('/api/quizzes/{quizId}/regrade', { ...onQuiz(quizId), body: { questionId: questionId ?? null } })),
+  answerOrderChanges: (quizId: string) => call(api.GET('/api/quizzes/{quizId}/answer-order', onQuiz(quizId))),
   regradeAnswerOrder: (quizId: string, attemptIds?: string[]) =>
-    request<{ attempts: number }>(`/api/quizzes/${quizId}/answer-order/regrade`, { body: { attemptIds } }),
+    call(api.POST('/api/quizzes/{quizId}/answer-order/regrade', { ...onQuiz(quizId), body: { attemptIds: attemptIds ?? null } })),
 
   attempt: (id: string, deviceId: string) =>
-    request<AttemptView>(`/api/attempts/${id}${query({ deviceId, clientNow: new Date().toISOString() })}`),
+    call(api.GET('/api/attempts/{attemptId}', {
+      params: { path: { attemptId: id }, query: { deviceId, clientNow: new Date().toISOString() } },
+    })) as Promise<AttemptView>,
   answer: (id: string, deviceId: string, answers: AnswerItem[], batch: BatchInfo) =>
-    request<AnswersResult>(`/api/attempts/${id}/answers`, { body: { deviceId, answers, ...batch } }),
+    call(api.POST('/api/attempts/{attemptId}/answers', { ...onAttempt(id), body: { deviceId, answers, ...batch } })),
   flag: (id: string, deviceId: string, slot: number, flagged: boolean) =>
-    request<void>(`/api/attempts/${id}/flags`, { body: { deviceId, slot, flagged } }),
+    call(api.POST('/api/attempts/{attemptId}/flags', { ...onAttempt(id), body: { deviceId, slot, flagged } })),
   events: (id: string, deviceId: string, events: { kind: string; at: string; detail?: string }[]) =>
-    request<void>(`/api/attempts/${id}/events`, { body: { deviceId, events } }),
-  submit: (id: string) => request<ReviewView>(`/api/attempts/${id}/submit`, { method: 'POST' }),
-  review: (id: string) => request<ReviewView>(`/api/attempts/${id}/review`),
-  timeline: (id: string) => request<EventRow[]>(`/api/attempts/${id}/timeline`),
+    call(api.POST('/api/attempts/{attemptId}/events', {
+      ...onAttempt(id), body: { deviceId, events: events.map((e) => ({ detail: null, ...e })) },
+    })),
+  submit: (id: string) => call(api.POST('/api/attempts/{attemptId}/submit', onAttempt(id))) as Promise<ReviewView>,
+  review: (id: string) => call(api.GET('/api/attempts/{attemptId}/review', onAttempt(id))) as Promise<ReviewView>,
+  timeline: (id: string) => call(api.GET('/api/attempts/{attemptId}/timeline', onAttempt(id))),
   gradeSlot: (id: string, slot: number, score: number, comment: string) =>
-    request<ReviewView>(`/api/attempts/${id}/slots/${slot}/grade`, { body: { score, comment } }),
+    call(api.POST('/api/attempts/{attemptId}/slots/{slot}/grade', { params: { path: { attemptId: id, slot } }, body: { score, comment } })) as Promise<ReviewView>,
 
-  gradebook: (courseId: string) => request<Gradebook>(`/api/courses/${courseId}/gradebook`),
-  gradingQueue: (courseId: string) => request<QueueItem[]>(`/api/courses/${courseId}/grading-queue`),
+  gradebook: (courseId: string) => call(api.GET('/api/courses/{courseId}/gradebook', inCourse(courseId))),
+  gradingQueue: (courseId: string) => call(api.GET('/api/courses/{courseId}/grading-queue', inCourse(courseId))) as Promise<QueueItem[]>,
 };

@@ -1,9 +1,12 @@
 // The content library's API (Lms.Server/Content): library items, uploads (tus), processing
 // progress (SignalR /hubs/content), course items, watch progress and quotas.
+// Shapes and paths come from the server's OpenAPI document (typed.ts); only the closed sets of values are narrowed here.
+// Uploads stay on plain fetch: tus (tus-js-client) and multipart form data are not what openapi-fetch sends.
 import { HubConnectionBuilder, LogLevel, type HubConnection } from '@microsoft/signalr';
 import { Upload } from 'tus-js-client';
-import { query, request, type Problem } from './client';
+import { request, type Problem } from './client';
 import type { Page } from './lms';
+import { api, call, type Schemas } from './typed';
 
 export type ContentType = 'video' | 'audio' | 'document' | 'image' | 'link';
 export type Visibility = 'private' | 'institution' | 'shared';
@@ -21,115 +24,19 @@ export const acceptedFiles: Record<Exclude<ContentType, 'link'>, string> = {
   image: '.jpg,.jpeg,.png,.webp,.gif',
 };
 
-export interface ContentSummary {
-  id: string;
-  type: ContentType;
-  title: string;
-  description: string | null;
-  subject: string | null;
-  grade: string | null;
-  language: string;
-  licence: string;
-  visibility: Visibility;
-  tags: string[];
-  status: ContentStatus;
-  institutionId: string;
-  institutionName: string;
-  ownerName: string;
-  mine: boolean;
-  updatedAt: string;
-  durationSeconds: number | null;
-  thumbnailUrl: string | null;
-  url: string | null;
-}
+type Narrowed<T extends { type: string; visibility: string; status: string }> =
+  Omit<T, 'type' | 'visibility' | 'status'> & { type: ContentType; visibility: Visibility; status: ContentStatus };
 
-export interface Rendition {
-  name: string;
-  width: number;
-  height: number;
-  kbps: number;
-}
-
-export interface MediaInfo {
-  versionId: string;
-  versionNumber: number;
-  kind: 'video' | 'audio' | 'document' | 'image';
-  hlsUrl: string | null;
-  posterUrl: string | null;
-  thumbnailsUrl: string | null;
-  downloadUrl: string | null;
-  previewUrl: string | null;
-  sourceUrl: string | null;
-  sourceName: string | null;
-  durationSeconds: number | null;
-  width: number | null;
-  height: number | null;
-  pages: number | null;
-  renditions: Rendition[];
-}
-
-export interface JobInfo {
-  id: string;
-  kind: string;
-  state: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
-  progress: number;
-  attempts: number;
-  errorCode: string | null;
-  errorMessage: string | null;
-}
-
-export interface SubtitleInfo {
-  id: string;
-  language: string;
-  label: string;
-  url: string;
-}
-
-export interface ContentItem extends ContentFields {
-  id: string;
-  type: ContentType;
-  status: ContentStatus;
-  institutionId: string;
-  institutionName: string;
-  ownerId: string;
-  ownerName: string;
-  canEdit: boolean;
-  createdAt: string;
-  updatedAt: string;
-  media: MediaInfo | null;
-  job: JobInfo | null;
-  lastFailure: { versionNumber: number; code: string | null; message: string; at: string } | null;
-  subtitles: SubtitleInfo[];
-  courseUses: number;
-}
-
-export interface ContentVersion {
-  id: string;
-  number: number;
-  status: string;
-  sourceName: string;
-  sourceBytes: number;
-  outputBytes: number;
-  durationSeconds: number | null;
-  errorCode: string | null;
-  errorMessage: string | null;
-  createdAt: string;
-  readyAt: string | null;
-  current: boolean;
-}
-
-export interface ContentFields {
-  title: string;
-  description: string | null;
-  subject: string | null;
-  grade: string | null;
-  curriculumCode: string | null;
-  language: string;
-  licence: string;
-  visibility: Visibility;
-  tags: string[];
-  url: string | null;
-}
+export type ContentSummary = Narrowed<Schemas['ContentSummaryView']>;
+export type Rendition = Schemas['RenditionView'];
+export type MediaInfo = Omit<Schemas['MediaView'], 'kind'> & { kind: 'video' | 'audio' | 'document' | 'image' };
+export type JobInfo = Omit<Schemas['JobView'], 'state'> & { state: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' };
+export type SubtitleInfo = Schemas['SubtitleView'];
+export type ContentItem = Omit<Narrowed<Schemas['ContentItemView']>, 'media' | 'job'> & { media: MediaInfo | null; job: JobInfo | null };
+export type ContentVersion = Schemas['VersionView'];
+/** What a person writes about an item (the server's ContentRequest, as the forms fill it in). */
+export type ContentFields = Pick<ContentItem,
+  'title' | 'description' | 'subject' | 'grade' | 'curriculumCode' | 'language' | 'licence' | 'visibility' | 'tags' | 'url'>;
 
 export interface ContentSearch {
   q?: string;
@@ -144,25 +51,10 @@ export interface ContentSearch {
   take?: number;
 }
 
-export interface Quota {
-  institutionId: string;
-  institutionName: string;
-  usedBytes: number;
-  quotaBytes: number;
-  items: number;
-  canChange: boolean;
-}
+export type Quota = Schemas['QuotaView'];
+export type WatchState = Schemas['WatchView'];
 
-export interface WatchState {
-  positionSeconds: number;
-  durationSeconds: number;
-  watchedSeconds: number;
-  watchedShare: number;
-  seen: boolean;
-  tracked: boolean;
-}
-
-/** A media job's progress, as the server pushes it. */
+/** A media job's progress, as the server pushes it on /hubs/content (the hub is not in the OpenAPI document). */
 export interface JobEvent {
   jobId: string;
   kind: string;
@@ -176,17 +68,22 @@ export interface JobEvent {
 }
 
 const item = (id: string) => `/api/content/items/${encodeURIComponent(id)}`;
+const onItem = (itemId: string) => ({ params: { path: { itemId } } });
+const watched = (courseId: string, courseItemId: string) => ({ params: { path: { courseId, courseItemId } } });
 
 export const contentApi = {
-  search: (s: ContentSearch) => request<Page<ContentSummary>>(`/api/content/items${query({ ...s })}`),
+  search: (s: ContentSearch) => call(api.GET('/api/content/items', { params: { query: s } })) as Promise<Page<ContentSummary>>,
   create: (institutionId: string, type: ContentType, fields: ContentFields) =>
-    request<ContentItem>('/api/content/items', { body: { institutionId, type, ...fields } }),
-  item: (id: string) => request<ContentItem>(item(id)),
-  update: (id: string, fields: ContentFields) => request<ContentItem>(item(id), { method: 'PUT', body: fields }),
-  remove: (id: string) => request<void>(item(id), { method: 'DELETE' }),
-  versions: (id: string) => request<ContentVersion[]>(`${item(id)}/versions`),
-  removeVersion: (id: string, versionId: string) => request<void>(`${item(id)}/versions/${versionId}`, { method: 'DELETE' }),
-  cancel: (id: string) => request<void>(`${item(id)}/cancel`, { method: 'POST' }),
+    call(api.POST('/api/content/items', { body: { institutionId, type, ...fields } })) as Promise<ContentItem>,
+  item: (id: string) => call(api.GET('/api/content/items/{itemId}', onItem(id))) as Promise<ContentItem>,
+  update: (id: string, fields: ContentFields) =>
+    call(api.PUT('/api/content/items/{itemId}', { ...onItem(id), body: { institutionId: null, type: null, ...fields } })) as Promise<ContentItem>,
+  remove: (id: string) => call(api.DELETE('/api/content/items/{itemId}', onItem(id))),
+  versions: (id: string) => call(api.GET('/api/content/items/{itemId}/versions', onItem(id))),
+  removeVersion: (id: string, versionId: string) =>
+    call(api.DELETE('/api/content/items/{itemId}/versions/{versionId}', { params: { path: { itemId: id, versionId } } })),
+  cancel: (id: string) => call(api.POST('/api/content/items/{itemId}/cancel', onItem(id))),
+  // A file goes up as multipart form data, which the typed client does not build: plain `request`.
   addSubtitles: (id: string, file: File, language: string, label: string) => {
     const form = new FormData();
     form.append('file', file, file.name);
@@ -194,16 +91,15 @@ export const contentApi = {
     form.append('label', label);
     return request<SubtitleInfo>(`${item(id)}/subtitles`, { method: 'POST', body: form });
   },
-  removeSubtitles: (id: string, subtitleId: string) => request<void>(`${item(id)}/subtitles/${subtitleId}`, { method: 'DELETE' }),
+  removeSubtitles: (id: string, subtitleId: string) =>
+    call(api.DELETE('/api/content/items/{itemId}/subtitles/{subtitleId}', { params: { path: { itemId: id, subtitleId } } })),
   addToCourse: (courseId: string, moduleId: string, contentId: string, title?: string) =>
-    request<{ id: string; kind: string; title: string; refId: string }>('/api/content/course-items',
-      { body: { courseId, moduleId, contentId, title } }),
-  watch: (courseId: string, courseItemId: string) => request<WatchState>(`/api/content/watch/${courseId}/${courseItemId}`),
+    call(api.POST('/api/content/course-items', { body: { courseId, moduleId, contentId, title: title ?? null } })),
+  watch: (courseId: string, courseItemId: string) => call(api.GET('/api/content/watch/{courseId}/{courseItemId}', watched(courseId, courseItemId))),
   recordWatch: (courseId: string, courseItemId: string, positionSeconds: number, durationSeconds: number,
     played: { start: number; end: number }[]) =>
-    request<WatchState>(`/api/content/watch/${courseId}/${courseItemId}`,
-      { method: 'PUT', body: { positionSeconds, durationSeconds, played } }),
-  myQuotas: () => request<Quota[]>('/api/content/quota'),
+    call(api.PUT('/api/content/watch/{courseId}/{courseItemId}', { ...watched(courseId, courseItemId), body: { positionSeconds, durationSeconds, played } })),
+  myQuotas: () => call(api.GET('/api/content/quota')),
 };
 
 export interface UploadHandle {

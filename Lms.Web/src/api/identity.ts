@@ -1,52 +1,26 @@
 // Accounts: sign-up confirmation, invitations and password reset (one-time codes), and the mail outbox.
-import { request } from './client';
+// Shapes and paths come from the server's OpenAPI document (typed.ts); only the closed sets of values are narrowed here.
 import type { Me } from './lms';
 import type { SecondStep } from './twoFactor';
+import { api, call, type Schemas } from './typed';
 
-export interface CodeHolder {
-  displayName: string;
-  login: string | null;
-  purpose: 'invitation' | 'password-reset';
-}
+export type CodeHolder = Omit<Schemas['CodeHolderView'], 'purpose'> & { purpose: 'invitation' | 'password-reset' };
+export type Confirmed = Omit<Schemas['ConfirmedView'], 'me'> & { me: Me };
+export type OutboxMessage = Omit<Schemas['OutboxMessage'], 'status'> & { status: 'pending' | 'sending' | 'sent' };
+export type Session = Omit<Schemas['IdentitySessionView'], 'kind'> & { kind: 'cookie' | 'token' };
 
-export interface Confirmed {
-  me: Me;
-  returnTo: string | null;
-}
-
-export interface OutboxMessage {
-  id: string;
-  status: 'pending' | 'sending' | 'sent';
-  date: string;
-  to: string;
-  subject: string;
-  text: string;
-  kind: string | null;
-}
-
-export interface Session {
-  id: string;
-  kind: 'cookie' | 'token';
-  device: string | null;
-  address: string | null;
-  createdAt: string;
-  lastSeenAt: string;
-  current: boolean;
-}
-
-const id = '/api/identity';
+const open = { allowUnauthenticated: true };
 
 export const identityApi = {
-  confirmEmail: (code: string) => request<Confirmed>(`${id}/confirm-email`, { body: { code }, allowUnauthenticated: true }),
-  requestReset: (email: string, language: string) =>
-    request<void>(`${id}/password-reset`, { body: { email, language }, allowUnauthenticated: true }),
-  checkCode: (code: string) => request<CodeHolder>(`${id}/codes/check`, { body: { code }, allowUnauthenticated: true }),
+  confirmEmail: (code: string) => call(api.POST('/api/identity/confirm-email', { body: { code } }), open) as Promise<Confirmed>,
+  requestReset: (email: string, language: string) => call(api.POST('/api/identity/password-reset', { body: { email, language } }), open),
+  checkCode: (code: string) => call(api.POST('/api/identity/codes/check', { body: { code } }), open) as Promise<CodeHolder>,
   redeem: (code: string, newPassword: string) =>
-    request<Me | SecondStep>(`${id}/codes/redeem`, { body: { code, newPassword }, allowUnauthenticated: true }),
-  sessions: () => request<Session[]>(`${id}/sessions`),
-  endSession: (sessionId: string) => request<void>(`${id}/sessions/${encodeURIComponent(sessionId)}`, { method: 'DELETE' }),
-  signOutEverywhere: () => request<void>(`${id}/sign-out-everywhere`, { method: 'POST' }),
-  outbox: (take = 50) => request<OutboxMessage[]>(`/api/mail/outbox?take=${take}`),
+    call(api.POST('/api/identity/codes/redeem', { body: { code, newPassword } }), open) as Promise<Me | SecondStep>,
+  sessions: () => call(api.GET('/api/identity/sessions')) as Promise<Session[]>,
+  endSession: (sessionId: string) => call(api.DELETE('/api/identity/sessions/{sessionId}', { params: { path: { sessionId } } })),
+  signOutEverywhere: () => call(api.POST('/api/identity/sign-out-everywhere')),
+  outbox: (take = 50) => call(api.GET('/api/mail/outbox', { params: { query: { take } } })) as Promise<OutboxMessage[]>,
 };
 
 /** The shortest password the server accepts (it also refuses common and guessable ones). */

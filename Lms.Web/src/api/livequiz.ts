@@ -1,8 +1,12 @@
 // The live quiz in a classroom: the bank search and the records over REST; the quiz itself travels on
 // the classroom's hub connection (LaunchQuizQuestion, AnswerQuiz, QuizState, … and quiz.* events).
-import { query, request } from './client';
+// The REST shapes and paths come from the server's OpenAPI document (typed.ts). The hub's shapes (QuizView and the
+// interfaces events.ts takes from here) are declared here: the hub is not in that document, and ClassroomWireTests
+// checks their fields against the C# wire.
+import { query } from './client';
 import type { Page } from './lms';
 import type { QuestionSummary, QuestionResponse, StudentQuestion } from './assessment';
+import { api, call, type Schemas } from './typed';
 
 export interface LiveQuizBucket { key: string; label: string; count: number; right: boolean }
 
@@ -42,32 +46,24 @@ export interface QuizView {
   inRoom: number | null;
 }
 
-export interface LiveQuizPreview { summary: QuestionSummary; question: StudentQuestion; rightAnswer: string; gradable: boolean }
-
-export interface LiveQuizAnswerRecord {
-  userId: string; displayName: string; answer: string; fraction: number; correct: boolean; points: number; timeMs: number; answeredAt: string;
-}
-
-export interface LiveQuizQuestionRecord {
-  launchId: string; position: number; questionId: string; version: number; title: string; type: string; stem: string;
-  timeLimitSeconds: number | null; speedBonus: boolean; launchedAt: string; closedAt: string | null; results: LiveQuizResults;
-  answers: LiveQuizAnswerRecord[];
-}
-
-export interface LiveQuizStanding { rank: number; userId: string; displayName: string; points: number; correct: number; answered: number; timeMs: number }
-
-export interface LiveQuizRecord {
-  runId: string; startedAt: string; endedAt: string | null; questions: LiveQuizQuestionRecord[]; leaderboard: LiveQuizStanding[];
-}
+/** `question` is the student's view, which the server keeps as JSON it wrote (the document says only "JSON"). */
+export type LiveQuizPreview = Omit<Schemas['LiveQuizPreview'], 'question'> & { question: StudentQuestion };
+export type LiveQuizAnswerRecord = Schemas['LiveQuizAnswerView'];
+export type LiveQuizQuestionRecord = Schemas['LiveQuizQuestionView'];
+export type LiveQuizStanding = Schemas['LiveQuizStanding'];
+export type LiveQuizRecord = Schemas['LiveQuizRecord'];
 
 const s = (id: string) => `/api/classroom/sessions/${encodeURIComponent(id)}`;
+const inSession = (sessionId: string) => ({ params: { path: { sessionId } } });
 
 export const liveQuizApi = {
   bank: (sessionId: string, p: { q?: string; tag?: string; type?: string; skip?: number; take?: number }) =>
-    request<Page<QuestionSummary>>(`${s(sessionId)}/quiz/bank${query(p)}`),
-  tags: (sessionId: string) => request<string[]>(`${s(sessionId)}/quiz/bank/tags`),
-  preview: (sessionId: string, questionId: string) => request<LiveQuizPreview>(`${s(sessionId)}/quiz/bank/${encodeURIComponent(questionId)}`),
-  record: (sessionId: string, runId: string) => request<LiveQuizRecord>(`${s(sessionId)}/runs/${encodeURIComponent(runId)}/quiz`),
+    call(api.GET('/api/classroom/sessions/{sessionId}/quiz/bank', { params: { path: { sessionId }, query: p } })) as Promise<Page<QuestionSummary>>,
+  tags: (sessionId: string) => call(api.GET('/api/classroom/sessions/{sessionId}/quiz/bank/tags', inSession(sessionId))),
+  preview: (sessionId: string, questionId: string) =>
+    call(api.GET('/api/classroom/sessions/{sessionId}/quiz/bank/{questionId}', { params: { path: { sessionId, questionId } } })) as Promise<LiveQuizPreview>,
+  record: (sessionId: string, runId: string) =>
+    call(api.GET('/api/classroom/sessions/{sessionId}/runs/{runId}/quiz', { params: { path: { sessionId, runId } } })),
   csvUrl: (sessionId: string, runId: string) =>
     `${s(sessionId)}/runs/${encodeURIComponent(runId)}/quiz.csv${query({ tz: Intl.DateTimeFormat().resolvedOptions().timeZone })}`,
 };

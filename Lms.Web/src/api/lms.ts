@@ -1,5 +1,7 @@
-// The server's shapes (camelCase JSON of Lms.Server's records) and one function per endpoint.
+// The server's shapes and one function per endpoint. Shapes and paths come from the server's OpenAPI document
+// (typed.ts); only the closed sets of values (roles, kinds, statuses) are narrowed here.
 import { query, request } from './client';
+import { api as rest, call, type Schemas } from './typed';
 
 export type Role = 'admin' | 'teacher' | 'student' | 'parent';
 export type CourseRole = 'owner' | 'teacher' | 'admin' | 'student';
@@ -8,6 +10,7 @@ export type CourseStatus = 'draft' | 'published';
 /** 'page' and 'link' are the course's own; features add more (see components/itemKinds.tsx). */
 export type ItemKind = string;
 
+/** A page of a list, as every paged endpoint answers (`PageOf…` in the document). */
 export interface Page<T> {
   items: T[];
   total: number;
@@ -15,247 +18,106 @@ export interface Page<T> {
   take: number;
 }
 
-export interface Membership {
-  institutionId: string;
-  institutionName: string;
-  institutionKind: string;
-  role: Role;
-}
-
-export interface PersonRef {
-  id: string;
-  displayName: string;
-  email: string | null;
-  nationalId: string | null;
-}
-
+export type Membership = Omit<Schemas['MembershipView'], 'role'> & { role: Role };
+export type PersonRef = Schemas['PersonRef'];
 /** Two-step sign-in: offered to staff; an admin whose institution requires it must set it up first. */
-export interface TwoFactorStatus {
-  available: boolean;
-  enabled: boolean;
-  mustEnrol: boolean;
-}
-
-export interface Me {
-  id: string;
-  displayName: string;
-  email: string | null;
-  nationalId: string | null;
-  memberships: Membership[];
-  children: PersonRef[];
-  /** Runs the platform (reads the mail outbox). */
-  platformAdmin: boolean;
-  twoFactor?: TwoFactorStatus;
-}
-
-export interface Institution {
-  id: string;
-  parentId: string | null;
-  kind: string;
-  name: string;
-  code: string | null;
-  myRoles: Role[];
-}
-
-export interface Person {
-  id: string;
-  displayName: string;
-  email: string | null;
-  nationalId: string | null;
-  role: Role;
-  className: string | null;
-}
-
-export interface ClassInfo {
-  id: string;
-  name: string;
-  students: number;
-}
-
-export interface RosterProblem {
-  line: number;
-  field: string;
-  code: string;
-  message: string;
-}
-
+export type TwoFactorStatus = Schemas['TwoFactorStatus'];
+export type Me = Omit<Schemas['MeView'], 'memberships'> & { memberships: Membership[] };
+export type Institution = Omit<Schemas['InstitutionView'], 'myRoles'> & { myRoles: Role[] };
+export type Person = Omit<Schemas['PersonListItem'], 'role' | 'roles'> & { role: Role; roles: Role[] };
+export type ClassInfo = Schemas['ClassInfo'];
+export type RosterProblem = Schemas['RosterProblem'];
 /** A person the import created: invited by e-mail, or (no e-mail) with a one-time code for the printed sheet. */
-export interface Invitation {
-  line: number;
-  displayName: string;
-  login: string;
-  emailed: boolean;
-  code: string | null;
-}
-
-export interface RosterOutcome {
-  peopleCreated: number;
-  peopleAlreadyThere: number;
-  membershipsAdded: number;
-  classesCreated: number;
-  parentLinksAdded: number;
-  invitations: Invitation[];
-}
-
-export interface CourseSummary {
-  id: string;
-  title: string;
-  summary: string | null;
-  kind: CourseKind;
-  status: CourseStatus;
-  institutionName: string;
-  myRole: CourseRole | '';
-  updatedAt: string;
-  /** A learner's progress (their own list, or a parent's view of a child's). */
-  itemsSeen: number;
-  itemsTotal: number;
-}
-
-export interface Item {
-  id: string;
-  kind: ItemKind;
-  title: string;
-  body: string | null;
-  url: string | null;
-  position: number;
-  seen: boolean;
-  /** The feature's own record behind a feature item (a live session, a quiz, a video). */
-  refId: string | null;
-  /** For a learner, when an item not yet released opens (a scheduled MOOC run); its body and URL come then. */
-  availableFrom?: string | null;
-  /** After it, learners can no longer do the item's work (unless the staff extended them). */
-  dueAt?: string | null;
-}
-
-export interface Module {
-  id: string;
-  title: string;
-  position: number;
-  items: Item[];
-}
-
-export interface Progress {
-  seen: number;
-  total: number;
-  percent: number;
-  lastSeenAt: string | null;
-}
-
-export interface Course {
-  id: string;
-  institutionId: string;
-  institutionName: string;
-  title: string;
-  summary: string | null;
-  kind: CourseKind;
-  status: CourseStatus;
-  myRole: CourseRole;
-  updatedAt: string;
-  modules: Module[];
-  progress: Progress | null;
-}
-
-export interface CourseMember {
-  id: string;
-  displayName: string;
-  email: string | null;
-  nationalId: string | null;
-  role: 'owner' | 'teacher' | 'student';
-  itemsSeen: number;
-}
-
-export interface EnrolResult {
-  added: number;
-  alreadyEnrolled: number;
-}
-
+export type Invitation = Schemas['InvitationView'];
+export type RosterOutcome = Schemas['RosterOutcomeView'];
+export type CourseSummary = Omit<Schemas['MyCourseRow'], 'kind' | 'status' | 'myRole'> & {
+  kind: CourseKind; status: CourseStatus; myRole: CourseRole | '';
+};
+export type Item = Schemas['ItemView'];
+export type Module = Schemas['ModuleView'];
+export type Progress = Schemas['ProgressView'];
+export type Course = Omit<Schemas['CourseView'], 'kind' | 'status' | 'myRole'> & { kind: CourseKind; status: CourseStatus; myRole: CourseRole };
+export type CourseMember = Omit<Schemas['CourseMemberRow'], 'role'> & { role: 'owner' | 'teacher' | 'student' };
+export type EnrolResult = Schemas['EnrolResult'];
 /** A course copied for another class or the next year (POST /courses/{id}/copy). */
-export interface CourseCopy {
-  id: string;
-  title: string;
-  status: CourseStatus;
-  enrolled: number;
-}
-
-export interface CourseFields {
-  title: string;
-  summary: string | null;
-  kind: CourseKind;
-}
-
-export interface ItemFields {
-  title: string;
-  body: string | null;
-  url: string | null;
-}
+export type CourseCopy = Omit<Schemas['CourseCopyView'], 'status'> & { status: CourseStatus };
+export type CourseFields = Omit<Schemas['UpdateCourseRequest'], 'kind'> & { kind: CourseKind };
+export type ItemFields = Schemas['UpdateItemRequest'];
 
 /** Whether the signed-in person may change the course (its teachers, and its institution's admins). */
 export function canTeach(course: Course): boolean {
   return course.myRole === 'owner' || course.myRole === 'teacher' || course.myRole === 'admin';
 }
 
-const c = (courseId: string) => `/api/courses/${encodeURIComponent(courseId)}`;
-const inst = (institutionId: string) => `/api/institutions/${encodeURIComponent(institutionId)}`;
+const inCourse = (courseId: string) => ({ params: { path: { courseId } } });
+const inModule = (courseId: string, moduleId: string) => ({ params: { path: { courseId, moduleId } } });
+const onItem = (courseId: string, itemId: string) => ({ params: { path: { courseId, itemId } } });
+const inInstitution = (institutionId: string) => ({ params: { path: { institutionId } } });
+const open = { allowUnauthenticated: true };
 
 export const api = {
   // Identity
   signIn: (login: string, password: string, rememberMe: boolean) =>
-    request<Me>('/api/identity/sign-in', { body: { login, password, rememberMe }, allowUnauthenticated: true }),
-  me: () => request<Me>('/api/identity/me', { allowUnauthenticated: true }),
-  signOut: () => request<void>('/api/identity/sign-out', { method: 'POST', allowUnauthenticated: true }),
+    call(rest.POST('/api/identity/sign-in', { body: { login, password, rememberMe } }), open) as Promise<Me>,
+  me: () => call(rest.GET('/api/identity/me'), open) as Promise<Me>,
+  signOut: () => call(rest.POST('/api/identity/sign-out'), open),
   changePassword: (currentPassword: string, newPassword: string) =>
-    request<void>('/api/identity/change-password', { body: { currentPassword, newPassword } }),
+    call(rest.POST('/api/identity/change-password', { body: { currentPassword, newPassword } })),
 
   // Institutions
-  institution: (id: string) => request<Institution>(inst(id)),
+  institution: (id: string) => call(rest.GET('/api/institutions/{institutionId}', inInstitution(id))) as Promise<Institution>,
   people: (id: string, p: { role?: string; q?: string; className?: string; skip?: number; take?: number }) =>
-    request<Page<Person>>(`${inst(id)}/people${query(p)}`),
-  classes: (id: string) => request<ClassInfo[]>(`${inst(id)}/classes`),
+    call(rest.GET('/api/institutions/{institutionId}/people', { params: { path: { institutionId: id }, query: p } })) as Promise<Page<Person>>,
+  classes: (id: string) => call(rest.GET('/api/institutions/{institutionId}/classes', inInstitution(id))),
+  // A file goes up as multipart form data, which the typed client does not describe: plain `request`.
   importRoster: (id: string, file: File, language: string) => {
     const form = new FormData();
     form.append('file', file, file.name);
-    return request<RosterOutcome>(`${inst(id)}/roster${query({ language })}`, { method: 'POST', body: form });
+    return request<RosterOutcome>(`/api/institutions/${encodeURIComponent(id)}/roster${query({ language })}`, { method: 'POST', body: form });
   },
   institutionCourses: (id: string, skip = 0, take = 20) =>
-    request<Page<CourseSummary>>(`${inst(id)}/courses${query({ skip, take })}`),
+    call(rest.GET('/api/institutions/{institutionId}/courses', { params: { path: { institutionId: id }, query: { skip, take } } })) as Promise<Page<CourseSummary>>,
 
   // Courses
-  myCourses: (skip = 0, take = 12) => request<Page<CourseSummary>>(`/api/courses${query({ skip, take })}`),
+  myCourses: (skip = 0, take = 12) => call(rest.GET('/api/courses', { params: { query: { skip, take } } })) as Promise<Page<CourseSummary>>,
   childCourses: (learner: string, skip = 0, take = 50) =>
-    request<Page<CourseSummary>>(`/api/courses${query({ learner, skip, take })}`),
+    call(rest.GET('/api/courses', { params: { query: { learner, skip, take } } })) as Promise<Page<CourseSummary>>,
   createCourse: (institutionId: string, fields: CourseFields) =>
-    request<Course>('/api/courses', { body: { institutionId, ...fields } }),
-  course: (id: string) => request<Course>(c(id)),
-  updateCourse: (id: string, fields: CourseFields) => request<Course>(c(id), { method: 'PUT', body: fields }),
-  publish: (id: string) => request<void>(`${c(id)}/publish`, { method: 'POST' }),
-  unpublish: (id: string) => request<void>(`${c(id)}/unpublish`, { method: 'POST' }),
+    call(rest.POST('/api/courses', { body: { institutionId, ...fields } })) as Promise<Course>,
+  course: (id: string) => call(rest.GET('/api/courses/{courseId}', inCourse(id))) as Promise<Course>,
+  updateCourse: (id: string, fields: CourseFields) => call(rest.PUT('/api/courses/{courseId}', { ...inCourse(id), body: fields })) as Promise<Course>,
+  publish: (id: string) => call(rest.POST('/api/courses/{courseId}/publish', inCourse(id))),
+  unpublish: (id: string) => call(rest.POST('/api/courses/{courseId}/unpublish', inCourse(id))),
   copyCourse: (id: string, copy: { title: string; className?: string; publish: boolean }) =>
-    request<CourseCopy>(`${c(id)}/copy`, { body: copy }),
+    call(rest.POST('/api/courses/{courseId}/copy', { ...inCourse(id), body: { className: null, ...copy } })) as Promise<CourseCopy>,
 
-  addModule: (id: string, title: string) => request<Module>(`${c(id)}/modules`, { body: { title } }),
+  addModule: (id: string, title: string) => call(rest.POST('/api/courses/{courseId}/modules', { ...inCourse(id), body: { title } })),
   renameModule: (id: string, moduleId: string, title: string) =>
-    request<void>(`${c(id)}/modules/${moduleId}`, { method: 'PUT', body: { title } }),
-  deleteModule: (id: string, moduleId: string) => request<void>(`${c(id)}/modules/${moduleId}`, { method: 'DELETE' }),
-  reorderModules: (id: string, ids: string[]) => request<void>(`${c(id)}/modules/order`, { method: 'PUT', body: { ids } }),
+    call(rest.PUT('/api/courses/{courseId}/modules/{moduleId}', { ...inModule(id, moduleId), body: { title } })),
+  deleteModule: (id: string, moduleId: string) => call(rest.DELETE('/api/courses/{courseId}/modules/{moduleId}', inModule(id, moduleId))),
+  reorderModules: (id: string, ids: string[]) => call(rest.PUT('/api/courses/{courseId}/modules/order', { ...inCourse(id), body: { ids } })),
 
   addItem: (id: string, moduleId: string, kind: ItemKind, fields: ItemFields) =>
-    request<Item>(`${c(id)}/modules/${moduleId}/items`, { body: { kind, ...fields } }),
+    call(rest.POST('/api/courses/{courseId}/modules/{moduleId}/items', { ...inModule(id, moduleId), body: { kind, ...fields } })),
   updateItem: (id: string, itemId: string, fields: ItemFields) =>
-    request<void>(`${c(id)}/items/${itemId}`, { method: 'PUT', body: fields }),
+    call(rest.PUT('/api/courses/{courseId}/items/{itemId}', { ...onItem(id, itemId), body: fields })),
   /** An item's own due date (null clears it): after it learners can no longer do its work, unless extended. */
   setItemDue: (id: string, itemId: string, dueAt: string | null) =>
-    request<Item>(`${c(id)}/items/${itemId}/due`, { method: 'PUT', body: { dueAt } }),
-  deleteItem: (id: string, itemId: string) => request<void>(`${c(id)}/items/${itemId}`, { method: 'DELETE' }),
+    call(rest.PUT('/api/courses/{courseId}/items/{itemId}/due', { ...onItem(id, itemId), body: { dueAt } })) as Promise<Item>,
+  deleteItem: (id: string, itemId: string) => call(rest.DELETE('/api/courses/{courseId}/items/{itemId}', onItem(id, itemId))),
   reorderItems: (id: string, moduleId: string, ids: string[]) =>
-    request<void>(`${c(id)}/modules/${moduleId}/items/order`, { method: 'PUT', body: { ids } }),
+    call(rest.PUT('/api/courses/{courseId}/modules/{moduleId}/items/order', { ...inModule(id, moduleId), body: { ids } })),
 
-  members: (id: string, skip = 0, take = 100) => request<Page<CourseMember>>(`${c(id)}/members${query({ skip, take })}`),
+  members: (id: string, skip = 0, take = 100) =>
+    call(rest.GET('/api/courses/{courseId}/members', { params: { path: { courseId: id }, query: { skip, take } } })) as Promise<Page<CourseMember>>,
   enrol: (id: string, who: { userIds?: string[]; logins?: string[]; className?: string }) =>
-    request<EnrolResult>(`${c(id)}/enrolments`, { body: who }),
-  unenrol: (id: string, userId: string) => request<void>(`${c(id)}/enrolments/${userId}`, { method: 'DELETE' }),
-  addTeacher: (id: string, login: string) => request<void>(`${c(id)}/teachers`, { body: { login } }),
-  removeTeacher: (id: string, userId: string) => request<void>(`${c(id)}/teachers/${userId}`, { method: 'DELETE' }),
+    call(rest.POST('/api/courses/{courseId}/enrolments', { ...inCourse(id), body: { userIds: null, logins: null, className: null, ...who } })),
+  unenrol: (id: string, userId: string) =>
+    call(rest.DELETE('/api/courses/{courseId}/enrolments/{userId}', { params: { path: { courseId: id, userId } } })),
+  addTeacher: (id: string, login: string) => call(rest.POST('/api/courses/{courseId}/teachers', { ...inCourse(id), body: { login } })),
+  removeTeacher: (id: string, userId: string) =>
+    call(rest.DELETE('/api/courses/{courseId}/teachers/{userId}', { params: { path: { courseId: id, userId } } })),
 
-  markSeen: (id: string, itemId: string) => request<Progress>(`${c(id)}/items/${itemId}/seen`, { method: 'POST' }),
-  progress: (id: string) => request<Progress>(`${c(id)}/progress`),
+  markSeen: (id: string, itemId: string) => call(rest.POST('/api/courses/{courseId}/items/{itemId}/seen', onItem(id, itemId))),
+  progress: (id: string) => call(rest.GET('/api/courses/{courseId}/progress', inCourse(id))),
 };

@@ -1,56 +1,18 @@
 // MOOCs and credentials: the catalogue, runs, standing, grading, assignments, forum, certificates and recognition.
-import { query, request } from './client';
+// Shapes and paths come from the server's OpenAPI document (typed.ts); only the closed sets of values are narrowed here.
+import { request } from './client';
 import type { Item, Me, Page } from './lms';
+import { api, call, type Schemas } from './typed';
 
-export interface CatalogueCard {
-  id: string;
-  slug: string;
-  title: string;
-  summary: string | null;
-  institutionId: string;
-  institutionName: string;
-  subject: string;
-  language: string;
-  level: string;
-  effortHoursPerWeek: number | null;
-  durationWeeks: number | null;
-  credits: number | null;
-  ects: number | null;
-  priceVnd: number;
-  imageUrl: string | null;
-  nextRunStartsAt: string | null;
-  nextRunPace: string | null;
-}
+type Pace = 'self' | 'instructor';
 
-export interface Facet { value: string; label: string | null; count: number }
-export interface Facets { subjects: Facet[]; institutions: Facet[]; languages: Facet[]; levels: Facet[] }
-
-export interface Run {
-  id: string;
-  moocId: string;
-  courseId: string;
-  label: string;
-  pace: 'self' | 'instructor';
-  startsAt: string | null;
-  endsAt: string | null;
-  cap: number | null;
-  enrolled: number;
-  seatsLeft: number | null;
-  open: boolean;
-  published: boolean;
-}
-
-export interface CatalogueDetail {
-  course: CatalogueCard;
-  syllabus: string | null;
-  instructors: string[];
-  runs: Run[];
-  myRunIds: string[];
-  canManage: boolean;
-}
-
-export interface RunStats { runId: string; enrolled: number; cap: number | null; passed: number; open: boolean }
-export interface Enrolment { runId: string; courseId: string; outcome: string; stats: RunStats }
+export type CatalogueCard = Schemas['CatalogueCard'];
+export type Facet = Schemas['FacetView'];
+export type Facets = Schemas['FacetsView'];
+export type Run = Omit<Schemas['MoocsRunView'], 'pace'> & { pace: Pace };
+export type CatalogueDetail = Omit<Schemas['CatalogueDetail'], 'runs'> & { runs: Run[] };
+export type RunStats = Schemas['RunStats'];
+export type Enrolment = Schemas['EnrolmentView'];
 
 export interface CatalogueFilters {
   q?: string;
@@ -63,274 +25,167 @@ export interface CatalogueFilters {
   take?: number;
 }
 
-export interface StandingItem {
-  itemId: string;
-  moduleId: string;
-  kind: string;
-  title: string;
-  required: boolean;
-  completed: boolean;
-  score: number | null;
-  category: string | null;
-  availableFrom: string | null;
-}
+export type StandingItem = Schemas['StandingItem'];
+export type StandingCategory = Schemas['StandingCategory'];
+/** `passed`: by the current rules; `passedAt`: when a pass was first recorded (credentials issued on it, with `recordedGrade`). */
+export type LearnerStanding = Schemas['LearnerStanding'];
+/** `supersededBy`: the credential that replaced this one (re-issued with a new grade). */
+export type CredentialView = Omit<Schemas['CredentialView'], 'kind'> & { kind: 'certificate' | 'credit' };
+export type StandingView = Omit<Schemas['StandingView'], 'run' | 'credentials'> & { run: Run | null; credentials: CredentialView[] };
+export type MyRun = Schemas['MyLearningView'];
 
-export interface StandingCategory {
-  key: string;
-  name: string;
-  weight: number;
-  dropLowest: number;
-  score: number;
-  items: number;
-  dropped: number;
-}
+export type GradingCategory = Schemas['GradingCategory'];
+export type GradingPolicy = Schemas['GradingPolicy'];
+export type ItemRule = Schemas['ItemRuleRow'];
+export type Grading = Schemas['GradingView'];
 
-export interface LearnerStanding {
-  items: StandingItem[];
-  categories: StandingCategory[];
-  graded: boolean;
-  grade: number;
-  passMark: number;
-  requireAllItems: boolean;
-  requiredDone: number;
-  requiredTotal: number;
-  /** Whether the learner passes by the current rules. */
-  passed: boolean;
-  /** When a pass was first recorded (credentials were issued on it). */
-  passedAt: string | null;
-  passRecorded: boolean;
-  /** The grade the pass was recorded (and credentials issued) with. */
-  recordedGrade: number | null;
-}
+export type MoocManage = Omit<Schemas['MoocManageView'], 'runs'> & { runs: Run[] };
+export type EntryFields = Omit<Schemas['CatalogueEntryRequest'], 'slug'> & { slug?: string | null };
+export type RunFields = Omit<Schemas['RunRequest'], 'pace' | 'copyFromRunId'> & { pace: Pace; copyFromRunId?: string | null };
+export type RunStatsView = Omit<Schemas['RunStatsView'], 'run'> & { run: Run };
 
-export interface CredentialView {
-  id: string;
-  kind: 'certificate' | 'credit';
-  subjectName: string;
-  courseTitle: string;
-  courseId: string;
-  institutionId: string;
-  institutionName: string;
-  grade: number;
-  letterGrade: string;
-  credits: number | null;
-  ects: number | null;
-  issuedAt: string;
-  revokedAt: string | null;
-  revocationReason: string | null;
-  verifyUrl: string;
-  generation: number;
-  /** The credential that replaced this one (re-issued with a new grade). */
-  supersededBy: string | null;
-}
+export type CredentialReview = Omit<Schemas['CredentialReviewView'], 'cause' | 'credentials'> & {
+  cause: 'not-passing' | 'grade-fell' | 'grade-rose'; credentials: CredentialView[];
+};
+export type PolicyEffect = Schemas['PolicyEffectView'];
+export type PolicyPreview = Schemas['PolicyPreviewView'];
 
-export interface StandingView {
-  courseId: string;
-  courseTitle: string;
-  run: Run | null;
-  slug: string | null;
-  standing: LearnerStanding;
-  credentials: CredentialView[];
-}
-
-export interface MyRun {
-  run: {
-    runId: string; courseId: string; moocId: string; slug: string; title: string; label: string; pace: string;
-    startsAt: string | null; endsAt: string | null; enrolledAt: string; grade: number | null; passedAt: string | null;
-  };
-  letterGrade: string | null;
-}
-
-export interface GradingCategory { key: string; name: string; weight: number; dropLowest: number }
-export interface GradingPolicy { categories: GradingCategory[]; passMark: number; requireAllItems: boolean }
-export interface ItemRule { itemId: string; courseId: string; required: boolean; category: string | null; releaseDay: number | null; minPercent: number | null }
-export interface Grading { policy: GradingPolicy | null; rules: ItemRule[] }
-
-export interface MoocManage {
-  entry: CatalogueCard | null;
-  syllabus: string | null;
-  instructors: string | null;
-  runs: Run[];
-  courseStatus: string;
-}
-
-export interface EntryFields {
-  slug?: string | null;
-  subject: string;
-  language: string;
-  level: string;
-  syllabus: string | null;
-  instructors: string | null;
-  effortHoursPerWeek: number | null;
-  durationWeeks: number | null;
-  credits: number | null;
-  ects: number | null;
-  priceVnd: number;
-  imageUrl: string | null;
-}
-
-export interface RunFields {
-  label: string;
-  pace: 'self' | 'instructor';
-  startsAt: string | null;
-  endsAt: string | null;
-  cap: number | null;
-  copyFromRunId?: string | null;
-}
-
-export interface RunStatsView {
-  run: Run; passed: number; activeLastWeek: number; certificatesIssued: number; creditRecordsIssued: number; credentialsToReview: number;
-}
-
-export interface CredentialReview {
-  id: string; courseId: string; userId: string; learnerName: string; issuedGrade: number; currentGrade: number; passes: boolean;
-  cause: 'not-passing' | 'grade-fell' | 'grade-rose'; openedAt: string; updatedAt: string; decision: string | null; reason: string | null;
-  decidedByName: string | null; decidedAt: string | null; credentials: CredentialView[];
-}
-export interface PolicyEffect {
-  userId: string; name: string; issuedGrade: number | null; gradeNow: number; passesNow: boolean; gradeThen: number; passesThen: boolean;
-  credentials: number;
-}
-export interface PolicyPreview { learners: number; affected: PolicyEffect[] }
-
-export interface RubricCriterion { criterion: string; description: string | null; points: number }
-export interface Review { role: string; scores: number[]; total: number; comment: string | null; createdAt: string }
-export interface Submission {
-  id: string; userId: string; authorName: string; text: string | null; fileName: string | null; fileSize: number | null;
-  submittedAt: string; score: number | null; gradedAt: string | null; reviewCount: number; reviews: Review[];
-  /** For a peer reviewer: until when the review is theirs, and whether it is an optional extra one. */
-  reviewDueAt?: string | null; extraReview?: boolean;
-}
-export interface Assignment {
-  id: string; courseId: string; instructions: string; submission: 'text' | 'file' | 'either'; review: 'teacher' | 'peer';
-  peerReviews: number; rubric: RubricCriterion[]; maxPoints: number; canTeach: boolean; canSubmit: boolean;
-  mine: Submission | null; peerReviewsDone: number; fileTypes: string[];
-  /** Peer review's end: hours a reviewer has, the review deadline (then the staff grade), the final deadline (then no grade moves). */
-  reviewHours: number; reviewsDueAt: string | null; finalAt: string | null; extraReviewsCount: boolean; reviewsClosed: boolean; final: boolean;
-}
+export type RubricCriterion = Schemas['RubricCriterion'];
+export type Review = Schemas['MoocsReviewView'];
+export type Submission = Schemas['SubmissionView'];
 /** Submissions still without a grade; after the review deadline the staff grade them instead of peers ("cần chấm thay"). */
-export interface StaffGrading { reviewsDueAt: string | null; finalAt: string | null; reviewsClosed: boolean; final: boolean; items: Submission[] }
+export type StaffGrading = Schemas['StaffGradingView'];
 /** One learner allowed to keep working past the run's end (and item due dates), until a date, for a recorded reason. */
-export interface RunExtension {
-  runId: string; userId: string; learnerName: string; until: string; reason: string; grantedByName: string; grantedAt: string;
-}
+export type RunExtension = Schemas['RunExtensionView'];
+export type Assignment = Omit<Schemas['AssignmentView'], 'submission' | 'review'> & {
+  submission: 'text' | 'file' | 'either'; review: 'teacher' | 'peer';
+};
 
-export interface ForumThread {
-  id: string; courseId: string; authorId: string; authorName: string; title: string; body: string; createdAt: string;
-  lastActivityAt: string; replies: number; upvotes: number; hidden: boolean; locked: boolean; answered: boolean; votedByMe: boolean;
-}
-export interface ForumPost {
-  id: string; threadId: string; authorId: string; authorName: string; body: string; createdAt: string; upvotes: number;
-  hidden: boolean; teacherAnswer: boolean; votedByMe: boolean;
-}
+export type ForumThread = Schemas['ThreadRow'];
+export type ForumPost = Schemas['PostRow'];
 
-export interface VerificationCheck { check: string; passed: boolean; detail: string | null }
-export interface Verification {
-  valid: boolean; revoked: boolean; checks: VerificationCheck[]; issuerId: string | null; issuerName: string | null;
-  credential: Record<string, unknown> | null;
-}
-export interface VerifyView { credential: CredentialView | null; verification: Verification }
+export type VerificationCheck = Schemas['VerificationCheck'];
+/** `credential` is the signed credential's payload as issued (any JSON object). */
+export type Verification = Omit<Schemas['Verification'], 'credential'> & { credential: Record<string, unknown> | null };
+export type VerifyView = Omit<Schemas['VerifyView'], 'credential' | 'verification'> & { credential: CredentialView | null; verification: Verification };
 
-export interface Share {
-  id: string; credentialId: string; toInstitutionId: string; toInstitutionName: string; message: string | null; sharedAt: string;
-  decision: 'pending' | 'accepted' | 'refused' | 'credential-revoked' | 'credential-replaced'; decidedByName: string | null; decidedAt: string | null; recognisedAs: string | null;
-  recognisedCode: string | null; recognisedCredits: number | null; reason: string | null; kind: string; subjectName: string;
-  courseTitle: string; issuerName: string; credits: number | null; grade: number;
-  /** When the decision was marked because its credential was revoked or replaced, and what it was before. */
-  markedAt: string | null; decisionBefore: string | null;
-}
-export interface TranscriptEntry { credential: CredentialView; shares: Share[] }
-export interface Recognition { share: Share; credential: CredentialView; verification: Verification }
-export interface Recipient { id: string; name: string; kind: string }
+/** `markedAt`/`decisionBefore`: when the decision was marked because its credential was revoked or replaced, and what it was before. */
+export type Share = Omit<Schemas['ShareView'], 'decision'> & {
+  decision: 'pending' | 'accepted' | 'refused' | 'credential-revoked' | 'credential-replaced';
+};
+export type TranscriptEntry = Omit<Schemas['TranscriptEntry'], 'credential' | 'shares'> & { credential: CredentialView; shares: Share[] };
+export type Recognition = Omit<Schemas['RecognitionView'], 'share' | 'credential' | 'verification'> & {
+  share: Share; credential: CredentialView; verification: Verification;
+};
+export type Recipient = Schemas['RecipientView'];
 
 const m = '/api/moocs';
-const c = (courseId: string) => `/api/courses/${encodeURIComponent(courseId)}`;
+const open = { allowUnauthenticated: true };
+const onRun = (runId: string) => ({ params: { path: { runId } } });
+const onMooc = (moocId: string) => ({ params: { path: { moocId } } });
+const inCourse = (courseId: string) => ({ params: { path: { courseId } } });
+const onAssignment = (assignmentId: string) => ({ params: { path: { assignmentId } } });
+const onThread = (threadId: string) => ({ params: { path: { threadId } } });
+const onPost = (postId: string) => ({ params: { path: { postId } } });
+const onCredential = (credentialId: string) => ({ params: { path: { credentialId } } });
+const onShare = (shareId: string) => ({ params: { path: { shareId } } });
 
 export const moocApi = {
   catalogue: (f: CatalogueFilters) =>
-    request<Page<CatalogueCard>>(`/api/catalogue${query({ ...f, credit: f.credit ? 'true' : undefined })}`, { allowUnauthenticated: true }),
-  facets: () => request<Facets>('/api/catalogue/facets', { allowUnauthenticated: true }),
-  detail: (slug: string) => request<CatalogueDetail>(`/api/catalogue/${encodeURIComponent(slug)}`, { allowUnauthenticated: true }),
+    call(api.GET('/api/catalogue', { params: { query: { ...f, credit: f.credit || undefined } } }), open),
+  facets: () => call(api.GET('/api/catalogue/facets'), open),
+  detail: (slug: string) => call(api.GET('/api/catalogue/{slug}', { params: { path: { slug } } }), open) as Promise<CatalogueDetail>,
   /** Makes an account that works once its address is confirmed from the mail (nobody is signed in yet). */
   signUp: (runId: string, displayName: string, email: string, password: string, language: string) =>
-    request<{ next: string }>(`${m}/runs/${runId}/sign-up`, { body: { displayName, email, password, language }, allowUnauthenticated: true }),
-  enrol: (runId: string) => request<Enrolment>(`${m}/runs/${runId}/enrol`, { method: 'POST' }),
-  mine: (skip = 0, take = 50) => request<Page<MyRun>>(`${m}/mine${query({ skip, take })}`),
+    call(api.POST('/api/moocs/runs/{runId}/sign-up', { ...onRun(runId), body: { displayName, email, password, language } }), open),
+  enrol: (runId: string) => call(api.POST('/api/moocs/runs/{runId}/enrol', onRun(runId))),
+  mine: (skip = 0, take = 50) => call(api.GET('/api/moocs/mine', { params: { query: { skip, take } } })),
 
-  manage: (moocId: string) => request<MoocManage>(`${m}/${moocId}`),
-  saveEntry: (moocId: string, fields: EntryFields) => request<MoocManage>(`${m}/${moocId}`, { method: 'PUT', body: fields }),
-  createRun: (moocId: string, fields: RunFields) => request<Run>(`${m}/${moocId}/runs`, { body: fields }),
-  updateRun: (runId: string, fields: RunFields) => request<Run>(`${m}/runs/${runId}`, { method: 'PUT', body: fields }),
-  runStats: (runId: string) => request<RunStatsView>(`${m}/runs/${runId}/stats`),
-  extensions: (runId: string) => request<RunExtension[]>(`${m}/runs/${runId}/extensions`),
+  manage: (moocId: string) => call(api.GET('/api/moocs/{moocId}', onMooc(moocId))) as Promise<MoocManage>,
+  saveEntry: (moocId: string, fields: EntryFields) =>
+    call(api.PUT('/api/moocs/{moocId}', { ...onMooc(moocId), body: { slug: null, ...fields } })) as Promise<MoocManage>,
+  createRun: (moocId: string, fields: RunFields) =>
+    call(api.POST('/api/moocs/{moocId}/runs', { ...onMooc(moocId), body: { copyFromRunId: null, ...fields } })) as Promise<Run>,
+  updateRun: (runId: string, fields: RunFields) =>
+    call(api.PUT('/api/moocs/runs/{runId}', { ...onRun(runId), body: { copyFromRunId: null, ...fields } })) as Promise<Run>,
+  runStats: (runId: string) => call(api.GET('/api/moocs/runs/{runId}/stats', onRun(runId))) as Promise<RunStatsView>,
+  extensions: (runId: string) => call(api.GET('/api/moocs/runs/{runId}/extensions', onRun(runId))) as Promise<RunExtension[]>,
   grantExtension: (runId: string, userId: string, until: string, reason: string) =>
-    request<RunExtension>(`${m}/runs/${runId}/extensions/${userId}`, { method: 'PUT', body: { until, reason } }),
-  withdrawExtension: (runId: string, userId: string) => request<void>(`${m}/runs/${runId}/extensions/${userId}`, { method: 'DELETE' }),
-  myExtension: (runId: string) => request<RunExtension | undefined>(`${m}/runs/${runId}/extensions/mine`),
+    call(api.PUT('/api/moocs/runs/{runId}/extensions/{userId}', { params: { path: { runId, userId } }, body: { until, reason } })) as Promise<RunExtension>,
+  withdrawExtension: (runId: string, userId: string) =>
+    call(api.DELETE('/api/moocs/runs/{runId}/extensions/{userId}', { params: { path: { runId, userId } } })) as Promise<void>,
+  myExtension: (runId: string) => call(api.GET('/api/moocs/runs/{runId}/extensions/mine', onRun(runId))) as Promise<RunExtension | undefined>,
 
-  runOf: (courseId: string) => request<Run | null>(`${c(courseId)}/run`),
-  standing: (courseId: string) => request<StandingView>(`${c(courseId)}/standing`),
-  grading: (courseId: string) => request<Grading>(`${c(courseId)}/grading`),
-  savePolicy: (courseId: string, policy: GradingPolicy) => request<Grading>(`${c(courseId)}/grading`, { method: 'PUT', body: policy }),
-  previewPolicy: (courseId: string, policy: GradingPolicy) => request<PolicyPreview>(`${c(courseId)}/grading/preview`, { body: policy }),
+  runOf: (courseId: string) => call(api.GET('/api/courses/{courseId}/run', inCourse(courseId))) as Promise<Run | null>,
+  standing: (courseId: string) => call(api.GET('/api/courses/{courseId}/standing', inCourse(courseId))) as Promise<StandingView>,
+  grading: (courseId: string) => call(api.GET('/api/courses/{courseId}/grading', inCourse(courseId))),
+  savePolicy: (courseId: string, policy: GradingPolicy) => call(api.PUT('/api/courses/{courseId}/grading', { ...inCourse(courseId), body: policy })),
+  previewPolicy: (courseId: string, policy: GradingPolicy) =>
+    call(api.POST('/api/courses/{courseId}/grading/preview', { ...inCourse(courseId), body: policy })),
   saveRule: (courseId: string, itemId: string, rule: Omit<ItemRule, 'itemId' | 'courseId'>) =>
-    request<ItemRule>(`${c(courseId)}/items/${itemId}/rule`, { method: 'PUT', body: rule }),
+    call(api.PUT('/api/courses/{courseId}/items/{itemId}/rule', { params: { path: { courseId, itemId } }, body: rule })),
 
-  createAssignment: (courseId: string, body: {
-    moduleId: string; title: string; instructions: string; submission: string; review: string; peerReviews: number;
-    rubric: RubricCriterion[]; category: string | null; reviewHours?: number; reviewsDueAt?: string | null; finalAt?: string | null;
-  }) => request<Item>(`${c(courseId)}/assignments`, { body }),
-  assignment: (id: string) => request<Assignment>(`${m}/assignments/${id}`),
+  createAssignment: (courseId: string, body: Schemas['CreateAssignmentRequest']) =>
+    call(api.POST('/api/courses/{courseId}/assignments', { ...inCourse(courseId), body })) as Promise<Item>,
+  assignment: (id: string) => call(api.GET('/api/moocs/assignments/{assignmentId}', onAssignment(id))) as Promise<Assignment>,
+  // A file goes up as multipart form data, which the typed client does not describe: plain `request`.
   submit: (id: string, text: string, file: File | null) => {
     const form = new FormData();
     if (text) form.append('text', text);
     if (file) form.append('file', file, file.name);
-    return request<Submission>(`${m}/assignments/${id}/submission`, { method: 'POST', body: form });
+    return request<Submission>(`${m}/assignments/${encodeURIComponent(id)}/submission`, { method: 'POST', body: form });
   },
-  submissions: (id: string, skip = 0, take = 20) => request<Page<Submission>>(`${m}/assignments/${id}/submissions${query({ skip, take })}`),
+  submissions: (id: string, skip = 0, take = 20) =>
+    call(api.GET('/api/moocs/assignments/{assignmentId}/submissions', { params: { path: { assignmentId: id }, query: { skip, take } } })),
+  /** The next submission to review, or nothing (204) when there is none. */
   nextPeerReview: (id: string, extra = false) =>
-    request<Submission | undefined>(`${m}/assignments/${id}/peer-review${query({ extra: extra ? 'true' : undefined })}`),
-  staffGrading: (id: string) => request<StaffGrading>(`${m}/assignments/${id}/staff-grading`),
+    call(api.GET('/api/moocs/assignments/{assignmentId}/peer-review',
+      { params: { path: { assignmentId: id }, query: extra ? { extra: true } : {} } })) as Promise<Submission | undefined>,
+  staffGrading: (id: string) => call(api.GET('/api/moocs/assignments/{assignmentId}/staff-grading', onAssignment(id))) as Promise<StaffGrading>,
   setReviewSchedule: (id: string, body: { reviewHours: number; reviewsDueAt: string | null; finalAt: string | null; extraReviewsCount: boolean }) =>
-    request<Assignment>(`${m}/assignments/${id}/review-schedule`, { method: 'PUT', body }),
+    call(api.PUT('/api/moocs/assignments/{assignmentId}/review-schedule', { ...onAssignment(id), body })) as Promise<Assignment>,
   review: (submissionId: string, scores: number[], comment: string) =>
-    request<Submission>(`${m}/submissions/${submissionId}/reviews`, { body: { scores, comment } }),
+    call(api.POST('/api/moocs/submissions/{submissionId}/reviews', { params: { path: { submissionId } }, body: { scores, comment } })),
   fileUrl: (submissionId: string) => `${m}/submissions/${submissionId}/file`,
 
   threads: (courseId: string, p: { q?: string; sort?: string; skip?: number; take?: number }) =>
-    request<{ threads: Page<ForumThread>; canModerate: boolean }>(`${c(courseId)}/forum${query(p)}`),
-  createThread: (courseId: string, title: string, body: string) => request<ForumThread>(`${c(courseId)}/forum`, { body: { title, body } }),
+    call(api.GET('/api/courses/{courseId}/forum', { params: { path: { courseId }, query: p } })),
+  createThread: (courseId: string, title: string, body: string) =>
+    call(api.POST('/api/courses/{courseId}/forum', { ...inCourse(courseId), body: { title, body } })),
   thread: (threadId: string, skip = 0, take = 50) =>
-    request<{ thread: ForumThread; posts: Page<ForumPost>; canModerate: boolean }>(`/api/forum/threads/${threadId}${query({ skip, take })}`),
-  reply: (threadId: string, body: string) => request<ForumPost>(`/api/forum/threads/${threadId}/replies`, { body: { body } }),
-  voteThread: (threadId: string, up: boolean) => request<number>(`/api/forum/threads/${threadId}/vote`, { body: { up } }),
-  votePost: (postId: string, up: boolean) => request<number>(`/api/forum/posts/${postId}/vote`, { body: { up } }),
+    call(api.GET('/api/forum/threads/{threadId}', { params: { path: { threadId }, query: { skip, take } } })),
+  reply: (threadId: string, body: string) => call(api.POST('/api/forum/threads/{threadId}/replies', { ...onThread(threadId), body: { body } })),
+  voteThread: (threadId: string, up: boolean) => call(api.POST('/api/forum/threads/{threadId}/vote', { ...onThread(threadId), body: { up } })),
+  votePost: (postId: string, up: boolean) => call(api.POST('/api/forum/posts/{postId}/vote', { ...onPost(postId), body: { up } })),
   moderateThread: (threadId: string, change: { hidden?: boolean; locked?: boolean }) =>
-    request<ForumThread>(`/api/forum/threads/${threadId}/moderation`, { body: change }),
+    call(api.POST('/api/forum/threads/{threadId}/moderation', { ...onThread(threadId), body: { hidden: null, locked: null, answer: null, ...change } })),
   moderatePost: (postId: string, change: { hidden?: boolean; answer?: boolean }) =>
-    request<ForumPost>(`/api/forum/posts/${postId}/moderation`, { body: change }),
+    call(api.POST('/api/forum/posts/{postId}/moderation', { ...onPost(postId), body: { hidden: null, locked: null, answer: null, ...change } })),
 };
 
 export const credentialApi = {
-  verify: (id: string) => request<VerifyView>(`/api/verify/${id}`, { allowUnauthenticated: true }),
+  verify: (id: string) => call(api.GET('/api/verify/{credentialId}', onCredential(id)), open) as Promise<VerifyView>,
   pdfUrl: (id: string) => `/api/verify/${id}/pdf`,
   jwtUrl: (id: string) => `/api/verify/${id}/credential`,
-  transcript: () => request<TranscriptEntry[]>('/api/credentials'),
+  transcript: () => call(api.GET('/api/credentials')) as Promise<TranscriptEntry[]>,
   transcriptUrl: '/api/credentials/transcript.json',
-  recipients: (q: string) => request<Recipient[]>(`/api/credentials/recipients${query({ q })}`),
+  recipients: (q: string) => call(api.GET('/api/credentials/recipients', { params: { query: { q } } })),
   share: (credentialId: string, institutionId: string, message: string) =>
-    request<Share>(`/api/credentials/${credentialId}/shares`, { body: { institutionId, message } }),
+    call(api.POST('/api/credentials/{credentialId}/shares', { ...onCredential(credentialId), body: { institutionId, message } })) as Promise<Share>,
   revoke: (credentialId: string, reason: string, keepRelated = false) =>
-    request<CredentialView>(`/api/credentials/${credentialId}/revoke`, { body: { reason, keepRelated } }),
-  reviews: (courseId: string, all = false) => request<Page<CredentialReview>>(`${c(courseId)}/credential-reviews${query({ all: all ? 'true' : undefined })}`),
+    call(api.POST('/api/credentials/{credentialId}/revoke', { ...onCredential(credentialId), body: { reason, keepRelated } })) as Promise<CredentialView>,
+  reviews: (courseId: string, all = false) =>
+    call(api.GET('/api/courses/{courseId}/credential-reviews', { params: { path: { courseId }, query: { all: all || undefined } } })) as Promise<Page<CredentialReview>>,
   decideReview: (reviewId: string, body: { decision: 'keep' | 'reissue' | 'revoke'; reason?: string; kinds?: string[] }) =>
-    request<CredentialReview>(`/api/credential-reviews/${reviewId}/decision`, { body }),
-  courseCredentials: (courseId: string) => request<Page<CredentialView>>(`${c(courseId)}/credentials`),
+    call(api.POST('/api/credential-reviews/{reviewId}/decision', { params: { path: { reviewId } }, body: { reason: null, ...body } })) as Promise<CredentialReview>,
+  courseCredentials: (courseId: string) => call(api.GET('/api/courses/{courseId}/credentials', inCourse(courseId))) as Promise<Page<CredentialView>>,
   inbox: (institutionId: string, decision?: string) =>
-    request<Page<Share>>(`/api/institutions/${institutionId}/recognition${query({ decision })}`),
-  recognition: (shareId: string) => request<Recognition>(`/api/recognition/${shareId}`),
+    call(api.GET('/api/institutions/{institutionId}/recognition', { params: { path: { institutionId }, query: { decision } } })) as Promise<Page<Share>>,
+  recognition: (shareId: string) => call(api.GET('/api/recognition/{shareId}', onShare(shareId))) as Promise<Recognition>,
   decide: (shareId: string, body: { accept: boolean; recognisedAs?: string; recognisedCode?: string; recognisedCredits?: number | null; reason?: string }) =>
-    request<Recognition>(`/api/recognition/${shareId}/decision`, { body }),
+    call(api.POST('/api/recognition/{shareId}/decision', {
+      ...onShare(shareId), body: { recognisedAs: null, recognisedCode: null, recognisedCredits: null, reason: null, ...body },
+    })) as Promise<Recognition>,
 };
 
 export type { Me };

@@ -1,95 +1,46 @@
 // People and classes as an institution's admins keep them (Lms.Server/Institutions/PeopleEndpoints.cs, ClassEndpoints.cs).
-import { query, request } from './client';
+// Shapes and paths come from the server's OpenAPI document (typed.ts); only the roles are narrowed here.
 import type { Page, Role } from './lms';
+import { api, call, type Schemas } from './typed';
 
 export type NameOrder = 'given' | 'surname';
 
-export interface PersonItem {
-  id: string;
-  displayName: string;
-  email: string | null;
-  nationalId: string | null;
-  phone: string | null;
-  role: Role;
-  roles: Role[];
-  classId: string | null;
-  className: string | null;
-  disabled: boolean;
-}
+export type PersonItem = Omit<Schemas['PersonListItem'], 'role' | 'roles'> & { role: Role; roles: Role[] };
+export type ClassPlace = Schemas['ClassPlace'];
+export type PersonDetail = Omit<Schemas['PersonDetail'], 'roles'> & { roles: Role[] };
+export type ClassItem = Schemas['ClassInfo'];
+export type AuditEntry = Schemas['AuditEntry'];
+/** A field left out stays as it is; an empty one is cleared. */
+export type PersonChange = Schemas['ChangePersonRequest'];
+export type MoveResult = Schemas['MoveView'];
 
-export interface ClassPlace {
-  id: string;
-  name: string;
-  archived: boolean;
-}
-
-export interface PersonDetail {
-  id: string;
-  displayName: string;
-  email: string | null;
-  nationalId: string | null;
-  phone: string | null;
-  roles: Role[];
-  classes: ClassPlace[];
-  disabled: boolean;
-  claimed: boolean;
-  madeHere: boolean;
-}
-
-export interface ClassItem {
-  id: string;
-  name: string;
-  students: number;
-  courses: number;
-  archivedAt: string | null;
-}
-
-export interface AuditEntry {
-  id: string;
-  actorName: string;
-  action: string;
-  detail: string | null;
-  at: string;
-}
-
-export interface PersonChange {
-  displayName?: string;
-  email?: string;
-  phone?: string;
-  nationalId?: string;
-}
-
-export interface MoveResult {
-  from: string[];
-  to: string;
-  coursesLeft: number;
-  coursesJoined: number;
-}
-
-const inst = (id: string) => `/api/institutions/${encodeURIComponent(id)}`;
-const person = (id: string, userId: string) => `${inst(id)}/people/${encodeURIComponent(userId)}`;
-const klass = (id: string, classId: string) => `${inst(id)}/classes/${encodeURIComponent(classId)}`;
+const inInstitution = (institutionId: string) => ({ params: { path: { institutionId } } });
+const person = (institutionId: string, userId: string) => ({ params: { path: { institutionId, userId } } });
+const klass = (institutionId: string, classId: string) => ({ params: { path: { institutionId, classId } } });
 
 export const peopleApi = {
   list: (id: string, p: { q?: string; role?: string; classId?: string; sort?: NameOrder; skip?: number; take?: number }) =>
-    request<Page<PersonItem>>(`${inst(id)}/people${query(p)}`),
-  get: (id: string, userId: string) => request<PersonDetail>(person(id, userId)),
+    call(api.GET('/api/institutions/{institutionId}/people', { params: { path: { institutionId: id }, query: p } })) as Promise<Page<PersonItem>>,
+  get: (id: string, userId: string) => call(api.GET('/api/institutions/{institutionId}/people/{userId}', person(id, userId))) as Promise<PersonDetail>,
   change: (id: string, userId: string, change: PersonChange) =>
-    request<PersonDetail>(person(id, userId), { method: 'PATCH', body: change }),
+    call(api.PATCH('/api/institutions/{institutionId}/people/{userId}', { ...person(id, userId), body: change })) as Promise<PersonDetail>,
   move: (id: string, userId: string, classId: string) =>
-    request<MoveResult>(`${person(id, userId)}/class`, { method: 'PUT', body: { classId } }),
+    call(api.PUT('/api/institutions/{institutionId}/people/{userId}/class', { ...person(id, userId), body: { classId } })),
   setDisabled: (id: string, userId: string, disabled: boolean) =>
-    request<void>(`${person(id, userId)}/disabled`, { method: 'PUT', body: { disabled } }),
-  remove: (id: string, userId: string) => request<void>(person(id, userId), { method: 'DELETE' }),
+    call(api.PUT('/api/institutions/{institutionId}/people/{userId}/disabled', { ...person(id, userId), body: { disabled } })),
+  remove: (id: string, userId: string) => call(api.DELETE('/api/institutions/{institutionId}/people/{userId}', person(id, userId))),
   merge: (id: string, keptId: string, retiredId: string) =>
-    request<{ rowsMoved: number }>(`${person(id, keptId)}/merge`, { method: 'POST', body: { retiredId } }),
+    call(api.POST('/api/institutions/{institutionId}/people/{userId}/merge', { ...person(id, keptId), body: { retiredId } })),
   audit: (id: string, subjectId: string, kind: 'people' | 'classes' = 'people') =>
-    request<Page<AuditEntry>>(`${inst(id)}/${kind}/${encodeURIComponent(subjectId)}/audit${query({ take: 50 })}`),
+    kind === 'people'
+      ? call(api.GET('/api/institutions/{institutionId}/people/{userId}/audit', { params: { path: { institutionId: id, userId: subjectId }, query: { take: 50 } } }))
+      : call(api.GET('/api/institutions/{institutionId}/classes/{classId}/audit', { params: { path: { institutionId: id, classId: subjectId }, query: { take: 50 } } })),
 
-  classes: (id: string, archived = false) => request<ClassItem[]>(`${inst(id)}/classes${query({ archived: archived ? 'true' : undefined })}`),
-  createClass: (id: string, name: string) => request<ClassItem>(`${inst(id)}/classes`, { method: 'POST', body: { name } }),
+  classes: (id: string, archived = false) =>
+    call(api.GET('/api/institutions/{institutionId}/classes', { params: { path: { institutionId: id }, query: { archived: archived || undefined } } })),
+  createClass: (id: string, name: string) => call(api.POST('/api/institutions/{institutionId}/classes', { ...inInstitution(id), body: { name } })),
   renameClass: (id: string, classId: string, name: string) =>
-    request<ClassItem>(klass(id, classId), { method: 'PATCH', body: { name } }),
+    call(api.PATCH('/api/institutions/{institutionId}/classes/{classId}', { ...klass(id, classId), body: { name } })),
   setArchived: (id: string, classId: string, archived: boolean) =>
-    request<void>(`${klass(id, classId)}/archived`, { method: 'PUT', body: { archived } }),
+    call(api.PUT('/api/institutions/{institutionId}/classes/{classId}/archived', { ...klass(id, classId), body: { archived } })),
 };

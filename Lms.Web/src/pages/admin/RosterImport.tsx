@@ -9,6 +9,7 @@ import {
   download, followJob, isFinal, rosterImports, type RosterImportView, type RosterMode, type RosterNotice, type RosterProblem,
 } from './rosterImportApi';
 import { RosterUpdatePreview } from './RosterUpdatePreview';
+import { FilePicker } from '../../components/FilePicker';
 
 const template =
   'role;full_name;email;national_id;class;password;parent_of\r\n' +
@@ -143,12 +144,8 @@ export function RosterImport({ institutionId, onImported }: {
         <form className="form" onSubmit={submit} data-testid="roster-form">
           <Field label={t('roster.file')} hint={t('roster.fileHint')}>
             {(props) => (
-              <div className="file-picker">
-                <input {...props} ref={input} type="file" accept=".csv,text/csv" className="file-input"
-                       onChange={(e) => { setFile(e.target.files?.[0] ?? null); setProblems(null); setError(null); }} />
-                <label htmlFor={props.id} className="btn btn-small file-button" aria-hidden="true">{t('roster.choose')}</label>
-                <span className={file ? 'file-name' : 'file-name muted'}>{file ? file.name : t('roster.noFile')}</span>
-              </div>
+              <FilePicker {...props} inputRef={input} accept=".csv,text/csv" file={file}
+                onFile={(chosen) => { setFile(chosen); setProblems(null); setError(null); }} />
             )}
           </Field>
           <fieldset className="field" data-testid="roster-mode">

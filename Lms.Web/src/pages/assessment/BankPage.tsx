@@ -6,6 +6,7 @@ import { ApiError } from '../../api/client';
 import { assessment, questionTypes, type ImportProblem } from '../../api/assessment';
 import { ErrorMessage, Loading, Notice, useTitle } from '../../components/common';
 import { useLoad } from '../../components/useLoad';
+import { FilePicker } from '../../components/FilePicker';
 
 /** The institution's question bank: search and filter, import GIFT or QTI, export QTI, add and edit questions. */
 export function BankPage() {
@@ -74,7 +75,7 @@ export function BankPage() {
         <form className="form" onSubmit={runImport} data-testid="import-form">
           <div className="field">
             <label htmlFor="bank-file">{t('bank.file')}</label>
-            <input id="bank-file" type="file" accept=".gift,.txt,.xml,.zip" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+            <FilePicker id="bank-file" accept=".gift,.txt,.xml,.zip" onFile={setFile} />
             <p className="hint">{t('bank.fileHint')}</p>
           </div>
           <div className="field"><label htmlFor="bank-import-tags">{t('bank.importTags')}</label>
@@ -85,7 +86,7 @@ export function BankPage() {
         {problems ? (
           <div className="alert alert-error" role="alert" data-testid="import-problems">
             <p>{t('bank.importFailed')}</p>
-            <ul>{problems.map((p) => <li key={p.number}>{t('bank.problem', { n: p.number, question: p.question, reason: p.code ? t(`bank.importReason.${p.code}`, { ...p.args, defaultValue: p.reason }) : p.reason })}</li>)}</ul>
+            <ul>{problems.map((p, i) => <li key={`${p.number}-${i}`}>{t('bank.problem', { n: p.number, question: p.question, reason: p.code ? t(`bank.importReason.${p.code}`, { ...p.args, defaultValue: p.reason }) : p.reason })}</li>)}</ul>
           </div>
         ) : <ErrorMessage error={importError} />}
         <p><a className="btn" href={assessment.exportUrl(institutionId)} download>{t('bank.exportAll')}</a></p>

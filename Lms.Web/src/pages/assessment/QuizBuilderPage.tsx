@@ -4,6 +4,7 @@ import { Link, useParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { assessment, type QuestionSummary, type QuizDefinition, type QuizSettings, type QuizView, type SlotSpec } from '../../api/assessment';
 import { ErrorMessage, Loading, Notice, useTitle } from '../../components/common';
+import { DateTimeField } from '../../components/DateField';
 
 function toLocal(iso: string | null | undefined): string {
   if (!iso) return '';
@@ -84,9 +85,9 @@ export function QuizBuilderPage() {
           <textarea id="qb-desc" rows={2} value={s.description ?? ''} onChange={(e) => setS({ description: e.target.value || null })} /></div>
         <div className="grid-2">
           <div className="field"><label htmlFor="qb-open">{t('builder.openAt')}</label>
-            <input id="qb-open" type="datetime-local" value={toLocal(s.openAt)} onChange={(e) => setS({ openAt: fromLocal(e.target.value) })} /></div>
+            <DateTimeField id="qb-open" value={toLocal(s.openAt)} onChange={(local) => setS({ openAt: fromLocal(local) })} /></div>
           <div className="field"><label htmlFor="qb-close">{t('builder.closeAt')}</label>
-            <input id="qb-close" type="datetime-local" value={toLocal(s.closeAt)} onChange={(e) => setS({ closeAt: fromLocal(e.target.value) })} /></div>
+            <DateTimeField id="qb-close" value={toLocal(s.closeAt)} onChange={(local) => setS({ closeAt: fromLocal(local) })} /></div>
           <div className="field"><label htmlFor="qb-limit">{t('builder.timeLimit')}</label>
             <input id="qb-limit" type="number" min={0} step="0.5" value={s.timeLimitSeconds ? s.timeLimitSeconds / 60 : ''}
                    onChange={(e) => setS({ timeLimitSeconds: e.target.value ? Math.round(Number(e.target.value) * 60) : null })} /></div>

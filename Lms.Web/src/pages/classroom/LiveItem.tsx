@@ -12,6 +12,7 @@ import { fieldErrorText } from '../../errors';
 import { AttendancePanel } from './AttendancePanel';
 import { SessionRecordings } from './ClassroomRecording';
 import { LiveQuizRecords } from './LiveQuizRecords';
+import { DateField, DateTimeField } from '../../components/DateField';
 
 /** A live session opened from the course outline: when, who teaches, join; for teachers, past runs and their attendance. */
 function LiveView({ item }: ItemViewProps) {
@@ -114,7 +115,7 @@ function LiveCreate({ course, module, onDone, onCancel }: ItemCreateProps) {
         {(p) => <input {...p} required maxLength={200} value={title} onChange={(e) => setTitle(e.target.value)} />}
       </Field>
       <Field label={t('live.startsAt')} error={fieldErrorText(t, error, 'startsAt')}>
-        {(p) => <input {...p} type="datetime-local" required value={start} onChange={(e) => setStart(e.target.value)} />}
+        {(p) => <DateTimeField {...p} required value={start} onChange={setStart} />}
       </Field>
       <Field label={t('live.minutes')} error={fieldErrorText(t, error, 'endsAt')}>
         {(p) => <input {...p} type="number" min={5} max={720} step={5} value={minutes} onChange={(e) => setMinutes(Number(e.target.value))} />}
@@ -125,7 +126,7 @@ function LiveCreate({ course, module, onDone, onCancel }: ItemCreateProps) {
       </label>
       {weekly && (
         <Field label={t('live.repeatUntil')} hint={t('live.repeatUntilHint')} error={fieldErrorText(t, error, 'repeatUntil')}>
-          {(p) => <input {...p} type="date" value={until} onChange={(e) => setUntil(e.target.value)} />}
+          {(p) => <DateField {...p} value={until} onChange={setUntil} />}
         </Field>
       )}
       {coTeachers.length > 0 && (

@@ -9,6 +9,7 @@ import { ContentMedia, failureText, ProcessingStatus, useContentItem } from './C
 import { formatBytes, formatClock } from './format';
 import { TypeIcon } from './LibraryPage';
 import './content.css';
+import { FilePicker } from '../../components/FilePicker';
 
 const licenceDeeds: Record<string, string> = {
   'cc-by': 'https://creativecommons.org/licenses/by/4.0/deed.vi',
@@ -183,7 +184,7 @@ function NewVersion({ item, onUploaded }: { item: ContentItem; onUploaded: () =>
       ) : (
         <form className="row" onSubmit={(e) => { e.preventDefault(); if (file) { setFailed(null); setUploading(true); } }}>
           <Field label={t('content.field.file')} hint={t(`content.fileHint.${type}`)}>
-            {(props) => <input {...props} type="file" accept={acceptedFiles[type]} onChange={(e) => setFile(e.target.files?.[0] ?? null)} />}
+            {(props) => <FilePicker {...props} accept={acceptedFiles[type]} onFile={setFile} />}
           </Field>
           <button type="submit" className="btn btn-primary" disabled={!file}>{t('content.upload')}</button>
         </form>
@@ -237,7 +238,7 @@ function SubtitlesPanel({ item, onChanged }: { item: ContentItem; onChanged: () 
       <ErrorMessage error={error} />
       <form onSubmit={add} className="form">
         <Field label={t('content.subtitleFile')} hint={t('content.subtitleHint')}>
-          {(props) => <input {...props} type="file" accept=".vtt,.srt,text/vtt" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />}
+          {(props) => <FilePicker {...props} accept=".vtt,.srt,text/vtt" onFile={setFile} />}
         </Field>
         <div className="row">
           <Field label={t('content.field.language')}>

@@ -7,6 +7,7 @@ import { ErrorMessage, Field, useTitle } from '../../components/common';
 import { namesAnyField } from '../../errors';
 import { ContentFieldsForm, emptyFields, UploadProgress } from './ContentForm';
 import './content.css';
+import { FilePicker } from '../../components/FilePicker';
 
 /** Add to the library: describe the item, choose the file, watch it go up (and on the next page, get processed). */
 export function NewContentPage() {
@@ -99,8 +100,8 @@ export function NewContentPage() {
         {type !== 'link' && (
           <Field label={t('content.field.file')} hint={t(`content.fileHint.${type}`)} error={fileMissing && !file ? t('content.fileMissing') : undefined}>
             {(props) => (
-              <input {...props} type="file" accept={acceptedFiles[type]} data-testid="content-file"
-                     onChange={(e) => { setFile(e.target.files?.[0] ?? null); setFileMissing(false); }} />
+              <FilePicker {...props} accept={acceptedFiles[type]} data-testid="content-file"
+                onFile={(chosen) => { setFile(chosen); setFileMissing(false); }} />
             )}
           </Field>
         )}

@@ -10,6 +10,7 @@ import { emptyFields, UploadProgress } from './ContentForm';
 import { ContentMedia, failureText, ProcessingStatus, useContentItem } from './ContentMedia';
 import { formatClock } from './format';
 import './content.css';
+import { FilePicker } from '../../components/FilePicker';
 
 type MediaType = Exclude<ContentType, 'link'>;
 
@@ -186,8 +187,7 @@ function UploadNew({ type, institutionId, courseId, moduleId, onDone }: {
     <form onSubmit={start} noValidate>
       <ErrorMessage error={error} />
       <Field label={t('content.field.file')} hint={t(`content.fileHint.${type}`)}>
-        {(props) => <input {...props} type="file" accept={acceptedFiles[type]} data-testid="course-content-file"
-                           onChange={(e) => setFile(e.target.files?.[0] ?? null)} />}
+        {(props) => <FilePicker {...props} accept={acceptedFiles[type]} data-testid="course-content-file" onFile={setFile} />}
       </Field>
       <Field label={t('content.field.title')} hint={t('content.titleFromFile')}>
         {(props) => <input {...props} maxLength={200} value={title} onChange={(e) => setTitle(e.target.value)} />}

@@ -6,6 +6,7 @@ import { ErrorMessage, Field, Loading, Notice } from '../../components/common';
 import { Markdown } from '../../components/Markdown';
 import { useLoad } from '../../components/useLoad';
 import { formatDateTime } from '../../format';
+import { FilePicker } from '../../components/FilePicker';
 
 /** The assignment item kind, as a learner or a teacher sees it when it is opened. */
 export function AssignmentView({ item }: ItemViewProps) {
@@ -97,7 +98,7 @@ function SubmitForm({ assignment, onSubmitted }: { assignment: Assignment; onSub
           )}
           {assignment.submission !== 'text' && (
             <Field label={t('moocs.assignment.file')} hint={t('moocs.assignment.fileHint', { types: assignment.fileTypes.join(' ') })}>
-              {(p) => <input {...p} type="file" accept={assignment.fileTypes.join(',')} onChange={(e) => setFile(e.target.files?.[0] ?? null)} />}
+              {(p) => <FilePicker {...p} accept={assignment.fileTypes.join(',')} onFile={setFile} />}
             </Field>
           )}
           {mine?.fileName && <p className="muted small">{t('moocs.assignment.currentFile', { name: mine.fileName })}</p>}

@@ -8,6 +8,7 @@ import { useLoad } from '../../components/useLoad';
 import { CredentialReviewList, PolicyPreviewNotice } from './CredentialReviews';
 import { RunExtensionsPanel } from './RunExtensions';
 import { formatDate } from './format';
+import { DateField } from '../../components/DateField';
 
 type Tab = 'entry' | 'grading' | 'runs';
 
@@ -312,8 +313,8 @@ function RunForm({ initial, submitLabel, onSubmit }: { initial?: Run; submitLabe
         )}
       </Field>
       <div className="row">
-        <Field label={t('moocs.manage.startsAt')}>{(p) => <input {...p} type="date" value={startsAt} onChange={(e) => setStartsAt(e.target.value)} />}</Field>
-        <Field label={t('moocs.manage.endsAt')}>{(p) => <input {...p} type="date" value={endsAt} onChange={(e) => setEndsAt(e.target.value)} />}</Field>
+        <Field label={t('moocs.manage.startsAt')}>{(p) => <DateField {...p} value={startsAt} onChange={setStartsAt} />}</Field>
+        <Field label={t('moocs.manage.endsAt')}>{(p) => <DateField {...p} value={endsAt} onChange={setEndsAt} />}</Field>
       </div>
       <Field label={t('moocs.manage.cap')} hint={t('moocs.manage.capHint')}>{(p) => <input {...p} type="number" min={1} value={cap} onChange={(e) => setCap(e.target.value)} />}</Field>
       <ErrorMessage error={error} />

@@ -5,6 +5,7 @@ import { Badge, ConfirmButton, ErrorMessage, Field, Loading, Notice } from '../.
 import { formatDateTime } from '../../format';
 import { auditActions, privacyApi, type AuditFilter, type AuditLogEntry, type ErasurePartView, type ErasureStatus } from './privacyApi';
 import './privacy.css';
+import { DateField } from '../../components/DateField';
 
 const pageSize = 20;
 
@@ -196,10 +197,10 @@ function AuditLog({ institutionId }: { institutionId: string }) {
           )}
         </Field>
         <Field label={t('privacy.audit.from')}>
-          {(props) => <input {...props} type="date" value={from} onChange={(e) => setFrom(e.target.value)} />}
+          {(props) => <DateField {...props} value={from} onChange={setFrom} />}
         </Field>
         <Field label={t('privacy.audit.to')}>
-          {(props) => <input {...props} type="date" value={to} onChange={(e) => setTo(e.target.value)} />}
+          {(props) => <DateField {...props} value={to} onChange={setTo} />}
         </Field>
       </div>
       {person && (
