@@ -19,7 +19,18 @@ if (MediaWorkerHost.IsWorkerOnly(args))
     return;
 }
 
-var app = LmsApp.Build(args);
+WebApplication app;
+try
+{
+    app = LmsApp.Build(args);
+}
+catch (Lms.Grains.Data.SchemaTooNewException refused)
+{
+    // An older binary on a newer database: say so plainly and stop (no stack trace; nothing was touched).
+    Console.Error.WriteLine(refused.Message);
+    Environment.ExitCode = 2;
+    return;
+}
 app.Lifetime.ApplicationStarted.Register(() =>
 {
     var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];

@@ -203,7 +203,8 @@ public sealed class CourseRepository(Db db, TimeProvider clock)
             await connection.ExecuteAsync(db.Text(DeleteModuleProgressSql), args, transaction);
             await connection.ExecuteAsync(db.Text(DeleteModuleItemsSql), args, transaction);
             var deleted = await connection.ExecuteAsync(db.Text(DeleteModuleSql), args, transaction) > 0;
-            await connection.ExecuteAsync(db.Text(TouchSql), new { courseId, now = clock.GetUtcNow() }, transaction);
+            // A module that is not there changes nothing (the answer is a 404), not even the course's time.
+            if (deleted) await connection.ExecuteAsync(db.Text(TouchSql), new { courseId, now = clock.GetUtcNow() }, transaction);
             return deleted;
         });
     }

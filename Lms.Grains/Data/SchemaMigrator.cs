@@ -1,3 +1,5 @@
+using System.Reflection;
+using FluentMigrator;
 using FluentMigrator.Runner;
 using FluentMigrator.Runner.Initialization;
 using Microsoft.Data.Sqlite;
@@ -12,11 +14,24 @@ namespace Lms.Grains.Data;
 /// </summary>
 public static class SchemaMigrator
 {
-    public static void MigrateUp(Db db, ILoggerFactory? loggerFactory = null)
+    /// <summary>The newest migration this binary has.</summary>
+    public static long LatestVersion { get; } = typeof(SchemaMigrator).Assembly.GetTypes()
+        .Select(t => t.GetCustomAttribute<MigrationAttribute>()?.Version ?? 0).Max();
+
+    /// <summary>
+    /// Applies the migrations not applied yet, up to <paramref name="targetVersion"/> (the newest if none: an older
+    /// release's schema is a prefix of the list). Refuses a database a newer Lms has already taken further, before
+    /// touching it: this binary would misread what it does not know.
+    /// </summary>
+    public static void MigrateUp(Db db, ILoggerFactory? loggerFactory = null, long? targetVersion = null)
     {
         using var services = RunnerServices(db.Dialect.Provider, db.ConnectionString, loggerFactory, previewOnly: false);
         using var scope = services.CreateScope();
-        scope.ServiceProvider.GetRequiredService<IMigrationRunner>().MigrateUp();
+        var applied = scope.ServiceProvider.GetRequiredService<IVersionLoader>().VersionInfo.Latest();
+        if (applied > LatestVersion) throw new SchemaTooNewException(applied, LatestVersion);
+        var runner = scope.ServiceProvider.GetRequiredService<IMigrationRunner>();
+        if (targetVersion is { } target) runner.MigrateUp(target);
+        else runner.MigrateUp();
 
         if (db.Dialect.Provider == DatabaseProvider.Sqlite)
             EnableWriteAheadLog(db.ConnectionString);
@@ -59,4 +74,14 @@ public static class SchemaMigrator
         command.CommandText = "PRAGMA journal_mode=WAL;";
         command.ExecuteNonQuery();
     }
+}
+
+/// <summary>The database's schema is newer than this binary's migrations: a newer Lms upgraded it.</summary>
+public sealed class SchemaTooNewException(long databaseVersion, long knownVersion) : InvalidOperationException(
+    $"The database's schema is at version {databaseVersion}, newer than this Lms knows (version {knownVersion}): a newer Lms has " +
+    "upgraded it. Start that version (or a newer one), or restore a backup made before the upgrade; this one will not run on it.")
+{
+    public long DatabaseVersion { get; } = databaseVersion;
+
+    public long KnownVersion { get; } = knownVersion;
 }

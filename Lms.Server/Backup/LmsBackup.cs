@@ -121,6 +121,5 @@ public sealed class LmsBackup(LmsPlace place, TextWriter output)
         typeof(LmsBackup).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 
     /// <summary>The newest migration this binary has.</summary>
-    public static long LatestMigration => typeof(Db).Assembly.GetTypes()
-        .Select(t => t.GetCustomAttribute<FluentMigrator.MigrationAttribute>()?.Version ?? 0).Max();
+    public static long LatestMigration => SchemaMigrator.LatestVersion;
 }

@@ -171,8 +171,31 @@ public static class ProblemSetup
                 details.Type = details is HttpValidationProblemDetails ? ProblemTypes.Validation : ProblemTypes.ForStatus(status);
             details.Extensions["traceId"] = context.HttpContext.TraceIdentifier;
         });
+        // After the framework's writer, which writes only when the request accepts JSON: a failure is still a problem.
+        services.AddSingleton<IProblemDetailsWriter, AnyAcceptProblemWriter>();
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         return services;
+    }
+}
+
+/// <summary>
+/// Writes the problem as <c>application/problem+json</c> when the request accepts no JSON (<c>Accept: application/xml</c>):
+/// the framework's writer declines those, and the error became an empty 500 (an exception handler that cannot write
+/// rethrows). Tried last, so every request that accepts JSON is answered by the framework's own writer as before.
+/// </summary>
+internal sealed class AnyAcceptProblemWriter(
+    Microsoft.Extensions.Options.IOptions<ProblemDetailsOptions> options,
+    Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json) : IProblemDetailsWriter
+{
+    public bool CanWrite(ProblemDetailsContext context) => true;
+
+    public ValueTask WriteAsync(ProblemDetailsContext context)
+    {
+        options.Value.CustomizeProblemDetails?.Invoke(context);
+        var details = context.ProblemDetails;
+        details.Status ??= context.HttpContext.Response.StatusCode;
+        return new ValueTask(context.HttpContext.Response.WriteAsJsonAsync(
+            details, details.GetType(), json.Value.SerializerOptions, "application/problem+json", context.HttpContext.RequestAborted));
     }
 }

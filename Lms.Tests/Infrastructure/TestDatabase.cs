@@ -5,7 +5,8 @@ namespace Lms.Tests.Infrastructure;
 /// <summary>A fresh, migrated database of either kind, for repository tests.</summary>
 public static class TestDatabase
 {
-    public static async Task<DatabaseOptions> CreateAsync(DatabaseProvider provider, PostgresServer postgres)
+    /// <param name="schemaVersion">Migrate only this far (an earlier release's schema); the newest if none.</param>
+    public static async Task<DatabaseOptions> CreateAsync(DatabaseProvider provider, PostgresServer postgres, long? schemaVersion = null)
     {
         var options = provider switch
         {
@@ -20,7 +21,7 @@ public static class TestDatabase
             },
             _ => throw new NotSupportedException($"{provider} cannot run on this machine."),
         };
-        SchemaMigrator.MigrateUp(new Db(options));
+        SchemaMigrator.MigrateUp(new Db(options), targetVersion: schemaVersion);
         return options;
     }
 }
