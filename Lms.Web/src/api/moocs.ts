@@ -56,7 +56,7 @@ export type Submission = Schemas['SubmissionView'];
 /** Submissions still without a grade; after the review deadline the staff grade them instead of peers ("cần chấm thay"). */
 export type StaffGrading = Schemas['StaffGradingView'];
 /** One learner allowed to keep working past the run's end (and item due dates), until a date, for a recorded reason. */
-export type RunExtension = Schemas['RunExtensionView'];
+export type RunExtension = Schemas['ExtensionView'];
 export type Assignment = Omit<Schemas['AssignmentView'], 'submission' | 'review'> & {
   submission: 'text' | 'file' | 'either'; review: 'teacher' | 'peer';
 };

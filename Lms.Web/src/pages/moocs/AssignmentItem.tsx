@@ -285,6 +285,7 @@ export function AssignmentCreate({ course, module, onDone, onCancel }: ItemCreat
         moduleId: module.id, title: title.trim(), instructions: instructions.trim(), submission, review, peerReviews,
         rubric: rubric.map((c) => ({ ...c, criterion: c.criterion.trim() })), category: category || null,
         reviewHours, reviewsDueAt: reviewsDueAt ? new Date(reviewsDueAt).toISOString() : null, finalAt: finalAt ? new Date(finalAt).toISOString() : null,
+        extraReviewsCount: false,
       });
       onDone();
     } catch (e) {
