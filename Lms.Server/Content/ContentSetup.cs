@@ -49,6 +49,7 @@ public static class ContentSetup
         services.TryAddSingleton<ContentRepository>();
         services.TryAddSingleton<MediaJobRepository>();
         services.TryAddSingleton<UploadRepository>();
+        services.TryAddSingleton<StorageQuota>();
         services.TryAddSingleton<RecordingRepository>();
         services.TryAddSingleton<WatchRepository>();
         services.TryAddSingleton<IContentStore>(sp => new DiskContentStore(sp.GetRequiredService<IOptions<ContentOptions>>().Value.Root));
