@@ -75,6 +75,10 @@ public static class ClassroomErrors
     public const string Removed = "removed";
     public const string ChatOff = "chat-off";
     public const string TooFast = "too-fast";
+    /// <summary>A WebRTC signalling message larger than any real one (Classroom:MaxSignalChars).</summary>
+    public const string SignalTooLarge = "signal-too-large";
+    /// <summary>The person already holds Classroom:MaxConnectionsPerPerson connections: this new one is refused.</summary>
+    public const string TooManyConnections = "too-many-connections";
     public const string Invalid = "invalid";
     public const string NoPoll = "no-poll";
     public const string NotFound = "not-found";
