@@ -159,6 +159,9 @@ public interface IClassroomGrain : IGrainWithGuidKey
     Task<IReadOnlyList<Presence>> GetPresence();
 
     Task<RoomStatus> GetStatus();
+
+    /// <summary>True when a teacher removed this person from the current run (they may not come back, nor renew media access).</summary>
+    Task<bool> WasRemoved(Guid userId);
 }
 
 /// <summary>Sends the room's events to its clients. Implemented by the web host (SignalR); must never wait for a client.</summary>

@@ -63,28 +63,36 @@ public sealed class LiveKitClassroomMedia(LiveKitRoomService rooms, ILogger<Live
     }
 }
 
-public sealed record MediaJoinView(string Provider, string? Url, string? Token, string? Room);
+/// <param name="ExpiresAt">When <paramref name="Token"/> stops opening the room: the page asks again before then.</param>
+public sealed record MediaJoinView(string Provider, string? Url, string? Token, string? Room, DateTimeOffset? ExpiresAt = null);
 
 public static class LiveKitEndpoints
 {
-    /// <summary>How the browser joins the session's media: peer to peer through the hub, or LiveKit with a token whose grants follow the caller's role.</summary>
+    /// <summary>
+    /// How the browser joins the session's media: peer to peer through the hub, or LiveKit with a token of minutes whose
+    /// grants follow the caller's role and the floor now. Asked again to renew it: each time who may be there is checked again.
+    /// </summary>
     public static void MapClassroomMedia(this RouteGroupBuilder api)
     {
         api.MapGet("/classroom/sessions/{sessionId:guid}/media", async (Guid sessionId, HttpContext http, ClassroomAccess access,
-            MediaOptions media, IServiceProvider services, IGrainFactory grains) =>
+            MediaOptions media, IServiceProvider services, IGrainFactory grains, TimeProvider clock) =>
         {
             var context = await access.ViewAsync(http.User, sessionId);
             if (!media.UsesLiveKit) return new MediaJoinView("p2p", null, null, null);
             var tokens = services.GetRequiredService<LiveKitTokens>();
             var userId = http.User.Id();
             var name = http.User.Identity?.Name ?? "";
-            var status = await grains.GetGrain<IClassroomGrain>(sessionId).GetStatus();
+            var room = grains.GetGrain<IClassroomGrain>(sessionId);
+            var status = await room.GetStatus();
             if (status.Status != RoomStatuses.Live && !context.IsTeacher)
                 throw ProblemException.Conflict("The session has not started.");
+            if (!context.IsTeacher && await room.WasRemoved(userId))
+                throw ProblemException.Forbidden("The teacher removed you from this session.");
+            var expiresAt = clock.GetUtcNow() + media.LiveKit.TokenLifetime;
             var token = context.IsTeacher
                 ? tokens.ForTeacher(sessionId, userId, name)
                 : tokens.ForStudent(sessionId, userId, name, status.FloorUserId == userId, status.FloorAllowVideo);
-            return new MediaJoinView("livekit", media.LiveKit.Url, token, LiveKitTokens.RoomName(sessionId));
+            return new MediaJoinView("livekit", media.LiveKit.Url, token, LiveKitTokens.RoomName(sessionId), expiresAt);
         }).WithTags("Classroom").WithSummary("How to join the session's audio and video (p2p, or a LiveKit URL and token).");
     }
 
