@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using Lms.Grains.Content;
 using Lms.Grains.Identity;
 using Lms.Server.Content;
@@ -71,5 +72,29 @@ public abstract class QuotaRaceTests(LmsServer server)
 
         foreach (var held in reservations.Where(r => r.Granted)) await quota.ReleaseAsync(held.ReservationId!.Value);
         Assert.Equal(0, (await content.UsageAsync(school, 0)).UsedBytes);
+    }
+
+    [Fact]
+    public async Task Subtitles_sent_as_a_plain_form_upload_count_against_the_quota_too()
+    {
+        var (school, teacher) = await SchoolWithQuotaAsync();
+        var itemId = await ContentClient.CreateItemAsync(teacher, school, "video", "Có phụ đề");
+        var quota = server.Get<StorageQuota>();
+        var defaultQuota = server.Get<IOptions<ContentOptions>>().Value.QuotaBytes;
+        // The school's space is all but full (a file in transit holds it).
+        var held = await quota.ReserveInTransitAsync(school, Fitting * FileBytes, defaultQuota);
+        Assert.True(held.Granted);
+        HttpContent Form() => new MultipartFormDataContent
+        {
+            { new ByteArrayContent(Encoding.UTF8.GetBytes("1\r\n00:00:00,000 --> 00:00:01,500\r\n" + new string('a', 6_000) + "\r\n")), "file", "vi.srt" },
+            { new StringContent("vi"), "language" },
+        };
+
+        await ProblemAssert.IsProblemAsync(await teacher.PostAsync($"/api/content/items/{itemId}/subtitles", Form()),
+            HttpStatusCode.RequestEntityTooLarge, "quota-exceeded");
+        Assert.Empty((await server.Get<ContentRepository>().SubtitlesAsync(Guid.Parse(itemId))));
+
+        await quota.ReleaseAsync(held.ReservationId!.Value);
+        Assert.Equal(HttpStatusCode.Created, (await teacher.PostAsync($"/api/content/items/{itemId}/subtitles", Form())).StatusCode);
     }
 }
