@@ -25,6 +25,8 @@ public sealed partial class ClassroomHub(
     private const string SessionsKey = "classroom.sessions";
     private const string BucketsKey = "classroom.buckets";
     private const string CountedKey = "classroom.counted";
+    /// <summary>Buckets one connection may hold (one per recipient of its signalling): more than a peer-to-peer room has people.</summary>
+    private const int MaxBuckets = 256;
 
     public override async Task OnConnectedAsync()
     {
@@ -133,7 +135,12 @@ public sealed partial class ClassroomHub(
         if (!Context.Items.TryGetValue(BucketsKey, out var value) || value is not Dictionary<string, TokenBucket> buckets)
             Context.Items[BucketsKey] = buckets = new Dictionary<string, TokenBucket>();
         // A connection's invocations run one at a time (SignalR's default), so its dictionary needs no lock.
-        if (!buckets.TryGetValue(kind, out var bucket)) buckets[kind] = bucket = new TokenBucket(rate, clock);
+        if (!buckets.TryGetValue(kind, out var bucket))
+        {
+            // Signalling to ever new made-up recipients must not grow the connection's memory without end.
+            if (buckets.Count >= MaxBuckets) throw new HubException(ClassroomErrors.TooFast);
+            buckets[kind] = bucket = new TokenBucket(rate, clock);
+        }
         if (!bucket.TryTake()) throw new HubException(ClassroomErrors.TooFast);
     }
 

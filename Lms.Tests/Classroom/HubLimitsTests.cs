@@ -100,6 +100,28 @@ public sealed class HubLimitsTests(HubLimitsLmsServer server) : IClassFixture<Hu
     }
 
     [Fact]
+    public async Task Signalling_to_ever_new_made_up_recipients_is_cut_off_after_a_rooms_worth()
+    {
+        var course = await ClassroomKit.LiveCourseAsync(server);
+        await using var teacher = await ClassroomKit.ConnectAsync(server, LmsServer.Teacher, course.SessionId);
+        await teacher.JoinAsync();
+        await teacher.Command("Start");
+        await using var student = await ClassroomKit.ConnectAsync(server, LmsServer.Student1, course.SessionId);
+        await student.JoinAsync();
+
+        // Each made-up recipient is not in the room; once the connection holds 256 buckets, a new one is too fast.
+        var answers = new List<string>();
+        for (var i = 0; i < 260; i++)
+        {
+            var error = await Assert.ThrowsAsync<HubException>(() =>
+                student.Connection.InvokeAsync("Signal", course.SessionId, Guid.NewGuid(), "ice", "{}"));
+            answers.Add(error.Message[(error.Message.LastIndexOf(' ') + 1)..]);
+        }
+        Assert.Equal(256, answers.Count(a => a == ClassroomErrors.NotFound));
+        Assert.Equal(Enumerable.Repeat(ClassroomErrors.TooFast, 4), answers.Skip(256));
+    }
+
+    [Fact]
     public async Task A_person_holds_at_most_three_connections_and_the_new_one_is_refused_with_a_code()
     {
         var course = await ClassroomKit.LiveCourseAsync(server);
