@@ -110,7 +110,8 @@ public interface IQuizAttemptGrain : IGrainWithGuidKey
     /// <summary>Submits if the deadline plus grace has passed (the start-up and periodic sweep calls this).</summary>
     Task<AttemptState> SubmitIfOverdue();
 
-    Task Report(string? deviceId, IReadOnlyList<ClientEvent> events);
+    /// <summary>Records integrity signals from the page; false (nothing recorded) once the attempt is no longer in progress.</summary>
+    Task<bool> Report(string? deviceId, IReadOnlyList<ClientEvent> events);
 
     /// <summary>Moves every slot to its question's current version and grades again (after a question was corrected).</summary>
     Task<AttemptState> Regrade(Guid? questionId);

@@ -22,14 +22,18 @@ public static partial class QtiFormat
     private static QuestionFormatException Invalid(string code, string message, params (string Name, string Value)[] args) =>
         new(code, message, args.ToDictionary(a => a.Name, a => a.Value));
 
-    public static ImportResult Parse(byte[] file)
+    public static ImportResult Parse(byte[] file, QtiLimits? limits = null)
     {
         var problems = new List<ImportProblem>();
         var questions = new List<QuestionDraft>();
         List<(string Name, string Xml)> items;
         try
         {
-            items = IsZip(file) ? FromPackage(file) : [("item", Decode(file))];
+            items = IsZip(file) ? FromPackage(file, limits ?? new QtiLimits()) : [("item", Decode(file))];
+        }
+        catch (QtiPackageException e)
+        {
+            return new ImportResult([], [new ImportProblem(0, "", e.Message, e.Code, e.Args)]);
         }
         catch (QuestionFormatException e)
         {
@@ -71,6 +75,20 @@ public static partial class QtiFormat
         return new ImportResult(problems.Count == 0 ? questions : [], problems);
     }
 
+    /// <summary>
+    /// The number of entries the end of central directory record declares (ZIP64 archives, which say 0xFFFF there,
+    /// count as that many): found by its signature within the last 64 KB, as the format places it.
+    /// </summary>
+    private static int DeclaredEntries(byte[] file)
+    {
+        for (var i = file.Length - 22; i >= Math.Max(0, file.Length - 22 - 65_535); i--)
+        {
+            if (file[i] == 0x50 && file[i + 1] == 0x4B && file[i + 2] == 0x05 && file[i + 3] == 0x06)
+                return BitConverter.ToUInt16(file, i + 10);
+        }
+        return 0;
+    }
+
     private static bool IsZip(byte[] file) => file.Length > 4 && file[0] == 'P' && file[1] == 'K';
 
     private static string Decode(byte[] bytes)
@@ -79,15 +97,41 @@ public static partial class QtiFormat
         return reader.ReadToEnd();
     }
 
-    private static List<(string, string)> FromPackage(byte[] file)
+    private static List<(string, string)> FromPackage(byte[] file, QtiLimits limits)
     {
+        // Counted from the archive's end record before the archive is opened: listing a million tiny entries is itself the attack.
+        var declared = DeclaredEntries(file);
+        if (declared > limits.MaxEntries)
+            throw new QtiPackageException("package-too-many-entries",
+                $"the package holds {declared} files; at most {limits.MaxEntries} are read",
+                new Dictionary<string, string> { ["count"] = declared.ToString(CultureInfo.InvariantCulture), ["max"] = limits.MaxEntries.ToString(CultureInfo.InvariantCulture) });
         using var zip = new ZipArchive(new MemoryStream(file), ZipArchiveMode.Read);
+        if (zip.Entries.Count > limits.MaxEntries)
+            throw new QtiPackageException("package-too-many-entries",
+                $"the package holds {zip.Entries.Count} files; at most {limits.MaxEntries} are read",
+                new Dictionary<string, string> { ["count"] = zip.Entries.Count.ToString(CultureInfo.InvariantCulture), ["max"] = limits.MaxEntries.ToString(CultureInfo.InvariantCulture) });
         var manifest = zip.GetEntry("imsmanifest.xml");
         IEnumerable<string> hrefs;
         if (manifest is not null)
         {
-            using var stream = manifest.Open();
-            var doc = XDocument.Load(stream);
+            var manifestTooLarge = new QtiPackageException("manifest-too-large",
+                $"imsmanifest.xml is larger than {limits.MaxManifestBytes} bytes",
+                new Dictionary<string, string> { ["max"] = limits.MaxManifestBytes.ToString(CultureInfo.InvariantCulture) });
+            if (manifest.Length > limits.MaxManifestBytes) throw manifestTooLarge;
+            using var bounded = new MemoryStream();
+            using (var stream = manifest.Open())
+            {
+                // The declared size is the archive's word: read no more than the limit whatever it says.
+                var buffer = new byte[81920];
+                int read;
+                while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
+                {
+                    if (bounded.Length + read > limits.MaxManifestBytes) throw manifestTooLarge;
+                    bounded.Write(buffer, 0, read);
+                }
+            }
+            bounded.Position = 0;
+            var doc = XDocument.Load(bounded);
             hrefs = doc.Descendants().Where(e => e.Name.LocalName == "resource"
                                                  && ((string?)e.Attribute("type") ?? "").StartsWith("imsqti_item", StringComparison.Ordinal))
                 .Select(e => (string?)e.Attribute("href") ?? "").Where(h => h.Length > 0).ToList();
@@ -100,7 +144,7 @@ public static partial class QtiFormat
         foreach (var href in hrefs)
         {
             var entry = zip.GetEntry(href) ?? throw Invalid("qti-file-missing", $"the manifest names {href}, which is not in the package", ("file", href));
-            if (entry.Length > 5_000_000) throw Invalid("qti-file-too-large", $"{href} is too large", ("file", href));
+            if (entry.Length > limits.MaxItemBytes) throw Invalid("qti-file-too-large", $"{href} is too large", ("file", href));
             using var stream = entry.Open();
             using var reader = new StreamReader(stream, Encoding.UTF8, true);
             items.Add((href, reader.ReadToEnd()));
@@ -321,4 +365,19 @@ public static partial class QtiFormat
     private static string Encode(string s) => s.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;").Replace("\"", "&quot;");
 
     private static string PlainText(XElement e) => string.Concat(e.DescendantNodes().OfType<XText>().Select(t => t.Value)).Trim();
+}
+
+/// <summary>What a QTI package may hold before it is refused: its files, its manifest's size, each item's size.</summary>
+public sealed class QtiLimits
+{
+    public int MaxEntries { get; set; } = 1_000;
+    public long MaxManifestBytes { get; set; } = 1_000_000;
+    public long MaxItemBytes { get; set; } = 5_000_000;
+}
+
+/// <summary>A QTI package refused as a whole: a stable code and its parameters beside the English message.</summary>
+public sealed class QtiPackageException(string code, string message, IReadOnlyDictionary<string, string> args) : FormatException(message)
+{
+    public string Code { get; } = code;
+    public IReadOnlyDictionary<string, string> Args { get; } = args;
 }

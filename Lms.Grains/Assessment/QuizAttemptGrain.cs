@@ -311,14 +311,17 @@ public sealed class QuizAttemptGrain(
         return (_attempt with { Score = Math.Round(score, 4), MaxScore = max, NeedsGrading = pending, OverallFeedback = band?.Text }, slotGrades);
     }
 
-    public async Task Report(string? deviceId, IReadOnlyList<ClientEvent> events)
+    public async Task<bool> Report(string? deviceId, IReadOnlyList<ClientEvent> events)
     {
+        // A submitted attempt's record is closed: a page left open cannot add to it afterwards.
+        if (_attempt.Status != AttemptStatuses.InProgress) return false;
         var now = clock.GetUtcNow();
         await NoteDevice(deviceId, null);
         var rows = events.Where(e => EventKinds.FromClient.Contains(e.Kind)).Take(100)
             .Select(e => Event(e.Kind, deviceId, e.Detail,
                 e.At is { } at && at <= now && at >= _attempt.StartedAt ? at : now)).ToList();
         await attempts.InsertEventsAsync(rows);
+        return true;
     }
 
     public async Task<AttemptState> Regrade(Guid? questionId)

@@ -195,4 +195,7 @@ public sealed class AssessmentOptions
 
     /// <summary>Another device acting on an attempt within this time of the last is reported as a second device.</summary>
     public TimeSpan SecondDeviceWindow { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>What an imported QTI package may hold (Assessment:Qti:MaxEntries, MaxManifestBytes, MaxItemBytes).</summary>
+    public QtiLimits Qti { get; set; } = new();
 }

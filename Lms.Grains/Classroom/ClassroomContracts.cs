@@ -81,6 +81,10 @@ public static class ClassroomErrors
     public const string Removed = "removed";
     public const string ChatOff = "chat-off";
     public const string TooFast = "too-fast";
+    /// <summary>A WebRTC signalling message larger than any real one (Classroom:MaxSignalChars).</summary>
+    public const string SignalTooLarge = "signal-too-large";
+    /// <summary>The person already holds Classroom:MaxConnectionsPerPerson connections: this new one is refused.</summary>
+    public const string TooManyConnections = "too-many-connections";
     public const string Invalid = "invalid";
     public const string NoPoll = "no-poll";
     public const string NotFound = "not-found";
@@ -161,6 +165,9 @@ public interface IClassroomGrain : IGrainWithGuidKey
     Task<IReadOnlyList<Presence>> GetPresence();
 
     Task<RoomStatus> GetStatus();
+
+    /// <summary>True when a teacher removed this person from the current run (they may not come back, nor renew media access).</summary>
+    Task<bool> WasRemoved(Guid userId);
 }
 
 /// <summary>Sends the room's events to its clients. Implemented by the web host (SignalR); must never wait for a client.</summary>

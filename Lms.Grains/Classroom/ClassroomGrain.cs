@@ -178,6 +178,8 @@ public sealed partial class ClassroomGrain(
     public Task<RoomStatus> GetStatus() => Task.FromResult(new RoomStatus(_s.Status, _s.RunId, _s.StartedAt, _s.Seq, InRoomCount(),
         _s.Floor?.UserId, _s.Floor?.AllowVideo ?? false));
 
+    public Task<bool> WasRemoved(Guid userId) => Task.FromResult(_s.Removed.Contains(userId));
+
     // ------------------------------------------------------------------ the timer: departures, breakouts, counts, snapshot
 
     private async Task Tick(CancellationToken cancellationToken)

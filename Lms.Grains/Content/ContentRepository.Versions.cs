@@ -107,15 +107,13 @@ public sealed partial class ContentRepository
         "INSERT INTO content_subtitles (id, item_id, language, label, store_key, bytes, created_by, created_at) " +
         "VALUES (@id, @itemId, @language, @label, @storeKey, @bytes, @createdBy, @now)");
 
-    public async Task<Guid> AddSubtitleAsync(Guid id, Guid itemId, string language, string label, string storeKey, long bytes, Guid createdBy)
-    {
-        await using var connection = await db.OpenAsync();
+    /// <summary>Records a subtitle file, inside the transaction that reserved its space (<see cref="StorageQuota"/>).</summary>
+    public async Task AddSubtitleAsync(DbConnection connection, DbTransaction transaction,
+        Guid id, Guid itemId, string language, string label, string storeKey, long bytes, Guid createdBy) =>
         await connection.ExecuteAsync(db.Text(InsertSubtitleSql), new
         {
             id, itemId, language, label, storeKey, bytes, createdBy, now = clock.GetUtcNow(),
-        });
-        return id;
-    }
+        }, transaction);
 
     private static readonly Sql SubtitlesSql = Sql.Portable(
         "SELECT id, item_id, language, label, store_key, bytes, created_at FROM content_subtitles WHERE item_id = @itemId ORDER BY label, id");

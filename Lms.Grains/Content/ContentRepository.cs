@@ -224,13 +224,16 @@ public sealed partial class ContentRepository(Db db, TimeProvider clock)
         "(SELECT COALESCE(SUM(p.source_bytes + p.output_bytes), 0) FROM content_recording_pieces p " +
         "  JOIN content_recordings r ON r.id = p.recording_id WHERE r.institution_id = @institutionId) + " +
         "(SELECT COALESCE(SUM(u.length), 0) FROM content_uploads u " +
-        "  WHERE u.institution_id = @institutionId AND u.completed_at IS NULL AND u.expires_at > @now)");
+        "  WHERE u.institution_id = @institutionId AND u.completed_at IS NULL AND u.expires_at > @now) + " +
+        "(SELECT COALESCE(SUM(r.bytes), 0) FROM content_reservations r " +
+        "  WHERE r.institution_id = @institutionId AND r.expires_at > @now)");
     private static readonly Sql ItemCountSql = Sql.Portable("SELECT COUNT(*) FROM content_items WHERE institution_id = @institutionId");
     private static readonly Sql QuotaSql = Sql.Portable("SELECT quota_bytes FROM content_quotas WHERE institution_id = @institutionId");
 
     /// <summary>
-    /// Bytes an institution holds: every version's source and outputs, subtitles, recording pieces, and
-    /// the full declared length of uploads still in progress (reserved when they were created).
+    /// Bytes an institution holds: every version's source and outputs, subtitles, recording pieces, the full
+    /// declared length of uploads still in progress (reserved when they were created), and files in transit
+    /// (<see cref="StorageQuota"/>).
     /// </summary>
     public async Task<QuotaUsage> UsageAsync(Guid institutionId, long defaultQuotaBytes, DbConnection? connection = null, DbTransaction? transaction = null)
     {

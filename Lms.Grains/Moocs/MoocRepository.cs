@@ -269,18 +269,35 @@ public sealed class MoocRepository(Db db, TimeProvider clock)
         return await connection.ExecuteScalarAsync<long>(db.Text(IsEnrolledSql), new { courseId, userId }) > 0;
     }
 
-    private static readonly Sql EnrolSql = Sql.PerDialect(d => d.InsertIgnore(
-        "enrolments", ["course_id", "user_id", "enrolled_at"], ["@courseId", "@userId", "@now"], ["course_id", "user_id"]));
-    private static readonly Sql SetEnrolledSql = Sql.Portable("UPDATE mooc_runs SET enrolled = @enrolled WHERE id = @runId");
+    // The run's row is locked first (an update that changes nothing), so that sign-ups of one run are decided one at a
+    // time whatever calls them (two activations of the run grain during cluster churn included); the next statements
+    // then see every sign-up committed before (each statement of READ COMMITTED reads afresh, and SQLite writes one at
+    // a time), and the insert counts the seats inside the statement.
+    private static readonly Sql LockRunSql = Sql.Portable("UPDATE mooc_runs SET enrolled = enrolled WHERE id = @runId");
+    private static readonly Sql EnrolUnderCapSql = Sql.Portable(
+        "INSERT INTO enrolments (course_id, user_id, enrolled_at) " +
+        "SELECT r.course_id, @userId, @now FROM mooc_runs r WHERE r.id = @runId " +
+        "AND NOT EXISTS (SELECT 1 FROM enrolments e WHERE e.course_id = r.course_id AND e.user_id = @userId) " +
+        "AND (r.enrol_cap IS NULL OR (SELECT COUNT(*) FROM enrolments e WHERE e.course_id = r.course_id) < r.enrol_cap)");
+    private static readonly Sql StoreEnrolledSql = Sql.Portable(
+        "UPDATE mooc_runs SET enrolled = (SELECT COUNT(*) FROM enrolments e WHERE e.course_id = mooc_runs.course_id) WHERE id = @runId");
 
-    /// <summary>Enrols a learner and stores the run's new count, in one transaction; false when they already were.</summary>
-    public async Task<bool> EnrolAsync(Guid runId, Guid courseId, Guid userId, int enrolledAfter)
+    /// <summary>
+    /// Enrols a learner if the run has a seat, and stores the run's new count, in one transaction. The cap is held by the
+    /// database: however many callers sign up at once, no more than the cap get in.
+    /// </summary>
+    public async Task<(EnrolOutcome Outcome, int Enrolled)> EnrolAsync(Guid runId, Guid courseId, Guid userId)
     {
         return await db.InTransactionAsync(async (connection, transaction) =>
         {
-            var added = await connection.ExecuteAsync(db.Text(EnrolSql), new { courseId, userId, now = clock.GetUtcNow() }, transaction) > 0;
-            if (added) await connection.ExecuteAsync(db.Text(SetEnrolledSql), new { runId, enrolled = enrolledAfter }, transaction);
-            return added;
+            var args = new { runId, courseId, userId, now = clock.GetUtcNow() };
+            await connection.ExecuteAsync(db.Text(LockRunSql), args, transaction);
+            var added = await connection.ExecuteAsync(db.Text(EnrolUnderCapSql), args, transaction) == 1;
+            if (added) await connection.ExecuteAsync(db.Text(StoreEnrolledSql), args, transaction);
+            var enrolled = (int)await connection.ExecuteScalarAsync<long>(db.Text(CountEnrolledSql), args, transaction);
+            if (added) return (EnrolOutcome.Enrolled, enrolled);
+            var already = await connection.ExecuteScalarAsync<long>(db.Text(IsEnrolledSql), args, transaction) > 0;
+            return (already ? EnrolOutcome.AlreadyEnrolled : EnrolOutcome.Full, enrolled);
         });
     }
 

@@ -17,6 +17,18 @@ public sealed class EncoderOptions
 
     /// <summary>Seconds between keyframes, identical in every rendition so players switch cleanly.</summary>
     public int KeyframeSeconds { get; set; } = 2;
+
+    /// <summary>
+    /// The main encode may take at most the media's duration times this (a 3-rung ladder runs at about 0.65 × the
+    /// duration on 2 cores, so 10 leaves room for a loaded server) before ffmpeg is stopped and the job fails.
+    /// </summary>
+    public double TimeoutFactor { get; set; } = 10;
+
+    /// <summary>The least the main encode is given, whatever the media's duration (a short clip still starts ffmpeg).</summary>
+    public TimeSpan MinimumTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    public TimeSpan TimeoutFor(double durationSeconds) =>
+        TimeSpan.FromSeconds(Math.Max(MinimumTimeout.TotalSeconds, Math.Max(0, durationSeconds) * TimeoutFactor));
 }
 
 /// <summary>The thumbnails for the seek bar: one picture every <see cref="IntervalSeconds"/>, tiled 10 × 10 per sheet.</summary>
@@ -264,14 +276,25 @@ public sealed class HlsEncoder(FfmpegTools tools, EncoderOptions options)
         FfmpegCommand command, string workingDirectory, double durationSeconds, IProgress<double>? progress, CancellationToken cancellationToken)
     {
         var processed = 0.0;
-        var result = await FfmpegRunner.RunAsync(tools, command, workingDirectory, cancellationToken, line =>
+        var timeout = options.TimeoutFor(durationSeconds);
+        ToolResult result;
+        try
         {
-            if (TryReadOutTime(line, out var t) && durationSeconds > 0)
+            result = await FfmpegRunner.RunAsync(tools, command, workingDirectory, cancellationToken, line =>
             {
-                processed = Math.Max(processed, t);
-                progress?.Report(Math.Clamp(processed / durationSeconds, 0, 1));
-            }
-        });
+                if (TryReadOutTime(line, out var t) && durationSeconds > 0)
+                {
+                    processed = Math.Max(processed, t);
+                    progress?.Report(Math.Clamp(processed / durationSeconds, 0, 1));
+                }
+            }, timeout);
+        }
+        catch (TimeoutException)
+        {
+            // ffmpeg was killed. The same file would take as long again: the job ends here with the reason, not retried.
+            throw new MediaRefusedException(RefusalCodes.EncodeTimeout, Invariant(
+                $"Encoding did not finish within {timeout.TotalSeconds:0} s ({options.TimeoutFactor:0.###} × the media's {durationSeconds:0.#} s): it was stopped."));
+        }
         if (IsTruncated(result.StandardError)) throw TruncatedRefusal();
         if (result.ExitCode != 0)
             throw new InvalidOperationException($"ffmpeg failed ({result.ExitCode}): {MediaProber.FirstError(result.StandardError)}");

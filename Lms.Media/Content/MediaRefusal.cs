@@ -21,6 +21,8 @@ public static class RefusalCodes
     public const string Damaged = "damaged";
     public const string NotADocument = "not-a-document";
     public const string WrongKind = "wrong-kind";
+    /// <summary>The main encode ran past its wall-clock limit (the media's duration × a factor) and was stopped.</summary>
+    public const string EncodeTimeout = "encode-timeout";
 }
 
 public sealed class MediaRefusedException(string code, string reason) : Exception(reason)

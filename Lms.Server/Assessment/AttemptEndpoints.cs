@@ -194,11 +194,24 @@ public static class AttemptEndpoints
         return TypedResults.NoContent();
     }
 
+    /// <summary>What the attempt_events.detail column holds.</summary>
+    private const int MaxEventDetail = 1000;
+
     private static async Task<NoContent> Events(Guid attemptId, EventsRequest request, HttpContext http, AssessmentAccess access, IGrainFactory grains)
     {
         await access.OwnAttemptAsync(http, attemptId);
         if (request.Events.Count > 100) throw ProblemException.Invalid("events", "At most 100 events at a time.");
-        await Grain(grains, attemptId).Report(request.DeviceId, request.Events);
+        foreach (var e in request.Events)
+        {
+            // Only the page's own signals are recorded: anything else is a crafted request, refused whole.
+            if (e is null || !EventKinds.FromClient.Contains(e.Kind ?? ""))
+                throw ProblemException.Invalid("events", "An event's kind is one of the page's signals.", "event-kind");
+            if (e.Detail is { Length: > MaxEventDetail })
+                throw ProblemException.Invalid("events", $"An event's detail is at most {MaxEventDetail} characters.", "event-detail-too-long");
+        }
+        if (!await Grain(grains, attemptId).Report(request.DeviceId, request.Events))
+            throw new ProblemException(StatusCodes.Status409Conflict, ProblemTypes.AttemptClosed, "The attempt is closed",
+                "The attempt was submitted: it takes no more events.", new Dictionary<string, object?> { ["code"] = RefusalCodes.Closed });
         return TypedResults.NoContent();
     }
 

@@ -4,6 +4,7 @@ using Lms.Grains.Data;
 using Lms.Server.Identity;
 using Lms.Server.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace Lms.Server.Assessment;
 
@@ -114,7 +115,8 @@ public static class BankEndpoints
     }
 
     private static async Task<ImportOutcome> Import(
-        Guid institutionId, string? format, string? tags, HttpContext http, AssessmentAccess access, QuestionRepository repo)
+        Guid institutionId, string? format, string? tags, HttpContext http, AssessmentAccess access, QuestionRepository repo,
+        IOptions<AssessmentOptions> options)
     {
         await access.BankAsync(http.User, institutionId);
         var (bytes, fileName) = await ReadUploadAsync(http);
@@ -125,7 +127,7 @@ public static class BankEndpoints
         var result = kind switch
         {
             "gift" => GiftFormat.Parse(System.Text.Encoding.UTF8.GetString(bytes).TrimStart('\uFEFF')),
-            "qti" => QtiFormat.Parse(bytes),
+            "qti" => QtiFormat.Parse(bytes, options.Value.Qti),
             _ => throw ProblemException.Invalid("format", "The format is gift or qti."),
         };
         if (!result.Ok)

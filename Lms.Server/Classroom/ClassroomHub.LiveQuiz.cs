@@ -22,7 +22,7 @@ public sealed partial class ClassroomHub
 
     // Students: <paramref name="response"/> is the question's response as JSON (as in a quiz attempt).
     public Task<CommandResult> AnswerQuiz(Guid sessionId, string commandId, Guid launchId, string response) =>
-        RunQuiz(sessionId, new AnswerQuizQuestion(commandId, launchId, response ?? ""));
+        Throttled("quiz-answers", limits.Value.Rates.QuizAnswers, () => RunQuiz(sessionId, new AnswerQuizQuestion(commandId, launchId, response ?? "")));
 
     /// <summary>The quiz as the caller may see it now (JSON with the number of the last quiz event it reflects): asked after each join.</summary>
     public async Task<string> QuizState(Guid sessionId)

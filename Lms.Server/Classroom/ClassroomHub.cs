@@ -4,6 +4,7 @@ using Lms.Server.Identity;
 using Lms.Server.Problems;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
 
 namespace Lms.Server.Classroom;
 
@@ -13,12 +14,28 @@ namespace Lms.Server.Classroom;
 /// published course learn), keeps that role for the connection, and calls the session's
 /// <see cref="IClassroomGrain"/>. Every rule is the grain's. Teacher methods refuse students here
 /// and again in the grain. A failed command throws a <see cref="HubException"/> whose message is a
-/// stable code (<see cref="ClassroomErrors"/>).
+/// stable code (<see cref="ClassroomErrors"/>). The methods a student can call often are rate limited per
+/// connection, and a person holds at most a few connections (<see cref="ClassroomHubLimits"/>).
 /// </summary>
 [Authorize]
-public sealed partial class ClassroomHub(IGrainFactory grains, ClassroomAccess access, ILogger<ClassroomHub> log) : Hub
+public sealed partial class ClassroomHub(
+    IGrainFactory grains, ClassroomAccess access, ILogger<ClassroomHub> log,
+    IOptions<ClassroomHubLimits> limits, ClassroomConnections connections, TimeProvider clock) : Hub
 {
     private const string SessionsKey = "classroom.sessions";
+    private const string BucketsKey = "classroom.buckets";
+    private const string CountedKey = "classroom.counted";
+    /// <summary>Buckets one connection may hold (one per recipient of its signalling): more than a peer-to-peer room has people.</summary>
+    private const int MaxBuckets = 256;
+
+    public override async Task OnConnectedAsync()
+    {
+        // The new connection beyond the cap is refused (the server closes it with this code), not the person's oldest.
+        if (!connections.TryAdd(Context.User!.Id(), limits.Value.MaxConnectionsPerPerson))
+            throw new HubException(ClassroomErrors.TooManyConnections);
+        Context.Items[CountedKey] = true;
+        await base.OnConnectedAsync();
+    }
 
     public async Task<JoinResult> Join(Guid sessionId, long? lastSeq)
     {
@@ -43,18 +60,23 @@ public sealed partial class ClassroomHub(IGrainFactory grains, ClassroomAccess a
 
     // Everyone in the room.
     public Task<CommandResult> SendChat(Guid sessionId, string commandId, string text) => Run(sessionId, new SendChat(commandId, text));
-    public Task<CommandResult> RaiseHand(Guid sessionId, string commandId) => Run(sessionId, new RaiseHand(commandId));
-    public Task<CommandResult> LowerHand(Guid sessionId, string commandId) => Run(sessionId, new LowerHand(commandId));
-    public Task<CommandResult> React(Guid sessionId, string commandId, string emoji) => Run(sessionId, new React(commandId, emoji));
+    public Task<CommandResult> RaiseHand(Guid sessionId, string commandId) =>
+        Throttled("hands", limits.Value.Rates.Hands, () => Run(sessionId, new RaiseHand(commandId)));
+    public Task<CommandResult> LowerHand(Guid sessionId, string commandId) =>
+        Throttled("hands", limits.Value.Rates.Hands, () => Run(sessionId, new LowerHand(commandId)));
+    public Task<CommandResult> React(Guid sessionId, string commandId, string emoji) =>
+        Throttled("reactions", limits.Value.Rates.Reactions, () => Run(sessionId, new React(commandId, emoji)));
     public Task<CommandResult> AnswerPoll(Guid sessionId, string commandId, Guid pollId, int[] choices) =>
-        Run(sessionId, new AnswerPoll(commandId, pollId, choices));
+        Throttled("poll-answers", limits.Value.Rates.PollAnswers, () => Run(sessionId, new AnswerPoll(commandId, pollId, choices)));
     public Task<CommandResult> SetMyMedia(Guid sessionId, string commandId, string mode) => Run(sessionId, new SetMyMedia(commandId, mode));
 
     /// <summary>WebRTC signalling (hello, offer, answer, ice, bye) to one person in the room; not sequenced.</summary>
     public async Task Signal(Guid sessionId, Guid to, string kind, string payload)
     {
         if (!Sessions.ContainsKey(sessionId)) throw new HubException(ClassroomErrors.NotJoined);
-        var result = await Grain(sessionId).Signal(Caller(sessionId), to, kind, payload);
+        if ((payload?.Length ?? 0) > limits.Value.MaxSignalChars) throw new HubException(ClassroomErrors.SignalTooLarge);
+        Throttle("signal:" + to.ToString("N"), limits.Value.Rates.Signal);
+        var result = await Grain(sessionId).Signal(Caller(sessionId), to, kind, payload!);
         if (!result.Ok) throw new HubException(result.Error);
     }
 
@@ -84,6 +106,7 @@ public sealed partial class ClassroomHub(IGrainFactory grains, ClassroomAccess a
 
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
+        if (Context.Items.ContainsKey(CountedKey)) connections.Remove(Context.User!.Id());
         foreach (var sessionId in Sessions.Keys.ToList())
         {
             try
@@ -104,6 +127,27 @@ public sealed partial class ClassroomHub(IGrainFactory grains, ClassroomAccess a
         if (command is ITeacherCommand && role != ClassroomRoles.Teacher) throw new HubException(ClassroomErrors.Forbidden);
         var result = await Grain(sessionId).Execute(Caller(sessionId), command);
         return result.Ok ? result : throw new HubException(result.Error);
+    }
+
+    /// <summary>Refuses the call with <see cref="ClassroomErrors.TooFast"/> when this connection used up its bucket of <paramref name="kind"/>.</summary>
+    private void Throttle(string kind, Rate rate)
+    {
+        if (!Context.Items.TryGetValue(BucketsKey, out var value) || value is not Dictionary<string, TokenBucket> buckets)
+            Context.Items[BucketsKey] = buckets = new Dictionary<string, TokenBucket>();
+        // A connection's invocations run one at a time (SignalR's default), so its dictionary needs no lock.
+        if (!buckets.TryGetValue(kind, out var bucket))
+        {
+            // Signalling to ever new made-up recipients must not grow the connection's memory without end.
+            if (buckets.Count >= MaxBuckets) throw new HubException(ClassroomErrors.TooFast);
+            buckets[kind] = bucket = new TokenBucket(rate, clock);
+        }
+        if (!bucket.TryTake()) throw new HubException(ClassroomErrors.TooFast);
+    }
+
+    private Task<T> Throttled<T>(string kind, Rate rate, Func<Task<T>> call)
+    {
+        Throttle(kind, rate);
+        return call();
     }
 
     private IClassroomGrain Grain(Guid sessionId) => grains.GetGrain<IClassroomGrain>(sessionId);

@@ -36,6 +36,8 @@ public static class ClassroomSetup
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IItemCopier, LiveSessionCopier>());
         services.AddScoped<ClassroomAccess>();
         services.Configure<ClassroomOptions>(configuration.GetSection(ClassroomOptions.Section));
+        services.Configure<ClassroomHubLimits>(configuration.GetSection(ClassroomHubLimits.Section));
+        services.AddSingleton<ClassroomConnections>();
         // In cluster mode (Cluster:Redis) the hosting adds the Redis backplane to this same SignalR.
         services.AddSignalR(o =>
         {

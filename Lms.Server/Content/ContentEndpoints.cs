@@ -149,7 +149,7 @@ public static class ContentEndpoints
 
     private static async Task<Created<SubtitleView>> AddSubtitle(
         Guid itemId, IFormFile file, [Microsoft.AspNetCore.Mvc.FromForm] string? language, [Microsoft.AspNetCore.Mvc.FromForm] string? label,
-        HttpContext http, ContentAccess access, ContentRepository repo, IContentStore store, IOptions<ContentOptions> options)
+        HttpContext http, ContentAccess access, ContentRepository repo, StorageQuota quota, IContentStore store, IOptions<ContentOptions> options)
     {
         var context = await access.EditAsync(http.User, itemId);
         if (context.Item.Type is not (ContentTypes.Video or ContentTypes.Audio))
@@ -168,7 +168,16 @@ public static class ContentEndpoints
         var bytes = Encoding.UTF8.GetBytes(vtt);
         await store.PutAsync(key, new MemoryStream(bytes));
         var name = string.IsNullOrWhiteSpace(label) ? lang : label.Trim();
-        await repo.AddSubtitleAsync(id, itemId, lang, name.Length > 100 ? name[..100] : name, key, bytes.Length, context.UserId);
+        // Subtitles count against the institution's storage like any file: their row is written under its quota lock.
+        var reservation = await quota.ReserveAsync(context.Item.InstitutionId, bytes.Length, options.Value.QuotaBytes, (connection, transaction) =>
+            repo.AddSubtitleAsync(connection, transaction, id, itemId, lang, name.Length > 100 ? name[..100] : name, key, bytes.Length, context.UserId));
+        if (reservation is { Granted: false, Usage: var usage })
+        {
+            await store.DeleteAsync(key);
+            throw new ProblemException(StatusCodes.Status413PayloadTooLarge, ProblemTypes.QuotaExceeded, "Storage quota exceeded",
+                "The institution's storage is full: the subtitles cannot be kept.",
+                new Dictionary<string, object?> { ["usedBytes"] = usage.UsedBytes, ["quotaBytes"] = usage.QuotaBytes });
+        }
         return TypedResults.Created($"/api/content/items/{itemId}/subtitles/{id}",
             new SubtitleView(id, lang, name, $"/api/content/items/{itemId}/subtitles/{id}"));
     }

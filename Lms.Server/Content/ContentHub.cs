@@ -102,7 +102,7 @@ public sealed class JobWatchers
 /// It also forgets uploads that were abandoned (their reserved space is freed).
 /// </summary>
 public sealed class JobProgressRelay(
-    MediaJobRepository jobs, UploadRepository uploads, IHubContext<ContentHub> hub, JobWatchers watchers,
+    MediaJobRepository jobs, UploadRepository uploads, StorageQuota quota, IHubContext<ContentHub> hub, JobWatchers watchers,
     Microsoft.Extensions.Options.IOptions<ContentOptions> options, TimeProvider clock, ILogger<JobProgressRelay> log) : BackgroundService
 {
     private static readonly TimeSpan Every = TimeSpan.FromMilliseconds(500);
@@ -164,5 +164,6 @@ public sealed class JobProgressRelay(
             var part = TusEndpoints.PartPath(options.Value, id);
             if (File.Exists(part)) File.Delete(part);
         }
+        await quota.DeleteExpiredAsync();
     }
 }

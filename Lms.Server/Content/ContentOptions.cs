@@ -81,6 +81,12 @@ public sealed class MediaWorkerOptions
     /// <summary>ffmpeg threads per job (0: ffmpeg decides).</summary>
     public int Threads { get; set; }
 
+    /// <summary>The main encode is stopped (and its job failed) after the media's duration times this.</summary>
+    public double EncodeTimeoutFactor { get; set; } = 10;
+
+    /// <summary>The least wall-clock time the main encode is given, in seconds.</summary>
+    public double EncodeTimeoutMinimumSeconds { get; set; } = 120;
+
     public TimeSpan Lease => TimeSpan.FromSeconds(Math.Max(2, LeaseSeconds));
 
     /// <summary>True for <c>--Media:WorkerOnly=true</c> or <c>--Roles=media</c>.</summary>

@@ -49,6 +49,7 @@ public static class ContentSetup
         services.TryAddSingleton<ContentRepository>();
         services.TryAddSingleton<MediaJobRepository>();
         services.TryAddSingleton<UploadRepository>();
+        services.TryAddSingleton<StorageQuota>();
         services.TryAddSingleton<RecordingRepository>();
         services.TryAddSingleton<WatchRepository>();
         services.TryAddSingleton<IContentStore>(sp => new DiskContentStore(sp.GetRequiredService<IOptions<ContentOptions>>().Value.Root));
@@ -59,7 +60,11 @@ public static class ContentSetup
             return new MediaPipeline(sp.GetRequiredService<FfmpegTools>(), sp.GetRequiredService<PopplerTools>(), new MediaPipelineOptions
             {
                 Limits = sp.GetRequiredService<IOptions<MediaLimits>>().Value,
-                Encoder = new EncoderOptions { Preset = media.Preset, Threads = media.Threads },
+                Encoder = new EncoderOptions
+                {
+                    Preset = media.Preset, Threads = media.Threads,
+                    TimeoutFactor = media.EncodeTimeoutFactor, MinimumTimeout = TimeSpan.FromSeconds(media.EncodeTimeoutMinimumSeconds),
+                },
             });
         });
         services.TryAddSingleton(sp => new RecordingJoiner(sp.GetRequiredService<FfmpegTools>()));

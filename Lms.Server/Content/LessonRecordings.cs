@@ -28,7 +28,7 @@ namespace Lms.Server.Content;
 /// </para>
 /// </summary>
 public sealed class LessonRecordings(
-    Db db, RecordingRepository recordings, MediaJobRepository jobs, MediaJobSignal signal, UploadIntake intake, ContentRepository content,
+    Db db, RecordingRepository recordings, MediaJobRepository jobs, MediaJobSignal signal, UploadIntake intake, StorageQuota quota,
     LiveSessionRepository sessions, IGrainFactory grains, MediaOptions media, IServiceProvider services, IOptions<MediaWorkerOptions> worker,
     IOptions<ContentOptions> contentOptions, IOptions<LessonRecordingOptions> recordingOptions, TimeProvider clock, ILogger<LessonRecordings> log)
 {
@@ -245,13 +245,21 @@ public sealed class LessonRecordings(
             return;
         }
         var length = new FileInfo(file).Length;
-        var usage = await content.UsageAsync(recording.InstitutionId, contentOptions.Value.QuotaBytes);
-        if (length > contentOptions.Value.MaxVideoBytes || usage.UsedBytes + length > usage.QuotaBytes)
+        var reservation = length > contentOptions.Value.MaxVideoBytes ? null
+            : await quota.ReserveInTransitAsync(recording.InstitutionId, length, contentOptions.Value.QuotaBytes, cancellationToken);
+        if (reservation is not { Granted: true, ReservationId: { } held })
         {
             await FailAsync(recording.Id, "The recording is larger than the video limit or the institution's free storage.");
             return;
         }
-        await intake.AcceptPieceAsync(recording, 0, file, length, cancellationToken);
+        try
+        {
+            await intake.AcceptPieceAsync(recording, 0, file, length, cancellationToken);
+        }
+        finally
+        {
+            await quota.ReleaseAsync(held);
+        }
     }
 
     public async Task SetAutomaticAsync(Guid sessionId, bool on, Guid userId) => await recordings.SetRecordsAutomaticallyAsync(sessionId, on, userId);

@@ -101,7 +101,7 @@ public static class RecordingEndpoints
     }
 
     private static async Task<IResult> PutPiece(
-        Guid recordingId, int index, HttpContext http, RecordingRepository recordings, ContentRepository content, UploadIntake intake,
+        Guid recordingId, int index, HttpContext http, RecordingRepository recordings, StorageQuota quota, UploadIntake intake,
         IOptions<ContentOptions> options)
     {
         var recording = await recordings.GetAsync(recordingId);
@@ -122,8 +122,9 @@ public static class RecordingEndpoints
         if (length > options.Value.MaxPieceBytes)
             throw new ProblemException(StatusCodes.Status413PayloadTooLarge, ProblemTypes.TooLarge, "Too large",
                 $"A piece may be at most {options.Value.MaxPieceBytes / (1024 * 1024)} MB: record shorter pieces.");
-        var usage = await content.UsageAsync(recording.InstitutionId, options.Value.QuotaBytes);
-        if (usage.UsedBytes + length > usage.QuotaBytes)
+        // The piece's space is held from before its first byte until its row counts it (or it failed).
+        var reservation = await quota.ReserveInTransitAsync(recording.InstitutionId, length, options.Value.QuotaBytes);
+        if (reservation is { Granted: false, Usage: var usage })
             throw new ProblemException(StatusCodes.Status413PayloadTooLarge, ProblemTypes.QuotaExceeded, "Storage quota exceeded",
                 "The institution's storage is full: the recording cannot be kept.",
                 new Dictionary<string, object?> { ["usedBytes"] = usage.UsedBytes, ["quotaBytes"] = usage.QuotaBytes });
@@ -144,6 +145,7 @@ public static class RecordingEndpoints
         finally
         {
             if (File.Exists(temp)) File.Delete(temp);
+            await quota.ReleaseAsync(reservation.ReservationId!.Value);
         }
     }
 

@@ -54,7 +54,7 @@ public static class TusEndpoints
     }
 
     private static async Task<IResult> Create(
-        HttpContext http, ContentAccess access, ContentRepository content, UploadRepository uploads, Db db,
+        HttpContext http, ContentAccess access, StorageQuota quota, UploadRepository uploads,
         IOptions<ContentOptions> options, TimeProvider clock)
     {
         if (Precondition(http) is { } failed) return failed;
@@ -91,20 +91,11 @@ public static class TusEndpoints
             FileName = fileName, FileType = Truncate(metadata.GetValueOrDefault("filetype"), 100), Length = length,
             CreatedAt = now, ExpiresAt = now + options.Value.UploadExpiry,
         };
-        // The space is reserved now, before a byte is sent: an upload over the quota is refused here.
-        QuotaUsage? over = null;
-        await db.InTransactionAsync(async (connection, transaction) =>
-        {
-            var usage = await content.UsageAsync(item.InstitutionId, options.Value.QuotaBytes, connection, transaction);
-            if (usage.UsedBytes + length > usage.QuotaBytes)
-            {
-                over = usage;
-                return false;
-            }
-            await uploads.InsertAsync(connection, transaction, upload);
-            return true;
-        });
-        if (over is { } usage)
+        // The space is reserved now, before a byte is sent, atomically with the check: an upload over the quota is
+        // refused here, however many arrive at once.
+        var reservation = await quota.ReserveAsync(item.InstitutionId, length, options.Value.QuotaBytes,
+            (connection, transaction) => uploads.InsertAsync(connection, transaction, upload));
+        if (reservation is { Granted: false, Usage: var usage })
             return Problem(http, 413, ProblemTypes.QuotaExceeded,
                 $"{item.InstitutionName} has {Megabytes(Math.Max(0, usage.QuotaBytes - usage.UsedBytes))} of its {Megabytes(usage.QuotaBytes)} left; this file needs {Megabytes(length)}.",
                 new() { ["usedBytes"] = usage.UsedBytes, ["quotaBytes"] = usage.QuotaBytes, ["requestedBytes"] = length });

@@ -13,8 +13,12 @@ public sealed class LiveKitOptions
     public string Url { get; set; } = "";
     public string ApiKey { get; set; } = "";
     public string ApiSecret { get; set; } = "";
-    /// <summary>How long a participant's access token is valid for joining.</summary>
-    public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(6);
+    /// <summary>
+    /// How long a participant's access token is valid for joining. Short, so that a token copied, or kept by someone
+    /// removed or whose floor was taken, soon stops opening the room: the page renews it before it expires through
+    /// the media endpoint, which checks again who may be there and with what rights.
+    /// </summary>
+    public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromMinutes(10);
     /// <summary>How far clocks may disagree when a webhook's token is checked.</summary>
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(60);
     /// <summary>Recording through LiveKit egress (see <see cref="LiveKitEgressOptions"/>).</summary>

@@ -64,34 +64,40 @@ public sealed class LiveKitClassroomMedia(LiveKitRoomService rooms, ILogger<Live
 }
 
 /// <summary>How to join a room's media: LiveKit's address and token, or (peer to peer) the ICE servers with a fresh TURN credential.</summary>
-public sealed record MediaJoinView(string Provider, string? Url, string? Token, string? Room, IceView? Ice = null);
+/// <param name="ExpiresAt">When <paramref name="Token"/> stops opening the room: the page asks again before then.</param>
+public sealed record MediaJoinView(string Provider, string? Url, string? Token, string? Room, IceView? Ice = null, DateTimeOffset? ExpiresAt = null);
 
 public static class LiveKitEndpoints
 {
     /// <summary>
     /// How the browser joins the session's media: peer to peer through the hub (with STUN/TURN servers and a TURN
-    /// credential minted for this person, asked again before it expires), or LiveKit with a token whose grants follow
-    /// the caller's role. Students get either only while the lesson is live.
+    /// credential minted for this person), or LiveKit with a token of minutes whose grants follow the caller's role and
+    /// the floor now. Asked again to renew either before it expires: each time who may be there is checked again.
+    /// Students get either only while the lesson is live, and never after the teacher removed them.
     /// </summary>
     public static void MapClassroomMedia(this RouteGroupBuilder api)
     {
         api.MapGet("/classroom/sessions/{sessionId:guid}/media", async (Guid sessionId, HttpContext http, ClassroomAccess access,
-            MediaOptions media, IServiceProvider services, IGrainFactory grains, IceCredentials ice) =>
+            MediaOptions media, IServiceProvider services, IGrainFactory grains, IceCredentials ice, TimeProvider clock) =>
         {
             var context = await access.ViewAsync(http.User, sessionId);
             var userId = http.User.Id();
-            var status = await grains.GetGrain<IClassroomGrain>(sessionId).GetStatus();
+            var name = http.User.Identity?.Name ?? "";
+            var room = grains.GetGrain<IClassroomGrain>(sessionId);
+            var status = await room.GetStatus();
             if (status.Status != RoomStatuses.Live && !context.IsTeacher)
                 throw ProblemException.Conflict("The session has not started.");
+            if (!context.IsTeacher && await room.WasRemoved(userId))
+                throw ProblemException.Forbidden("The teacher removed you from this session.");
             if (!media.UsesLiveKit) return new MediaJoinView("p2p", null, null, null, ice.For(userId));
             var tokens = services.GetRequiredService<LiveKitTokens>();
-            var name = http.User.Identity?.Name ?? "";
+            var expiresAt = clock.GetUtcNow() + media.LiveKit.TokenLifetime;
             var token = context.IsTeacher
                 ? tokens.ForTeacher(sessionId, userId, name)
                 : tokens.ForStudent(sessionId, userId, name, status.FloorUserId == userId, status.FloorAllowVideo);
-            return new MediaJoinView("livekit", media.LiveKit.Url, token, LiveKitTokens.RoomName(sessionId));
+            return new MediaJoinView("livekit", media.LiveKit.Url, token, LiveKitTokens.RoomName(sessionId), ExpiresAt: expiresAt);
         }).WithTags("Classroom").WithSummary("How to join the session's audio and video (p2p, or a LiveKit URL and token).")
-            .ProducesProblems(404, 409);
+            .ProducesProblems(403, 404, 409);
     }
 
     /// <summary>LiveKit's webhook: verified by its signature, then logged (room and participant lifecycle); <c>egress_ended</c> brings a recording.</summary>

@@ -118,8 +118,9 @@ export function AttemptPage() {
         const batch = events.current.splice(0);
         try {
           await assessment.events(attemptId, device, batch);
-        } catch {
-          events.current.unshift(...batch);
+        } catch (e) {
+          // A submitted attempt takes no more events (409): they are dropped, not sent again on every tick.
+          if (!(e instanceof ApiError && e.status === 409)) events.current.unshift(...batch);
         }
       }
     } finally {

@@ -187,7 +187,7 @@ function LiveRoom({ session }: { session: LiveSession }) {
         const join = await classroomApi.media(session.id);
         const { joinLiveKit } = await import('./livekit');
         const handle = await joinLiveKit(join, teacher, (camera, screen) =>
-          setStreams({ teacher: camera, screen, floor: new MediaStream() }));
+          setStreams({ teacher: camera, screen, floor: new MediaStream() }), () => classroomApi.media(session.id));
         if (cancelled) await handle.leave(); else liveKit.current = handle;
       } catch {
         setFailure('camera');

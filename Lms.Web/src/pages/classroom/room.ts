@@ -68,8 +68,14 @@ export class Room {
     this.connection.on('signal', (s: SignalMessage) => this.on.signal(s));
     this.connection.onreconnecting(() => this.on.connection('reconnecting'));
     this.connection.onreconnected(() => void this.rejoin());
-    this.connection.onclose(() => {
+    this.connection.onclose((error) => {
       if (this.stopped) return;
+      // The server refused this connection: the person holds too many (other tabs, devices); retrying would not help.
+      if (codeOf(error) === 'too-many-connections') {
+        this.stopped = true;
+        this.on.entry({ status: 'refused', reason: 'too-many-connections' });
+        return;
+      }
       this.on.connection('disconnected');
       void this.restart();
     });
