@@ -57,6 +57,7 @@ public static class AuthorizationMatrix
         ["DELETE /api/institutions/{institutionId}/members/{userId}"] = "xxx2xx xxxx2x",
         ["DELETE /api/institutions/{institutionId}/people/{userId}"] = "xxxxxx xxxxxx", // the row before (members/{userId}) took the person out of the school: nobody finds them here
         ["DELETE /api/institutions/{institutionId}/people/{userId}/two-factor"] = "xxxxxx xxxxxx", // the person has no second step to reset
+        ["DELETE /api/moocs/runs/{runId}/extensions/{userId}"] = "xxxxxx xxxxxx",
         ["DELETE /api/questions/{questionId}"] = "xx2xxx xxxx2x",
         ["GET /api/attempts/{attemptId}"] = "x222xx xxxx2x",
         ["GET /api/attempts/{attemptId}/review"] = "x422xx xxxx2x",
@@ -133,9 +134,11 @@ public static class AuthorizationMatrix
         ["GET /api/mail/outbox"] = "xxx2xx xxx2xx", // the platform admin only
         ["GET /api/moocs/assignments/{assignmentId}"] = "xxxx2x xxxx2x",
         ["GET /api/moocs/assignments/{assignmentId}/peer-review"] = "xxxxxx xxxxxx",
+        ["GET /api/moocs/assignments/{assignmentId}/staff-grading"] = "xxxx2x xxxx2x",
         ["GET /api/moocs/assignments/{assignmentId}/submissions"] = "xxxx2x xxxx2x",
         ["GET /api/moocs/mine"] = "x22222 x22222",
         ["GET /api/moocs/runs/{runId}/extensions"] = "xxxx2x xxxx2x",
+        ["GET /api/moocs/runs/{runId}/extensions/mine"] = "xxxx2x xxxx2x",
         ["GET /api/moocs/runs/{runId}/stats"] = "xxxx2x xxxx2x",
         ["GET /api/moocs/submissions/{submissionId}/file"] = "xxxxxx xxxxxx",
         ["GET /api/moocs/{moocId}"] = "xxxx2x xxxx2x",
@@ -245,6 +248,7 @@ public static class AuthorizationMatrix
         ["PUT /api/content/watch/{courseId}/{courseItemId}"] = "xxxxxx xxxxxx",
         ["PUT /api/courses/{courseId}"] = "xx22xx xxxx2x",
         ["PUT /api/courses/{courseId}/grading"] = "xx22xx xxxx2x",
+        ["PUT /api/courses/{courseId}/items/{itemId}/due"] = "xx22xx xxxx2x",
         ["PUT /api/courses/{courseId}/items/{itemId}"] = "xx22xx xxxx2x",
         ["PUT /api/courses/{courseId}/items/{itemId}/rule"] = "xx44xx xxxx4x",
         ["PUT /api/courses/{courseId}/modules/order"] = "xx44xx xxxx4x",
@@ -256,6 +260,7 @@ public static class AuthorizationMatrix
         ["PUT /api/institutions/{institutionId}/people/{userId}/disabled"] = "xxx2xx xxxx2x",
         ["PUT /api/institutions/{institutionId}/two-factor-policy"] = "xxx2xx xxxx2x",
         ["PUT /api/moocs/runs/{runId}"] = "xxxx4x xxxx4x",
+        ["PUT /api/moocs/assignments/{assignmentId}/review-schedule"] = "xxxx2x xxxx2x",
         ["PUT /api/moocs/runs/{runId}/extensions/{userId}"] = "xxxxxx xxxxxx",
         ["PUT /api/moocs/{moocId}"] = "xxxx4x xxxx4x",
         ["PUT /api/questions/{questionId}"] = "xx44xx xxxx4x",

@@ -253,7 +253,8 @@ export function ClassroomRecording({ session, model, teacher, room, media, tab }
       )}
       {error !== null && (error instanceof Error && !('status' in error)
         ? <p className="alert alert-error" role="alert">{error.message}</p> : <ErrorMessage error={error} />)}
-      {teacher && thisRun.length > 0 && <RecordingList recordings={thisRun} teacher />}
+      {/* After the end the room shows the session's records (SessionRecordings), these among them. */}
+      {teacher && thisRun.length > 0 && model.status !== 'ended' && <RecordingList recordings={thisRun} teacher />}
     </div>
   );
 }
@@ -287,7 +288,15 @@ function RecordingList({ recordings, teacher }: { recordings: LessonRecording[];
 export function SessionRecordings({ sessionId }: { sessionId: string }) {
   const { t } = useTranslation();
   const [state, setState] = useState<SessionRecordingState | null>(null);
-  useEffect(() => { lessonRecordingApi.state(sessionId).then(setState, () => undefined); }, [sessionId]);
+  const settled = state?.recordings.every((r) => r.status === 'published' || r.status === 'failed') ?? false;
+  useEffect(() => {
+    let stop = false;
+    const load = () => lessonRecordingApi.state(sessionId).then((s) => { if (!stop) setState(s); }, () => undefined);
+    void load();
+    // A recording just stopped is still being sent and packaged: follow it until it is published (or failed).
+    const timer = settled ? undefined : window.setInterval(load, 3000);
+    return () => { stop = true; if (timer) window.clearInterval(timer); };
+  }, [sessionId, settled]);
   if (!state || state.recordings.length === 0) return null;
   return (
     <section aria-label={t('recording.list')} data-testid="session-recordings">
