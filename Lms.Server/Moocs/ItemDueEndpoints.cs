@@ -13,7 +13,7 @@ public static class ItemDueEndpoints
 {
     public static void Map(RouteGroupBuilder api) =>
         api.MapPut("/courses/{courseId:guid}/items/{itemId:guid}/due", SetDue).WithTags("Courses")
-            .WithSummary("Set or clear an item's due date (its teachers).");
+            .WithSummary("Set or clear an item's due date (its teachers).").ProducesProblems(400, 403, 404);
 
     private static async Task<Ok<ItemView>> SetDue(Guid courseId, Guid itemId, ItemDueRequest request, HttpContext http, CourseAccess access,
         CourseRepository courses)
