@@ -1,5 +1,4 @@
 using Lms.Grains.Courses;
-using Lms.Grains.Moocs;
 
 namespace Lms.Grains.Assessment;
 

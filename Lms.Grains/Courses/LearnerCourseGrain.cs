@@ -1,4 +1,3 @@
-using Lms.Grains.Moocs;
 using Microsoft.Extensions.Logging;
 
 namespace Lms.Grains.Courses;

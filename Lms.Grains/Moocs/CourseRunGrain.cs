@@ -1,4 +1,6 @@
 
+using Lms.Grains.Courses;
+
 namespace Lms.Grains.Moocs;
 
 /// <summary>

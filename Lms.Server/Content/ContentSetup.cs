@@ -1,4 +1,5 @@
 using Lms.Grains.Content;
+using Lms.Grains.Courses;
 using Lms.Grains.Data;
 using Lms.Grains.Moocs;
 using Lms.Media.Content;

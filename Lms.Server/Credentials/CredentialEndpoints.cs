@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
-using System.Text;
 using System.Text.Json.Nodes;
+using System.Text;
+using Lms.Grains.Courses;
 using Lms.Grains.Credentials;
 using Lms.Grains.Data;
 using Lms.Grains.Identity;

@@ -1,3 +1,4 @@
+using Lms.Grains.Courses;
 using Lms.Grains.Credentials;
 using Lms.Grains.Moocs;
 using Lms.Server.Communication.Mail;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Lms.Grains.Courses;
 using Lms.Grains.Credentials;
 using Lms.Grains.Moocs;
 using Lms.Server.Communication.Mail;

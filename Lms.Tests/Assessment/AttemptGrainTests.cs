@@ -206,13 +206,13 @@ public sealed class AttemptGrainTests(AttemptGrainCluster fixture) : IClassFixtu
         var quiz = (await quizzes.GetAsync(s.Quiz))!;
         var item = new ItemRow { Id = Guid.CreateVersion7(), CourseId = quiz.CourseId, Kind = "quiz", Title = "Kiểm tra", RefId = s.Quiz };
         var states = await new QuizItemStateSource(repo, quizzes).StatesAsync(
-            new Lms.Grains.Moocs.LearnerItems(quiz.CourseId, s.Student, [item], new Dictionary<Guid, DateTimeOffset>(),
-                new Dictionary<Guid, Lms.Grains.Moocs.ItemRuleRow>()), [item]);
+            new Lms.Grains.Courses.LearnerItems(quiz.CourseId, s.Student, [item], new Dictionary<Guid, DateTimeOffset>(),
+                new Dictionary<Guid, Lms.Grains.Courses.ItemRuleRow>()), [item]);
         Assert.True(states[item.Id].Completed);
         Assert.Equal(1.0, states[item.Id].Score);
         var nobody = await new QuizItemStateSource(repo, quizzes).StatesAsync(
-            new Lms.Grains.Moocs.LearnerItems(quiz.CourseId, Guid.NewGuid(), [item], new Dictionary<Guid, DateTimeOffset>(),
-                new Dictionary<Guid, Lms.Grains.Moocs.ItemRuleRow>()), [item]);
+            new Lms.Grains.Courses.LearnerItems(quiz.CourseId, Guid.NewGuid(), [item], new Dictionary<Guid, DateTimeOffset>(),
+                new Dictionary<Guid, Lms.Grains.Courses.ItemRuleRow>()), [item]);
         Assert.False(nobody[item.Id].Completed);
         Assert.Null(nobody[item.Id].Score);
     }

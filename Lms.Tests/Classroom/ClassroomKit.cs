@@ -86,9 +86,12 @@ public static class ClassroomKit
     public static Task<RoomClient> ConnectAsync(LmsServer server, string login, Guid sessionId, bool messagePack = false) =>
         ConnectAsync(server.BaseAddress, login, sessionId, messagePack);
 
-    public static async Task<RoomClient> ConnectAsync(Uri server, string login, Guid sessionId, bool messagePack = false)
+    public static async Task<RoomClient> ConnectAsync(Uri server, string login, Guid sessionId, bool messagePack = false) =>
+        await ConnectWithTokenAsync(server, await TokenAsync(server, login), sessionId, messagePack);
+
+    /// <summary>With a token already held (a client reconnecting does not sign in again).</summary>
+    public static async Task<RoomClient> ConnectWithTokenAsync(Uri server, string token, Guid sessionId, bool messagePack = false)
     {
-        var token = await TokenAsync(server, login);
         var builder = new HubConnectionBuilder()
             .WithUrl(new Uri(server, "/hubs/classroom"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(token));
         if (messagePack) builder.AddMessagePackProtocol();

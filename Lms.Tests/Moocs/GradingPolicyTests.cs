@@ -1,3 +1,4 @@
+using Lms.Grains.Courses;
 using Lms.Grains.Moocs;
 
 namespace Lms.Tests.Moocs;

@@ -1,6 +1,4 @@
-using Lms.Grains.Courses;
-
-namespace Lms.Grains.Moocs;
+namespace Lms.Grains.Courses;
 
 [GenerateSerializer, Immutable]
 public sealed record StandingItem(
@@ -65,37 +63,12 @@ public interface ICoursePassedHandler
     Task OnPassedAsync(Guid courseId, Guid userId, decimal grade, DateTimeOffset passedAt, bool newly);
 }
 
-/// <summary>
-/// When each item of a course opens: a run that starts later opens at its start; an instructor-paced
-/// run releases each item <see cref="ItemRuleRow.ReleaseDay"/> days after its start.
-/// </summary>
-public sealed class ItemSchedule(MoocRepository moocs, GradingRepository grading, ProgressRepository progress) : IItemAvailability
-{
-    public async Task<IReadOnlyDictionary<Guid, DateTimeOffset>> LockedAsync(Guid courseId, DateTimeOffset now)
-    {
-        var run = await moocs.RunByCourseAsync(courseId);
-        if (run?.StartsAt is null) return new Dictionary<Guid, DateTimeOffset>();
-        var rules = await grading.RulesAsync(courseId);
-        var locked = new Dictionary<Guid, DateTimeOffset>();
-        foreach (var id in await progress.ItemIdsAsync(courseId))
-            if (OpensAt(run, rules.GetValueOrDefault(id)) is { } opens && opens > now)
-                locked[id] = opens;
-        return locked;
-    }
-
-    public static DateTimeOffset? OpensAt(RunRow? run, ItemRuleRow? rule)
-    {
-        if (run?.StartsAt is not { } start) return null;
-        return run.Pace == RunPaces.Instructor ? start.AddDays(rule?.ReleaseDay ?? 0) : start;
-    }
-}
-
 /// <summary>Computes a learner's standing from the course's outline, rules, policy and each kind's source.</summary>
 public sealed class CourseStanding(
     CourseRepository courses,
     GradingRepository grading,
-    MoocRepository moocs,
     IEnumerable<IItemStateSource> sources,
+    IEnumerable<IItemAvailability> availability,
     TimeProvider clock)
 {
     private static readonly SeenItemStateSource Fallback = new();
@@ -109,7 +82,12 @@ public sealed class CourseStanding(
         var ordered = items.OrderBy(i => moduleOrder.GetValueOrDefault(i.ModuleId)).ThenBy(i => i.Position).ToList();
         var rules = await grading.RulesAsync(courseId);
         var policy = proposed ?? await grading.PolicyAsync(courseId);
-        var run = await moocs.RunByCourseAsync(courseId);
+        var now = clock.GetUtcNow();
+        // Items not open yet (a scheduled run releases them by date), with when they open.
+        var locked = new Dictionary<Guid, DateTimeOffset>();
+        foreach (var source in availability)
+            foreach (var (id, opens) in await source.LockedAsync(courseId, now))
+                locked[id] = opens;
         var result = await grading.ResultAsync(courseId, userId);
         var learner = new LearnerItems(courseId, userId, ordered, seen, rules);
 
@@ -119,16 +97,14 @@ public sealed class CourseStanding(
             foreach (var (id, state) in await group.Key.StatesAsync(learner, group.ToList()))
                 states[id] = state;
 
-        var now = clock.GetUtcNow();
         var categories = policy?.Categories.Select(c => c.Key).ToHashSet() ?? [];
         var standingItems = ordered.Select(i =>
         {
             var rule = rules.GetValueOrDefault(i.Id);
             var state = states.GetValueOrDefault(i.Id) ?? new ItemState(false, null);
-            var opens = ItemSchedule.OpensAt(run, rule);
             var category = rule?.Category is { } c && categories.Contains(c) ? c : null;
             return new StandingItem(i.Id, i.ModuleId, i.Kind, i.Title, rule?.Required ?? true, state.Completed, state.Score,
-                category, opens > now ? opens : null);
+                category, locked.TryGetValue(i.Id, out var opens) ? opens : null);
         }).ToList();
 
         var required = standingItems.Where(i => i.Required).ToList();

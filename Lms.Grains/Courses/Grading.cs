@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Lms.Grains.Moocs;
+namespace Lms.Grains.Courses;
 
 /// <summary>A grading category: its share of the final grade, and how many of its lowest scores are dropped.</summary>
 [GenerateSerializer, Immutable]

@@ -1,7 +1,7 @@
 using Dapper;
 using Lms.Grains.Data;
 
-namespace Lms.Grains.Moocs;
+namespace Lms.Grains.Courses;
 
 /// <summary>How one item counts in its course.</summary>
 public sealed record ItemRuleRow
