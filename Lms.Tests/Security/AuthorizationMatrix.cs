@@ -67,7 +67,7 @@ public static class AuthorizationMatrix
         ["GET /api/catalogue/{slug}"] = "222222 222222",
         ["GET /api/classroom/agenda"] = "x22222 x22222",
         ["GET /api/classroom/sessions/{sessionId}"] = "x222xx xxxx2x",
-        ["GET /api/classroom/sessions/{sessionId}/media"] = "x222xx xxxx2x",
+        ["GET /api/classroom/sessions/{sessionId}/media"] = "x422xx xxxx2x", // a student gets the media only while the lesson is live (409 before)
         ["GET /api/classroom/sessions/{sessionId}/quiz/bank"] = "xx22xx xxxx2x",
         ["GET /api/classroom/sessions/{sessionId}/quiz/bank/tags"] = "xx22xx xxxx2x",
         ["GET /api/classroom/sessions/{sessionId}/quiz/bank/{questionId}"] = "xx22xx xxxx2x",
