@@ -101,15 +101,12 @@ public static partial class QtiFormat
     {
         // Counted from the archive's end record before the archive is opened: listing a million tiny entries is itself the attack.
         var declared = DeclaredEntries(file);
-        if (declared > limits.MaxEntries)
-            throw new QtiPackageException("package-too-many-entries",
-                $"the package holds {declared} files; at most {limits.MaxEntries} are read",
-                new Dictionary<string, string> { ["count"] = declared.ToString(CultureInfo.InvariantCulture), ["max"] = limits.MaxEntries.ToString(CultureInfo.InvariantCulture) });
+        QtiPackageException TooManyEntries(long count) => new("package-too-many-entries",
+            $"the package holds {count} files; at most {limits.MaxEntries} are read",
+            new Dictionary<string, string> { ["count"] = count.ToString(CultureInfo.InvariantCulture), ["max"] = limits.MaxEntries.ToString(CultureInfo.InvariantCulture) });
+        if (declared > limits.MaxEntries) throw TooManyEntries(declared);
         using var zip = new ZipArchive(new MemoryStream(file), ZipArchiveMode.Read);
-        if (zip.Entries.Count > limits.MaxEntries)
-            throw new QtiPackageException("package-too-many-entries",
-                $"the package holds {zip.Entries.Count} files; at most {limits.MaxEntries} are read",
-                new Dictionary<string, string> { ["count"] = zip.Entries.Count.ToString(CultureInfo.InvariantCulture), ["max"] = limits.MaxEntries.ToString(CultureInfo.InvariantCulture) });
+        if (zip.Entries.Count > limits.MaxEntries) throw TooManyEntries(zip.Entries.Count);
         var manifest = zip.GetEntry("imsmanifest.xml");
         IEnumerable<string> hrefs;
         if (manifest is not null)
@@ -376,8 +373,5 @@ public sealed class QtiLimits
 }
 
 /// <summary>A QTI package refused as a whole: a stable code and its parameters beside the English message.</summary>
-public sealed class QtiPackageException(string code, string message, IReadOnlyDictionary<string, string> args) : FormatException(message)
-{
-    public string Code { get; } = code;
-    public IReadOnlyDictionary<string, string> Args { get; } = args;
-}
+public sealed class QtiPackageException(string code, string message, IReadOnlyDictionary<string, string> args)
+    : QuestionFormatException(code, message, args);

@@ -91,6 +91,30 @@ public sealed class ServerProcess(params string[] extraArguments) : IAsyncDispos
         return (teacher, me.GetProperty("memberships")[0].GetProperty("institutionId").GetString()!);
     }
 
+    /// <summary>
+    /// A published course for the classes with a timed quiz made of every question of the sample GIFT file, through the
+    /// HTTP API as its teacher; returns the quiz's id.
+    /// </summary>
+    public static async Task<string> TimedQuizAsync(HttpClient teacher, string school, string courseTitle, string quizTitle,
+        int timeLimitSeconds, params string[] classes)
+    {
+        var form = new MultipartFormDataContent { { new ByteArrayContent(await File.ReadAllBytesAsync(ImportTests.Sample("valid.gift"))), "file", "valid.gift" } };
+        var ids = (await ProblemAssert.OkAsync<JsonElement>(await teacher.PostAsync($"/api/institutions/{school}/questions/import", form)))
+            .GetProperty("ids").EnumerateArray().Select(x => x.GetString()).ToList();
+        var course = (await ProblemAssert.OkAsync<JsonElement>(await teacher.PostAsJsonAsync("/api/courses",
+            new { institutionId = school, title = courseTitle, kind = "blended" }))).GetProperty("id").GetString();
+        var module = (await ProblemAssert.OkAsync<JsonElement>(await teacher.PostAsJsonAsync($"/api/courses/{course}/modules", new { title = "M" }))).GetProperty("id").GetString();
+        var quiz = (await ProblemAssert.OkAsync<JsonElement>(await teacher.PostAsJsonAsync($"/api/courses/{course}/modules/{module}/quizzes", new
+        {
+            title = quizTitle, settings = new { timeLimitSeconds },
+            definition = new { sections = new[] { new { title = "", items = ids.Select(id => new { kind = "fixed", questionId = id, points = 1 }).ToArray() } } },
+        }))).GetProperty("quizId").GetString()!;
+        foreach (var className in classes)
+            await ProblemAssert.OkAsync<JsonElement>(await teacher.PostAsJsonAsync($"/api/courses/{course}/enrolments", new { className }));
+        Assert.Equal(HttpStatusCode.NoContent, (await teacher.PostAsync($"/api/courses/{course}/publish", null)).StatusCode);
+        return quiz;
+    }
+
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -108,19 +132,7 @@ public sealed class DurabilityTests
         await using var server = new ServerProcess();
         await server.StartAsync();
         var (teacher, school) = await server.DemoTeacherAsync();
-        var form = new MultipartFormDataContent { { new ByteArrayContent(await File.ReadAllBytesAsync(ImportTests.Sample("valid.gift"))), "file", "valid.gift" } };
-        var ids = (await ProblemAssert.OkAsync<JsonElement>(await teacher.PostAsync($"/api/institutions/{school}/questions/import", form)))
-            .GetProperty("ids").EnumerateArray().Select(x => x.GetString()).ToList();
-        var course = (await ProblemAssert.OkAsync<JsonElement>(await teacher.PostAsJsonAsync("/api/courses",
-            new { institutionId = school, title = "Bền vững", kind = "blended" }))).GetProperty("id").GetString();
-        var module = (await ProblemAssert.OkAsync<JsonElement>(await teacher.PostAsJsonAsync($"/api/courses/{course}/modules", new { title = "M" }))).GetProperty("id").GetString();
-        var quiz = (await ProblemAssert.OkAsync<JsonElement>(await teacher.PostAsJsonAsync($"/api/courses/{course}/modules/{module}/quizzes", new
-        {
-            title = "Không mất câu nào", settings = new { timeLimitSeconds = 3600 },
-            definition = new { sections = new[] { new { title = "", items = ids.Select(id => new { kind = "fixed", questionId = id, points = 1 }).ToArray() } } },
-        }))).GetProperty("quizId").GetString();
-        await teacher.PostAsJsonAsync($"/api/courses/{course}/enrolments", new { className = "10A1" });
-        await teacher.PostAsync($"/api/courses/{course}/publish", null);
+        var quiz = await ServerProcess.TimedQuizAsync(teacher, school, "Bền vững", "Không mất câu nào", 3600, "10A1");
 
         var acknowledged = new ConcurrentBag<Guid>();
         var attempts = new List<string>();

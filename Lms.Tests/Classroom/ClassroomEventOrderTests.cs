@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Lms.Tests.Infrastructure;
 
@@ -14,19 +13,9 @@ public sealed class ClassroomEventOrderTests
     [Fact]
     public async Task A_page_keeps_every_event_when_audiences_arrive_interleaved_holds_a_late_one_and_resumes_before_a_lost_one()
     {
-        var root = BrowserFixture.RepositoryRoot();
-        var start = new ProcessStartInfo("node", [Path.Combine(root, "Lms.Tests", "Classroom", "event-order.mjs")])
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-            Environment = { ["LMS_WEB_PACKAGE"] = Path.Combine(root, "Lms.Web", "package.json") },
-        };
-        using var node = Process.Start(start)!;
-        var stdout = node.StandardOutput.ReadToEndAsync();
-        var stderr = node.StandardError.ReadToEndAsync();
-        await node.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
-        Assert.True(node.ExitCode == 0, $"node failed: {await stderr}{await stdout}");
+        var stdout = await NodeScript.RunAsync(Path.Combine("Classroom", "event-order.mjs"));
 
-        var cases = (await stdout).Trim().Split('\n').Select(line => JsonDocument.Parse(line).RootElement.GetProperty("case").GetString()).ToList();
+        var cases = stdout.Trim().Split('\n').Select(line => JsonDocument.Parse(line).RootElement.GetProperty("case").GetString()).ToList();
         Assert.Equal(["overtaken-across-audiences", "held-until-predecessor", "lost-then-replayed", "student-skips-teachers-events",
             "covered-and-duplicate-dropped"], cases);
     }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -160,24 +159,10 @@ public sealed class TusProtocolTests(TusLmsServer server) : IClassFixture<TusLms
             new { login = LmsServer.Teacher, password = LmsServer.DemoPassword }));
         var file = await MediaSamples.MakeAsync("tus-node.mp4",
             "-f lavfi -i testsrc2=s=640x360:r=25:d=6 -f lavfi -i sine=d=6 -c:v libx264 -preset ultrafast -b:v 6M -c:a aac -shortest");
-        var root = BrowserFixture.RepositoryRoot();
-        var start = new ProcessStartInfo("node",
-        [
-            Path.Combine(root, "Lms.Tests", "Content", "tus-resume.mjs"),
-            new Uri(server.BaseAddress, "/api/content/uploads").ToString(),
-            token.GetProperty("accessToken").GetString()!, itemId, file,
-        ])
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-            Environment = { ["LMS_WEB_PACKAGE"] = Path.Combine(root, "Lms.Web", "package.json") },
-        };
-        using var node = Process.Start(start)!;
-        var stdout = node.StandardOutput.ReadToEndAsync();
-        var stderr = node.StandardError.ReadToEndAsync();
-        await node.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
-        Assert.True(node.ExitCode == 0, $"node failed: {await stderr}{await stdout}");
+        var stdout = await NodeScript.RunAsync(Path.Combine("Content", "tus-resume.mjs"),
+            new Uri(server.BaseAddress, "/api/content/uploads").ToString(), token.GetProperty("accessToken").GetString()!, itemId, file);
 
-        var result = JsonDocument.Parse((await stdout).Trim().Split('\n')[^1]).RootElement;
+        var result = JsonDocument.Parse(stdout.Trim().Split('\n')[^1]).RootElement;
         var size = result.GetProperty("size").GetInt64();
         var kept = result.GetProperty("offsetAfterAbort").GetInt64();
         Assert.InRange(kept, 1, size - 1);

@@ -64,7 +64,7 @@ public sealed class FailoverTests(PostgresServer postgres, ITestOutputHelper out
         var survivor = _nodes.Single(n => n != victim);
 
         // The exam: each student's attempt started through the node that hosts the room, so most are hosted there too.
-        var quizId = await TimedQuizAsync(teacherHttp, school);
+        var quizId = await ServerProcess.TimedQuizAsync(teacherHttp, school, "Kiểm tra giữa kì — hai máy chủ", "Bài kiểm tra 45 phút", 2700, "10A1", "10A2");
         var logins = new[] { LmsServer.Student1, LmsServer.Student2, LmsServer.Student3 };
         var attempts = new List<(string Login, string Id, HttpClient OnVictim, HttpClient OnSurvivor, DateTimeOffset Deadline)>();
         foreach (var login in logins)
@@ -324,25 +324,6 @@ public sealed class FailoverTests(PostgresServer postgres, ITestOutputHelper out
         }
         throw new TimeoutException($"No node logged \"{line}\". Their last lines: " +
             string.Join("\n", _nodes.Select(n => string.Join("\n", n.Output.TakeLast(15)))));
-    }
-
-    private static async Task<string> TimedQuizAsync(HttpClient teacher, string school)
-    {
-        var form = new MultipartFormDataContent { { new ByteArrayContent(await File.ReadAllBytesAsync(ImportTests.Sample("valid.gift"))), "file", "valid.gift" } };
-        var ids = (await ProblemAssert.OkAsync<JsonElement>(await teacher.PostAsync($"/api/institutions/{school}/questions/import", form)))
-            .GetProperty("ids").EnumerateArray().Select(x => x.GetString()).ToList();
-        var course = (await ProblemAssert.OkAsync<JsonElement>(await teacher.PostAsJsonAsync("/api/courses",
-            new { institutionId = school, title = "Kiểm tra giữa kì — hai máy chủ", kind = "blended" }))).GetProperty("id").GetString();
-        var module = (await ProblemAssert.OkAsync<JsonElement>(await teacher.PostAsJsonAsync($"/api/courses/{course}/modules", new { title = "M" }))).GetProperty("id").GetString();
-        var quiz = (await ProblemAssert.OkAsync<JsonElement>(await teacher.PostAsJsonAsync($"/api/courses/{course}/modules/{module}/quizzes", new
-        {
-            title = "Bài kiểm tra 45 phút", settings = new { timeLimitSeconds = 2700 },
-            definition = new { sections = new[] { new { title = "", items = ids.Select(id => new { kind = "fixed", questionId = id, points = 1 }).ToArray() } } },
-        }))).GetProperty("quizId").GetString()!;
-        foreach (var className in new[] { "10A1", "10A2" })
-            await ProblemAssert.OkAsync<JsonElement>(await teacher.PostAsJsonAsync($"/api/courses/{course}/enrolments", new { className }));
-        Assert.Equal(HttpStatusCode.NoContent, (await teacher.PostAsync($"/api/courses/{course}/publish", null)).StatusCode);
-        return quiz;
     }
 
     private static async Task<HashSet<Guid>> IdsAsync(NpgsqlConnection db, string sql)
