@@ -74,6 +74,16 @@ public static class ClassroomKit
         return new LiveCourse(teacher, courseId, moduleId, session.GetProperty("id").GetGuid());
     }
 
+    /// <summary>A live course whose teacher has connected, joined and started the lesson.</summary>
+    public static async Task<(LiveCourse Course, RoomClient Teacher)> StartedLessonAsync(LmsServer server)
+    {
+        var course = await LiveCourseAsync(server);
+        var teacher = await ConnectAsync(server, LmsServer.Teacher, course.SessionId);
+        await teacher.JoinAsync();
+        await teacher.Command("Start");
+        return (course, teacher);
+    }
+
     public static Task<string> TokenAsync(LmsServer server, string login) => TokenAsync(server.BaseAddress, login);
 
     public static async Task<string> TokenAsync(Uri server, string login)

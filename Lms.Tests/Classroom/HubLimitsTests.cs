@@ -45,10 +45,8 @@ public sealed class HubLimitsTests(HubLimitsLmsServer server) : IClassFixture<Hu
     [Fact]
     public async Task Reactions_hands_and_poll_answers_beyond_a_connections_bucket_are_refused_as_too_fast()
     {
-        var course = await ClassroomKit.LiveCourseAsync(server);
-        await using var teacher = await ClassroomKit.ConnectAsync(server, LmsServer.Teacher, course.SessionId);
-        await teacher.JoinAsync();
-        await teacher.Command("Start");
+        var (course, started) = await ClassroomKit.StartedLessonAsync(server);
+        await using var teacher = started;
         await using var student = await ClassroomKit.ConnectAsync(server, LmsServer.Student1, course.SessionId);
         await student.JoinAsync();
 
@@ -67,10 +65,8 @@ public sealed class HubLimitsTests(HubLimitsLmsServer server) : IClassFixture<Hu
     [Fact]
     public async Task Signalling_is_bounded_in_size_and_rate_per_recipient()
     {
-        var course = await ClassroomKit.LiveCourseAsync(server);
-        await using var teacher = await ClassroomKit.ConnectAsync(server, LmsServer.Teacher, course.SessionId);
-        await teacher.JoinAsync();
-        await teacher.Command("Start");
+        var (course, started) = await ClassroomKit.StartedLessonAsync(server);
+        await using var teacher = started;
         await using var a = await ClassroomKit.ConnectAsync(server, LmsServer.Student1, course.SessionId);
         await using var b = await ClassroomKit.ConnectAsync(server, LmsServer.Student2, course.SessionId);
         await a.JoinAsync();
@@ -102,10 +98,8 @@ public sealed class HubLimitsTests(HubLimitsLmsServer server) : IClassFixture<Hu
     [Fact]
     public async Task Signalling_to_ever_new_made_up_recipients_is_cut_off_after_a_rooms_worth()
     {
-        var course = await ClassroomKit.LiveCourseAsync(server);
-        await using var teacher = await ClassroomKit.ConnectAsync(server, LmsServer.Teacher, course.SessionId);
-        await teacher.JoinAsync();
-        await teacher.Command("Start");
+        var (course, started) = await ClassroomKit.StartedLessonAsync(server);
+        await using var teacher = started;
         await using var student = await ClassroomKit.ConnectAsync(server, LmsServer.Student1, course.SessionId);
         await student.JoinAsync();
 
