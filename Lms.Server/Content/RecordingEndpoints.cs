@@ -5,7 +5,6 @@ using Lms.Grains.Data;
 using Lms.Grains.Identity;
 using Lms.Server.Courses;
 using Lms.Server.Identity;
-using Lms.Server.Institutions;
 using Lms.Server.Problems;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -3,7 +3,6 @@ using Lms.Grains.Courses;
 using Lms.Grains.Data;
 using Lms.Grains.Identity;
 using Lms.Server.Identity;
-using Lms.Server.Institutions;
 using Lms.Server.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 

@@ -4,7 +4,6 @@ using Lms.Grains.Data;
 using Lms.Grains.Identity;
 using Lms.Grains.Institutions;
 using Lms.Server.Identity;
-using Lms.Server.Institutions;
 using Lms.Server.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 

@@ -9,7 +9,6 @@ using Lms.Grains.Institutions;
 using Lms.Grains.Moocs;
 using Lms.Server.Courses;
 using Lms.Server.Identity;
-using Lms.Server.Institutions;
 using Lms.Server.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 

@@ -173,7 +173,7 @@ public static class IdentityEndpoints
 
     private static async Task<NoContent> SetDisabled(
         Guid userId, DisableRequest request, HttpContext http, UserRepository users, SessionGuard guard,
-        Institutions.InstitutionAccess access)
+        InstitutionAccess access)
     {
         var target = await users.GetAsync(userId) ?? throw ProblemException.NotFound("The account");
         var caller = await users.GetAsync(http.User.Id());

@@ -1,9 +1,8 @@
 using System.Security.Claims;
 using Lms.Grains.Institutions;
-using Lms.Server.Identity;
 using Lms.Server.Problems;
 
-namespace Lms.Server.Institutions;
+namespace Lms.Server.Identity;
 
 /// <summary>Server-side checks of what a person may do in an institution.</summary>
 public sealed class InstitutionAccess(InstitutionRepository institutions)

@@ -1,7 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Lms.Grains.Identity;
 using Lms.Grains.Institutions;
-using Lms.Server.Institutions;
 using Lms.Server.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -100,10 +99,10 @@ public static class TwoFactorEndpoints
     {
         var user = await SignedInAsync(http, users);
         if (!IsStaff(user, await users.MembershipsAsync(user.Id)))
-            throw Coded(StatusCodes.Status403Forbidden, ProblemTypes.Forbidden, "staff-only",
+            throw ProblemException.Coded(StatusCodes.Status403Forbidden, ProblemTypes.Forbidden, "staff-only",
                 "A second factor is for teachers and administrators.");
         return await twoFactor.StartEnrolmentAsync(user)
-               ?? throw Coded(StatusCodes.Status409Conflict, ProblemTypes.Conflict, "already-on",
+               ?? throw ProblemException.Coded(StatusCodes.Status409Conflict, ProblemTypes.Conflict, "already-on",
                    "Two-step sign-in is already on; switch it off first to use another authenticator.");
     }
 
@@ -119,7 +118,7 @@ public static class TwoFactorEndpoints
     {
         var user = await SignedInAsync(http, users);
         if (await repository.RequiredOfAsync(user.Id))
-            throw Coded(StatusCodes.Status409Conflict, ProblemTypes.Conflict, "required-by-institution",
+            throw ProblemException.Coded(StatusCodes.Status409Conflict, ProblemTypes.Conflict, "required-by-institution",
                 "Your institution requires its administrators to use two-step sign-in.");
         var proved = request.Code is { Length: > 0 } code
             ? await twoFactor.VerifyAsync(user.Id, code)
@@ -139,7 +138,7 @@ public static class TwoFactorEndpoints
         if (userId == http.User.Id())
             throw ProblemException.Invalid("userId", "Switch your own second factor off from your account page.", "self");
         if (!person.MadeHere && (await users.GetAsync(http.User.Id()))?.PlatformAdmin != true)
-            throw Coded(StatusCodes.Status403Forbidden, ProblemTypes.Forbidden, "not-made-here",
+            throw ProblemException.Coded(StatusCodes.Status403Forbidden, ProblemTypes.Forbidden, "not-made-here",
                 "This account was not made by this institution; only its owner or a platform administrator resets its second factor.");
         if (!await twoFactor.RemoveAsync(userId)) throw ProblemException.NotFound("The person's second factor");
         // Whoever holds a session of theirs now may be the one who took the phone: every session ends.
@@ -176,7 +175,4 @@ public static class TwoFactorEndpoints
         new(StatusCodes.Status401Unauthorized, TwoFactorProblems.InvalidCode, "The code is not right.",
             "It may have been used already, or it belongs to another step of time: wait for the next one.",
             new Dictionary<string, object?> { ["code"] = "invalid-code" });
-
-    private static ProblemException Coded(int status, string type, string code, string detail) =>
-        new(status, type, detail, detail, new Dictionary<string, object?> { ["code"] = code });
 }

@@ -58,7 +58,7 @@ public static class ClassEndpoints
     }
 
     private static ProblemException NameTaken(string name) =>
-        PeopleEndpoints.Coded(StatusCodes.Status409Conflict, ProblemTypes.Conflict, "class-name-taken", $"Another class is already called {name}.", name, "name");
+        ProblemException.Coded(StatusCodes.Status409Conflict, ProblemTypes.Conflict, "class-name-taken", $"Another class is already called {name}.", name, "name");
 
     private static async Task<ClassInfo> Rename(
         Guid institutionId, Guid classId, RenameClassRequest request, HttpContext http, InstitutionAccess access,

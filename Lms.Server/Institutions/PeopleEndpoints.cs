@@ -112,7 +112,7 @@ public static partial class PeopleEndpoints
         switch (await people.ChangeIdentityAsync(institutionId, userId, change, http.User.Id(), MaskForAudit))
         {
             case IdentityOutcome.Taken taken:
-                throw Coded(StatusCodes.Status409Conflict, ProblemTypes.Conflict, $"{taken.Field}-taken",
+                throw ProblemException.Coded(StatusCodes.Status409Conflict, ProblemTypes.Conflict, $"{taken.Field}-taken",
                     $"This {taken.Field} already belongs to another account.", taken.Value, taken.Field);
             case IdentityOutcome.NoLogin:
                 throw ProblemException.Invalid("email", "A person needs an e-mail, a phone number or a national ID to sign in with.", "login-required");
@@ -184,7 +184,7 @@ public static partial class PeopleEndpoints
     {
         if (person.MadeHere) return;
         if ((await users.GetAsync(http.User.Id()))?.PlatformAdmin == true) return;
-        throw Coded(StatusCodes.Status403Forbidden, ProblemTypes.Forbidden, "not-made-here",
+        throw ProblemException.Coded(StatusCodes.Status403Forbidden, ProblemTypes.Forbidden, "not-made-here",
             "This account was not made by this institution; only its owner or a platform administrator changes who it is.");
     }
 
@@ -252,7 +252,7 @@ public static partial class PeopleEndpoints
         switch (await people.MergeAsync(institutionId, userId, request.RetiredId, http.User.Id()))
         {
             case MergeOutcome.Refused refused:
-                throw Coded(StatusCodes.Status409Conflict, ProblemTypes.Conflict, "merge-" + refused.Reason,
+                throw ProblemException.Coded(StatusCodes.Status409Conflict, ProblemTypes.Conflict, "merge-" + refused.Reason,
                     "These records cannot be merged: " + refused.Reason + ".", refused.What);
             case MergeOutcome.Merged merged:
                 // The retired record is disabled: its sessions end; the kept one's connections reconnect with its new roles.
@@ -271,12 +271,4 @@ public static partial class PeopleEndpoints
         return await audit.ListAsync(institutionId, userId, PageRequest.Of(skip, take));
     }
 
-    /// <summary>A problem with a stable <c>code</c> (the web app's translation key) and the value it is about.</summary>
-    internal static ProblemException Coded(int status, string type, string code, string detail, string? value = null, string? field = null)
-    {
-        var extensions = new Dictionary<string, object?> { ["code"] = code };
-        if (value is not null) extensions["value"] = value;
-        if (field is not null) extensions["field"] = field;
-        return new ProblemException(status, type, status == 409 ? "Conflict" : "Forbidden", detail, extensions);
-    }
 }

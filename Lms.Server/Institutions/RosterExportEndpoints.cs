@@ -3,6 +3,7 @@ using Lms.Grains.Identity;
 using Lms.Grains.Institutions;
 using Lms.Grains.Privacy;
 using Lms.Server.Exports;
+using Lms.Server.Identity;
 using Lms.Server.Privacy;
 using Lms.Server.Problems;
 

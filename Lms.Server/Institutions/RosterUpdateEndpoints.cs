@@ -64,11 +64,11 @@ public static class RosterUpdateEndpoints
         if (string.IsNullOrWhiteSpace(request.Hash)) throw ProblemException.Invalid("hash", "Name the preview to apply by its hash.", "hash-required");
         var row = await RosterEndpoints.ImportOfAsync(imports, institutionId, importId);
         if (row.Mode != RosterModes.Update)
-            throw PeopleEndpoints.Coded(StatusCodes.Status409Conflict, ProblemTypes.Conflict, "roster-not-an-update",
+            throw ProblemException.Coded(StatusCodes.Status409Conflict, ProblemTypes.Conflict, "roster-not-an-update",
                 "This import adds people; only an update is confirmed.");
         if (row.ConfirmedAt is not null) throw Used();
         if (row.PreviewHash is null || row.Entries is null)
-            throw PeopleEndpoints.Coded(StatusCodes.Status409Conflict, ProblemTypes.Conflict, "roster-preview-not-ready",
+            throw ProblemException.Coded(StatusCodes.Status409Conflict, ProblemTypes.Conflict, "roster-preview-not-ready",
                 "This update has no preview to confirm yet.");
         var stored = JsonSerializer.Deserialize<StoredRoster>(row.Entries, JsonSerializerOptions.Web)!;
         var result = await update.ConfirmAsync(row, stored.Entries, stored.PasswordHashes, request.Hash.Trim(), http.User.Id(),
@@ -82,7 +82,7 @@ public static class RosterUpdateEndpoints
             case RosterUpdateResult.AlreadyConfirmed:
                 throw Used();
             case RosterUpdateResult.Stale:
-                throw PeopleEndpoints.Coded(StatusCodes.Status409Conflict, ProblemTypes.Conflict, "roster-preview-stale",
+                throw ProblemException.Coded(StatusCodes.Status409Conflict, ProblemTypes.Conflict, "roster-preview-stale",
                     "The people changed since this preview; nothing was applied. Upload the file again for a fresh preview.");
             case RosterUpdateResult.Invalid invalid:
                 return RosterEndpoints.Invalid(invalid.Problems, []);
@@ -100,6 +100,6 @@ public static class RosterUpdateEndpoints
     }
 
     private static ProblemException Used() =>
-        PeopleEndpoints.Coded(StatusCodes.Status409Conflict, ProblemTypes.Conflict, "roster-preview-used",
+        ProblemException.Coded(StatusCodes.Status409Conflict, ProblemTypes.Conflict, "roster-preview-used",
             "This preview was applied already; upload the file again to see what is left to change.");
 }

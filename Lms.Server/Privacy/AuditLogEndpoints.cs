@@ -2,7 +2,7 @@ using Lms.Grains.Data;
 using Lms.Grains.Identity;
 using Lms.Grains.Institutions;
 using Lms.Grains.Privacy;
-using Lms.Server.Institutions;
+using Lms.Server.Identity;
 using Lms.Server.Problems;
 
 namespace Lms.Server.Privacy;

@@ -5,7 +5,6 @@ using Lms.Grains.Privacy;
 using Lms.Server.Communication.Mail;
 using Lms.Server.Exports;
 using Lms.Server.Identity;
-using Lms.Server.Institutions;
 using Lms.Server.Moocs;
 using Lms.Server.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -76,7 +75,7 @@ public static class PrivacyEndpoints
     {
         var userId = http.User.Id();
         if (await users.GetAsync(userId) is { PlatformAdmin: true })
-            throw PeopleEndpoints.Coded(StatusCodes.Status409Conflict, ProblemTypes.Conflict, "erasure-platform-admin",
+            throw ProblemException.Coded(StatusCodes.Status409Conflict, ProblemTypes.Conflict, "erasure-platform-admin",
                 "A platform administrator's account is not erased on request; another administrator removes it first.");
         var reason = string.IsNullOrWhiteSpace(body.Reason) ? null : body.Reason.Trim();
         var language = Mailer.LanguageOf(body.Language, http.Request);
@@ -91,7 +90,7 @@ public static class PrivacyEndpoints
             return TypedResults.Created("/api/privacy/erasure-requests", new ErasureRequestResult(null, true, []));
         }
         var requestId = await erasures.RequestAsync(userId, institutions, reason, language)
-                        ?? throw PeopleEndpoints.Coded(StatusCodes.Status409Conflict, ProblemTypes.Conflict, "erasure-already-requested",
+                        ?? throw ProblemException.Coded(StatusCodes.Status409Conflict, ProblemTypes.Conflict, "erasure-already-requested",
                             "An erasure request of yours is still open.");
         foreach (var institutionId in institutions)
             await http.AuditAsync(institutionId, PrivacySubjects.Person, userId, PrivacyActions.ErasureRequested);
@@ -124,7 +123,7 @@ public static class PrivacyEndpoints
         return part;
     }
 
-    private static ProblemException Decided(string status) => PeopleEndpoints.Coded(StatusCodes.Status409Conflict, ProblemTypes.Conflict,
+    private static ProblemException Decided(string status) => ProblemException.Coded(StatusCodes.Status409Conflict, ProblemTypes.Conflict,
         "erasure-decided", $"This request was already decided ({status}).", status);
 
     private static async Task<ErasureCarriedOutView> CarryOut(

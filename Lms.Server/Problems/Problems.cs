@@ -81,6 +81,15 @@ public sealed class ProblemException(
     public static ProblemException Conflict(string detail) =>
         new(StatusCodes.Status409Conflict, ProblemTypes.Conflict, "Conflict", detail);
 
+    /// <summary>A 403 or 409 with a stable <c>code</c> (the web app's translation key) and the value it is about.</summary>
+    public static ProblemException Coded(int status, string type, string code, string detail, string? value = null, string? field = null)
+    {
+        var extensions = new Dictionary<string, object?> { ["code"] = code };
+        if (value is not null) extensions["value"] = value;
+        if (field is not null) extensions["field"] = field;
+        return new ProblemException(status, type, status == 409 ? "Conflict" : "Forbidden", detail, extensions);
+    }
+
     /// <summary>
     /// A validation failure in the same shape as the framework's own (an <c>errors</c> map), with a
     /// stable <c>code</c> a client can translate and the <c>value</c> that was refused, when there is one.
