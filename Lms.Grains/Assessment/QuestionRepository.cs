@@ -106,8 +106,7 @@ public sealed class QuestionRepository(Db db, TimeProvider clock)
     /// <summary>A question's current version, or null if it is gone (cached for two seconds: a class starts together).</summary>
     public Task<int?> CurrentVersionAsync(Guid id) => CurrentVersions.GetAsync(id, clock.GetUtcNow(), async key =>
     {
-        await using var connection = await db.OpenAsync();
-        return await connection.ExecuteScalarAsync<int?>(db.Text(CurrentVersionSql), new { id = key, no = false });
+        return await db.ScalarAsync<int?>(CurrentVersionSql, new { id = key, no = false });
     });
 
     private static readonly Sql VersionSql = Sql.Portable(

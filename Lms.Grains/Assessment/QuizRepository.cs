@@ -27,8 +27,7 @@ public sealed class QuizRepository(Db db, CourseRepository courses, TimeProvider
         var item = await courses.AddItemAsync(courseId, moduleId, ItemKind, title, settings.Description, null, id);
         if (item is null)
         {
-            await using var connection = await db.OpenAsync();
-            await connection.ExecuteAsync(db.Text(DeleteSql), new { id });
+            await db.ExecuteAsync(DeleteSql, new { id });
             return null;
         }
         return (id, item.Id);
@@ -58,8 +57,7 @@ public sealed class QuizRepository(Db db, CourseRepository courses, TimeProvider
 
     private async Task<Quiz?> LoadAsync(Guid id)
     {
-        await using var connection = await db.OpenAsync();
-        var row = await connection.QuerySingleOrDefaultAsync<QuizDbRow>(db.Text(GetSql), new { id });
+        var row = await db.SingleOrDefaultAsync<QuizDbRow>(GetSql, new { id });
         if (row is null) return null;
         return new Quiz(row.Id, row.CourseId, row.InstitutionId, row.Title,
             AssessmentJson.Read<QuizSettings>(row.Settings), AssessmentJson.Read<QuizDefinition>(row.Definition));
@@ -94,8 +92,7 @@ public sealed class QuizRepository(Db db, CourseRepository courses, TimeProvider
     public async Task<Guid?> CopyAsync(Guid quizId, Guid toCourseId)
     {
         var newId = Guid.CreateVersion7();
-        await using var connection = await db.OpenAsync();
-        var copied = await connection.ExecuteAsync(db.Text(CopySql), new { newId, courseId = toCourseId, id = quizId, now = clock.GetUtcNow() });
+        var copied = await db.ExecuteAsync(CopySql, new { newId, courseId = toCourseId, id = quizId, now = clock.GetUtcNow() });
         return copied == 1 ? newId : null;
     }
 

@@ -139,8 +139,7 @@ public sealed class CourseRepository(Db db, TimeProvider clock)
     /// </summary>
     public async Task<(CourseRow Course, string? StaffRole, bool Enrolled, bool InstitutionAdmin)?> ViewerAsync(Guid courseId, Guid userId)
     {
-        await using var connection = await db.OpenAsync();
-        var row = await connection.QuerySingleOrDefaultAsync<ViewerRow>(db.Text(ViewerSql), new { courseId, userId, admin = Roles.Admin });
+        var row = await db.SingleOrDefaultAsync<ViewerRow>(ViewerSql, new { courseId, userId, admin = Roles.Admin });
         if (row is null) return null;
         var course = new CourseRow
         {

@@ -38,8 +38,7 @@ public sealed class GradingRepository(Db db)
     /// <summary>The course's policy; null when it has none (then it is not graded).</summary>
     public async Task<GradingPolicy?> PolicyAsync(Guid courseId)
     {
-        await using var connection = await db.OpenAsync();
-        var row = await connection.QuerySingleOrDefaultAsync<PolicyRow>(db.Text(PolicySql), new { courseId });
+        var row = await db.SingleOrDefaultAsync<PolicyRow>(PolicySql, new { courseId });
         return row is null ? null : new GradingPolicy(GradingPolicy.ParseCategories(row.Categories), row.PassMark, row.RequireAllItems);
     }
 
@@ -90,8 +89,7 @@ public sealed class GradingRepository(Db db)
 
     public async Task<ResultRow?> ResultAsync(Guid courseId, Guid userId)
     {
-        await using var connection = await db.OpenAsync();
-        return await connection.QuerySingleOrDefaultAsync<ResultRow>(db.Text(ResultSql), new { courseId, userId });
+        return await db.SingleOrDefaultAsync<ResultRow>(ResultSql, new { courseId, userId });
     }
 
     private static readonly Sql InsertResultSql = Sql.PerDialect(d => d.InsertIgnore(
@@ -121,15 +119,13 @@ public sealed class GradingRepository(Db db)
     /// <summary>The recorded grade follows a re-issue (the pass's date stays the first pass's).</summary>
     public async Task UpdateResultGradeAsync(Guid courseId, Guid userId, decimal grade)
     {
-        await using var connection = await db.OpenAsync();
-        await connection.ExecuteAsync(db.Text(UpdateResultGradeSql), new { courseId, userId, grade });
+        await db.ExecuteAsync(UpdateResultGradeSql, new { courseId, userId, grade });
     }
 
     private static readonly Sql DeleteRuleSql = Sql.Portable("DELETE FROM course_item_rules WHERE item_id = @itemId");
 
     public async Task DeleteRuleAsync(Guid itemId)
     {
-        await using var connection = await db.OpenAsync();
-        await connection.ExecuteAsync(db.Text(DeleteRuleSql), new { itemId });
+        await db.ExecuteAsync(DeleteRuleSql, new { itemId });
     }
 }

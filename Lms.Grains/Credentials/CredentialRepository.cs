@@ -103,8 +103,7 @@ public sealed class CredentialRepository(Db db, TimeProvider clock)
 
     public async Task<KeyRow?> ActiveKeyAsync(Guid institutionId)
     {
-        await using var connection = await db.OpenAsync();
-        return await connection.QuerySingleOrDefaultAsync<KeyRow>(db.Text(ActiveKeySql), new { institutionId });
+        return await db.SingleOrDefaultAsync<KeyRow>(ActiveKeySql, new { institutionId });
     }
 
     private static readonly Sql KeysSql = Sql.Portable(
@@ -123,8 +122,7 @@ public sealed class CredentialRepository(Db db, TimeProvider clock)
 
     public async Task<KeyRow?> KeyAsync(string kid)
     {
-        await using var connection = await db.OpenAsync();
-        return await connection.QuerySingleOrDefaultAsync<KeyRow>(db.Text(KeySql), new { kid });
+        return await db.SingleOrDefaultAsync<KeyRow>(KeySql, new { kid });
     }
 
     private static readonly Sql InsertKeySql = Sql.Portable(
@@ -133,8 +131,7 @@ public sealed class CredentialRepository(Db db, TimeProvider clock)
 
     public async Task InsertKeyAsync(KeyRow key)
     {
-        await using var connection = await db.OpenAsync();
-        await connection.ExecuteAsync(db.Text(InsertKeySql), key);
+        await db.ExecuteAsync(InsertKeySql, key);
     }
 
     private const string CredentialColumns =
@@ -146,8 +143,7 @@ public sealed class CredentialRepository(Db db, TimeProvider clock)
 
     public async Task<CredentialRow?> GetAsync(Guid id)
     {
-        await using var connection = await db.OpenAsync();
-        return await connection.QuerySingleOrDefaultAsync<CredentialRow>(db.Text(GetSql), new { id });
+        return await db.SingleOrDefaultAsync<CredentialRow>(GetSql, new { id });
     }
 
     private static readonly Sql FindSql = Sql.PerDialect(d => d.First(
@@ -157,8 +153,7 @@ public sealed class CredentialRepository(Db db, TimeProvider clock)
     /// <summary>The latest credential of this kind for the learner in the course (revoked or not); older generations were superseded.</summary>
     public async Task<CredentialRow?> FindAsync(string kind, Guid userId, Guid courseId)
     {
-        await using var connection = await db.OpenAsync();
-        return await connection.QuerySingleOrDefaultAsync<CredentialRow>(db.Text(FindSql), new { kind, userId, courseId });
+        return await db.SingleOrDefaultAsync<CredentialRow>(FindSql, new { kind, userId, courseId });
     }
 
     private static readonly Sql ActiveSql = Sql.Portable(
@@ -223,8 +218,7 @@ public sealed class CredentialRepository(Db db, TimeProvider clock)
     /// <summary>The next free place in an institution's status list (made unique by an index; retried on a clash).</summary>
     public async Task<int> NextStatusIndexAsync(Guid institutionId)
     {
-        await using var connection = await db.OpenAsync();
-        return await connection.ExecuteScalarAsync<int>(db.Text(NextIndexSql), new { institutionId });
+        return await db.ScalarAsync<int>(NextIndexSql, new { institutionId });
     }
 
     private static readonly Sql InsertSql = Sql.Portable(
@@ -234,8 +228,7 @@ public sealed class CredentialRepository(Db db, TimeProvider clock)
 
     public async Task InsertAsync(CredentialRow row)
     {
-        await using var connection = await db.OpenAsync();
-        await connection.ExecuteAsync(db.Text(InsertSql), row);
+        await db.ExecuteAsync(InsertSql, row);
     }
 
     private static readonly Sql RevokeSql = Sql.Portable(
@@ -296,8 +289,7 @@ public sealed class CredentialRepository(Db db, TimeProvider clock)
 
     public async Task<ShareRow?> ShareAsync(Guid id)
     {
-        await using var connection = await db.OpenAsync();
-        return await connection.QuerySingleOrDefaultAsync<ShareRow>(db.Text(ShareSql), new { id });
+        return await db.SingleOrDefaultAsync<ShareRow>(ShareSql, new { id });
     }
 
     private static readonly Sql SharesOfSql = Sql.Portable(

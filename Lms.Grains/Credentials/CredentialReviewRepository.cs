@@ -72,8 +72,7 @@ public sealed class CredentialReviewRepository(Db db, TimeProvider clock)
 
     public async Task<CredentialReviewRow?> GetAsync(Guid id)
     {
-        await using var connection = await db.OpenAsync();
-        return await connection.QuerySingleOrDefaultAsync<CredentialReviewRow>(db.Text(GetSql), new { id });
+        return await db.SingleOrDefaultAsync<CredentialReviewRow>(GetSql, new { id });
     }
 
     private static readonly Sql LatestSql = Sql.PerDialect(d => d.First(
@@ -82,8 +81,7 @@ public sealed class CredentialReviewRepository(Db db, TimeProvider clock)
     /// <summary>The learner's latest review in the course, open or decided.</summary>
     public async Task<CredentialReviewRow?> LatestAsync(Guid courseId, Guid userId)
     {
-        await using var connection = await db.OpenAsync();
-        return await connection.QuerySingleOrDefaultAsync<CredentialReviewRow>(db.Text(LatestSql), new { courseId, userId });
+        return await db.SingleOrDefaultAsync<CredentialReviewRow>(LatestSql, new { courseId, userId });
     }
 
     private static readonly Sql ByCourseSql = Sql.PerDialect(d =>
@@ -146,8 +144,7 @@ public sealed class CredentialReviewRepository(Db db, TimeProvider clock)
     /// </summary>
     public async Task OverrideAutomaticAsync(Guid id, string decision, string? reason, Guid decidedBy)
     {
-        await using var connection = await db.OpenAsync();
-        await connection.ExecuteAsync(db.Text(OverrideSql), new { id, decision, reason, decidedBy, inLine = ReviewDecisions.InLine, now = clock.GetUtcNow() });
+        await db.ExecuteAsync(OverrideSql, new { id, decision, reason, decidedBy, inLine = ReviewDecisions.InLine, now = clock.GetUtcNow() });
     }
 
     private static readonly Sql StaffSql = Sql.Portable(

@@ -58,8 +58,7 @@ public sealed class SessionRepository(Db db, TimeProvider clock)
     public async Task TouchAsync(Guid id)
     {
         var now = clock.GetUtcNow();
-        await using var connection = await db.OpenAsync();
-        await connection.ExecuteAsync(db.Text(TouchSql), new { id, now, before = now.AddMinutes(-1) });
+        await db.ExecuteAsync(TouchSql, new { id, now, before = now.AddMinutes(-1) });
     }
 
     private static readonly Sql ListSql = Sql.Portable(
@@ -88,8 +87,7 @@ public sealed class SessionRepository(Db db, TimeProvider clock)
     /// <summary>Ends every session of the person but <paramref name="except"/> (the one asking, when it stays).</summary>
     public async Task EndAllAsync(Guid userId, Guid? except = null)
     {
-        await using var connection = await db.OpenAsync();
-        await connection.ExecuteAsync(db.Text(EndAllSql), new { userId, except = except ?? Guid.Empty, now = clock.GetUtcNow() });
+        await db.ExecuteAsync(EndAllSql, new { userId, except = except ?? Guid.Empty, now = clock.GetUtcNow() });
     }
 
     private static readonly Sql InsertRefreshSql = Sql.Portable(
@@ -98,8 +96,7 @@ public sealed class SessionRepository(Db db, TimeProvider clock)
     public async Task<Guid> IssueRefreshTokenAsync(Guid sessionId)
     {
         var id = Guid.CreateVersion7();
-        await using var connection = await db.OpenAsync();
-        await connection.ExecuteAsync(db.Text(InsertRefreshSql), new { id, sessionId, now = clock.GetUtcNow() });
+        await db.ExecuteAsync(InsertRefreshSql, new { id, sessionId, now = clock.GetUtcNow() });
         return id;
     }
 

@@ -35,8 +35,7 @@ public sealed class TwoFactorRepository(Db db, TimeProvider clock)
 
     public async Task<TotpRow?> GetAsync(Guid userId)
     {
-        await using var connection = await db.OpenAsync();
-        return await connection.QuerySingleOrDefaultAsync<TotpRow>(db.Text(GetSql), new { userId });
+        return await db.SingleOrDefaultAsync<TotpRow>(GetSql, new { userId });
     }
 
     private static readonly Sql DeletePendingSql = Sql.Portable("DELETE FROM user_totp WHERE user_id = @userId AND confirmed_at IS NULL");
@@ -162,13 +161,11 @@ public sealed class TwoFactorRepository(Db db, TimeProvider clock)
 
     public async Task<bool> AdminsRequireAsync(Guid institutionId)
     {
-        await using var connection = await db.OpenAsync();
-        return await connection.ExecuteScalarAsync<bool>(db.Text(PolicySql), new { institutionId });
+        return await db.ScalarAsync<bool>(PolicySql, new { institutionId });
     }
 
     public async Task SetAdminsRequireAsync(Guid institutionId, bool required)
     {
-        await using var connection = await db.OpenAsync();
-        await connection.ExecuteAsync(db.Text(SetPolicySql), new { institutionId, required });
+        await db.ExecuteAsync(SetPolicySql, new { institutionId, required });
     }
 }

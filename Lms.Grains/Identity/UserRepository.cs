@@ -72,8 +72,7 @@ public sealed class UserRepository(Db db, TimeProvider clock)
 
     public async Task<UserRow?> GetAsync(Guid id)
     {
-        await using var connection = await db.OpenAsync();
-        return await connection.QuerySingleOrDefaultAsync<UserRow>(db.Text(ByIdSql), new { id });
+        return await db.SingleOrDefaultAsync<UserRow>(ByIdSql, new { id });
     }
 
     private static readonly Sql InsertSql = Sql.Portable(
@@ -134,8 +133,7 @@ public sealed class UserRepository(Db db, TimeProvider clock)
 
     public async Task RecordSucceededSignInAsync(Guid id)
     {
-        await using var connection = await db.OpenAsync();
-        await connection.ExecuteAsync(db.Text(SucceededSignInSql), new { id });
+        await db.ExecuteAsync(SucceededSignInSql, new { id });
     }
 
     private static readonly Sql SetPasswordSql = Sql.Portable(
@@ -143,8 +141,7 @@ public sealed class UserRepository(Db db, TimeProvider clock)
 
     public async Task SetPasswordHashAsync(Guid id, string passwordHash)
     {
-        await using var connection = await db.OpenAsync();
-        await connection.ExecuteAsync(db.Text(SetPasswordSql), new { id, passwordHash });
+        await db.ExecuteAsync(SetPasswordSql, new { id, passwordHash });
     }
 
     private static readonly Sql ConfirmEmailSql = Sql.Portable(
@@ -174,16 +171,14 @@ public sealed class UserRepository(Db db, TimeProvider clock)
     /// <summary>The owner proved they hold the account (a redeemed invitation or reset link).</summary>
     public async Task MarkClaimedAsync(Guid id)
     {
-        await using var connection = await db.OpenAsync();
-        await connection.ExecuteAsync(db.Text(ClaimSql), new { id, now = clock.GetUtcNow() });
+        await db.ExecuteAsync(ClaimSql, new { id, now = clock.GetUtcNow() });
     }
 
     private static readonly Sql PlatformAdminSql = Sql.Portable("UPDATE users SET platform_admin = @value WHERE id = @id");
 
     public async Task SetPlatformAdminAsync(Guid id, bool value)
     {
-        await using var connection = await db.OpenAsync();
-        await connection.ExecuteAsync(db.Text(PlatformAdminSql), new { id, value });
+        await db.ExecuteAsync(PlatformAdminSql, new { id, value });
     }
 
     private static readonly Sql MembershipsSql = Sql.Portable(

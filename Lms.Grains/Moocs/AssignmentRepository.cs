@@ -121,8 +121,7 @@ public sealed class AssignmentRepository(Db db, TimeProvider clock)
             ReviewHours = schedule.ReviewHours, ReviewsDueAt = schedule.ReviewsDueAt, FinalAt = schedule.FinalAt,
             ExtraReviewsCount = schedule.ExtraReviewsCount,
         };
-        await using var connection = await db.OpenAsync();
-        await connection.ExecuteAsync(db.Text(InsertSql), row);
+        await db.ExecuteAsync(InsertSql, row);
         return row;
     }
 
@@ -130,8 +129,7 @@ public sealed class AssignmentRepository(Db db, TimeProvider clock)
 
     public async Task<AssignmentRow?> GetAsync(Guid id)
     {
-        await using var connection = await db.OpenAsync();
-        return await connection.QuerySingleOrDefaultAsync<AssignmentRow>(db.Text(GetSql), new { id });
+        return await db.SingleOrDefaultAsync<AssignmentRow>(GetSql, new { id });
     }
 
     private static readonly Sql SetScheduleSql = Sql.Portable(
@@ -155,8 +153,7 @@ public sealed class AssignmentRepository(Db db, TimeProvider clock)
 
     public async Task<SubmissionRow?> SubmissionAsync(Guid assignmentId, Guid userId)
     {
-        await using var connection = await db.OpenAsync();
-        return await connection.QuerySingleOrDefaultAsync<SubmissionRow>(db.Text(MySubmissionSql), new { assignmentId, userId });
+        return await db.SingleOrDefaultAsync<SubmissionRow>(MySubmissionSql, new { assignmentId, userId });
     }
 
     private static readonly Sql SubmissionByIdSql = Sql.Portable(
@@ -164,8 +161,7 @@ public sealed class AssignmentRepository(Db db, TimeProvider clock)
 
     public async Task<SubmissionRow?> SubmissionByIdAsync(Guid id)
     {
-        await using var connection = await db.OpenAsync();
-        return await connection.QuerySingleOrDefaultAsync<SubmissionRow>(db.Text(SubmissionByIdSql), new { id });
+        return await db.SingleOrDefaultAsync<SubmissionRow>(SubmissionByIdSql, new { id });
     }
 
     private static readonly Sql UpdateSubmissionSql = Sql.Portable(

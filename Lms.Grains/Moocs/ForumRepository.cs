@@ -70,8 +70,7 @@ public sealed class ForumRepository(Db db, TimeProvider clock)
 
     public async Task<ThreadRow?> ThreadAsync(Guid threadId, Guid userId)
     {
-        await using var connection = await db.OpenAsync();
-        return await connection.QuerySingleOrDefaultAsync<ThreadRow>(db.Text(ThreadSql), new { threadId, userId });
+        return await db.SingleOrDefaultAsync<ThreadRow>(ThreadSql, new { threadId, userId });
     }
 
     private static readonly Sql InsertThreadSql = Sql.Portable(
@@ -81,8 +80,7 @@ public sealed class ForumRepository(Db db, TimeProvider clock)
     public async Task<Guid> CreateThreadAsync(Guid courseId, Guid authorId, string title, string body)
     {
         var id = Guid.CreateVersion7();
-        await using var connection = await db.OpenAsync();
-        await connection.ExecuteAsync(db.Text(InsertThreadSql), new { id, courseId, authorId, title, body, now = clock.GetUtcNow(), no = false });
+        await db.ExecuteAsync(InsertThreadSql, new { id, courseId, authorId, title, body, now = clock.GetUtcNow(), no = false });
         return id;
     }
 
@@ -106,8 +104,7 @@ public sealed class ForumRepository(Db db, TimeProvider clock)
 
     public async Task<PostRow?> PostAsync(Guid postId, Guid userId)
     {
-        await using var connection = await db.OpenAsync();
-        return await connection.QuerySingleOrDefaultAsync<PostRow>(db.Text(PostSql), new { postId, userId });
+        return await db.SingleOrDefaultAsync<PostRow>(PostSql, new { postId, userId });
     }
 
     private static readonly Sql InsertPostSql = Sql.Portable(
@@ -176,7 +173,6 @@ public sealed class ForumRepository(Db db, TimeProvider clock)
 
     private async Task ExecAsync(Sql sql, object args)
     {
-        await using var connection = await db.OpenAsync();
-        await connection.ExecuteAsync(db.Text(sql), args);
+        await db.ExecuteAsync(sql, args);
     }
 }

@@ -87,8 +87,7 @@ public sealed class MoocRepository(Db db, TimeProvider clock)
     /// <summary>A published MOOC by its catalogue address; null for a draft or an unknown one.</summary>
     public async Task<CatalogueRow?> PublishedBySlugAsync(string slug)
     {
-        await using var connection = await db.OpenAsync();
-        return await connection.QuerySingleOrDefaultAsync<CatalogueRow>(db.Text(BySlugSql), new { slug });
+        return await db.SingleOrDefaultAsync<CatalogueRow>(BySlugSql, new { slug });
     }
 
     private static readonly Sql EntrySql = Sql.Portable(
@@ -98,8 +97,7 @@ public sealed class MoocRepository(Db db, TimeProvider clock)
     /// <summary>A MOOC's entry whatever its status (for its teachers).</summary>
     public async Task<CatalogueRow?> EntryAsync(Guid id)
     {
-        await using var connection = await db.OpenAsync();
-        return await connection.QuerySingleOrDefaultAsync<CatalogueRow>(db.Text(EntrySql), new { id });
+        return await db.SingleOrDefaultAsync<CatalogueRow>(EntrySql, new { id });
     }
 
     private static readonly Sql GetSql = Sql.Portable(
@@ -108,8 +106,7 @@ public sealed class MoocRepository(Db db, TimeProvider clock)
 
     public async Task<MoocRow?> GetAsync(Guid id)
     {
-        await using var connection = await db.OpenAsync();
-        return await connection.QuerySingleOrDefaultAsync<MoocRow>(db.Text(GetSql), new { id });
+        return await db.SingleOrDefaultAsync<MoocRow>(GetSql, new { id });
     }
 
     private static readonly Sql SlugTakenSql = Sql.Portable("SELECT COUNT(*) FROM moocs WHERE slug = @slug AND id <> @id");
@@ -209,8 +206,7 @@ public sealed class MoocRepository(Db db, TimeProvider clock)
 
     public async Task<RunRow?> RunAsync(Guid id)
     {
-        await using var connection = await db.OpenAsync();
-        return await connection.QuerySingleOrDefaultAsync<RunRow>(db.Text(RunSql), new { id });
+        return await db.SingleOrDefaultAsync<RunRow>(RunSql, new { id });
     }
 
     private static readonly Sql RunByCourseSql = Sql.Portable($"SELECT {RunColumns} FROM mooc_runs WHERE course_id = @courseId");
@@ -218,8 +214,7 @@ public sealed class MoocRepository(Db db, TimeProvider clock)
     /// <summary>The run a course is the content of, if it is one.</summary>
     public async Task<RunRow?> RunByCourseAsync(Guid courseId)
     {
-        await using var connection = await db.OpenAsync();
-        return await connection.QuerySingleOrDefaultAsync<RunRow>(db.Text(RunByCourseSql), new { courseId });
+        return await db.SingleOrDefaultAsync<RunRow>(RunByCourseSql, new { courseId });
     }
 
     private static readonly Sql InsertRunSql = Sql.Portable(
@@ -234,8 +229,7 @@ public sealed class MoocRepository(Db db, TimeProvider clock)
             Id = Guid.CreateVersion7(), MoocId = moocId, CourseId = courseId, Label = label, Pace = pace,
             StartsAt = startsAt, EndsAt = endsAt, EnrolCap = cap, CreatedAt = clock.GetUtcNow(),
         };
-        await using var connection = await db.OpenAsync();
-        await connection.ExecuteAsync(db.Text(InsertRunSql), row);
+        await db.ExecuteAsync(InsertRunSql, row);
         return row;
     }
 
@@ -305,8 +299,7 @@ public sealed class MoocRepository(Db db, TimeProvider clock)
 
     public async Task SetPassedAsync(Guid runId, int passed)
     {
-        await using var connection = await db.OpenAsync();
-        await connection.ExecuteAsync(db.Text(SetPassedSql), new { runId, passed });
+        await db.ExecuteAsync(SetPassedSql, new { runId, passed });
     }
 
     private static readonly Sql SetCountsSql = Sql.Portable(
@@ -314,8 +307,7 @@ public sealed class MoocRepository(Db db, TimeProvider clock)
 
     public async Task SetCountsAsync(Guid runId, int enrolled, int passed)
     {
-        await using var connection = await db.OpenAsync();
-        await connection.ExecuteAsync(db.Text(SetCountsSql), new { runId, enrolled, passed });
+        await db.ExecuteAsync(SetCountsSql, new { runId, enrolled, passed });
     }
 
     private static readonly Sql ActiveSql = Sql.Portable(

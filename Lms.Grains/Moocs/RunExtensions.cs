@@ -27,8 +27,7 @@ public sealed class RunExtensionRepository(Db db, TimeProvider clock)
 
     public async Task<RunExtensionRow?> GetAsync(Guid runId, Guid userId)
     {
-        await using var connection = await db.OpenAsync();
-        return await connection.QuerySingleOrDefaultAsync<RunExtensionRow>(db.Text(GetSql), new { runId, userId });
+        return await db.SingleOrDefaultAsync<RunExtensionRow>(GetSql, new { runId, userId });
     }
 
     private static readonly Sql ListSql = Sql.Portable(Select + "WHERE x.run_id = @runId ORDER BY u.display_name, x.user_id");

@@ -118,8 +118,7 @@ public sealed class ErasureRepository(Db db, TimeProvider clock)
 
     public async Task<ErasurePart?> GetAsync(Guid institutionId, Guid id)
     {
-        await using var connection = await db.OpenAsync();
-        return await connection.QuerySingleOrDefaultAsync<ErasurePart>(db.Text(GetSql), new { id, institutionId });
+        return await db.SingleOrDefaultAsync<ErasurePart>(GetSql, new { id, institutionId });
     }
 
     // Everything the scope counts is what the institution holds through its own courses.
