@@ -119,8 +119,7 @@ public sealed class LiveSessionRepository(Db db, CourseRepository courses, TimeP
     public async Task<Guid> StartRunAsync(Guid sessionId, Guid startedBy, DateTimeOffset startedAt)
     {
         var id = Guid.CreateVersion7();
-        await using var connection = await db.OpenAsync();
-        await connection.ExecuteAsync(db.Text(InsertRunSql), new { id, sessionId, startedBy, startedAt });
+        await db.ExecuteAsync(InsertRunSql, new { id, sessionId, startedBy, startedAt });
         return id;
     }
 

@@ -24,8 +24,7 @@ public sealed partial class ContentRepository
     {
         if (connection is not null)
             return await connection.QuerySingleOrDefaultAsync<ContentVersionRow>(db.Text(GetVersionSql), new { id }, transaction);
-        await using var own = await db.OpenAsync();
-        return await own.QuerySingleOrDefaultAsync<ContentVersionRow>(db.Text(GetVersionSql), new { id });
+        return await db.SingleOrDefaultAsync<ContentVersionRow>(GetVersionSql, new { id });
     }
 
     private static readonly Sql NextVersionNumberSql = Sql.Portable(

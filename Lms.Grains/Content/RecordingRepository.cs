@@ -78,8 +78,7 @@ public sealed class RecordingRepository(Db db, TimeProvider clock)
             SessionId = sessionId, Title = title, Status = RecordingStatuses.Recording, StartedAt = now, RunId = runId,
             RecorderTab = recorderTab, RecorderSince = recorderTab is null ? null : now,
         };
-        await using var connection = await db.OpenAsync();
-        await connection.ExecuteAsync(db.Text(InsertSql), row);
+        await db.ExecuteAsync(InsertSql, row);
         return row;
     }
 
@@ -88,8 +87,7 @@ public sealed class RecordingRepository(Db db, TimeProvider clock)
     public async Task<RecordingRow?> GetAsync(Guid id, DbConnection? connection = null, DbTransaction? transaction = null)
     {
         if (connection is not null) return await connection.QuerySingleOrDefaultAsync<RecordingRow>(db.Text(GetSql), new { id }, transaction);
-        await using var own = await db.OpenAsync();
-        return await own.QuerySingleOrDefaultAsync<RecordingRow>(db.Text(GetSql), new { id });
+        return await db.SingleOrDefaultAsync<RecordingRow>(GetSql, new { id });
     }
 
     private static readonly Sql LockSql = Sql.Portable("UPDATE content_recordings SET title = title WHERE id = @id");

@@ -41,8 +41,7 @@ public sealed class ClassRepository(Db db, TimeProvider clock)
 
     public async Task<ClassInfo?> GetAsync(Guid institutionId, Guid classId)
     {
-        await using var connection = await db.OpenAsync();
-        return await connection.QuerySingleOrDefaultAsync<ClassInfo>(db.Text(GetSql), new { institutionId, classId });
+        return await db.SingleOrDefaultAsync<ClassInfo>(GetSql, new { institutionId, classId });
     }
 
     private static readonly Sql NamesSql = Sql.Portable("SELECT id, name FROM classes WHERE institution_id = @institutionId");

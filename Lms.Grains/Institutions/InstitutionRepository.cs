@@ -38,8 +38,7 @@ public sealed class InstitutionRepository(Db db, TimeProvider clock)
 
     public async Task<InstitutionRow?> GetAsync(Guid id)
     {
-        await using var connection = await db.OpenAsync();
-        return await connection.QuerySingleOrDefaultAsync<InstitutionRow>(db.Text(GetSql), new { id });
+        return await db.SingleOrDefaultAsync<InstitutionRow>(GetSql, new { id });
     }
 
     private static readonly Sql InsertSql = Sql.Portable(

@@ -65,8 +65,7 @@ public sealed class RosterImportRepository(Db db, TimeProvider clock)
 
     public async Task<RosterImportRow?> GetAsync(Guid id)
     {
-        await using var connection = await db.OpenAsync();
-        return await connection.QuerySingleOrDefaultAsync<RosterImportRow>(db.Text(GetSql), new { id });
+        return await db.SingleOrDefaultAsync<RosterImportRow>(GetSql, new { id });
     }
 
     private static readonly Sql LatestSql = Sql.PerDialect(d => d.First(
@@ -75,8 +74,7 @@ public sealed class RosterImportRepository(Db db, TimeProvider clock)
     /// <summary>The institution's latest import: what the import page shows when an admin comes back to it.</summary>
     public async Task<RosterImportRow?> LatestAsync(Guid institutionId)
     {
-        await using var connection = await db.OpenAsync();
-        return await connection.QuerySingleOrDefaultAsync<RosterImportRow>(db.Text(LatestSql), new { institutionId });
+        return await db.SingleOrDefaultAsync<RosterImportRow>(LatestSql, new { institutionId });
     }
 
     private static readonly Sql FinishSql = Sql.Portable(
@@ -139,7 +137,6 @@ public sealed class RosterImportRepository(Db db, TimeProvider clock)
     /// </summary>
     public async Task<RosterSlipPerson?> ResettableAsync(Guid institutionId, Guid userId)
     {
-        await using var connection = await db.OpenAsync();
-        return await connection.QuerySingleOrDefaultAsync<RosterSlipPerson>(db.Text(ResettableSql), new { institutionId, userId, no = false });
+        return await db.SingleOrDefaultAsync<RosterSlipPerson>(ResettableSql, new { institutionId, userId, no = false });
     }
 }
