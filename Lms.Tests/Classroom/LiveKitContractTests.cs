@@ -1,70 +1,18 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Lms.Server.Classroom.LiveKit;
+using Lms.Tests.Infrastructure;
 
 namespace Lms.Tests.Classroom;
 
 /// <summary>
-/// The official <c>livekit-server-sdk</c> npm package, installed by the tests with npm into a temp
-/// folder (once per machine), and run with Node. LiveKit itself cannot run here.
+/// The official <c>livekit-server-sdk</c> npm package, installed by the tests into a temp folder (once per machine)
+/// and run with Node. LiveKit itself cannot run here.
 /// </summary>
-public sealed class LiveKitSdk : IAsyncLifetime
-{
-    public const string Version = "2.19.2";
-    public string Folder { get; } = Path.Combine(Path.GetTempPath(), $"lms-livekit-server-sdk-{Version}");
-
-    public async ValueTask InitializeAsync()
-    {
-        if (File.Exists(Path.Combine(Folder, "node_modules", "livekit-server-sdk", "package.json"))) return;
-        Directory.CreateDirectory(Folder);
-        await File.WriteAllTextAsync(Path.Combine(Folder, "package.json"), "{\"name\":\"lms-livekit-contract\",\"private\":true,\"type\":\"module\"}");
-        var (code, output) = await RunAsync("npm", ["install", "--no-audit", "--no-fund", "--no-save", $"livekit-server-sdk@{Version}"], TimeSpan.FromMinutes(4));
-        if (code != 0) throw new InvalidOperationException($"npm could not install livekit-server-sdk: {output}");
-    }
-
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-
-    /// <summary>Runs an ES module script next to the installed SDK; returns its standard output.</summary>
-    public async Task<string> NodeAsync(string script, params string[] args)
-    {
-        var file = Path.Combine(Folder, $"script-{Guid.NewGuid():N}.mjs");
-        await File.WriteAllTextAsync(file, script);
-        try
-        {
-            var (code, output) = await RunAsync("node", [file, .. args], TimeSpan.FromSeconds(60));
-            Assert.True(code == 0, $"node failed: {output}");
-            return output;
-        }
-        finally
-        {
-            File.Delete(file);
-        }
-    }
-
-    private async Task<(int Code, string Output)> RunAsync(string file, IEnumerable<string> args, TimeSpan timeout)
-    {
-        var start = new ProcessStartInfo(file) { WorkingDirectory = Folder, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cancel = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cancel.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} did not finish in {timeout}.");
-        }
-        return (process.ExitCode, (await stdout).Trim() + (process.ExitCode == 0 ? "" : "\n" + await stderr));
-    }
-}
+public sealed class LiveKitSdk() : NpmPackage("livekit-server-sdk", "2.19.2");
 
 /// <summary>
 /// Our small LiveKit client (tokens, webhooks, the Twirp room service) against the official SDK.
