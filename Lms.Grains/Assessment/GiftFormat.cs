@@ -39,7 +39,7 @@ public sealed record ImportResult(IReadOnlyList<QuestionDraft> Questions, IReadO
 /// Moodle's GIFT format: single and multiple choice (with %credit%), true/false, short answer,
 /// numerical (value:tolerance and min..max), matching (a -> b), essay ({}), the missing-word form
 /// (text after the answers), feedback (#) and general feedback (####), titles (::t::), comments (//),
-/// $CATEGORY (kept as a tag) and the escapes \~ \= \# \{ \} \:.
+/// $CATEGORY (its subject, grade and topic: see <see cref="GiftCategory"/>) and the escapes \~ \= \# \{ \} \:.
 /// </summary>
 public static partial class GiftFormat
 {
@@ -54,13 +54,13 @@ public static partial class GiftFormat
     {
         var questions = new List<QuestionDraft>();
         var problems = new List<ImportProblem>();
-        string? category = null;
+        var category = GiftCategory.None;
         var number = 0;
         foreach (var block in Blocks(text))
         {
             if (block.StartsWith("$CATEGORY:", StringComparison.OrdinalIgnoreCase))
             {
-                category = block["$CATEGORY:".Length..].Trim().Split('/', StringSplitOptions.RemoveEmptyEntries).LastOrDefault();
+                category = GiftCategory.Parse(block["$CATEGORY:".Length..]);
                 continue;
             }
             number++;
@@ -129,13 +129,15 @@ public static partial class GiftFormat
         return s;
     }
 
+    // A line break (\n) is read before the escaped backslash comes back, so "\\neq" stays a backslash and "neq".
     private static string Restore(string s)
     {
+        s = s.Replace("\\n", "\n");
         foreach (var (_, placeholder, literal) in Escapes) s = s.Replace(placeholder, literal);
-        return s.Replace("\\n", "\n");
+        return s;
     }
 
-    private static QuestionDraft ParseQuestion(string raw, string? category)
+    private static QuestionDraft ParseQuestion(string raw, GiftCategory category)
     {
         var s = Protect(raw);
         string? title = null;
@@ -177,7 +179,9 @@ public static partial class GiftFormat
         var meta = new QuestionMeta
         {
             Title = title ?? Shorten(Regex.Replace(Restore(stemText), "<[^>]*>", "")),
-            Tags = category is null ? [] : [category],
+            Subject = category.Subject,
+            Level = category.Level,
+            Tags = category.Tags,
         };
         QuestionContent content;
         if (body.Length == 0)

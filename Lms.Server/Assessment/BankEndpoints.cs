@@ -1,6 +1,8 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text;
 using Lms.Grains.Assessment;
 using Lms.Grains.Data;
+using Lms.Server.Exports;
 using Lms.Server.Identity;
 using Lms.Server.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -37,7 +39,8 @@ public static class BankEndpoints
         bank.MapPost("", Create).ProducesProblems(403, 400).WithSummary("Add a question (its HTML is sanitised).");
         bank.MapPost("/import", Import).ProducesProblems(403).DisableAntiforgery()
             .WithSummary("Import a Moodle GIFT file or a QTI 2.1 item or package: all of it, or nothing with each problem named.");
-        bank.MapGet("/export", Export).ProducesProblems(403).WithSummary("Export questions as a QTI 2.1 content package (zip).");
+        bank.MapGet("/export", Export).ProducesProblems(403, 400)
+            .WithSummary("Export questions as a QTI 2.1 content package (zip), or as a GIFT file (format=gift) that Moodle imports.");
 
         var question = api.MapGroup("/questions/{questionId:guid}").ProducesProblems(404).WithTags("Question bank");
         question.MapGet("", Get).WithSummary("A question with its content (right answers included: teachers only).");
@@ -172,9 +175,10 @@ public static class BankEndpoints
     }
 
     private static async Task<FileContentHttpResult> Export(
-        Guid institutionId, string? ids, string? q, string? tag, HttpContext http, AssessmentAccess access, QuestionRepository repo)
+        Guid institutionId, string? ids, string? q, string? tag, string? format, HttpContext http, AssessmentAccess access, QuestionRepository repo)
     {
         await access.BankAsync(http.User, institutionId);
+        if (format is not (null or "qti" or "gift")) throw ProblemException.Invalid("format", "The format is qti or gift.", "export-format", format);
         List<QuestionRow> rows;
         if (!string.IsNullOrWhiteSpace(ids))
         {
@@ -194,6 +198,21 @@ public static class BankEndpoints
         var items = new List<QtiFormat.ExportItem>();
         foreach (var row in rows)
             items.Add(new QtiFormat.ExportItem(row.Id, row.Meta, await repo.ContentAsync(row.Id, row.CurrentVersion)));
+        if (format == "gift") return Gift(items, ExportLanguage.Of(http.Request));
         return TypedResults.File(QtiFormat.ExportPackage(items), "application/zip", "questions-qti21.zip");
+    }
+
+    /// <summary>The GIFT file, opened by comment lines in the reader's language that name what GIFT cannot say.</summary>
+    private static FileContentHttpResult Gift(IEnumerable<QtiFormat.ExportItem> items, ExportLanguage language)
+    {
+        var export = GiftFormat.Write(items.Select(i => new QuestionDraft(i.Meta, i.Content)));
+        var text = new StringBuilder();
+        text.Append("// ").Append(language.Text("gift.header")).Append('\n');
+        foreach (var skipped in export.Skipped)
+            text.Append("// ").Append(language.Text("gift.skipped", ("title", skipped.Meta.Title),
+                ("type", language.Text("questionType." + skipped.Content.Type)))).Append('\n');
+        text.Append('\n').Append(export.Text);
+        return TypedResults.File(new UTF8Encoding(false).GetBytes(text.ToString()), "text/plain; charset=utf-8",
+            language.Text("gift.file") + ".gift.txt");
     }
 }

@@ -172,6 +172,33 @@ public abstract class AssessmentApiTests(LmsServer server)
     }
 
     [Fact]
+    public async Task The_bank_exports_gift_that_moodle_and_our_import_read_with_its_subject_and_names_what_gift_cannot_say()
+    {
+        var school = await server.DemoSchoolIdAsync();
+        var teacher = await server.SignedInAsync(LmsServer.Teacher);
+        var ids = new List<string>();
+        foreach (var file in new[] { "valid.gift", "order.xml" })
+            ids.AddRange((await ImportAsync(teacher, school, file)).GetProperty("ids").EnumerateArray().Select(x => x.GetString()!));
+
+        var response = await teacher.GetAsync($"/api/institutions/{school}/questions/export?ids={string.Join(',', ids)}&format=gift&language=en");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("questions.gift.txt", response.Content.Headers.ContentDisposition?.FileNameStar ?? response.Content.Headers.ContentDisposition?.FileName);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.StartsWith("// Questions exported from the Lms question bank", text);
+        Assert.Contains("// Not exported \"Thứ tự triều đại\": GIFT has no ordering question.", text);
+        var back = Lms.Grains.Assessment.GiftFormat.Parse(text);
+        Assert.True(back.Ok, string.Join("; ", back.Problems.Select(p => $"{p.Question}: {p.Reason}")));
+        Assert.Equal(ids.Count - 1, back.Questions.Count);
+        // The sample's "$course$/Toán 10/Hàm số bậc hai" was read as subject, grade and topic, and goes out the same way.
+        Assert.All(back.Questions, q => Assert.Equal(("Toán", "Lớp 10"), (q.Meta.Subject, q.Meta.Level)));
+        Assert.Contains("$CATEGORY: $course$/Toán/Lớp 10/", text);
+        await ProblemAssert.IsProblemAsync(await teacher.GetAsync($"/api/institutions/{school}/questions/export?format=xml"),
+            HttpStatusCode.BadRequest, "validation");
+    }
+
+    [Fact]
     public async Task Students_and_other_schools_cannot_use_the_bank_and_html_is_sanitised()
     {
         var school = await server.DemoSchoolIdAsync();

@@ -61,7 +61,7 @@ public sealed class ImportTests
         Assert.Equal("no-questions", Assert.Single(GiftFormat.Parse("// only a comment").Problems).Code);
     }
 
-    private static byte[] Package(params string[] files)
+    internal static byte[] Package(params string[] files)
     {
         using var buffer = new MemoryStream();
         using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))

@@ -140,7 +140,9 @@ export const assessment = {
     form.append('file', file, file.name);
     return request<Schemas['ImportOutcome']>(`${bank(institutionId)}/import${query({ tags })}`, { method: 'POST', body: form });
   },
-  exportUrl: (institutionId: string, ids?: string[]) => `${bank(institutionId)}/export${query({ ids: ids?.join(',') })}`,
+  /** QTI 2.1 (zip) by default; GIFT (Moodle's text format) in the reader's language for its notes. */
+  exportUrl: (institutionId: string, ids?: string[], format?: 'qti' | 'gift', language?: string) =>
+    `${bank(institutionId)}/export${query({ ids: ids?.join(','), format, language })}`,
 
   createQuiz: (courseId: string, moduleId: string, title: string, settings?: Partial<QuizSettings>) =>
     call(api.POST('/api/courses/{courseId}/modules/{moduleId}/quizzes', {

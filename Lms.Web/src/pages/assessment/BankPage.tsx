@@ -10,7 +10,7 @@ import { FilePicker } from '../../components/FilePicker';
 
 /** The institution's question bank: search and filter, import GIFT or QTI, export QTI, add and edit questions. */
 export function BankPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { institutionId = '' } = useParams();
   const [q, setQ] = useState('');
   const [type, setType] = useState('');
@@ -89,7 +89,11 @@ export function BankPage() {
             <ul>{problems.map((p, i) => <li key={`${p.number}-${i}`}>{t('bank.problem', { n: p.number, question: p.question, reason: p.code ? t(`bank.importReason.${p.code}`, { ...p.args, defaultValue: p.reason }) : p.reason })}</li>)}</ul>
           </div>
         ) : <ErrorMessage error={importError} />}
-        <p><a className="btn" href={assessment.exportUrl(institutionId)} download>{t('bank.exportAll')}</a></p>
+        <p className="actions">
+          <a className="btn" href={assessment.exportUrl(institutionId)} download>{t('bank.exportAll')}</a>
+          <a className="btn" href={assessment.exportUrl(institutionId, undefined, 'gift', i18n.language)} download data-testid="export-gift">{t('bank.exportGift')}</a>
+        </p>
+        <p className="hint">{t('bank.exportGiftHint')}</p>
       </details>
 
       {!data ? (loading ? <Loading /> : <ErrorMessage error={error} onRetry={() => void reload()} />) : (
