@@ -20,7 +20,7 @@ namespace Lms.Server.Classroom;
 [Authorize]
 public sealed partial class ClassroomHub(
     IGrainFactory grains, ClassroomAccess access, ILogger<ClassroomHub> log,
-    IOptions<ClassroomHubLimits> limits, ClassroomConnections connections, TimeProvider clock) : Hub
+    IOptions<ClassroomHubLimits> limits, ClassroomConnections connections, CallerSeal seal, TimeProvider clock) : Hub
 {
     private const string SessionsKey = "classroom.sessions";
     private const string BucketsKey = "classroom.buckets";
@@ -152,9 +152,10 @@ public sealed partial class ClassroomHub(
 
     private IClassroomGrain Grain(Guid sessionId) => grains.GetGrain<IClassroomGrain>(sessionId);
 
-    private Caller Caller(Guid sessionId, string? fallbackRole = null) => new(
+    /// <summary>Who calls, sealed into the request context of the grain call that follows (<see cref="CallerSeal"/>).</summary>
+    private Caller Caller(Guid sessionId, string? fallbackRole = null) => seal.Seal(new(
         Context.User!.Id(), Context.User!.FindFirstValue(ClaimTypes.Name) ?? "",
-        Sessions.TryGetValue(sessionId, out var role) ? role : fallbackRole ?? ClassroomRoles.Student, Context.ConnectionId);
+        Sessions.TryGetValue(sessionId, out var role) ? role : fallbackRole ?? ClassroomRoles.Student, Context.ConnectionId));
 
     /// <summary>The sessions this connection joined, with the caller's role in each (checked once, at join).</summary>
     private Dictionary<Guid, string> Sessions

@@ -38,6 +38,7 @@ public static class ClassroomSetup
         services.Configure<ClassroomOptions>(configuration.GetSection(ClassroomOptions.Section));
         services.Configure<ClassroomHubLimits>(configuration.GetSection(ClassroomHubLimits.Section));
         services.AddSingleton<ClassroomConnections>();
+        services.AddSingleton<CallerSeal>();
         // In cluster mode (Cluster:Redis) the hosting adds the Redis backplane to this same SignalR.
         services.AddSignalR(o =>
         {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.DataProtection;
+using Lms.Server.Classroom;
 using Lms.Server.Security;
 using StackExchange.Redis;
 
@@ -34,6 +35,7 @@ public static class OrleansSetup
             builder.UseOrleans(silo =>
             {
                 silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: "lms", clusterId: section["ClusterId"] ?? "lms-embedded");
+                silo.AddIncomingGrainCallFilter<SealedCallerFilter>();
                 silo.UseInMemoryReminderService();
             });
             return;
@@ -56,6 +58,7 @@ public static class OrleansSetup
             silo.ConfigureEndpoints(advertised, siloPort, gatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(advertised));
             if (ClusterTrust.ClusterCertificate(configuration) is { } certificate) silo.UseClusterTls(certificate, configuration);
             silo.UseRedisClustering(options => options.ConfigurationOptions = redisOptions.Clone());
+            silo.AddIncomingGrainCallFilter<SealedCallerFilter>();
             silo.UseRedisReminderService(options => options.ConfigurationOptions = redisOptions.Clone());
         });
     }

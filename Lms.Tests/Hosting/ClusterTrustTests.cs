@@ -19,7 +19,7 @@ public sealed class TlsTwoSiloCluster(PostgresServer postgres) : TwoSiloCluster(
     public int SiloPortOfA { get; } = FreePortBelowEphemeral();
 
     /// <summary>As the server picks its silo port: below the ephemeral range, so no outgoing connection takes it first.</summary>
-    private static int FreePortBelowEphemeral()
+    internal static int FreePortBelowEphemeral()
     {
         for (var attempt = 0; ; attempt++)
         {
