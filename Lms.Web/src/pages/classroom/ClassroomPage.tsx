@@ -69,7 +69,9 @@ function LiveRoom({ session }: { session: LiveSession }) {
     if (teacher) {
       const media = teacherMedia.current;
       if (!media || !acting.current) return;
-      if (s.kind === 'hello') void media.hello(s.from, safeMode(payload));
+      // A student with a fresh TURN credential asks for an ICE restart on the connection they have (a new one otherwise).
+      if (s.kind === 'hello' && wantsRestart(payload) && media.connectedTo(s.from)) void media.restartIce(s.from);
+      else if (s.kind === 'hello') void media.hello(s.from, safeMode(payload));
       else if (s.kind === 'answer') void media.answer(s.from, payload);
       else if (s.kind === 'ice') void media.ice(s.from, payload);
       else if (s.kind === 'bye') media.close(s.from);
@@ -296,6 +298,14 @@ function LiveRoom({ session }: { session: LiveSession }) {
       )}
     </div>
   );
+}
+
+function wantsRestart(payload: string): boolean {
+  try {
+    return JSON.parse(payload)?.restart === true;
+  } catch {
+    return false;
+  }
 }
 
 function safeMode(payload: string): string {
