@@ -78,12 +78,14 @@ export function CameraGrid({ room, run, acting, connected, ice, students, onSign
     });
     return () => onSignals(null);
   }, [acting, cameras, onSignals]);
-  const onIds = [...states.values()].filter((s) => s.state === 'on').map((s) => s.userId).sort().join(',');
+  // Cameras already on when this page begins to act (a reload, another tab took over): they are asked to offer again.
+  // A camera turned on later offers by itself.
   useEffect(() => {
-    if (!acting || !connected) return;
-    for (const id of onIds.split(',').filter(Boolean)) if (!cameras.streams.has(id)) cameras.hello(id);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [acting, connected, onIds === '']);
+    if (!acting || !connected || !room) return;
+    room.cameras().then((list) => {
+      for (const c of list) if (c.state === 'on' && !cameras.streams.has(c.userId)) cameras.hello(c.userId);
+    }, () => {});
+  }, [acting, connected, room, cameras]);
   // A camera turned off closes its tile's connection.
   useEffect(() => {
     for (const s of states.values()) if (s.state !== 'on') cameras.close(s.userId);
