@@ -62,6 +62,14 @@ public static class ClassroomEvents
     public static readonly ClassroomEventType<TabClaimed> TabClaimed = new("tab.claimed");
     public static readonly ClassroomEventType<TabReleased> TabReleased = new("tab.released");
 
+    // The teacher sees the class: students' cameras (ClassroomGrain.Cameras).
+    /// <summary>A teacher asks the class (or one student) to turn cameras on.</summary>
+    public static readonly ClassroomEventType<CameraRequest> CamerasAsked = new("cameras.asked");
+    /// <summary>A teacher asks the class (or one student) to turn cameras off.</summary>
+    public static readonly ClassroomEventType<CameraRequest> CamerasStopped = new("cameras.stopped");
+    /// <summary>To teachers (and the student): a student's camera was asked for, turned on or off, refused, or is missing.</summary>
+    public static readonly ClassroomEventType<CameraState> CameraChanged = new("camera.changed");
+
     // The live quiz (published through the room, numbered with its events).
     public static readonly ClassroomEventType<LiveQuizLaunch> QuizLaunched = new("quiz.launched");
     public static readonly ClassroomEventType<QuizTally> QuizTally = new("quiz.tally");
@@ -175,6 +183,9 @@ public sealed record BreakoutMessage(string Text, string From, DateTimeOffset At
 public sealed record TabClaimed(Guid UserId, string TabId, DateTimeOffset Since);
 
 public sealed record TabReleased(Guid UserId, string TabId);
+
+/// <summary>A teacher's request about cameras: to one student (<see cref="UserId"/>), or to the whole class (null).</summary>
+public sealed record CameraRequest(Guid? UserId);
 
 /// <summary>A launched question; <see cref="Question"/> is the question as a student sees it (the shape of a quiz attempt's).</summary>
 public sealed record LiveQuizLaunch(

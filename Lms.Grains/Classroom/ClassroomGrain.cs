@@ -142,6 +142,7 @@ public sealed partial class ClassroomGrain(
         StartBreakouts c => StartBreakoutsAsync(c),
         BroadcastToBreakouts c => Task.FromResult(BroadcastToBreakouts(p, c.Text)),
         EndBreakouts => EndBreakoutsAsync(),
+        AskCameras or StopCameras or SetMyCamera => CameraCommand(p, command),
         _ => Task.FromResult(CommandResult.Fail(ClassroomErrors.Invalid)),
     };
 

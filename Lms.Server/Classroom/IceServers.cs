@@ -33,8 +33,9 @@ public sealed class IceOptions
                 throw new InvalidOperationException($"Media:Ice:Turn:Urls lists TURN addresses (turn:host:port?transport=udp, turns:host:443?transport=tcp); '{url}' is not one.");
         if (Turn.Urls.Count > 0 && string.IsNullOrEmpty(Turn.Secret))
             throw new InvalidOperationException("Media:Ice:Turn:Secret (coturn's static-auth-secret) is needed with Media:Ice:Turn:Urls.");
-        if (Turn.TtlMinutes is < 5 or > 24 * 60)
-            throw new InvalidOperationException("Media:Ice:Turn:TtlMinutes is between 5 and 1440.");
+        // Browsers renew at four fifths of the life but not more often than once a minute: under 2 minutes they would be late.
+        if (Turn.TtlMinutes is < 2 or > 24 * 60)
+            throw new InvalidOperationException("Media:Ice:Turn:TtlMinutes is between 2 and 1440.");
         if (ForceRelay && !HasTurn)
             throw new InvalidOperationException("Media:Ice:ForceRelay needs a TURN server (Media:Ice:Turn:Urls and Secret).");
     }

@@ -49,6 +49,16 @@ public sealed class RoomClient(HubConnection connection, Guid sessionId) : IAsyn
         }
     }
 
+    public async Task WaitForSignalAsync(Func<SignalMessage, bool> condition, string what, int seconds = 15)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!Signals.Any(condition))
+        {
+            if (DateTime.UtcNow > deadline) Assert.Fail($"Timed out waiting for {what}; signals: {string.Join(", ", Signals.Select(s => s.Kind))}");
+            await Task.Delay(20);
+        }
+    }
+
     public async ValueTask DisposeAsync() => await Connection.DisposeAsync();
 }
 

@@ -14,7 +14,7 @@ namespace Lms.Tests.Classroom;
 public sealed class TurnTests(TurnLmsServer server, BrowserFixture browser) : IClassFixture<TurnLmsServer>, IClassFixture<BrowserFixture>
 {
     // Every RTCPeerConnection the page makes, kept where the test can ask it for its configuration and statistics.
-    private const string RecordPeerConnections = """
+    internal const string RecordPeerConnections = """
         (() => {
           const Original = window.RTCPeerConnection;
           window.__peers = [];
@@ -25,7 +25,7 @@ public sealed class TurnTests(TurnLmsServer server, BrowserFixture browser) : IC
         """;
 
     // The newest connection's policy, TURN username, and the local candidate of the pair ICE selected.
-    private const string SelectedPath = """
+    internal const string SelectedPath = """
         async () => {
           const pc = window.__peers[window.__peers.length - 1];
           if (!pc) return null;
@@ -39,7 +39,7 @@ public sealed class TurnTests(TurnLmsServer server, BrowserFixture browser) : IC
         }
         """;
 
-    private sealed class PathSeen
+    internal sealed class PathSeen
     {
         public string Policy { get; set; } = "";
         public string Username { get; set; } = "";

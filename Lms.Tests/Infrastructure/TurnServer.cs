@@ -82,14 +82,17 @@ public sealed class TurnServer : IAsyncLifetime
 }
 
 /// <summary>The real server with <see cref="TurnServer"/> as its TURN server and every browser made to relay through it.</summary>
-public sealed class TurnLmsServer : SqliteLmsServer
+public class TurnLmsServer : SqliteLmsServer
 {
     public TurnServer Turn { get; } = new();
+
+    /// <summary>How long the TURN credentials Lms mints are good for (<c>Media:Ice:Turn:TtlMinutes</c>).</summary>
+    public virtual int TtlMinutes => 30;
 
     protected override IEnumerable<string> ExtraArguments =>
     [
         "--Classroom:StudentChatInterval=00:00:00",
-        $"--Media:Ice:Turn:Urls:0={Turn.Url}", $"--Media:Ice:Turn:Secret={Turn.Secret}", "--Media:Ice:Turn:TtlMinutes=30",
+        $"--Media:Ice:Turn:Urls:0={Turn.Url}", $"--Media:Ice:Turn:Secret={Turn.Secret}", $"--Media:Ice:Turn:TtlMinutes={TtlMinutes}",
         "--Media:Ice:ForceRelay=true",
     ];
 
@@ -104,4 +107,10 @@ public sealed class TurnLmsServer : SqliteLmsServer
         await base.DisposeAsync();
         await Turn.DisposeAsync();
     }
+}
+
+/// <summary>The same with credentials that expire within a lesson (the shortest Lms allows), to prove they are renewed.</summary>
+public sealed class ShortTurnLmsServer : TurnLmsServer
+{
+    public override int TtlMinutes => 2;
 }

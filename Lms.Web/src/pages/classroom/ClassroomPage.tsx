@@ -21,6 +21,7 @@ import { ConnectionBanner, Reactions, Stage, StatusChip } from './Stage';
 import { StudentBar } from './StudentBar';
 import { useTeacherTab } from './teacherTab';
 import { useIce } from './useIce';
+import { CameraGrid, MyCamera, type CameraSignals } from './cameraGridView';
 import type { LiveKitHandle } from './livekit';
 import './classroom.css';
 
@@ -53,13 +54,24 @@ function LiveRoom({ session }: { session: LiveSession }) {
   const [peers, setPeers] = useState(0);
   // Only the teacher's tab that acts for them answers the students (another tab of theirs stays quiet).
   const acting = useRef(false);
+  // The students' camera thumbnails have their own connections and signals (cam-…): see cameraGridView.tsx.
+  const cameraSignals = useRef<CameraSignals | null>(null);
+  const onCameraSignals = useCallback((handler: CameraSignals | null) => { cameraSignals.current = handler; }, []);
+  const cameraIce = useCallback(() => (teacher ? teacherMedia.current : studentMedia.current)?.iceConfig
+    ?? Promise.resolve<RTCConfiguration>({ iceServers: [] }), [teacher]);
 
   const signal = useCallback((s: SignalMessage) => {
     const payload = s.payload;
+    if (s.kind.startsWith('cam-')) {
+      cameraSignals.current?.(s);
+      return;
+    }
     if (teacher) {
       const media = teacherMedia.current;
       if (!media || !acting.current) return;
-      if (s.kind === 'hello') void media.hello(s.from, safeMode(payload));
+      // A student with a fresh TURN credential asks for an ICE restart on the connection they have (a new one otherwise).
+      if (s.kind === 'hello' && wantsRestart(payload) && media.connectedTo(s.from)) void media.restartIce(s.from);
+      else if (s.kind === 'hello') void media.hello(s.from, safeMode(payload));
       else if (s.kind === 'answer') void media.answer(s.from, payload);
       else if (s.kind === 'ice') void media.ice(s.from, payload);
       else if (s.kind === 'bye') media.close(s.from);
@@ -248,6 +260,10 @@ function LiveRoom({ session }: { session: LiveSession }) {
             <Stage teacher={teacher} model={model} streams={streams} local={localStream} floor={floorStream} mine={mine}
                    peerState={peerState} peers={peers} provider={session.mediaProvider} turn={turn} />
             {teacher && live && <TabNotice tab={tab} />}
+            {teacher && live && session.mediaProvider === 'p2p' && (
+              <CameraGrid room={room.current} run={run} acting={tab.acting === true} connected={connection === 'connected'} ice={cameraIce}
+                          students={model.participants.filter((p) => p.role === 'student' && p.online)} onSignals={onCameraSignals} />
+            )}
             <ClassroomRecording session={session} model={model} teacher={teacher} room={room.current} media={teacherMedia.current} tab={tab} />
             <Reactions list={reactions} />
             <MyBreakout model={model} />
@@ -258,6 +274,10 @@ function LiveRoom({ session }: { session: LiveSession }) {
             )}
             {!teacher && live && (
               <StudentBar model={model} run={run} poorLink={poorLink} onDismissPoor={() => setPoorLink(false)} />
+            )}
+            {!teacher && live && session.mediaProvider === 'p2p' && (
+              <MyCamera room={room.current} run={run} me={me.id} presenterId={presenter} connected={connection === 'connected'} ice={cameraIce}
+                        onSignals={onCameraSignals} />
             )}
             {model.poll && <PollCard poll={model.poll} teacher={teacher} run={run} />}
             <LiveQuiz room={room.current} sessionId={session.id} model={model} connection={connection} />
@@ -278,6 +298,14 @@ function LiveRoom({ session }: { session: LiveSession }) {
       )}
     </div>
   );
+}
+
+function wantsRestart(payload: string): boolean {
+  try {
+    return JSON.parse(payload)?.restart === true;
+  } catch {
+    return false;
+  }
 }
 
 function safeMode(payload: string): string {

@@ -40,6 +40,10 @@ export interface BreakoutMessage { text: string; from: string; at: string }
 export interface TabClaimed { userId: string; tabId: string; since: string }
 export interface TabReleased { userId: string; tabId: string }
 
+// The teacher sees the class: students' cameras (cameraGrid.ts).
+export interface CameraRequest { userId: string | null }
+export interface CameraState { userId: string; name: string; state: 'asked' | 'on' | 'refused' | 'none' | 'off' }
+
 // The live quiz: its shapes are those of api/livequiz (QuizState and the quiz's records use them too).
 export type { LeaderboardEntry, LiveQuizBucket, LiveQuizLaunch, LiveQuizResults } from '../../api/livequiz';
 export type LiveQuizLeaderboard = Leaderboard;
@@ -94,6 +98,9 @@ export interface ClassroomEventMap {
   'breakout.ended': NoData;
   'tab.claimed': TabClaimed;
   'tab.released': TabReleased;
+  'cameras.asked': CameraRequest;
+  'cameras.stopped': CameraRequest;
+  'camera.changed': CameraState;
   'quiz.launched': LiveQuizLaunch;
   'quiz.tally': QuizTally;
   'quiz.closed': QuizClosed;
@@ -121,6 +128,7 @@ const known: Record<ClassroomEventName, true> = {
   'hand.raised': true, 'hand.lowered': true, 'floor.given': true, 'floor.taken': true, 'chat.message': true, 'chat.deleted': true,
   'reaction': true, 'reactions': true, 'poll.opened': true, 'poll.tally': true, 'poll.closed': true, 'poll.results': true,
   'breakout.started': true, 'breakout.message': true, 'breakout.ended': true, 'tab.claimed': true, 'tab.released': true,
+  'cameras.asked': true, 'cameras.stopped': true, 'camera.changed': true,
   'quiz.launched': true, 'quiz.tally': true, 'quiz.closed': true, 'quiz.results': true, 'quiz.leaderboard': true, 'quiz.cleared': true,
   'recording.started': true, 'recording.resumed': true, 'recording.stopped': true,
 };

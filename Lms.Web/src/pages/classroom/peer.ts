@@ -63,14 +63,30 @@ export class TeacherMedia {
   async renewIce(config: RTCConfiguration) {
     this.iceConfig = Promise.resolve(config);
     for (const [userId, { pc }] of this.peers) {
-      try {
-        pc.setConfiguration(config);
-        if (pc.signalingState !== 'stable') continue;
-        const offer = await pc.createOffer({ iceRestart: true });
-        await pc.setLocalDescription(offer);
-        this.send(userId, 'offer', { sdp: pc.localDescription!.sdp, type: 'offer', restart: true });
-      } catch { /* the connection closed meanwhile; the student's next hello makes a new one */ }
+      try { pc.setConfiguration(config); } catch { /* closed meanwhile */ }
+      await this.restartIce(userId);
     }
+  }
+
+  /**
+   * Restarts ICE on one student's connection (both sides gather again, with the credentials each holds now): after
+   * this page's renewal, or the student's (their credential was minted at their own join, so it expires at another time).
+   */
+  async restartIce(userId: string) {
+    const pc = this.peers.get(userId)?.pc;
+    if (!pc) return;
+    try {
+      if (pc.signalingState !== 'stable') return;
+      const offer = await pc.createOffer({ iceRestart: true });
+      await pc.setLocalDescription(offer);
+      this.send(userId, 'offer', { sdp: pc.localDescription!.sdp, type: 'offer', restart: true });
+    } catch { /* the connection closed meanwhile; the student's next hello makes a new one */ }
+  }
+
+  /** Whether this student's connection is up (a hello asking for an ICE restart needs one to restart). */
+  connectedTo(userId: string): boolean {
+    const state = this.peers.get(userId)?.pc.connectionState;
+    return state === 'connected' || state === 'connecting';
   }
 
   async startCamera(): Promise<MediaStream> {
@@ -243,14 +259,22 @@ export class StudentMedia {
 
   constructor(private send: SendFn) {}
 
-  /** A fresh TURN credential: the connection keeps it for the teacher's ICE restart that follows. */
+  /**
+   * A fresh TURN credential: the connection takes it and asks the teacher to restart ICE, so that this side's relay
+   * is allocated with it before the old one expires (the teacher's own renewal comes at another time).
+   */
   renewIce(config: RTCConfiguration) {
     this.iceConfig = Promise.resolve(config);
-    try { this.pc?.setConfiguration(config); } catch { /* closed */ }
+    if (!this.pc || this.pc.connectionState === 'closed') return;
+    try { this.pc.setConfiguration(config); } catch { return; }
+    if (this.teacherId) this.send(this.teacherId, 'hello', { mode: this.mode, restart: true });
   }
+
+  private mode = 'full';
 
   /** Asks the presenting teacher for a connection. */
   hello(teacherId: string, mode: string) {
+    this.mode = mode;
     this.send(teacherId, 'hello', { mode });
   }
 

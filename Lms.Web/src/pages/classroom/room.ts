@@ -4,7 +4,7 @@
 // connection.invoke with a method's name. The events' shapes are in events.ts, the model in roomModel.ts.
 import * as signalR from '@microsoft/signalr';
 import { MessagePackHubProtocol } from '@microsoft/signalr-protocol-msgpack';
-import { isKnown, parseEvent, type RoomEvent } from './events';
+import { isKnown, parseEvent, type CameraState, type RoomEvent } from './events';
 import { EventOrder } from './eventOrder';
 import { apply, fromSnapshot, type Reaction, type RoomModel } from './roomModel';
 
@@ -267,6 +267,19 @@ export class Room {
 
   // A teacher's tabs (ClassroomHub.Tabs).
   claimTab(tabId: string, takeOver: boolean) { return this.connection.invoke<TabClaim>('ClaimTab', this.sessionId, tabId, takeOver); }
+
+  // Students' cameras (ClassroomHub.Cameras, cameraGrid.ts).
+  /** Asks the class (userId null) or one student to turn cameras on. */
+  askCameras(userId: string | null) { return this.command('AskCameras', userId); }
+  /** Asks the class (userId null) or one student to turn cameras off. */
+  stopCameras(userId: string | null) { return this.command('StopCameras', userId); }
+  setMyCamera(state: 'on' | 'refused' | 'none' | 'off') { return this.command('SetMyCamera', state); }
+  /** The cameras this person may know of (a teacher every student's, a student their own). */
+  cameras() { return this.connection.invoke<CameraState[]>('Cameras', this.sessionId); }
+  cameraSignal(to: string, kind: string, payload: unknown) {
+    if (this.connection.state !== signalR.HubConnectionState.Connected) return;
+    this.connection.invoke('CameraSignal', this.sessionId, to, kind, JSON.stringify(payload)).catch(() => {});
+  }
 
   /** Sends a command once: the same id is reused if it must be sent again after a reconnect. */
   private async command(method: string, ...args: unknown[]): Promise<void> {
