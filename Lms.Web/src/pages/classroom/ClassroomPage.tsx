@@ -13,6 +13,7 @@ import { Room, RoomError, type Connection, type Entry, type Reaction, type RoomM
 import { StudentMedia, TeacherMedia, connectionLooksPoor, type StudentStreams } from './peer';
 import { AttendancePanel } from './AttendancePanel';
 import { MyBreakout } from './BreakoutForm';
+import { BroadcastPanel } from './broadcast';
 import { ClassroomRecording, SessionRecordings, TabNotice } from './ClassroomRecording';
 import { LiveQuiz } from './LiveQuiz';
 import { PollCard } from './PollCard';
@@ -249,6 +250,7 @@ function LiveRoom({ session }: { session: LiveSession }) {
                    peerState={peerState} peers={peers} provider={session.mediaProvider} turn={turn} />
             {teacher && live && <TabNotice tab={tab} />}
             <ClassroomRecording session={session} model={model} teacher={teacher} room={room.current} media={teacherMedia.current} tab={tab} />
+            {session.mediaProvider === 'p2p' && <BroadcastPanel session={session} model={model} teacher={teacher} media={teacherMedia.current} tab={tab} />}
             <Reactions list={reactions} />
             <MyBreakout model={model} />
             {model.lastBreakoutMessage && (
