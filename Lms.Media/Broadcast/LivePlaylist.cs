@@ -36,7 +36,8 @@ public static class LivePlaylist
     public static string Media(IReadOnlyList<LiveSegment> segments, LiveRendition rendition, int targetSeconds, bool ended)
     {
         var first = ended ? 0 : Math.Max(0, segments.Count - LiveWindow);
-        var target = Math.Max(targetSeconds, segments.Count == 0 ? 1 : (int)Math.Ceiling(segments.Max(s => s.Duration) - 0.0005));
+        // A segment's EXTINF, rounded to the nearest second, is at most the target (RFC 8216 4.3.3.1).
+        var target = Math.Max(targetSeconds, segments.Count == 0 ? 1 : (int)Math.Round(segments.Max(s => s.Duration), MidpointRounding.AwayFromZero));
         string? InitOf(LiveSegment s) => rendition == LiveRendition.Full ? s.Init : s.AudioInit;
         var discontinuities = 0;
         for (var i = 1; i < first; i++)

@@ -19,7 +19,4 @@ public sealed class ContentBroadcastStore(IContentStore store) : IBroadcastStore
         await stream.CopyToAsync(copy, cancellationToken);
         return copy.ToArray();
     }
-
-    public async Task<Stream?> OpenAsync(string key, CancellationToken cancellationToken = default) =>
-        (await store.OpenAsync(key, cancellationToken))?.Stream;
 }

@@ -74,13 +74,26 @@ public static partial class BroadcastEndpoints
         return await Get(sessionId, http, access, grains, broadcasts, tokens, options);
     }
 
+    /// <summary>How long after the end of a lesson the teacher's tab may still send its last pieces.</summary>
+    private static readonly TimeSpan LastPieces = TimeSpan.FromMinutes(1);
+
+    /// <summary>The run now, or the last one (null if the session was never held).</summary>
+    private static async Task<(Guid? RunId, bool Live, DateTimeOffset? EndedAt)> RunAsync(Guid sessionId, IGrainFactory grains, LiveSessionRepository sessions)
+    {
+        var status = await grains.GetGrain<IClassroomGrain>(sessionId).GetStatus();
+        if (status.Status == RoomStatuses.Live && status.RunId is { } live) return (live, true, null);
+        var last = (await sessions.RunsAsync(sessionId)).MaxBy(r => r.StartedAt);
+        return (last?.Id, false, last?.EndedAt);
+    }
+
     private static async Task<IResult> PutPiece(Guid sessionId, int index, HttpContext http, ClassroomAccess access, IGrainFactory grains,
-        LessonBroadcasts broadcasts, BroadcastOptions options)
+        LiveSessionRepository sessions, LessonBroadcasts broadcasts, BroadcastOptions options, TimeProvider clock)
     {
         var context = await access.TeachAsync(http.User, sessionId);
         if (index is < 0 or > 1_000_000) throw ProblemException.Invalid("index", "A piece's index is 0 or more.");
-        var status = await grains.GetGrain<IClassroomGrain>(sessionId).GetStatus();
-        if (status.Status != RoomStatuses.Live || status.RunId is not { } runId)
+        // The lesson live, or just ended: the teacher's tab sends what it recorded up to the end.
+        var (run, live, endedAt) = await RunAsync(sessionId, grains, sessions);
+        if (run is not { } runId || (!live && !(endedAt is { } ended && clock.GetUtcNow() - ended < LastPieces)))
             throw ProblemException.Conflict("The lesson is not live: there is nothing to broadcast.");
         if (!(await broadcasts.ModeAsync(context.Session, http.RequestAborted)).On)
             throw ProblemException.Conflict("The lesson is not in broadcast mode.");
@@ -108,11 +121,11 @@ public static partial class BroadcastEndpoints
         }
     }
 
-    private static async Task<IResult> End(Guid sessionId, HttpContext http, ClassroomAccess access, IGrainFactory grains, LessonBroadcasts broadcasts)
+    private static async Task<IResult> End(Guid sessionId, HttpContext http, ClassroomAccess access, IGrainFactory grains,
+        LiveSessionRepository sessions, LessonBroadcasts broadcasts)
     {
         await access.TeachAsync(http.User, sessionId);
-        var status = await grains.GetGrain<IClassroomGrain>(sessionId).GetStatus();
-        if (status.RunId is not { } runId) return TypedResults.NoContent();
+        if ((await RunAsync(sessionId, grains, sessions)).RunId is not { } runId) return TypedResults.NoContent();
         await broadcasts.EndAsync(sessionId, runId, http.RequestAborted);
         return TypedResults.NoContent();
     }
@@ -122,18 +135,18 @@ public static partial class BroadcastEndpoints
     private static partial Regex FileName();
 
     private static async Task<IResult> Serve(Guid sessionId, string token, Guid runId, string file, HttpContext http,
-        BroadcastTokens tokens, IBroadcastStore store)
+        BroadcastTokens tokens, BroadcastFileCache files)
     {
         if (!tokens.IsValid(sessionId, token))
             throw new ProblemException(StatusCodes.Status403Forbidden, ProblemTypes.ForStatus(403), "Forbidden",
                 "This viewer link is not valid or has expired: open the lesson again.");
         if (!FileName().IsMatch(file)) throw ProblemException.NotFound("The broadcast file");
-        var stream = await store.OpenAsync(LessonBroadcasts.Folder(sessionId, runId) + file, http.RequestAborted)
-                     ?? throw ProblemException.NotFound("The broadcast file");
         var playlist = file.EndsWith(".m3u8", StringComparison.Ordinal);
+        var bytes = await files.ReadAsync(LessonBroadcasts.Folder(sessionId, runId) + file, playlist, http.RequestAborted)
+                    ?? throw ProblemException.NotFound("The broadcast file");
         // A segment never changes once written: any cache may keep it. A playlist changes with every segment while live.
         http.Response.Headers[HeaderNames.CacheControl] = playlist ? "public, max-age=1" : "public, max-age=31536000, immutable";
         var type = playlist ? "application/vnd.apple.mpegurl" : file.StartsWith('a') ? "audio/mp4" : "video/mp4";
-        return TypedResults.Stream(stream, type);
+        return TypedResults.Bytes(bytes, type);
     }
 }

@@ -20,6 +20,7 @@ public static class BroadcastSetup
             return new LiveHlsPackager(tools, new MediaProber(tools));
         });
         services.AddSingleton<LessonBroadcasts>();
+        services.AddSingleton<BroadcastFileCache>();
         return services;
     }
 }

@@ -11,6 +11,4 @@ public interface IBroadcastStore
 
     /// <summary>The bytes under the key, or null.</summary>
     Task<byte[]?> ReadAsync(string key, CancellationToken cancellationToken = default);
-
-    Task<Stream?> OpenAsync(string key, CancellationToken cancellationToken = default);
 }

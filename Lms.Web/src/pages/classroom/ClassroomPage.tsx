@@ -13,7 +13,7 @@ import { Room, RoomError, type Connection, type Entry, type Reaction, type RoomM
 import { StudentMedia, TeacherMedia, connectionLooksPoor, type StudentStreams } from './peer';
 import { AttendancePanel } from './AttendancePanel';
 import { MyBreakout } from './BreakoutForm';
-import { BroadcastPanel } from './broadcast';
+import { BroadcastPanel, peerToPeerFor, useBroadcastState } from './broadcast';
 import { ClassroomRecording, SessionRecordings, TabNotice } from './ClassroomRecording';
 import { LiveQuiz } from './LiveQuiz';
 import { PollCard } from './PollCard';
@@ -54,13 +54,17 @@ function LiveRoom({ session }: { session: LiveSession }) {
   const [peers, setPeers] = useState(0);
   // Only the teacher's tab that acts for them answers the students (another tab of theirs stays quiet).
   const acting = useRef(false);
+  // Broadcast mode: peer to peer only with the student holding the floor.
+  const broadcast = useBroadcastState(session.id, model);
+  const p2pWith = useRef<(userId: string) => boolean>(() => true);
+  p2pWith.current = (userId) => peerToPeerFor(broadcast.state, teacher, model, userId);
 
   const signal = useCallback((s: SignalMessage) => {
     const payload = s.payload;
     if (teacher) {
       const media = teacherMedia.current;
       if (!media || !acting.current) return;
-      if (s.kind === 'hello') void media.hello(s.from, safeMode(payload));
+      if (s.kind === 'hello') { if (p2pWith.current(s.from)) void media.hello(s.from, safeMode(payload)); }
       else if (s.kind === 'answer') void media.answer(s.from, payload);
       else if (s.kind === 'ice') void media.ice(s.from, payload);
       else if (s.kind === 'bye') media.close(s.from);
@@ -130,7 +134,7 @@ function LiveRoom({ session }: { session: LiveSession }) {
     media.startCamera().then((stream) => {
       setLocalStream(stream);
       if (!presenting) return;
-      for (const p of model?.participants ?? []) if (p.role === 'student' && p.online) void media.hello(p.userId, p.media);
+      for (const p of model?.participants ?? []) if (p.role === 'student' && p.online && p2pWith.current(p.userId)) void media.hello(p.userId, p.media);
     }).catch(() => setFailure('camera'));
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [teacher, live, session.mediaProvider, tab.acting, presenting]);
@@ -150,13 +154,22 @@ function LiveRoom({ session }: { session: LiveSession }) {
   useEffect(() => {
     const m = studentMedia.current;
     if (teacher || !m || !live || !joined || !presenter || connection !== 'connected') return;
+    if (!p2pWith.current(me.id)) return;
     if (m.state === 'connected' || m.state === 'connecting') return;
     m.hello(presenter, myMedia);
     const retry = window.setInterval(() => {
       if (m.state !== 'connected' && m.state !== 'connecting') m.hello(presenter, myMedia);
     }, 8000);
     return () => window.clearInterval(retry);
-  }, [teacher, live, joined, presenter, connection, peerState, myMedia]);
+  }, [teacher, live, joined, presenter, connection, peerState, myMedia, broadcast.state?.on, model?.me.floor]);
+
+  // Broadcast mode on (or the floor moved on): the teacher lets go of every connection but the floor holder's.
+  useEffect(() => {
+    const m = teacherMedia.current;
+    if (!teacher || !m || !broadcast.state?.on) return;
+    for (const p of model?.participants ?? []) if (p.role === 'student' && !p2pWith.current(p.userId)) m.close(p.userId);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [teacher, broadcast.state?.on, model?.floor?.userId]);
 
   // Room-level media rules on the teacher's side.
   useEffect(() => { if (model) teacherMedia.current?.setMediaMode(model.settings.mediaMode); }, [model?.settings.mediaMode]);
@@ -250,7 +263,10 @@ function LiveRoom({ session }: { session: LiveSession }) {
                    peerState={peerState} peers={peers} provider={session.mediaProvider} turn={turn} />
             {teacher && live && <TabNotice tab={tab} />}
             <ClassroomRecording session={session} model={model} teacher={teacher} room={room.current} media={teacherMedia.current} tab={tab} />
-            {session.mediaProvider === 'p2p' && <BroadcastPanel session={session} model={model} teacher={teacher} media={teacherMedia.current} tab={tab} />}
+            {session.mediaProvider === 'p2p' && (
+              <BroadcastPanel session={session} model={model} teacher={teacher} media={teacherMedia.current} tab={tab}
+                              state={broadcast.state} setState={broadcast.setState} />
+            )}
             <Reactions list={reactions} />
             <MyBreakout model={model} />
             {model.lastBreakoutMessage && (

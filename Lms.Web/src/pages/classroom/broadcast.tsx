@@ -19,11 +19,11 @@ import type { TeacherTab } from './teacherTab';
 const COPYABLE = ['video/webm;codecs=vp9,opus', 'video/webm;codecs=h264,opus', 'video/mp4;codecs=avc1,opus'];
 
 /** The broadcast state: on entering, when the lesson starts or ends, and every few seconds while it is live. */
-function useBroadcastState(sessionId: string, model: RoomModel) {
+export function useBroadcastState(sessionId: string, model: RoomModel | null) {
   const [state, setState] = useState<BroadcastState | null>(null);
   const refresh = useCallback(() => broadcastApi.state(sessionId).then(setState, () => undefined), [sessionId]);
-  const live = model.status === 'live';
-  useEffect(() => { void refresh(); }, [refresh, model.status, model.runId]);
+  const live = model?.status === 'live';
+  useEffect(() => { void refresh(); }, [refresh, model?.status, model?.runId]);
   useEffect(() => {
     if (!live) return;
     const timer = window.setInterval(() => void refresh(), 4000);
@@ -32,10 +32,21 @@ function useBroadcastState(sessionId: string, model: RoomModel) {
   return { state, refresh, setState };
 }
 
-export function BroadcastPanel({ session, model, teacher, media, tab }: {
+/**
+ * In broadcast mode the peer-to-peer connections are only for the student holding the floor (their voice reaches the
+ * teacher, and the teacher's mix carries it to everyone): a student says hello to the teacher only with the floor, and
+ * the teacher answers only that student.
+ */
+export function peerToPeerFor(state: BroadcastState | null, teacher: boolean, model: RoomModel | null, userId: string): boolean {
+  if (!state?.on) return true;
+  if (teacher) return model?.floor?.userId === userId;
+  return model?.me.floor === true;
+}
+
+export function BroadcastPanel({ session, model, teacher, media, tab, state, setState }: {
   session: LiveSession; model: RoomModel; teacher: boolean; media: TeacherMedia | null; tab: TeacherTab;
+  state: BroadcastState | null; setState: (s: BroadcastState) => void;
 }) {
-  const { state, setState } = useBroadcastState(session.id, model);
   if (!state) return null;
   return teacher
     ? <BroadcastSender session={session} model={model} media={media} tab={tab} state={state} onState={setState} />
@@ -52,11 +63,13 @@ function BroadcastSender({ session, model, media, tab, state, onState }: {
   const live = model.status === 'live';
   const sending = live && state.on && tab.acting === true && !!media?.local;
   const segmentsAtStart = useRef(0);
+  const mixing = useRef<LessonComposer | null>(null);
   segmentsAtStart.current = state.segments;
 
   useEffect(() => {
     if (!sending || !media?.local) return;
     const composer = new LessonComposer({ camera: () => media.local, screen: () => media.screen, remoteAudio: () => media.remoteAudio() });
+    mixing.current = composer;
     const recorder = new LessonRecorder(composer.stream, session.id, state.pieceSeconds, setPieces, {
       // Numbered on from what the server holds (a reloaded tab goes on after the last piece taken).
       firstIndex: segmentsAtStart.current,
@@ -69,6 +82,7 @@ function BroadcastSender({ session, model, media, tab, state, onState }: {
       void recorder.stopRecording().then(() => recorder.uploaded()).catch(() => undefined)
         .then(() => broadcastApi.end(session.id)).catch(() => undefined);
       composer.stop();
+      mixing.current = null;
     };
     // The pieces' length and the run come with the lesson; a new run starts a new broadcast.
   }, [sending, media, session.id, state.pieceSeconds, model.runId]);
@@ -91,7 +105,7 @@ function BroadcastSender({ session, model, media, tab, state, onState }: {
       <p className="muted small" data-testid="broadcast-state" data-on={state.on}>
         {t('broadcast.state', { students: state.students, mode: t(state.on ? 'broadcast.stateOn' : 'broadcast.stateOff') })}</p>
       {sending && pieces && (
-        <p className="muted small" role="status" data-testid="broadcast-pieces">
+        <p className="muted small" role="status" data-testid="broadcast-pieces" data-mixed={mixing.current?.mixedTracks.length ?? 0}>
           {t('broadcast.sending', { sent: pieces.uploadedPieces, recorded: pieces.recordedPieces })}</p>
       )}
       {state.reencoded.length > 0 && <p className="muted small">{t('broadcast.reencoded', { what: state.reencoded.join(', ') })}</p>}
