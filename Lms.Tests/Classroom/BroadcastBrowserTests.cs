@@ -56,12 +56,13 @@ public sealed class BroadcastBrowserTests(ClassroomLmsServer server, BrowserFixt
                 await card.GetByRole(AriaRole.Button, new() { Name = "Gửi câu trả lời" }).ClickAsync();
                 await Expect(card.GetByTestId("poll-sent")).ToBeVisibleAsync();
             }
-            await Expect(teacher.GetByTestId("poll-tally").GetByTestId("poll-count-0")).ToHaveTextAsync("2");
+            await Expect(teacher.GetByTestId("poll-tally").GetByTestId("poll-count-0")).ToHaveTextAsync("2", new() { Timeout = 20_000 });
 
             // The floor: the phone raises its hand and is invited to speak. One peer connection opens (the teacher sees the
             // student's camera), and the student's voice joins the mix the broadcast is encoded from (microphone + 1).
             await Expect(teacher.GetByTestId("broadcast-pieces")).ToHaveAttributeAsync("data-mixed", "1");
             await phone.GetByTestId("hand-button").ClickAsync();
+            await teacher.GetByRole(AriaRole.Tab, new() { Name = "Giơ tay (1)" }).ClickAsync();
             await teacher.GetByTestId("hand").Filter(new() { HasText = "Lê Hoàng An" })
                 .GetByRole(AriaRole.Button, new() { Name = "Mời phát biểu" }).ClickAsync();
             await Expect(teacher.GetByTestId("peer-count")).ToHaveTextAsync("Đang gửi hình đến 1 học sinh", new() { Timeout = 30_000 });
@@ -70,6 +71,7 @@ public sealed class BroadcastBrowserTests(ClassroomLmsServer server, BrowserFixt
             await ExpectPlayingAsync(weak, "sound-only phone, during the floor");
 
             // The end: the broadcast closes and its playlist becomes the whole lesson (a VOD that ends).
+            await teacher.GetByRole(AriaRole.Tab, new() { Name = "Điều khiển" }).ClickAsync();
             await teacher.GetByRole(AriaRole.Button, new() { Name = "Kết thúc buổi học" }).ClickAsync();
             await teacher.GetByRole(AriaRole.Button, new() { Name = "Kết thúc cho cả lớp" }).ClickAsync();
             await Expect(teacher.GetByTestId("live-ended")).ToBeVisibleAsync();
