@@ -253,7 +253,7 @@ public sealed class MediaBenchmark : IBenchmark
     }
 
     /// <summary>The real server (its web API, queue and in-process media worker) as a child process, on a free port.</summary>
-    private static Process StartServer(string data, out string address)
+    internal static Process StartServer(string data, out string address)
     {
         using (var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0))
         {
@@ -278,7 +278,7 @@ public sealed class MediaBenchmark : IBenchmark
         return process;
     }
 
-    private static async Task WaitReadyAsync(string address)
+    internal static async Task WaitReadyAsync(string address)
     {
         using var http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(5) };
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
@@ -306,7 +306,7 @@ public sealed class MediaBenchmark : IBenchmark
         throw new FileNotFoundException("Lms.sln was not found above the benchmark.");
     }
 
-    private static async Task<JsonElement> Ok(HttpResponseMessage response)
+    internal static async Task<JsonElement> Ok(HttpResponseMessage response)
     {
         if (!response.IsSuccessStatusCode)
             throw new InvalidOperationException($"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");

@@ -3,6 +3,7 @@ using Lms.Grains.Classroom;
 using Lms.Grains.Courses;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Lms.Server.Classroom.LiveKit;
+using Lms.Server.Classroom.Broadcast;
 
 namespace Lms.Server.Classroom;
 
@@ -54,6 +55,7 @@ public static class ClassroomSetup
         media.Ice.Validate();
         services.AddSingleton(media.Ice);
         services.AddSingleton<IceCredentials>();
+        services.AddLessonBroadcasts(configuration);
         if (media.UsesLiveKit)
         {
             media.LiveKit.Validate();
@@ -78,6 +80,7 @@ public static class ClassroomSetup
     {
         api.MapClassroomApi();
         api.MapClassroomMedia();
+        api.MapBroadcastEndpoints();
     }
 
     /// <summary>The hub at <c>/hubs/classroom</c>, and LiveKit's webhook at <c>/hooks/livekit</c> (signed by LiveKit, not by a person).</summary>

@@ -54,6 +54,7 @@ public static class ContentSetup
         services.TryAddSingleton<RecordingRepository>();
         services.TryAddSingleton<WatchRepository>();
         services.TryAddSingleton<IContentStore>(sp => new DiskContentStore(sp.GetRequiredService<IOptions<ContentOptions>>().Value.Root));
+        services.TryAddSingleton<Lms.Server.Classroom.Broadcast.IBroadcastStore, ContentBroadcastStore>();
         services.TryAddSingleton(_ => PopplerTools.Locate());
         services.TryAddSingleton(sp =>
         {

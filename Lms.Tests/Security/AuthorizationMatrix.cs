@@ -66,7 +66,9 @@ public static class AuthorizationMatrix
         ["GET /api/catalogue/facets"] = "222222 222222",
         ["GET /api/catalogue/{slug}"] = "222222 222222",
         ["GET /api/classroom/agenda"] = "x22222 x22222",
+        ["GET /api/classroom/broadcast/{sessionId}/{token}/{runId}/{file}"] = "xxxxxx xxxxxx", // no cookie counts: only a valid viewer token (none here)
         ["GET /api/classroom/sessions/{sessionId}"] = "x222xx xxxx2x",
+        ["GET /api/classroom/sessions/{sessionId}/broadcast"] = "x222xx xxxx2x",
         ["GET /api/classroom/sessions/{sessionId}/media"] = "x422xx xxxx2x", // a student gets the media only while the lesson is live (409 before)
         ["GET /api/classroom/sessions/{sessionId}/quiz/bank"] = "xx22xx xxxx2x",
         ["GET /api/classroom/sessions/{sessionId}/quiz/bank/tags"] = "xx22xx xxxx2x",
@@ -172,6 +174,7 @@ public static class AuthorizationMatrix
         ["POST /api/classroom/courses/{courseId}/sessions"] = "xx22xx xxxx2x",
         ["POST /api/classroom/sessions/{sessionId}/recording"] = "xx44xx xxxx4x",
         ["POST /api/classroom/sessions/{sessionId}/recording/stop"] = "xx22xx xxxx2x",
+        ["POST /api/classroom/sessions/{sessionId}/broadcast/end"] = "xx22xx xxxx2x",
         ["POST /api/content/course-items"] = "xx22xx xxxx2x",
         ["POST /api/content/items"] = "xx22xx xxxx2x",
         ["POST /api/content/items/{itemId}/cancel"] = "xx44xx xxxx4x",
@@ -242,6 +245,8 @@ public static class AuthorizationMatrix
         ["POST /api/verify"] = "222222 222222",
         ["PUT /api/classroom/sessions/{sessionId}"] = "xx44xx xxxx4x",
         ["PUT /api/classroom/sessions/{sessionId}/recording/settings"] = "xx22xx xxxx2x",
+        ["PUT /api/classroom/sessions/{sessionId}/broadcast"] = "xx22xx xxxx2x",
+        ["PUT /api/classroom/sessions/{sessionId}/broadcast/pieces/{index}"] = "xx44xx xxxx4x", // the lesson is not live (409)
         ["PUT /api/content/items/{itemId}"] = "xx44xx xxxx4x",
         ["PUT /api/content/quota/{institutionId}"] = "xxxxxx xxxxxx",
         ["PUT /api/content/recordings/{recordingId}/pieces/{index}"] = "xxxxxx xxxxxx",

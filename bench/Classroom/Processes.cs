@@ -10,6 +10,9 @@ public sealed class ChildServer : IAsyncDisposable
     private readonly Process _process;
     public Uri Address { get; }
 
+    /// <summary>The child's process id (a benchmark reads its CPU time from /proc).</summary>
+    public int ProcessId => _process.Id;
+
     private ChildServer(Process process, Uri address)
     {
         _process = process;

@@ -13,6 +13,7 @@ import { Room, RoomError, type Connection, type Entry, type Reaction, type RoomM
 import { StudentMedia, TeacherMedia, connectionLooksPoor, type StudentStreams } from './peer';
 import { AttendancePanel } from './AttendancePanel';
 import { MyBreakout } from './BreakoutForm';
+import { BroadcastPanel, peerToPeerFor, useBroadcastState } from './broadcast';
 import { ClassroomRecording, SessionRecordings, TabNotice } from './ClassroomRecording';
 import { LiveQuiz } from './LiveQuiz';
 import { PollCard } from './PollCard';
@@ -59,6 +60,10 @@ function LiveRoom({ session }: { session: LiveSession }) {
   const onCameraSignals = useCallback((handler: CameraSignals | null) => { cameraSignals.current = handler; }, []);
   const cameraIce = useCallback(() => (teacher ? teacherMedia.current : studentMedia.current)?.iceConfig
     ?? Promise.resolve<RTCConfiguration>({ iceServers: [] }), [teacher]);
+  // Broadcast mode: peer to peer only with the student holding the floor.
+  const broadcast = useBroadcastState(session.id, model);
+  const p2pWith = useRef<(userId: string) => boolean>(() => true);
+  p2pWith.current = (userId) => peerToPeerFor(broadcast.state, teacher, model, userId);
 
   const signal = useCallback((s: SignalMessage) => {
     const payload = s.payload;
@@ -71,7 +76,7 @@ function LiveRoom({ session }: { session: LiveSession }) {
       if (!media || !acting.current) return;
       // A student with a fresh TURN credential asks for an ICE restart on the connection they have (a new one otherwise).
       if (s.kind === 'hello' && wantsRestart(payload) && media.connectedTo(s.from)) void media.restartIce(s.from);
-      else if (s.kind === 'hello') void media.hello(s.from, safeMode(payload));
+      else if (s.kind === 'hello') { if (p2pWith.current(s.from)) void media.hello(s.from, safeMode(payload)); }
       else if (s.kind === 'answer') void media.answer(s.from, payload);
       else if (s.kind === 'ice') void media.ice(s.from, payload);
       else if (s.kind === 'bye') media.close(s.from);
@@ -141,7 +146,7 @@ function LiveRoom({ session }: { session: LiveSession }) {
     media.startCamera().then((stream) => {
       setLocalStream(stream);
       if (!presenting) return;
-      for (const p of model?.participants ?? []) if (p.role === 'student' && p.online) void media.hello(p.userId, p.media);
+      for (const p of model?.participants ?? []) if (p.role === 'student' && p.online && p2pWith.current(p.userId)) void media.hello(p.userId, p.media);
     }).catch(() => setFailure('camera'));
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [teacher, live, session.mediaProvider, tab.acting, presenting]);
@@ -161,13 +166,22 @@ function LiveRoom({ session }: { session: LiveSession }) {
   useEffect(() => {
     const m = studentMedia.current;
     if (teacher || !m || !live || !joined || !presenter || connection !== 'connected') return;
+    if (!p2pWith.current(me.id)) return;
     if (m.state === 'connected' || m.state === 'connecting') return;
     m.hello(presenter, myMedia);
     const retry = window.setInterval(() => {
       if (m.state !== 'connected' && m.state !== 'connecting') m.hello(presenter, myMedia);
     }, 8000);
     return () => window.clearInterval(retry);
-  }, [teacher, live, joined, presenter, connection, peerState, myMedia]);
+  }, [teacher, live, joined, presenter, connection, peerState, myMedia, broadcast.state?.on, model?.me.floor]);
+
+  // Broadcast mode on (or the floor moved on): the teacher lets go of every connection but the floor holder's.
+  useEffect(() => {
+    const m = teacherMedia.current;
+    if (!teacher || !m || !broadcast.state?.on) return;
+    for (const p of model?.participants ?? []) if (p.role === 'student' && !p2pWith.current(p.userId)) m.close(p.userId);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [teacher, broadcast.state?.on, model?.floor?.userId]);
 
   // Room-level media rules on the teacher's side.
   useEffect(() => { if (model) teacherMedia.current?.setMediaMode(model.settings.mediaMode); }, [model?.settings.mediaMode]);
@@ -265,6 +279,10 @@ function LiveRoom({ session }: { session: LiveSession }) {
                           students={model.participants.filter((p) => p.role === 'student' && p.online)} onSignals={onCameraSignals} />
             )}
             <ClassroomRecording session={session} model={model} teacher={teacher} room={room.current} media={teacherMedia.current} tab={tab} />
+            {session.mediaProvider === 'p2p' && (
+              <BroadcastPanel session={session} model={model} teacher={teacher} media={teacherMedia.current} tab={tab}
+                              state={broadcast.state} setState={broadcast.setState} />
+            )}
             <Reactions list={reactions} />
             <MyBreakout model={model} />
             {model.lastBreakoutMessage && (

@@ -144,6 +144,9 @@ export class LessonComposer {
     }
   }
 
+  /** The ids of the sound tracks in the mix now (the microphone, and each student's voice that reaches the teacher). */
+  get mixedTracks(): string[] { return [...this.inputs.keys()]; }
+
   stop() {
     this.stopTicker();
     for (const input of this.inputs.values()) {

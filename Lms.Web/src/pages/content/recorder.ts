@@ -30,14 +30,17 @@ export interface RecorderState {
   failed: string | null;
 }
 
-function recorderType(): string {
-  for (const type of ['video/webm;codecs=vp8,opus', 'video/webm;codecs=vp9,opus', 'video/webm', 'video/mp4'])
+function recorderType(preferred: string[] = []): string {
+  for (const type of [...preferred, 'video/webm;codecs=vp8,opus', 'video/webm;codecs=vp9,opus', 'video/webm', 'video/mp4'])
     if (MediaRecorder.isTypeSupported(type)) return type;
   return '';
 }
 
-/** A recording another page goes on with: its pieces are numbered from `firstIndex` and sent with `headers` (the tab that records). */
-export interface RecorderOptions { firstIndex?: number; headers?: Record<string, string> }
+/**
+ * A recording another page goes on with: its pieces are numbered from `firstIndex` and sent with `headers` (the tab that records).
+ * A broadcast sends its pieces elsewhere (`pieceUrl`) and asks for a codec the server can copy into HLS (`mimeTypes`, in order of preference).
+ */
+export interface RecorderOptions { firstIndex?: number; headers?: Record<string, string>; pieceUrl?: (index: number) => string; mimeTypes?: string[] }
 
 export class LessonRecorder {
   private recorder: MediaRecorder | null = null;
@@ -45,7 +48,7 @@ export class LessonRecorder {
   private index = 0;
   private stopping = false;
   private uploads: Promise<void> = Promise.resolve();
-  private readonly type = recorderType();
+  private readonly type: string;
   readonly state: RecorderState = { recordedPieces: 0, uploadedPieces: 0, pendingBytes: 0, failed: null };
 
   constructor(
@@ -56,6 +59,7 @@ export class LessonRecorder {
     private readonly options: RecorderOptions = {},
   ) {
     this.index = options.firstIndex ?? 0;
+    this.type = recorderType(options.mimeTypes);
   }
 
   start() {
@@ -111,7 +115,8 @@ export class LessonRecorder {
   private async send(index: number, piece: Blob) {
     for (let attempt = 0; ; attempt++) {
       try {
-        const response = await fetch(`/api/content/recordings/${this.recordingId}/pieces/${index}`, {
+        const url = this.options.pieceUrl?.(index) ?? `/api/content/recordings/${this.recordingId}/pieces/${index}`;
+        const response = await fetch(url, {
           method: 'PUT', body: piece, credentials: 'same-origin', headers: { ...this.options.headers, 'Content-Type': piece.type },
         });
         if (response.ok) break;

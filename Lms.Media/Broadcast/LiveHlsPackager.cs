@@ -1,0 +1,81 @@
+using Lms.Media.Content;
+
+namespace Lms.Media.Broadcast;
+
+/// <summary>One piece of a broadcast made into HLS segments: picture and sound, and the sound alone.</summary>
+/// <param name="Reencoded">What had to be encoded again because fMP4 cannot carry it (VP8): empty when everything was copied.</param>
+public sealed record PackagedPiece(
+    double DurationSeconds, byte[] Init, byte[] Media, byte[]? AudioInit, byte[]? AudioMedia,
+    string VideoCodec, string? AudioCodec, int Width, int Height, IReadOnlyList<string> Reencoded);
+
+/// <summary>
+/// Makes one piece the teacher's browser sent (a self-contained WebM or MP4 that MediaRecorder wrote
+/// between a start and a stop) into one HLS segment of fragmented MP4, by one ffmpeg run that copies the
+/// streams (<c>-c copy</c>: VP9, H.264, HEVC or AV1 video; Opus or AAC sound), and into a second, sound-only
+/// segment (<c>-vn -c:a copy</c>) for weak links. VP8 and sound other than Opus/AAC cannot go into MP4 and
+/// are encoded again (H.264 <c>ultrafast</c>, AAC), and the result says so. The piece is placed on the
+/// broadcast's timeline at <c>startSeconds</c> (each fragment's decode time is moved; see <see cref="FragmentedMp4"/>).
+/// </summary>
+public sealed class LiveHlsPackager(FfmpegTools tools, MediaProber prober)
+{
+    private static readonly HashSet<string> CopiedVideo = ["vp9", "h264", "hevc", "av1"];
+    private static readonly HashSet<string> CopiedAudio = ["opus", "aac"];
+    private const string FragmentFlags = "+frag_keyframe+empty_moov+default_base_moof";
+
+    /// <summary>The biggest picture a piece may have (a 1080p screen share at most).</summary>
+    public const int MaxSide = 1920;
+
+    public async Task<PackagedPiece> PackageAsync(string piecePath, string workDirectory, double startSeconds, CancellationToken cancellationToken)
+    {
+        var probe = await prober.ProbeAsync(piecePath, ["matroska", "webm", "mov"], cancellationToken);
+        var video = probe.Streams.FirstOrDefault(s => s.IsVideo) ?? throw new MediaRefusedException(RefusalCodes.NoMedia, "A broadcast piece has no picture.");
+        if (video.Width > MaxSide || video.Height > MaxSide || video.Width < 16 || video.Height < 16)
+            throw new MediaRefusedException(RefusalCodes.Dimensions, $"A broadcast piece's picture is {video.Width}×{video.Height}; at most {MaxSide} on a side.");
+        var audio = probe.Streams.FirstOrDefault(s => s.IsAudio);
+        var reencoded = new List<string>();
+        var videoCodec = video.Codec ?? "";
+        string[] videoArgs = ["-c:v", "copy"];
+        if (!CopiedVideo.Contains(videoCodec))
+        {
+            videoArgs = ["-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-pix_fmt", "yuv420p"];
+            reencoded.Add($"video {videoCodec} → h264");
+            videoCodec = "h264";
+        }
+        var audioCodec = audio?.Codec;
+        string[] audioArgs = ["-c:a", "copy"];
+        if (audio is not null && !CopiedAudio.Contains(audioCodec ?? ""))
+        {
+            audioArgs = ["-c:a", "aac", "-b:a", "96k"];
+            reencoded.Add($"audio {audioCodec} → aac");
+            audioCodec = "aac";
+        }
+
+        Directory.CreateDirectory(workDirectory);
+        var both = Path.Combine(workDirectory, "av.mp4");
+        var soundOnly = Path.Combine(workDirectory, "a.mp4");
+        List<string> after = ["-map", "0:v:0", .. audio is null ? Array.Empty<string>() : ["-map", "0:a:0"], .. videoArgs,
+            .. audio is null ? Array.Empty<string>() : audioArgs, "-f", "mp4", "-movflags", FragmentFlags];
+        if (audio is not null)
+            after = [.. after, "file:" + both, "-map", "0:a:0", "-vn", .. audioArgs, "-f", "mp4", "-movflags", FragmentFlags];
+        var command = new FfmpegCommand(
+            ["-hide_banner", "-nostdin", "-v", "error", "-protocol_whitelist", "file", "-format_whitelist", "matroska,webm,mov"],
+            "file:" + Path.GetFullPath(piecePath), after, "file:" + (audio is null ? both : soundOnly));
+        var result = await FfmpegRunner.RunAsync(tools, command, workDirectory, cancellationToken, timeout: TimeSpan.FromMinutes(1));
+        if (result.ExitCode != 0)
+            throw new MediaRefusedException(RefusalCodes.Damaged, "The broadcast piece could not be packaged: " + result.StandardError.Trim());
+
+        var main = new FragmentedMp4(await File.ReadAllBytesAsync(both, cancellationToken));
+        var duration = main.DurationSeconds();
+        main.ShiftDecodeTime(startSeconds);
+        byte[]? audioInit = null, audioMedia = null;
+        if (audio is not null)
+        {
+            var sound = new FragmentedMp4(await File.ReadAllBytesAsync(soundOnly, cancellationToken));
+            sound.ShiftDecodeTime(startSeconds);
+            audioInit = sound.Init.ToArray();
+            audioMedia = sound.Media();
+        }
+        return new PackagedPiece(duration, main.Init.ToArray(), main.Media(), audioInit, audioMedia, videoCodec, audioCodec,
+            video.Width, video.Height, reencoded);
+    }
+}

@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Lms.Server.Classroom.Broadcast;
+using Lms.Tests.Content;
+using Lms.Tests.Infrastructure;
+
+namespace Lms.Tests.Classroom;
+
+public sealed class BroadcastApiTestsOnSqlite(SqliteLmsServer server, ITestOutputHelper output) : BroadcastApiTests(server, output), IClassFixture<SqliteLmsServer>;
+
+public sealed class BroadcastApiTestsOnPostgres(PostgresLmsServer server, ITestOutputHelper output) : BroadcastApiTests(server, output), IClassFixture<PostgresLmsServer>;
+
+/// <summary>
+/// Broadcast mode through the real server on each database: the teacher's pieces become HLS segments that a player
+/// with no cookie fetches with the session's viewer token (and nobody without one), cacheable by a CDN, and at the end
+/// the same segments are one continuous recording.
+/// </summary>
+public abstract class BroadcastApiTests(LmsServer server, ITestOutputHelper output)
+{
+    /// <summary>A piece as the teacher's browser sends one: 2 s of WebM, VP9 + Opus, written live (no duration, no cues).</summary>
+    private static Task<string> PieceAsync(int tone) => MediaSamples.MakeAsync($"broadcast-piece-{tone}.webm",
+        $"-f lavfi -i testsrc2=s=640x360:r=15:d=2 -f lavfi -i sine=f={tone}:d=2:sample_rate=48000 " +
+        "-c:v libvpx-vp9 -deadline realtime -cpu-used 8 -b:v 500k -g 30 -c:a libopus -shortest -f webm -live 1");
+
+    private static async Task<HttpResponseMessage> PutPieceAsync(HttpClient client, Guid sessionId, int index, string path)
+    {
+        var content = new ByteArrayContent(await File.ReadAllBytesAsync(path));
+        content.Headers.ContentType = new MediaTypeHeaderValue("video/webm");
+        return await client.PutAsync($"/api/classroom/sessions/{sessionId}/broadcast/pieces/{index}", content);
+    }
+
+    [Fact]
+    public async Task The_teachers_pieces_reach_a_player_with_the_viewer_token_and_become_one_recording()
+    {
+        var (course, teacher) = await ClassroomKit.StartedLessonAsync(server);
+        await using var _ = teacher;
+        var sessionId = course.SessionId;
+
+        // Class 10A1 is smaller than the threshold: peer to peer until the teacher chooses to broadcast.
+        var before = await ProblemAssert.OkAsync<BroadcastView>(await course.Teacher.GetAsync($"/api/classroom/sessions/{sessionId}/broadcast"));
+        Assert.False(before.On);
+        Assert.Null(before.Chosen);
+        Assert.True(before.Students <= before.AboveStudents);
+        await ProblemAssert.IsProblemAsync(await PutPieceAsync(course.Teacher, sessionId, 0, await PieceAsync(440)), HttpStatusCode.Conflict, "conflict");
+        var chosen = await ProblemAssert.OkAsync<BroadcastView>(await course.Teacher.PutAsJsonAsync($"/api/classroom/sessions/{sessionId}/broadcast", new { on = true }));
+        Assert.True(chosen.On);
+
+        // A student may not send pieces; the teacher sends three, and one of them twice (a retried upload).
+        var student = await server.SignedInAsync(LmsServer.Student1);
+        await ProblemAssert.IsProblemAsync(await PutPieceAsync(student, sessionId, 0, await PieceAsync(440)), HttpStatusCode.Forbidden, "forbidden");
+        var tones = new[] { 440, 550, 660 };
+        for (var i = 0; i < tones.Length; i++)
+            Assert.Equal(HttpStatusCode.Created, (await PutPieceAsync(course.Teacher, sessionId, i, await PieceAsync(tones[i]))).StatusCode);
+        var again = await PutPieceAsync(course.Teacher, sessionId, 1, await PieceAsync(550));
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.False((await again.Content.ReadFromJsonAsync<BroadcastPieceReceipt>())!.Received);
+
+        // The student is given the playlists with a viewer token; the player needs no cookie to fetch them.
+        var view = await ProblemAssert.OkAsync<BroadcastView>(await student.GetAsync($"/api/classroom/sessions/{sessionId}/broadcast"));
+        Assert.True(view.On);
+        Assert.Equal(3, view.Segments);
+        Assert.Empty(view.Reencoded);
+        using var player = server.Client();
+        var master = await player.GetAsync(view.MasterUrl);
+        Assert.Equal(HttpStatusCode.OK, master.StatusCode);
+        Assert.Equal("public, max-age=1", master.Headers.CacheControl?.ToString());
+        var masterText = await master.Content.ReadAsStringAsync();
+        Assert.Contains("RESOLUTION=640x360", masterText);
+        Assert.Contains("CODECS=\"opus\"\naudio.m3u8", masterText);
+        var folder = view.MasterUrl![..(view.MasterUrl!.LastIndexOf('/') + 1)];
+        var live = await player.GetStringAsync(folder + "av.m3u8");
+        output.WriteLine(live);
+        Assert.DoesNotContain("#EXT-X-ENDLIST", live);
+        Assert.Equal(3, live.Split('\n').Count(l => l.StartsWith("#EXT-X-PROGRAM-DATE-TIME:", StringComparison.Ordinal)));
+        Assert.Single(live.Split('\n'), l => l.StartsWith("#EXT-X-MAP:", StringComparison.Ordinal)); // one picture size: one init part
+        var segment = await player.GetAsync(folder + "v1.m4s");
+        Assert.Equal(HttpStatusCode.OK, segment.StatusCode);
+        Assert.Equal("public, max-age=31536000, immutable", segment.Headers.CacheControl?.ToString());
+        Assert.Equal("moof", System.Text.Encoding.ASCII.GetString((await segment.Content.ReadAsByteArrayAsync())[4..8]));
+        var sound = await player.GetStringAsync(folder + "audio.m3u8");
+        Assert.Contains("a2.m4s", sound);
+
+        // Nobody else gets in: not a student of another class, not a made-up or expired token, not a token of another session.
+        var other = await server.SignedInAsync(LmsServer.Student3);
+        await ProblemAssert.IsProblemAsync(await other.GetAsync($"/api/classroom/sessions/{sessionId}/broadcast"), HttpStatusCode.NotFound, "not-found");
+        var token = view.MasterUrl!.Split('/')[5];
+        var tokens = server.Get<BroadcastTokens>();
+        var expired = tokens.Sign(sessionId, DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeSeconds());
+        var forged = token[..^2] + (token[^2..] == "AA" ? "BB" : "AA");
+        var elsewhere = tokens.Mint(Guid.CreateVersion7()).Token;
+        foreach (var bad in new[] { expired, forged, elsewhere, "x", "0" })
+            await ProblemAssert.IsProblemAsync(await other.GetAsync(view.MasterUrl.Replace(token, bad)), HttpStatusCode.Forbidden, "forbidden");
+        Assert.Equal(HttpStatusCode.NotFound, (await player.GetAsync(folder + "..%2F..%2Fchoice.json")).StatusCode);
+        await ProblemAssert.IsProblemAsync(await player.GetAsync(folder + "manifest.json"), HttpStatusCode.NotFound, "not-found");
+        Assert.Equal(HttpStatusCode.NotFound, (await player.GetAsync(view.MasterUrl.Replace("/" + token, ""))).StatusCode);
+
+        // The end: the playlist lists every segment and ends; put end to end they play as one 6-second recording.
+        Assert.Equal(HttpStatusCode.NoContent, (await course.Teacher.PostAsync($"/api/classroom/sessions/{sessionId}/broadcast/end", null)).StatusCode);
+        var recording = await player.GetStringAsync(folder + "av.m3u8");
+        Assert.Contains("#EXT-X-PLAYLIST-TYPE:VOD", recording);
+        Assert.EndsWith("#EXT-X-ENDLIST\n", recording);
+        var init = recording.Split('\n').Single(l => l.StartsWith("#EXT-X-MAP:", StringComparison.Ordinal)).Split('"')[1];
+        var joined = Path.Combine(MediaSamples.NewFolder("broadcast"), "joined.mp4");
+        await using (var file = File.Create(joined))
+            foreach (var name in new[] { init, "v0.m4s", "v1.m4s", "v2.m4s" })
+                await file.WriteAsync(await player.GetByteArrayAsync(folder + name));
+        var (duration, lastPts) = await ProbeAsync(joined);
+        output.WriteLine($"joined: {duration} s, last video frame at {lastPts} s");
+        Assert.InRange(lastPts, 5.5, 6.1); // the third piece's frames come after the first two, not over them
+        await ProblemAssert.IsProblemAsync(await PutPieceAsync(course.Teacher, sessionId, 3, await PieceAsync(770)), HttpStatusCode.Conflict, "conflict");
+    }
+
+    /// <summary>The joined file's duration, and the time of its last video frame (ffprobe reads every packet).</summary>
+    private static async Task<(double Duration, double LastPts)> ProbeAsync(string path)
+    {
+        var start = new ProcessStartInfo(MediaSamples.Tools.FfprobePath!)
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        foreach (var a in new[] { "-v", "error", "-select_streams", "v:0", "-show_entries", "packet=pts_time:format=duration", "-of", "json", path })
+            start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        var text = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        using var json = JsonDocument.Parse(text);
+        var packets = json.RootElement.GetProperty("packets").EnumerateArray().Select(p => double.Parse(p.GetProperty("pts_time").GetString()!, System.Globalization.CultureInfo.InvariantCulture));
+        var duration = double.Parse(json.RootElement.GetProperty("format").GetProperty("duration").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+        return (duration, packets.Max());
+    }
+}

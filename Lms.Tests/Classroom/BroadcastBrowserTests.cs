@@ -1,0 +1,113 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Lms.Tests.Infrastructure;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Lms.Tests.Classroom;
+
+/// <summary>
+/// Broadcast mode in Chromium: the teacher (a desktop) sends the lesson in 2 s pieces from the composer; two phones play
+/// it with hls.js, one on the sound-only rendition; the classroom hub still carries a poll; the floor given to a
+/// student opens one peer connection, and the student's voice goes into the teacher's mix (and so into the broadcast).
+/// </summary>
+public sealed class BroadcastBrowserTests(ClassroomLmsServer server, BrowserFixture browser, ITestOutputHelper output)
+    : IClassFixture<ClassroomLmsServer>, IClassFixture<BrowserFixture>
+{
+    [Fact]
+    public async Task Two_phones_play_the_teachers_broadcast_one_sound_only_while_the_poll_and_the_floor_work_as_before()
+    {
+        var course = await ClassroomKit.LiveCourseAsync(server, "Lịch sử 10 — Phát trực tiếp " + Guid.NewGuid().ToString("N")[..4]);
+        await ProblemAssert.OkAsync<JsonElement>(await course.Teacher.PutAsJsonAsync($"/api/classroom/sessions/{course.SessionId}/broadcast", new { on = true }));
+        await using var teacherContext = await browser.DesktopAsync(server);
+        await using var phoneContext = await browser.PhoneAsync(server);
+        await using var otherPhoneContext = await browser.PhoneAsync(server);
+        var teacher = await teacherContext.NewPageAsync();
+        var phone = await phoneContext.NewPageAsync();
+        var weak = await otherPhoneContext.NewPageAsync();
+
+        await BrowserFixture.ScreenshotOnFailureAsync(nameof(Two_phones_play_the_teachers_broadcast_one_sound_only_while_the_poll_and_the_floor_work_as_before), async () =>
+        {
+            await BrowserRoom.StartLessonAsync(teacher, course.SessionId);
+            // The teacher's console says the lesson is broadcast, and the pieces go up.
+            await Expect(teacher.GetByTestId("broadcast-state")).ToHaveAttributeAsync("data-on", "true");
+            await Expect(teacher.GetByTestId("broadcast-pieces")).ToContainTextAsync("Đang phát", new() { Timeout = 30_000 });
+
+            await BrowserRoom.OpenAsync(phone, LmsServer.Student1, course.SessionId);
+            await BrowserRoom.OpenAsync(weak, LmsServer.Student2, course.SessionId);
+            await weak.GetByRole(AriaRole.Switch, new() { Name = "Chỉ nghe tiếng (mạng yếu)" }).CheckAsync();
+            await ExpectPlayingAsync(phone, "phone");
+            await ExpectPlayingAsync(weak, "sound-only phone");
+            Assert.EndsWith("/master.m3u8", await phone.EvaluateAsync<string>("() => window.lmsBroadcast.url"));
+            Assert.EndsWith("/audio.m3u8", await weak.EvaluateAsync<string>("() => window.lmsBroadcast.url"));
+            // In broadcast mode the students hold no peer connection to the teacher.
+            await Expect(teacher.GetByTestId("peer-count")).ToHaveTextAsync("Đang gửi hình đến 0 học sinh");
+
+            // A poll travels over the classroom hub as before.
+            var console = teacher.GetByTestId("teacher-console");
+            await console.GetByLabel("Câu hỏi").FillAsync("Năm 938 gắn với trận đánh nào?");
+            await console.GetByLabel("Lựa chọn 1").FillAsync("Bạch Đằng");
+            await console.GetByLabel("Lựa chọn 2").FillAsync("Chi Lăng");
+            await console.GetByRole(AriaRole.Button, new() { Name = "Mở bình chọn" }).ClickAsync();
+            foreach (var student in new[] { phone, weak })
+            {
+                var card = student.GetByTestId("poll-card");
+                await card.GetByLabel("Bạch Đằng").CheckAsync();
+                await card.GetByRole(AriaRole.Button, new() { Name = "Gửi câu trả lời" }).ClickAsync();
+                await Expect(card.GetByTestId("poll-sent")).ToBeVisibleAsync();
+            }
+            await Expect(teacher.GetByTestId("poll-tally").GetByTestId("poll-count-0")).ToHaveTextAsync("2", new() { Timeout = 20_000 });
+
+            // The floor: the phone raises its hand and is invited to speak. One peer connection opens (the teacher sees the
+            // student's camera), and the student's voice joins the mix the broadcast is encoded from (microphone + 1).
+            await Expect(teacher.GetByTestId("broadcast-pieces")).ToHaveAttributeAsync("data-mixed", "1");
+            await phone.GetByTestId("hand-button").ClickAsync();
+            await teacher.GetByRole(AriaRole.Tab, new() { Name = "Giơ tay (1)" }).ClickAsync();
+            await teacher.GetByTestId("hand").Filter(new() { HasText = "Lê Hoàng An" })
+                .GetByRole(AriaRole.Button, new() { Name = "Mời phát biểu" }).ClickAsync();
+            await Expect(teacher.GetByTestId("peer-count")).ToHaveTextAsync("Đang gửi hình đến 1 học sinh", new() { Timeout = 30_000 });
+            await BrowserRoom.ExpectFramesAdvanceAsync(teacher, "floor-video");
+            await Expect(teacher.GetByTestId("broadcast-pieces")).ToHaveAttributeAsync("data-mixed", "2", new() { Timeout = 15_000 });
+            await ExpectPlayingAsync(weak, "sound-only phone, during the floor");
+
+            // The end: the broadcast closes and its playlist becomes the whole lesson (a VOD that ends).
+            await teacher.GetByRole(AriaRole.Tab, new() { Name = "Điều khiển" }).ClickAsync();
+            await teacher.GetByRole(AriaRole.Button, new() { Name = "Kết thúc buổi học" }).ClickAsync();
+            await teacher.GetByRole(AriaRole.Button, new() { Name = "Kết thúc cho cả lớp" }).ClickAsync();
+            await Expect(teacher.GetByTestId("live-ended")).ToBeVisibleAsync();
+            var runs = await ProblemAssert.OkAsync<JsonElement>(await course.Teacher.GetAsync($"/api/classroom/sessions/{course.SessionId}/runs"));
+            var runId = runs[0].GetProperty("id").GetGuid();
+            var broadcasts = server.Get<Lms.Server.Classroom.Broadcast.LessonBroadcasts>();
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            Lms.Server.Classroom.Broadcast.BroadcastManifest? manifest;
+            while ((manifest = await broadcasts.ManifestAsync(course.SessionId, runId))?.EndedAt is null)
+            {
+                if (DateTime.UtcNow > deadline) Assert.Fail("The broadcast was not closed after the lesson ended.");
+                await Task.Delay(200);
+            }
+            output.WriteLine($"broadcast closed with {manifest!.Segments.Count} segments, {manifest.Seconds:0.0} s");
+            Assert.True(manifest.Segments.Count >= 3);
+        }, teacher, phone, weak);
+    }
+
+    /// <summary>The player's clock moves on (hls.js is playing the broadcast); reports how far behind live it plays.</summary>
+    private async Task ExpectPlayingAsync(IPage page, string who)
+    {
+        var video = page.GetByTestId("broadcast-video");
+        await Expect(video).ToBeAttachedAsync(new() { Timeout = 30_000 });
+        const string read = "v => v.currentTime";
+        var deadline = DateTime.UtcNow.AddSeconds(45);
+        var first = -1.0;
+        while (true)
+        {
+            var now = await video.EvaluateAsync<double>(read);
+            if (first < 0 && now > 0) first = now;
+            else if (first >= 0 && now >= first + 2) break;
+            if (DateTime.UtcNow > deadline) Assert.Fail($"The {who}'s broadcast player did not advance: {first} then {now}");
+            await Task.Delay(250);
+        }
+        var behind = await page.EvaluateAsync<double?>("() => window.lmsBroadcast?.playingDate ? (Date.now() - window.lmsBroadcast.playingDate.getTime()) / 1000 : null");
+        output.WriteLine($"{who}: playing, {behind:0.0} s behind live (now − hls.playingDate)");
+        Assert.NotNull(behind);
+    }
+}

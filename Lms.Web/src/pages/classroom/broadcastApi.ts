@@ -1,0 +1,15 @@
+// Broadcast mode: whether the lesson goes out as HLS, the teacher's choice, and the end of a run's broadcast.
+// The pieces go up through LessonRecorder (the recording's uploader) to the broadcast's piece address.
+import { api, call, type Schemas } from '../../api/typed';
+
+export type BroadcastState = Schemas['BroadcastView'];
+
+const session = (sessionId: string) => ({ params: { path: { sessionId } } });
+
+export const broadcastApi = {
+  state: (sessionId: string) => call(api.GET('/api/classroom/sessions/{sessionId}/broadcast', session(sessionId))),
+  choose: (sessionId: string, on: boolean | null) =>
+    call(api.PUT('/api/classroom/sessions/{sessionId}/broadcast', { ...session(sessionId), body: { on } })),
+  end: (sessionId: string) => call(api.POST('/api/classroom/sessions/{sessionId}/broadcast/end', session(sessionId))),
+  pieceUrl: (sessionId: string, index: number) => `/api/classroom/sessions/${sessionId}/broadcast/pieces/${index}`,
+};
