@@ -8,6 +8,8 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     sourcemap: false,
+    // scripts/size-budget.mjs (run by `npm run build`) reads which files each page loads from the manifest.
+    manifest: true,
     chunkSizeWarningLimit: 600,
   },
   server: {

@@ -6,7 +6,7 @@ import { isSecondStep, twoFactorApi, type SecondStep } from '../api/twoFactor';
 import { SecondStepForm } from '../auth/SecondStepForm';
 import { useAuth } from '../auth/AuthContext';
 import { errorText } from '../errors';
-import { AppLogo } from '../components/Shell';
+import { AppLogo } from '../components/AppLogo';
 import { LanguageSwitch } from '../components/LanguageSwitch';
 import { Loading, useTitle } from '../components/common';
 

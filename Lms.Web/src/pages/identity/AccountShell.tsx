@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { AppLogo } from '../../components/Shell';
+import { AppLogo } from '../../components/AppLogo';
 import { LanguageSwitch } from '../../components/LanguageSwitch';
 
 /** The frame of the pages a person sees before they are signed in (the sign-in page's card). */
