@@ -6,6 +6,7 @@ using Xunit.v3;
 using static Microsoft.Playwright.Assertions;
 
 [assembly: FailOnCspViolations]
+[assembly: FailOnAccessibilityViolations]
 
 namespace Lms.Tests.Infrastructure;
 
@@ -77,9 +78,11 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// <summary>
     /// Every page of the context reports the CSP violations it meets (a blocked script, style, frame,
     /// connection...); <see cref="FailOnCspViolationsAttribute"/> then fails the test that met them.
+    /// It also checks its accessibility (<see cref="AccessibilityWatch"/>).
     /// </summary>
     private static async Task<IBrowserContext> WatchCspAsync(IBrowserContext context)
     {
+        await AccessibilityWatch.WatchAsync(context);
         var seen = Violations.GetOrAdd(TestContext.Current.Test?.UniqueID ?? "", _ => new ConcurrentQueue<string>());
         await context.AddInitScriptAsync("""
             document.addEventListener('securitypolicyviolation', e =>

@@ -5,6 +5,7 @@ import { languageReady } from './i18n';
 import './styles.css';
 import { AuthProvider } from './auth/AuthContext';
 import { App } from './App';
+import { registerServiceWorker } from './pwa';
 
 void languageReady.then(() => createRoot(document.getElementById('root')!).render(
   <StrictMode>
@@ -16,7 +17,4 @@ void languageReady.then(() => createRoot(document.getElementById('root')!).rende
   </StrictMode>,
 ));
 
-// The service worker keeps the app's files so that an open quiz survives a reload without network.
-if ('serviceWorker' in navigator && import.meta.env.PROD) {
-  window.addEventListener('load', () => { void navigator.serviceWorker.register('/sw.js').catch(() => undefined); });
-}
+registerServiceWorker();

@@ -57,12 +57,14 @@ function UserMenu() {
         aria-haspopup="true"
         aria-expanded={open}
         aria-controls="user-menu-panel"
-        aria-label={t('shell.userMenu', { name: me.displayName })}
         data-testid="user-menu"
         onClick={() => setOpen((x) => !x)}
       >
-        <span className="avatar" aria-hidden="true">{initials(me.displayName)}</span>
+        {/* The name is the visible text ("LA", the name beside it on a wide screen) then what the button is:
+            a voice command saying what is shown finds it (WCAG 2.5.3). */}
+        <span className="avatar">{initials(me.displayName)}</span>
         <span className="user-name">{me.displayName}</span>
+        <span className="visually-hidden">{t('shell.userMenu')}</span>
         <span aria-hidden="true" className="caret">▾</span>
       </button>
       {open && (

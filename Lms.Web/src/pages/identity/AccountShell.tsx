@@ -8,9 +8,9 @@ export function AccountShell({ title, children }: { title: string; children: Rea
   const { t } = useTranslation();
   return (
     <div className="sign-in">
-      <div className="sign-in-top">
+      <header className="sign-in-top">
         <LanguageSwitch />
-      </div>
+      </header>
       <main className="sign-in-card" id="main">
         <div className="sign-in-brand">
           <AppLogo />
