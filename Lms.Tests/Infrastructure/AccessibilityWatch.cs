@@ -20,20 +20,23 @@ public static class AccessibilityWatch
     /// <summary>The rules' WCAG tags: level A and AA of 2.0, 2.1 and 2.2.</summary>
     private static readonly string[] Tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
 
-    private static readonly Lazy<string> Script = new(() => new BundledAxeScriptProvider().GetScript() + "\n" + Watcher);
+    private static readonly Lazy<string> Axe = new(() => new BundledAxeScriptProvider().GetScript());
 
-    // Runs axe once the page has been quiet for a moment after a change, at most every second and a half
-    // (a live page that ticks every second is still checked), one run at a time; findings go to the console.
-    private static readonly string Watcher = $$"""
+    // Runs axe once the page has been quiet for a moment after a change: soon on a new route, otherwise at most
+    // every five seconds (a live page that changes every second is still checked, without taking the CPU from
+    // its media); one run at a time; findings go to the console.
+    private static string Watcher(string appOrigin) => $$"""
         (() => {
-          if (window.__lmsAxeWatch || typeof axe === 'undefined') return;
+          // The app's pages only (not the about:blank a new tab starts with, nor a test's page of another origin).
+          if (window.__lmsAxeWatch || typeof axe === 'undefined' || location.origin !== {{JsonSerializer.Serialize(appOrigin)}}) return;
           window.__lmsAxeWatch = true;
           const tags = {{JsonSerializer.Serialize(Tags)}};
-          let timer = 0, running = false, pending = false, last = 0;
+          let timer = 0, asked = 0, running = false, pending = false, last = 0, checkedPath = '';
           const check = async () => {
             if (running) { pending = true; return; }
             running = true;
             last = Date.now();
+            checkedPath = location.pathname;
             try {
               const result = await axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
               for (const v of result.violations) {
@@ -48,8 +51,12 @@ public static class AccessibilityWatch
             if (pending) { pending = false; schedule(); }
           };
           const schedule = () => {
+            // A page that never stops changing (a countdown) is checked anyway, two seconds after the first change.
+            if (timer && Date.now() - asked > 2000) return;
+            if (!timer) asked = Date.now();
             clearTimeout(timer);
-            timer = setTimeout(check, Math.max(400, 1500 - (Date.now() - last)));
+            const newRoute = location.pathname !== checkedPath;
+            timer = setTimeout(() => { timer = 0; void check(); }, newRoute ? 400 : Math.max(400, 5000 - (Date.now() - last)));
           };
           const start = () => {
             new MutationObserver(schedule).observe(document.documentElement, { subtree: true, childList: true, attributes: true, characterData: true });
@@ -62,11 +69,12 @@ public static class AccessibilityWatch
     /// <summary>Findings per test (its unique id).</summary>
     private static readonly ConcurrentDictionary<string, ConcurrentDictionary<string, byte>> Findings = new();
 
-    /// <summary>Makes every page of <paramref name="context"/> check itself and report into the current test's findings.</summary>
-    public static async Task WatchAsync(IBrowserContext context)
+    /// <summary>Makes every page of <paramref name="context"/> from <paramref name="app"/> check itself and report into the current test's findings.</summary>
+    public static async Task WatchAsync(IBrowserContext context, Uri app)
     {
         var seen = Findings.GetOrAdd(TestContext.Current.Test?.UniqueID ?? "", _ => new ConcurrentDictionary<string, byte>());
-        await context.AddInitScriptAsync(Script.Value);
+        await context.AddInitScriptAsync(Axe.Value);
+        await context.AddInitScriptAsync(Watcher(app.GetLeftPart(UriPartial.Authority)));
         context.Console += (_, message) =>
         {
             if (message.Type == "error" && message.Text.StartsWith(Prefix, StringComparison.Ordinal))
