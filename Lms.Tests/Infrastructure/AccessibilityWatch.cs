@@ -22,9 +22,10 @@ public static class AccessibilityWatch
 
     private static readonly Lazy<string> Axe = new(() => new BundledAxeScriptProvider().GetScript());
 
-    // Runs axe once the page has been quiet for a moment after a change: soon on a new route, otherwise at most
-    // every five seconds (a live page that changes every second is still checked, without taking the CPU from
-    // its media); one run at a time; findings go to the console.
+    // Runs axe once the page has been quiet for a moment on a new route, then again after later changes (a
+    // dialog, a form's errors) at most every fifteen seconds: a live page that changes every second is still
+    // checked, without taking the CPU from its media on a loaded machine. One run at a time; findings go to
+    // the console.
     private static string Watcher(string appOrigin) => $$"""
         (() => {
           // The app's pages only (not the about:blank a new tab starts with, nor a test's page of another origin).
@@ -56,7 +57,7 @@ public static class AccessibilityWatch
             if (!timer) asked = Date.now();
             clearTimeout(timer);
             const newRoute = location.pathname !== checkedPath;
-            timer = setTimeout(() => { timer = 0; void check(); }, newRoute ? 400 : Math.max(400, 5000 - (Date.now() - last)));
+            timer = setTimeout(() => { timer = 0; void check(); }, newRoute ? 400 : Math.max(400, 15000 - (Date.now() - last)));
           };
           const start = () => {
             new MutationObserver(schedule).observe(document.documentElement, { subtree: true, childList: true, attributes: true, characterData: true });
