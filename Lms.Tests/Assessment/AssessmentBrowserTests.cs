@@ -70,7 +70,7 @@ public sealed class AssessmentBrowserTests(SqliteLmsServer server, BrowserFixtur
             var asked = new TaskCompletionSource<string>();
             async void Decline(object? _, IDialog dialog) { asked.TrySetResult(dialog.Message); await dialog.DismissAsync(); }
             page.Dialog += Decline;
-            await page.GetByRole(AriaRole.Button, new() { Name = "Tài khoản: Lê Hoàng An" }).ClickAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Lê Hoàng An" }).ClickAsync();
             await page.GetByRole(AriaRole.Button, new() { Name = "Đăng xuất" }).ClickAsync();
             Assert.Contains("chưa gửi", await asked.Task.WaitAsync(TimeSpan.FromSeconds(15)));
             page.Dialog -= Decline;
@@ -89,7 +89,7 @@ public sealed class AssessmentBrowserTests(SqliteLmsServer server, BrowserFixtur
 
             // A shared school computer: signing out leaves nothing personal in the browser, only the language.
             Assert.True(await StoredPersonalDataAsync(page), "Before signing out the browser holds the person and the attempt.");
-            await page.GetByRole(AriaRole.Button, new() { Name = "Tài khoản: Lê Hoàng An" }).ClickAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Lê Hoàng An" }).ClickAsync();
             await page.GetByRole(AriaRole.Button, new() { Name = "Đăng xuất" }).ClickAsync();
             await Expect(page).ToHaveURLAsync(new Regex("/sign-in"));
             Assert.False(await StoredPersonalDataAsync(page), "After signing out the browser still holds personal data.");

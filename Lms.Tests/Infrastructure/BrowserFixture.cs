@@ -6,6 +6,7 @@ using Xunit.v3;
 using static Microsoft.Playwright.Assertions;
 
 [assembly: FailOnCspViolations]
+[assembly: FailOnAccessibilityViolations]
 
 namespace Lms.Tests.Infrastructure;
 
@@ -52,7 +53,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     public Task<IBrowserContext> PhoneAsync(Uri baseAddress) => PhoneAsync(baseAddress, "vi-VN");
 
     /// <summary>A phone whose browser speaks <paramref name="locale"/> (the app keeps its own language, Vietnamese at first).</summary>
-    public async Task<IBrowserContext> PhoneAsync(Uri baseAddress, string locale) => await WatchCspAsync(await Browser.NewContextAsync(new BrowserNewContextOptions
+    public async Task<IBrowserContext> PhoneAsync(Uri baseAddress, string locale) => await WatchAsync(baseAddress, await Browser.NewContextAsync(new BrowserNewContextOptions
     {
         BaseURL = baseAddress.ToString(),
         ViewportSize = new ViewportSize { Width = 360, Height = 740 },
@@ -63,7 +64,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         TimezoneId = "Asia/Ho_Chi_Minh",
     }));
 
-    public async Task<IBrowserContext> DesktopAsync(LmsServer server) => await WatchCspAsync(await Browser.NewContextAsync(new BrowserNewContextOptions
+    public async Task<IBrowserContext> DesktopAsync(LmsServer server) => await WatchAsync(server.BaseAddress, await Browser.NewContextAsync(new BrowserNewContextOptions
     {
         BaseURL = server.BaseAddress.ToString(),
         ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
@@ -73,6 +74,13 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     /// <summary>Content-Security-Policy violations seen by the browser, per test (its unique id).</summary>
     private static readonly ConcurrentDictionary<string, ConcurrentQueue<string>> Violations = new();
+
+    /// <summary>The context's pages of the app at <paramref name="app"/> check their accessibility (<see cref="AccessibilityWatch"/>), and every page its CSP.</summary>
+    private static async Task<IBrowserContext> WatchAsync(Uri app, IBrowserContext context)
+    {
+        await AccessibilityWatch.WatchAsync(context, app);
+        return await WatchCspAsync(context);
+    }
 
     /// <summary>
     /// Every page of the context reports the CSP violations it meets (a blocked script, style, frame,

@@ -1,12 +1,17 @@
-import { lazy, Suspense, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { useAuth } from './auth/AuthContext';
-import { Shell } from './components/Shell';
 import { Loading } from './components/common';
 import { SignInPage } from './pages/SignInPage';
-import { MyCoursesPage } from './pages/MyCoursesPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import './pages/moocs/moocs.css';
+
+// The signed-in shell and the home page are not in the first script (the sign-in page does not use them);
+// RequireSignIn starts their download while it asks who is signed in, so the home page waits for no extra round trip.
+const loadShell = () => import('./components/Shell');
+const loadHome = () => import('./pages/MyCoursesPage');
+const Shell = lazy(() => loadShell().then((m) => ({ default: m.Shell })));
+const MyCoursesPage = lazy(() => loadHome().then((m) => ({ default: m.MyCoursesPage })));
 
 // Pages beyond the first screen load when first opened: less to download on a phone.
 const CoursePage = lazy(() => import('./pages/CoursePage').then((m) => ({ default: m.CoursePage })));
@@ -52,6 +57,12 @@ const RecognitionPage = lazy(() => import('./pages/credentials/CredentialPages')
 function RequireSignIn({ children }: { children: ReactNode }) {
   const { me, loading, signedOut } = useAuth();
   const location = useLocation();
+  const home = location.pathname === '/';
+  useEffect(() => {
+    if (signedOut) return;
+    void loadShell();
+    if (home) void loadHome();
+  }, [signedOut, home]);
   if (loading) return <div className="page"><Loading /></div>;
   if (!me) {
     const here = location.pathname + location.search;
@@ -75,7 +86,7 @@ export function App() {
         <Route path="catalogue/:slug" element={<CatalogueCoursePage />} />
         <Route path="verify/:credentialId" element={<VerifyPage />} />
       </Route>
-      <Route element={<RequireSignIn><Shell /></RequireSignIn>}>
+      <Route element={<RequireSignIn><Suspense fallback={<div className="page"><Loading /></div>}><Shell /></Suspense></RequireSignIn>}>
         <Route index element={<MyCoursesPage />} />
         <Route path="courses/new" element={<CreateCoursePage />} />
         <Route path="courses/:courseId" element={<CoursePage />} />

@@ -1,12 +1,13 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router-dom';
-import './i18n';
+import { languageReady } from './i18n';
 import './styles.css';
 import { AuthProvider } from './auth/AuthContext';
 import { App } from './App';
+import { registerServiceWorker } from './pwa';
 
-createRoot(document.getElementById('root')!).render(
+void languageReady.then(() => createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <BrowserRouter>
       <AuthProvider>
@@ -14,9 +15,6 @@ createRoot(document.getElementById('root')!).render(
       </AuthProvider>
     </BrowserRouter>
   </StrictMode>,
-);
+));
 
-// The service worker keeps the app's files so that an open quiz survives a reload without network.
-if ('serviceWorker' in navigator && import.meta.env.PROD) {
-  window.addEventListener('load', () => { void navigator.serviceWorker.register('/sw.js').catch(() => undefined); });
-}
+registerServiceWorker();

@@ -3,6 +3,7 @@
 import { sendQueued } from '../pages/assessment/answerQueue';
 import { deviceId, offlineStore } from '../pages/assessment/offlineStore';
 import { languageStorageKey } from '../i18n';
+import { forgetCachedPages } from '../pwa';
 
 /** Answers still in the queue after trying to send them all (0 when everything reached the server). */
 export async function sendAllQueuedAnswers(): Promise<number> {
@@ -29,6 +30,7 @@ export async function forgetThisBrowser(): Promise<void> {
     // Storage off: nothing stored.
   }
   await offlineStore.erase().catch(() => undefined);
+  await forgetCachedPages().catch(() => undefined);
 }
 
 /** Thrown by sign-out when quiz answers could not be sent (no network); the person decides. */

@@ -1,6 +1,6 @@
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
-import { languages } from '../i18n';
+import { changeLanguage, languages, type Language } from '../i18n';
 
 /** Tiếng Việt / English; the choice is remembered in this browser. */
 export function LanguageSwitch() {
@@ -18,7 +18,7 @@ export function LanguageSwitch() {
         id={id}
         data-testid="lang-switch"
         value={i18n.language === 'en' ? 'en' : 'vi'}
-        onChange={(event) => void i18n.changeLanguage(event.target.value)}
+        onChange={(event) => void changeLanguage(event.target.value as Language)}
       >
         {languages.map((language) => (
           <option key={language} value={language} lang={language}>

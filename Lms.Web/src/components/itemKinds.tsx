@@ -1,62 +1,59 @@
 // The registry of course item kinds: each kind's icon, view and create form. The contract a kind fills is in
 // itemKindSpec.ts, which the features' pages import; only this registry imports the pages (no import circle).
+// Views and forms load when first shown (React.lazy): the course outline needs only the icons, so it does not
+// download the editor, the math renderer, Markdown, the SignalR client or a video player. Render them inside
+// <Suspense>.
+import { lazy, type ComponentType } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Item } from '../api/lms';
-import type { ItemKindSpec, ItemViewProps } from './itemKindSpec';
-import { Markdown } from './Markdown';
-import { AssignmentCreate, AssignmentView } from '../pages/moocs/AssignmentItem';
-import { QuizItemCreate, QuizItemView } from '../pages/assessment/QuizItem';
-import { liveItemKind } from '../pages/classroom/LiveItem';
-import { contentItemKinds } from '../pages/content/contentItemKinds';
+import type { ItemKindSpec } from './itemKindSpec';
 
 export type { ItemCreateProps, ItemKindSpec, ItemViewProps } from './itemKindSpec';
 
-function PageView({ item }: ItemViewProps) {
-  return item.body ? <Markdown source={item.body} testId="item-body" /> : null;
+/** One component of a feature's module, loaded the first time it renders. */
+function later<M, P>(load: () => Promise<M>, pick: (module: M) => ComponentType<P> | undefined): ComponentType<P> {
+  return lazy(async () => {
+    const component = pick(await load());
+    if (!component) throw new Error('An item kind registered a part its module does not export.');
+    return { default: component };
+  });
 }
 
-function LinkView({ item }: ItemViewProps) {
-  const { t } = useTranslation();
-  return (
-    <>
-      {item.body && <Markdown source={item.body} testId="item-body" />}
-      {item.url && (
-        <p>
-          <a className="btn btn-primary" href={item.url} target="_blank" rel="noopener noreferrer" data-testid="item-link">
-            {t('course.openLink')} <span aria-hidden="true">↗</span>
-            <span className="visually-hidden"> ({t('common.newTab')})</span>
-          </a>
-          <span className="link-host muted">{hostOf(item.url)}</span>
-        </p>
-      )}
-    </>
-  );
-}
+const courseViews = () => import('./courseItemViews');
+const assignment = () => import('../pages/moocs/AssignmentItem');
+const quiz = () => import('../pages/assessment/QuizItem');
+const live = () => import('../pages/classroom/LiveItem').then((m) => m.liveItemKind);
+const content = () => import('../pages/content/contentItemKinds').then((m) => m.contentItemParts);
 
 export const itemKinds: Record<string, ItemKindSpec> = {
-  page: { icon: '¶', View: PageView },
-  link: { icon: '↗', View: LinkView },
-  assignment: { icon: '✎', View: AssignmentView, Create: AssignmentCreate },
-  quiz: { icon: '☑', View: QuizItemView, Create: QuizItemCreate },
-  live: liveItemKind,
-  ...contentItemKinds,
+  page: { icon: '¶', View: later(courseViews, (m) => m.PageView) },
+  link: { icon: '↗', View: later(courseViews, (m) => m.LinkView) },
+  assignment: { icon: '✎', View: later(assignment, (m) => m.AssignmentView), Create: later(assignment, (m) => m.AssignmentCreate) },
+  quiz: { icon: '☑', View: later(quiz, (m) => m.QuizItemView), Create: later(quiz, (m) => m.QuizItemCreate) },
+  live: { icon: '🎥', View: later(live, (k) => k.View), Create: later(live, (k) => k.Create) },
+  video: { icon: '▶', View: later(content, (k) => k.View), Create: later(content, (k) => k.create.video), seenWhenWatched: true },
+  audio: { icon: '♪', View: later(content, (k) => k.View), Create: later(content, (k) => k.create.audio), seenWhenWatched: true },
+  document: { icon: '▤', View: later(content, (k) => k.View), Create: later(content, (k) => k.create.document) },
+  image: { icon: '▨', View: later(content, (k) => k.View), Create: later(content, (k) => k.create.image) },
 };
 
 /** A kind nobody registered (an older web app, a newer server) still shows its title and note. */
-const fallback: ItemKindSpec = { icon: '•', View: PageView };
+const fallback: ItemKindSpec = itemKinds.page;
 
 export function itemKind(kind: string): ItemKindSpec {
   return itemKinds[kind] ?? fallback;
 }
 
-export function ItemIcon({ item }: { item: Pick<Item, 'kind'> }) {
-  return <span className={`item-icon item-icon-${item.kind}`} aria-hidden="true">{itemKind(item.kind).icon}</span>;
-}
-
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return url;
-  }
+/**
+ * The kind's icon, with its name for screen readers (the icon alone says nothing to them). `named={false}` where
+ * the kind's name is written next to it anyway.
+ */
+export function ItemIcon({ item, named = true }: { item: Pick<Item, 'kind'>; named?: boolean }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <span className={`item-icon item-icon-${item.kind}`} aria-hidden="true">{itemKind(item.kind).icon}</span>
+      {named && <span className="visually-hidden">{t(`itemKind.${item.kind}`, { defaultValue: t('itemKind.other') })}: </span>}
+    </>
+  );
 }

@@ -3,34 +3,9 @@ import { initReactI18next } from 'react-i18next';
 // Each feature keeps its strings in its own file (i18n/vi/<feature>.json, i18n/en/<feature>.json);
 // the files of one language are merged into one dictionary. scripts/check-i18n.mjs (run by
 // `npm run build`) fails the build when a key is missing in one language.
-type Dictionary = Record<string, unknown>;
-
-/**
- * Merges every file of a language. Objects merge key by key, so a feature may add its own entry to a
- * shared group (e.g. "itemKind.quiz" from assessment.json); the same leaf defined twice is an error.
- */
-function merge(files: Record<string, Dictionary>): Dictionary {
-  const merged: Dictionary = {};
-  const into = (target: Dictionary, source: Dictionary, path: string, file: string) => {
-    for (const [key, value] of Object.entries(source)) {
-      const at = path ? `${path}.${key}` : key;
-      const existing = target[key];
-      if (isDictionary(existing) && isDictionary(value)) into(existing, value, at, file);
-      else if (key in target) throw new Error(`Translation key "${at}" is defined twice (again in ${file}).`);
-      else target[key] = isDictionary(value) ? into({}, value, at, file) : value;
-    }
-    return target;
-  };
-  for (const [file, dictionary] of Object.entries(files)) into(merged, dictionary, '', file);
-  return merged;
-}
-
-function isDictionary(value: unknown): value is Dictionary {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
+import { merge, type Dictionary } from './merge';
 
 const vi = merge(import.meta.glob<Dictionary>('./vi/*.json', { eager: true, import: 'default' }));
-const en = merge(import.meta.glob<Dictionary>('./en/*.json', { eager: true, import: 'default' }));
 
 export const languages = ['vi', 'en'] as const;
 export type Language = (typeof languages)[number];
@@ -50,9 +25,12 @@ function storedLanguage(): Language {
 
 const initial = storedLanguage();
 
+// Vietnamese, the default, is in the first script; English is a chunk of its own (en.ts), loaded before the first
+// render for a reader who chose it and on switching: the sign-in page downloads one dictionary, not two.
 void i18n.use(initReactI18next).init({
-  resources: { vi: { translation: vi }, en: { translation: en } },
-  lng: initial,
+  resources: { vi: { translation: vi } },
+  partialBundledLanguages: true,
+  lng: 'vi', // until languageReady: the reader's language once its dictionary is here
   fallbackLng: 'vi',
   supportedLngs: [...languages],
   interpolation: { escapeValue: false }, // React escapes.
@@ -60,12 +38,30 @@ void i18n.use(initReactI18next).init({
   returnNull: false,
 });
 
+let english: Promise<void> | undefined;
+function loadLanguage(language: Language): Promise<void> {
+  if (language === 'vi') return Promise.resolve();
+  english ??= import('./en').then(({ en }) => { i18n.addResourceBundle('en', 'translation', en); });
+  return english;
+}
+
+/** Resolves once the reader's language can be shown (main.tsx renders after it). */
+export const languageReady: Promise<void> = initial === 'vi'
+  ? Promise.resolve()
+  : loadLanguage(initial).then(() => i18n.changeLanguage(initial)).then(() => undefined, () => undefined);
+
+/** Switches the language, downloading its dictionary first. */
+export async function changeLanguage(language: Language): Promise<void> {
+  await loadLanguage(language);
+  await i18n.changeLanguage(language);
+}
+
 function apply(language: string) {
   document.documentElement.lang = language;
   document.title = i18n.t('app.name');
 }
 
-apply(initial);
+apply(i18n.language);
 i18n.on('languageChanged', (language) => {
   try {
     localStorage.setItem(storageKey, language);

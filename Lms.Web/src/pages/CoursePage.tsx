@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { Suspense, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { api, canTeach } from '../api/lms';
@@ -13,11 +13,12 @@ export function CoursePage() {
   const { t, i18n } = useTranslation();
   const { courseId = '', itemId } = useParams();
   const { data: course, setData: setCourse, error, loading, reload } = useLoad(() => api.course(courseId), [courseId]);
-  useTitle(course?.title);
 
   const items = useMemo(() => course?.modules.flatMap((m) => m.items) ?? [], [course]);
   const index = itemId ? items.findIndex((i) => i.id === itemId) : -1;
   const item = index >= 0 ? items[index] : undefined;
+  // An opened item names the page (a lesson and a quiz of one course must not read the same).
+  useTitle(item && course ? `${item.title} · ${course.title}` : course?.title);
   const learner = course?.progress != null;
 
   // Opening an item counts it as seen (for the course's students).
@@ -72,7 +73,9 @@ export function CoursePage() {
           <Badge tone="kind">{t(`courseKind.${course.kind}`)}</Badge>
           <Badge tone={`role-${course.myRole}`} testId="course-role">{t(`courseRole.${course.myRole}`)}</Badge>
         </div>
-        <h1>{item ? <Link to={`/courses/${course.id}`}>{course.title}</Link> : course.title}</h1>
+        {item
+          ? <p className="course-title-link"><Link to={`/courses/${course.id}`}>{course.title}</Link></p>
+          : <h1>{course.title}</h1>}
         {!item && (
           <p className="muted">
             {course.institutionName}
@@ -102,17 +105,21 @@ export function CoursePage() {
         {item && (
           <article className="card item-view" aria-labelledby="item-title" data-testid="item-view">
             <p className="muted item-kind">
-              <ItemIcon item={item} /> {t(`itemKind.${item.kind}`)}
+              <ItemIcon item={item} named={false} /> {t(`itemKind.${item.kind}`)}
               {learner && item.seen && <span className="seen-note"> · {t('course.seen')}</span>}
             </p>
-            <h2 id="item-title" ref={heading} tabIndex={-1}>{item.title}</h2>
+            <h1 id="item-title" ref={heading} tabIndex={-1}>{item.title}</h1>
             {notCounted?.itemId === item.id && <ErrorMessage error={notCounted.error} />}
             {item.dueAt && <p className="muted small" data-testid="item-due">{t('moocs.assignment.dueAt', { date: formatDateTime(item.dueAt, i18n.language) })}</p>}
             {item.availableFrom ? (
               <p className="alert" data-testid="item-locked">{t('moocs.opensOn', { date: formatDateTime(item.availableFrom, i18n.language) })}</p>
             ) : (() => {
               const { View } = itemKind(item.kind);
-              return <View course={course} item={item} learner={learner} onSeen={() => void reload()} />;
+              return (
+                <Suspense fallback={<Loading />}>
+                  <View course={course} item={item} learner={learner} onSeen={() => void reload()} />
+                </Suspense>
+              );
             })()}
             <nav className="item-nav" aria-label={t('course.itemNavigation')}>
               {index > 0 ? (

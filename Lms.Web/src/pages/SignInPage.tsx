@@ -6,7 +6,7 @@ import { isSecondStep, twoFactorApi, type SecondStep } from '../api/twoFactor';
 import { SecondStepForm } from '../auth/SecondStepForm';
 import { useAuth } from '../auth/AuthContext';
 import { errorText } from '../errors';
-import { AppLogo } from '../components/Shell';
+import { AppLogo } from '../components/AppLogo';
 import { LanguageSwitch } from '../components/LanguageSwitch';
 import { Loading, useTitle } from '../components/common';
 
@@ -65,9 +65,9 @@ export function SignInPage() {
 
   return (
     <div className="sign-in">
-      <div className="sign-in-top">
+      <header className="sign-in-top">
         <LanguageSwitch />
-      </div>
+      </header>
       <main className="sign-in-card" id="main">
         <div className="sign-in-brand">
           <AppLogo />
@@ -80,7 +80,7 @@ export function SignInPage() {
         ) : (
         <form onSubmit={submit} noValidate>
           {message && (
-            <div className="alert alert-error" role="alert" data-testid="sign-in-error">
+            <div className="alert alert-error" role="alert" id="sign-in-error" data-testid="sign-in-error">
               {message}
             </div>
           )}
@@ -88,6 +88,8 @@ export function SignInPage() {
             <label htmlFor="login">{t('signIn.login')}</label>
             <input
               id="login"
+              aria-invalid={message ? true : undefined}
+              aria-describedby={message ? 'sign-in-error' : undefined}
               name="username"
               autoComplete="username"
               inputMode="email"
@@ -102,6 +104,8 @@ export function SignInPage() {
             <label htmlFor="password">{t('signIn.password')}</label>
             <input
               id="password"
+              aria-invalid={message ? true : undefined}
+              aria-describedby={message ? 'sign-in-error' : undefined}
               name="password"
               type="password"
               autoComplete="current-password"

@@ -160,9 +160,10 @@ export function QuizBuilderPage() {
                 <li key={q.id} className="bank-pick" data-testid="bank-pick">
                   <span>{q.title} <span className="muted small">({t(`questionType.${q.type}`)})</span></span>
                   <button type="button" className="btn btn-small" disabled={inQuiz}
-                          aria-label={t('builder.addNamed', { title: q.title })}
                           onClick={() => { setTitles((x) => ({ ...x, [q.id]: q.title })); addItem({ kind: 'fixed', questionId: q.id, points: 1 }); }}>
+                    {/* The name starts with the visible word (WCAG 2.5.3), then says which question. */}
                     {inQuiz ? t('builder.added') : t('builder.add')}
+                    <span className="visually-hidden"> "{q.title}"</span>
                   </button>
                 </li>
               );

@@ -1,26 +1,17 @@
 import { useEffect, useRef } from 'react';
 import DOMPurify from 'dompurify';
-import renderMathInElement from 'katex/contrib/auto-render';
-import 'katex/dist/katex.min.css';
+import { hasMath, renderMath } from './math';
 import './assessment.css';
-
-const delimiters = [
-  { left: '$$', right: '$$', display: true },
-  { left: '\\[', right: '\\]', display: true },
-  { left: '\\(', right: '\\)', display: false },
-];
 
 /** Question HTML (sanitised on the server, and again here) with its math rendered by KaTeX. */
 export function Rich({ html, className, testId, as = 'div' }: { html: string; className?: string; testId?: string; as?: 'div' | 'span' }) {
   const ref = useRef<HTMLElement>(null);
   useEffect(() => {
     if (!ref.current) return;
-    ref.current.innerHTML = DOMPurify.sanitize(html);
-    try {
-      renderMathInElement(ref.current, { delimiters, throwOnError: false });
-    } catch {
-      // Bad math stays as text.
-    }
+    const element = ref.current;
+    element.innerHTML = DOMPurify.sanitize(html);
+    // KaTeX (and its CSS and fonts) downloads only for a question that has math.
+    if (hasMath(html)) void renderMath(element);
   }, [html]);
   const Tag = as;
   return <Tag ref={ref as never} className={className ? `rich ${className}` : 'rich'} data-testid={testId} />;

@@ -45,7 +45,7 @@ function LiveView({ item }: ItemViewProps) {
       <SessionRecordings sessionId={session.id} />
       {teacher && (runs.data?.length ?? 0) > 0 && (
         <section aria-label={t('live.runs')}>
-          <h3>{t('live.runs')}</h3>
+          <h2>{t('live.runs')}</h2>
           <ul className="live-runs">
             {runs.data!.map((r) => (
               <li key={r.id}>

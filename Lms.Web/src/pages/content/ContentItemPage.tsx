@@ -49,7 +49,7 @@ export function ContentItemPage() {
       {failure && item.canEdit && (
         <div className="alert alert-error" role="alert" data-testid="content-failure">
           <div>
-            <h3>{t('content.refused', { version: failure.versionNumber })}</h3>
+            <h2>{t('content.refused', { version: failure.versionNumber })}</h2>
             <p>{failureText(t, failure.code, failure.message)}</p>
           </div>
         </div>

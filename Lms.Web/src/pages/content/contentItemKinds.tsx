@@ -197,11 +197,8 @@ function UploadNew({ type, institutionId, courseId, moduleId, onDone }: {
   );
 }
 
-/** The course item kinds of the content library, registered in components/itemKinds.tsx. */
-export const contentItemKinds: Record<MediaType, ItemKindSpec> = {
-  video: { icon: '▶', View: ContentItemView, Create: createFor('video'), seenWhenWatched: true },
-  audio: { icon: '♪', View: ContentItemView, Create: createFor('audio'), seenWhenWatched: true },
-  document: { icon: '▤', View: ContentItemView, Create: createFor('document') },
-  image: { icon: '▨', View: ContentItemView, Create: createFor('image') },
-};
-
+/** The parts of the content library's course item kinds; components/itemKinds.tsx registers them (icons there). */
+export const contentItemParts = {
+  View: ContentItemView,
+  create: { video: createFor('video'), audio: createFor('audio'), document: createFor('document'), image: createFor('image') },
+} satisfies { View: ItemKindSpec['View']; create: Record<MediaType, NonNullable<ItemKindSpec['Create']>> };

@@ -1,10 +1,10 @@
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { Suspense, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, type Course, type Item, type ItemKind, type Module } from '../../api/lms';
 import { fieldErrorText } from '../../errors';
 import { Markdown } from '../../components/Markdown';
 import { ItemIcon, itemKind, itemKinds } from '../../components/itemKinds';
-import { ConfirmButton, ErrorMessage, Field } from '../../components/common';
+import { ConfirmButton, ErrorMessage, Field, Loading } from '../../components/common';
 
 type Open =
   | { type: 'renameModule'; moduleId: string }
@@ -173,8 +173,10 @@ function ModuleEditor({ course, module, number, first, last, open, setOpen, busy
           createFeatureItem={(kind) => {
             const { Create } = itemKind(kind);
             return Create ? (
-              <Create course={course} module={module} onCancel={() => setOpen(null)}
-                      onDone={() => void change(async () => setOpen(null))} />
+              <Suspense fallback={<Loading />}>
+                <Create course={course} module={module} onCancel={() => setOpen(null)}
+                        onDone={() => void change(async () => setOpen(null))} />
+              </Suspense>
             ) : null;
           }}
         />
@@ -219,7 +221,7 @@ function ItemRow({ course, module, item, index, open, setOpen, busy, error, chan
   return (
     <li className="editor-item" data-testid="editor-item">
       <div className="editor-item-title">
-        <ItemIcon item={item} />
+        <ItemIcon item={item} named={false} />
         <span>
           <span className="item-name">{item.title}</span>
           <span className="muted small block">{t(`itemKind.${item.kind}`)}{item.url ? ` · ${item.url}` : ''}</span>

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { AppLogo } from '../../components/Shell';
+import { AppLogo } from '../../components/AppLogo';
 import { LanguageSwitch } from '../../components/LanguageSwitch';
 
 /** The frame of the pages a person sees before they are signed in (the sign-in page's card). */
@@ -8,9 +8,9 @@ export function AccountShell({ title, children }: { title: string; children: Rea
   const { t } = useTranslation();
   return (
     <div className="sign-in">
-      <div className="sign-in-top">
+      <header className="sign-in-top">
         <LanguageSwitch />
-      </div>
+      </header>
       <main className="sign-in-card" id="main">
         <div className="sign-in-brand">
           <AppLogo />

@@ -74,7 +74,7 @@ function SubmitForm({ assignment, onSubmitted }: { assignment: Assignment; onSub
 
   return (
     <section className="card submission" aria-labelledby="my-work">
-      <h3 id="my-work">{t('moocs.assignment.myWork')}</h3>
+      <h2 id="my-work">{t('moocs.assignment.myWork')}</h2>
       {mine && (
         <p data-testid="submission-status">
           {t('moocs.assignment.submittedAt', { time: formatDateTime(mine.submittedAt, i18n.language) })}
@@ -176,7 +176,7 @@ function PeerReview({ assignment, onDone }: { assignment: Assignment; onDone: ()
   const open = !assignment.reviewsClosed && !assignment.final;
   return (
     <section className="card" aria-labelledby="peer-title">
-      <h3 id="peer-title">{t('moocs.assignment.peerTitle')}</h3>
+      <h2 id="peer-title">{t('moocs.assignment.peerTitle')}</h2>
       <p className="muted small">{t('moocs.assignment.peerDone', { done: assignment.peerReviewsDone, needed: assignment.peerReviews })}</p>
       <ErrorMessage error={error} />
       {open && next === undefined && <button type="button" className="btn" onClick={() => void load()}>{t('moocs.assignment.peerNext')}</button>}
@@ -217,7 +217,7 @@ function TeacherGrading({ assignment }: { assignment: Assignment }) {
     <>
     {assignment.review === 'peer' && assignment.reviewsClosed && <StaffGrading assignment={assignment} onGraded={() => void load()} />}
     <section className="card" aria-labelledby="grading-title">
-      <h3 id="grading-title">{t('moocs.assignment.submissions')}</h3>
+      <h2 id="grading-title">{t('moocs.assignment.submissions')}</h2>
       <ErrorMessage error={error} />
       {items?.length === 0 && <p className="muted">{t('moocs.assignment.noSubmissions')}</p>}
       <ul className="plain-list">
@@ -242,7 +242,7 @@ function StaffGrading({ assignment, onGraded }: { assignment: Assignment; onGrad
   if (!data) return loading ? <Loading /> : <ErrorMessage error={error} onRetry={() => void reload()} />;
   return (
     <section className="card" aria-labelledby="staff-title" data-testid="staff-grading">
-      <h3 id="staff-title">{t('moocs.assignment.staffTitle')} ({data.items.length})</h3>
+      <h2 id="staff-title">{t('moocs.assignment.staffTitle')} ({data.items.length})</h2>
       <p className="muted small">{t('moocs.assignment.staffHint')}</p>
       {data.items.length === 0 && <p className="muted">{t('moocs.assignment.staffNone')}</p>}
       <ul className="plain-list">

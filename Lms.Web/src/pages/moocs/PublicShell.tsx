@@ -2,7 +2,7 @@ import { Suspense } from 'react';
 import { Link, NavLink, Outlet } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { useAuth } from '../../auth/AuthContext';
-import { AppLogo } from '../../components/Shell';
+import { AppLogo } from '../../components/AppLogo';
 import { LanguageSwitch } from '../../components/LanguageSwitch';
 import { Loading } from '../../components/common';
 
