@@ -5,8 +5,11 @@ import './i18n';
 import './styles.css';
 import { AuthProvider } from './auth/AuthContext';
 import { App } from './App';
+import { appContainer, rememberForServer } from './serverPage';
 
-createRoot(document.getElementById('root')!).render(
+rememberForServer();
+// A page the server rendered stays on screen until the app's own is ready (serverPage.ts).
+createRoot(appContainer()).render(
   <StrictMode>
     <BrowserRouter>
       <AuthProvider>
