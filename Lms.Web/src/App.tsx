@@ -6,6 +6,7 @@ import { Loading } from './components/common';
 import { SignInPage } from './pages/SignInPage';
 import { MyCoursesPage } from './pages/MyCoursesPage';
 import { NotFoundPage } from './pages/NotFoundPage';
+import { useHandOverOnNavigation } from './serverPage';
 import './pages/moocs/moocs.css';
 
 // Pages beyond the first screen load when first opened: less to download on a phone.
@@ -63,6 +64,7 @@ function RequireSignIn({ children }: { children: ReactNode }) {
 }
 
 export function App() {
+  useHandOverOnNavigation();
   return (
     <Routes>
       <Route path="/sign-in" element={<SignInPage />} />

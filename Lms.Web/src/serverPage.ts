@@ -1,3 +1,5 @@
+import { useLayoutEffect } from 'react';
+import { useLocation } from 'react-router-dom';
 import i18n from './i18n';
 
 /**
@@ -7,6 +9,7 @@ import i18n from './i18n';
  * between, and what was typed into the server's form is carried over.
  */
 let pending: HTMLElement | null = null;
+const serverPath = window.location.pathname;
 
 /** The element the app renders into: #root, or a new one that replaces it when the app's page is ready. */
 export function appContainer(): HTMLElement {
@@ -39,6 +42,14 @@ export function handOver(): ServerForm {
   root.replaceWith(pending);
   pending = null;
   return form;
+}
+
+/** The app went elsewhere than the page the server rendered (signed in already, a redirect): show the app's page now. */
+export function useHandOverOnNavigation() {
+  const { pathname } = useLocation();
+  useLayoutEffect(() => {
+    if (pathname !== serverPath) handOver();
+  }, [pathname]);
 }
 
 /** The server renders in the person's language and time zone: it reads them from these cookies. */
