@@ -17,6 +17,7 @@ using Lms.Server.Moocs;
 using Lms.Server.Privacy;
 using Lms.Server.Problems;
 using Lms.Server.Security;
+using Lms.Server.Web;
 using Microsoft.Extensions.FileProviders;
 using Scalar.AspNetCore;
 
@@ -97,6 +98,10 @@ public static class LmsApp
 
         services.AddLmsProblems();
         services.AddBrowserProtections(configuration);
+        services.AddPrecompressedFiles();
+        services.AddSingleton<AppPage>();
+        services.AddSingleton<AppTexts>();
+        services.AddSafeResponseCompression();
         services.AddValidation();
         services.AddLmsAuthentication();
         services.AddLmsOpenApi();
@@ -131,16 +136,10 @@ public static class LmsApp
         app.UseBrowserProtections();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseDefaultFiles();
-        app.UseStaticFiles(new StaticFileOptions
-        {
-            OnPrepareResponse = context =>
-            {
-                // Vite names built assets by their content hash: cache them for good, but never index.html.
-                context.Context.Response.Headers.CacheControl =
-                    context.Context.Request.Path.StartsWithSegments("/assets") ? "public, max-age=31536000, immutable" : "no-cache";
-            },
-        });
+        app.UseResponseCompression();
+        // No UseDefaultFiles: "/" is the student's home page rendered on the server (or the web app's fallback).
+        app.UsePrecompressedFiles();
+        app.UseStaticFiles();
         app.UseAuthentication();
         app.UseMiddleware<SessionCheckMiddleware>();
         app.UseMiddleware<TwoFactorGateMiddleware>();
@@ -172,6 +171,10 @@ public static class LmsApp
         api.MapContentEndpoints();
         api.MapPrivacy();
         app.MapContentHubs();
+
+        // The pages a phone sees first, rendered on the server; the web app takes over when it has started.
+        SignInPages.Map(app);
+        HomePage.Map(app);
 
         // Any other path is the web app's (client-side routed) page; unknown API paths stay a 404 problem.
         if (app.Environment.WebRootPath is not null)

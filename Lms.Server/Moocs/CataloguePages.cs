@@ -4,6 +4,7 @@ using System.Text.Json;
 using Lms.Grains.Credentials;
 using Lms.Grains.Moocs;
 using Lms.Server.Credentials;
+using Lms.Server.Web;
 
 namespace Lms.Server.Moocs;
 
@@ -13,12 +14,9 @@ namespace Lms.Server.Moocs;
 /// description, Open Graph tags (and schema.org data for a course) in its head, and the content as
 /// plain HTML inside the app's root element, which the app then replaces when it starts.
 /// </summary>
-public sealed class CataloguePages(IWebHostEnvironment environment, CatalogueCache cache, MoocRepository moocs,
-    CredentialRepository credentials, PublicUrl urls)
+public sealed class CataloguePages(CatalogueCache cache, MoocRepository moocs,
+    CredentialRepository credentials, PublicUrl urls, AppPage appPage)
 {
-    private string? _template;
-    private DateTime _templateTime;
-
     public static void Map(IEndpointRouteBuilder app)
     {
         var pages = app.MapGroup("").AllowAnonymous().ExcludeFromDescription();
@@ -46,7 +44,7 @@ public sealed class CataloguePages(IWebHostEnvironment environment, CatalogueCac
 
     private async Task<IResult> CourseAsync(HttpContext http, string slug)
     {
-        var page = await cache.GetAsync("page|course|" + slug, async () =>
+        var cached = await cache.GetAsync("page|course|" + slug, async () =>
         {
             var c = await moocs.PublishedBySlugAsync(slug);
             if (c is null)
@@ -81,7 +79,7 @@ public sealed class CataloguePages(IWebHostEnvironment environment, CatalogueCac
             });
             return new CachedPage(Render($"{c.Title} · {c.InstitutionName}", description, url, "website", c.ImageUrl, body.ToString(), jsonLd), 200);
         });
-        return Html(page.Html, page.Status);
+        return Html(cached.Html, cached.Status);
     }
 
     private async Task<IResult> VerifyAsync(HttpContext http, Guid credentialId)
@@ -101,49 +99,12 @@ public sealed class CataloguePages(IWebHostEnvironment environment, CatalogueCac
         return Html(Render(title, description, urls.Verify(credentialId), "article", null, body), 200);
     }
 
-    private static IResult Html(string html, int status) => Results.Content(html, "text/html; charset=utf-8", Encoding.UTF8, status);
+    private static IResult Html(string html, int status) => AppPage.Html(html, status);
 
-    private string Render(string title, string description, string url, string type, string? image, string body, string? jsonLd = null)
-    {
-        var head = new StringBuilder();
-        head.Append($"<title>{E(title)}</title>");
-        head.Append($"<meta name=\"description\" content=\"{E(description)}\" />");
-        head.Append($"<link rel=\"canonical\" href=\"{E(url)}\" />");
-        head.Append($"<meta property=\"og:title\" content=\"{E(title)}\" />");
-        head.Append($"<meta property=\"og:description\" content=\"{E(description)}\" />");
-        head.Append($"<meta property=\"og:type\" content=\"{E(type)}\" />");
-        head.Append($"<meta property=\"og:url\" content=\"{E(url)}\" />");
-        head.Append("<meta property=\"og:site_name\" content=\"Lms\" />");
-        head.Append("<meta property=\"og:locale\" content=\"vi_VN\" />");
-        if (image is not null) head.Append($"<meta property=\"og:image\" content=\"{E(image)}\" />");
-        head.Append($"<meta name=\"twitter:card\" content=\"summary\" />");
-        if (jsonLd is not null) head.Append($"<script type=\"application/ld+json\">{jsonLd.Replace("</", "<\\/")}</script>");
-
-        var template = Template();
-        var withoutTitle = System.Text.RegularExpressions.Regex.Replace(template, "<title>.*?</title>", "", System.Text.RegularExpressions.RegexOptions.Singleline);
-        withoutTitle = System.Text.RegularExpressions.Regex.Replace(withoutTitle, "<meta name=\"description\"[^>]*>", "");
-        return withoutTitle
-            .Replace("</head>", head + "</head>")
-            .Replace("<div id=\"root\"></div>", $"<div id=\"root\">{body}</div>");
-    }
-
-    private string Template()
-    {
-        var path = environment.WebRootPath is { } root ? Path.Combine(root, "index.html") : null;
-        if (path is null || !File.Exists(path))
-            return "<!doctype html><html lang=\"vi\"><head><meta charset=\"UTF-8\" /><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\" /></head><body><div id=\"root\"></div></body></html>";
-        var time = File.GetLastWriteTimeUtc(path);
-        if (_template is null || time != _templateTime)
-        {
-            _template = File.ReadAllText(path);
-            _templateTime = time;
-        }
-        return _template;
-    }
+    private string Render(string title, string description, string url, string type, string? image, string body, string? jsonLd = null) =>
+        appPage.Render(new PageHead(title, description, url, type, image, jsonLd), body);
 
     private static string Shorten(string text, int max) => text.Length <= max ? text : text[..(max - 1)].TrimEnd() + "…";
 
-    // Only what HTML needs escaped: Vietnamese letters stay readable in the page source.
-    private static string E(string? text) =>
-        (text ?? "").Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;").Replace("\"", "&quot;").Replace("'", "&#39;");
+    private static string E(string? text) => AppPage.E(text);
 }

@@ -21,7 +21,7 @@ public sealed class OriginCheckMiddleware(HostingOptions options, IProblemDetail
 
     public async Task InvokeAsync(HttpContext http, RequestDelegate next)
     {
-        if (!NeedsCheck(http.Request) || IsAllowed(http.Request))
+        if (!NeedsCheck(http) || IsAllowed(http.Request))
         {
             await next(http);
             return;
@@ -43,8 +43,11 @@ public sealed class OriginCheckMiddleware(HostingOptions options, IProblemDetail
     }
 
     /// <summary>Requests that change something (and every hub request: negotiate and the WebSocket) sent with a cookie.</summary>
-    private static bool NeedsCheck(HttpRequest request)
+    private static bool NeedsCheck(HttpContext http)
     {
+        var request = http.Request;
+        // A form that signs in carries no cookie yet: without this, another site could sign a person into its own account.
+        if (http.GetEndpoint()?.Metadata.GetMetadata<SameOriginOnlyAttribute>() is not null) return true;
         var changes = !(HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method)
                         || HttpMethods.IsTrace(request.Method));
         if (!changes && !request.Path.StartsWithSegments("/hubs")) return false;
@@ -67,3 +70,6 @@ public sealed class OriginCheckMiddleware(HostingOptions options, IProblemDetail
         return string.Equals(origin, $"{request.Scheme}://{request.Host.Value}", StringComparison.OrdinalIgnoreCase);
     }
 }
+
+/// <summary>An endpoint that takes only same-origin browser requests, with or without a cookie (a plain sign-in form post).</summary>
+public sealed class SameOriginOnlyAttribute : Attribute;

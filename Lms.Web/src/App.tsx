@@ -4,6 +4,7 @@ import { useAuth } from './auth/AuthContext';
 import { Loading } from './components/common';
 import { SignInPage } from './pages/SignInPage';
 import { NotFoundPage } from './pages/NotFoundPage';
+import { useHandOverOnNavigation } from './serverPage';
 import './pages/moocs/moocs.css';
 
 // The signed-in shell and the home page are not in the first script (the sign-in page does not use them);
@@ -74,6 +75,7 @@ function RequireSignIn({ children }: { children: ReactNode }) {
 }
 
 export function App() {
+  useHandOverOnNavigation();
   return (
     <Routes>
       <Route path="/sign-in" element={<SignInPage />} />

@@ -6,8 +6,11 @@ import './styles.css';
 import { AuthProvider } from './auth/AuthContext';
 import { App } from './App';
 import { registerServiceWorker } from './pwa';
+import { appContainer, rememberForServer } from './serverPage';
 
-void languageReady.then(() => createRoot(document.getElementById('root')!).render(
+rememberForServer();
+// A page the server rendered stays on screen until the app's own is ready (serverPage.ts).
+void languageReady.then(() => createRoot(appContainer()).render(
   <StrictMode>
     <BrowserRouter>
       <AuthProvider>

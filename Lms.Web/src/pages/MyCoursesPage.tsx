@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { api, type CourseSummary, type PersonRef } from '../api/lms';
@@ -7,6 +7,7 @@ import { CourseCard } from '../components/CourseCard';
 import { ErrorMessage, Loading, useTitle } from '../components/common';
 import { useLoad } from '../components/useLoad';
 import { TodayLive } from './classroom/TodayLive';
+import { handOver } from '../serverPage';
 
 const pageSize = 12;
 
@@ -37,6 +38,11 @@ export function MyCoursesPage() {
   useEffect(() => {
     void load(0);
   }, [load]);
+
+  // The server's rendering of this page stays on screen until the list has loaded here too.
+  useLayoutEffect(() => {
+    if (!loading) handOver();
+  }, [loading]);
 
   return (
     <div className="page">

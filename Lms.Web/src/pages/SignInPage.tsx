@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useLayoutEffect, useState, type FormEvent } from 'react';
 import { Link, Navigate, useLocation, useSearchParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { ApiError, ProblemTypes } from '../api/client';
@@ -9,6 +9,7 @@ import { errorText } from '../errors';
 import { AppLogo } from '../components/AppLogo';
 import { LanguageSwitch } from '../components/LanguageSwitch';
 import { Loading, useTitle } from '../components/common';
+import { handOver } from '../serverPage';
 
 /** Only paths inside the app: never send someone to another site after signing in. */
 function safeNext(next: string | null): string {
@@ -30,6 +31,16 @@ export function SignInPage() {
   const [secondStep, setSecondStep] = useState<SecondStep | null>(
     (location.state as { secondStep?: SecondStep } | null)?.secondStep ?? null);
   useTitle(t('signIn.title'));
+
+  // The server's form stays on screen until this one is ready; what was typed there is carried over, focus too.
+  useLayoutEffect(() => {
+    if (loading || me) return;
+    const typed = handOver();
+    if (typed.values.login) setLogin(typed.values.login);
+    if (typed.values.password) setPassword(typed.values.password);
+    if (typed.values.remember) setRememberMe(typed.values.remember === 'true');
+    if (typed.focused) document.getElementById(typed.focused)?.focus();
+  }, [loading, me]);
 
   if (loading) return <Loading />;
   if (me) return <Navigate to={safeNext(params.get('next'))} replace />;
