@@ -16,6 +16,7 @@ using Lms.Server.Institutions;
 using Lms.Server.Moocs;
 using Lms.Server.Privacy;
 using Lms.Server.Problems;
+using Lms.Server.SchoolYear;
 using Lms.Server.Security;
 using Microsoft.Extensions.FileProviders;
 using Scalar.AspNetCore;
@@ -94,6 +95,7 @@ public static class LmsApp
         services.AddAssessment(configuration);
         services.AddContent(configuration);
         services.AddPrivacy();
+        services.AddSchoolYear();
 
         services.AddLmsProblems();
         services.AddBrowserProtections(configuration);
@@ -171,6 +173,7 @@ public static class LmsApp
         app.MapClassroomHub();
         api.MapContentEndpoints();
         api.MapPrivacy();
+        api.MapSchoolYear();
         app.MapContentHubs();
 
         // Any other path is the web app's (client-side routed) page; unknown API paths stay a 404 problem.
