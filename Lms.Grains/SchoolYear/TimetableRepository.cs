@@ -110,14 +110,16 @@ public sealed class TimetableRepository(Db db)
             await connection.ExecuteAsync(db.Text(InsertSql), args, transaction);
     }
 
-    /// <summary>One cell of the grid: set (null entry clears it). A double booking is returned, and nothing is written.</summary>
-    public async Task<DoubleBooking?> SetCellAsync(Guid yearId, Guid classId, int weekday, int period, SlotEntry? entry)
+    /// <summary>Empties one cell of the grid; false when its period's roll was taken (the period stays, with its history).</summary>
+    public async Task<bool> ClearCellAsync(Guid yearId, Guid classId, int weekday, int period)
     {
-        if (entry is null)
-        {
-            await db.ExecuteAsync(DeleteCellSql, new { yearId, classId, weekday, period });
-            return null;
-        }
+        await db.ExecuteAsync(DeleteCellSql, new { yearId, classId, weekday, period });
+        return !(await ClassAsync(yearId, classId)).Any(s => s.Weekday == weekday && s.Period == period);
+    }
+
+    /// <summary>One cell of the grid. A double booking is returned, and nothing is written.</summary>
+    public async Task<DoubleBooking?> SetCellAsync(Guid yearId, Guid classId, int weekday, int period, SlotEntry entry)
+    {
         if ((await CellClashesAsync(yearId, entry)).FirstOrDefault() is { } clash) return clash;
         try
         {

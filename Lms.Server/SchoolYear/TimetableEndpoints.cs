@@ -26,8 +26,8 @@ public static class TimetableEndpoints
         year.MapGet("/classes/{classId:guid}/timetable", ClassTimetable).WithSummary("A class's week, period by period (admins and teachers).");
         year.MapPut("/classes/{classId:guid}/timetable/{weekday:int}/{period:int}", SetCell).ProducesProblems(400, 409)
             .WithSummary("Sets one period of a class's week (admins); a teacher already in another class then is refused (409 double-booked).");
-        year.MapDelete("/classes/{classId:guid}/timetable/{weekday:int}/{period:int}", ClearCell).ProducesProblems(400)
-            .WithSummary("Empties one period of a class's week (admins); a period whose roll was taken keeps its history.");
+        year.MapDelete("/classes/{classId:guid}/timetable/{weekday:int}/{period:int}", ClearCell).ProducesProblems(400, 409)
+            .WithSummary("Empties one period of a class's week (admins); a period whose roll was taken stays, with its attendance (409 period-has-roll).");
         year.MapPost("/timetable", Import).ProducesProblems(400, 413, 422).DisableAntiforgery().Accepts<IFormFile>("multipart/form-data")
             .WithSummary("Replaces the timetables of the classes a CSV file names (admins): all or nothing, every broken line named (422).");
     }
@@ -82,7 +82,9 @@ public static class TimetableEndpoints
     {
         await access.ClassAsync(http.User, yearId, classId, Roles.Admin);
         CheckCell(weekday, period);
-        await timetable.SetCellAsync(yearId, classId, weekday, period, null);
+        if (!await timetable.ClearCellAsync(yearId, classId, weekday, period))
+            throw PeopleEndpoints.Coded(StatusCodes.Status409Conflict, ProblemTypes.Conflict, "period-has-roll",
+                "The period's roll was taken: it stays, with its attendance; set another subject or teacher instead.");
         return TypedResults.NoContent();
     }
 

@@ -56,6 +56,9 @@ public abstract class SchoolDayApiTests(LmsServer server)
         var refused = await ProblemAssert.IsProblemAsync(await w.Admin.PutAsJsonAsync($"{cell}/1",
             new { subjectId = w.Maths, teacherId = w.MathsTeacherId, room = "P105", online = false }), HttpStatusCode.Conflict, "conflict");
         Assert.Equal(("double-booked", "10A1"), (refused.GetProperty("code").GetString(), refused.GetProperty("value").GetString()));
+        await ProblemAssert.OkAsync<JsonElement>(await w.Admin.PutAsJsonAsync($"{cell}/6",
+            new { subjectId = w.Maths, teacherId = w.MathsTeacherId, room = "P105", online = false }));
+        Assert.Equal(HttpStatusCode.NoContent, (await w.Admin.DeleteAsync($"{cell}/6")).StatusCode);
         await ProblemAssert.OkAsync<JsonElement>(await w.Admin.PutAsJsonAsync($"{cell}/5",
             new { subjectId = w.Maths, teacherId = w.MathsTeacherId, room = "P105", online = false }));
 
@@ -104,6 +107,10 @@ public abstract class SchoolDayApiTests(LmsServer server)
 
         var today = await ProblemAssert.OkAsync<JsonElement>(await w.MathsTeacher.GetAsync($"/api/school-year/today?day={w.Day}"));
         Assert.True(today.GetProperty("teaching")[0].GetProperty("rollTaken").GetBoolean());
+        // A period whose roll was taken is not emptied from the week: its attendance stays with it.
+        var kept = await ProblemAssert.IsProblemAsync(await w.Admin.DeleteAsync($"/api/school-years/{w.YearId}/classes/{w.Class10A1}/timetable/{w.Weekday}/1"),
+            HttpStatusCode.Conflict, "conflict");
+        Assert.Equal("period-has-roll", kept.GetProperty("code").GetString());
 
         var report = await ProblemAssert.OkAsync<JsonElement>(await w.Homeroom.GetAsync(
             $"/api/school-years/{w.YearId}/classes/{w.Class10A1}/attendance?termId={w.Term1Id}"));
