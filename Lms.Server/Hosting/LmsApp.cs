@@ -16,6 +16,7 @@ using Lms.Server.Institutions;
 using Lms.Server.Moocs;
 using Lms.Server.Privacy;
 using Lms.Server.Problems;
+using Lms.Server.SchoolYear;
 using Lms.Server.Security;
 using Lms.Server.Web;
 using Microsoft.Extensions.FileProviders;
@@ -95,6 +96,7 @@ public static class LmsApp
         services.AddAssessment(configuration);
         services.AddContent(configuration);
         services.AddPrivacy();
+        services.AddSchoolYear();
 
         services.AddLmsProblems();
         services.AddBrowserProtections(configuration);
@@ -170,6 +172,7 @@ public static class LmsApp
         app.MapClassroomHub();
         api.MapContentEndpoints();
         api.MapPrivacy();
+        api.MapSchoolYear();
         app.MapContentHubs();
 
         // The pages a phone sees first, rendered on the server; the web app takes over when it has started.

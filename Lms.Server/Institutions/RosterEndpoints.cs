@@ -239,7 +239,7 @@ public static class RosterEndpoints
     }
 
     /// <summary>The file may come as a multipart upload (a browser form) or as the raw CSV body.</summary>
-    private static async Task<(string FileName, string Text)> ReadRosterAsync(HttpRequest request)
+    internal static async Task<(string FileName, string Text)> ReadRosterAsync(HttpRequest request)
     {
         if (request.ContentLength > RosterCsv.MaxBytes)
             throw new ProblemException(StatusCodes.Status413PayloadTooLarge, ProblemTypes.TooLarge,

@@ -40,11 +40,41 @@ public static class AuthorizationMatrix
             endsAt = DateTimeOffset.UtcNow.AddDays(2).AddHours(1), recurrence = (string?)null, repeatUntil = (DateTimeOffset?)null,
             teacherIds = Array.Empty<string>(),
         },
+        ["POST /api/institutions/{institutionId}/school-years"] = _ => new
+        {
+            name = "2030-2031", terms = new[] { new { startsOn = "2030-09-05", endsOn = "2031-01-15" }, new { startsOn = "2031-01-20", endsOn = "2031-05-31" } },
+        },
+        ["POST /api/institutions/{institutionId}/subjects/curriculum"] = _ => new { level = "thpt" },
+        ["POST /api/institutions/{institutionId}/subjects"] = _ => new { code = "MATRAN", name = "Môn ma trận", assessment = "scored", periodsPerYear = 35 },
     };
 
     public static readonly IReadOnlyDictionary<string, string> Expected = new Dictionary<string, string>
     {
         // Cells: anonymous, student, teacher, admin, B's admin, parent on A's objects; then the same six on B's.
+        // The school year: ids the world has no object for (a year, a period, a student of its own) are the one unknown id.
+        ["GET /api/institutions/{institutionId}/school-years"] = "xx22xx xxxx2x",
+        ["POST /api/institutions/{institutionId}/school-years"] = "xxx2xx xxxx2x",
+        ["GET /api/institutions/{institutionId}/subjects"] = "xx22xx xxxx2x",
+        ["POST /api/institutions/{institutionId}/subjects/curriculum"] = "xxx2xx xxxx2x",
+        ["POST /api/institutions/{institutionId}/subjects"] = "xxx2xx xxxx2x",
+        ["GET /api/school-years/{yearId}/classes/{classId}/teachers"] = "xxxxxx xxxxxx",
+        ["PUT /api/school-years/{yearId}/classes/{classId}/homeroom"] = "xxxxxx xxxxxx",
+        ["PUT /api/school-years/{yearId}/classes/{classId}/subjects/{subjectId}/teacher"] = "xxxxxx xxxxxx",
+        ["GET /api/school-years/{yearId}/classes/{classId}/timetable"] = "xxxxxx xxxxxx",
+        ["PUT /api/school-years/{yearId}/classes/{classId}/timetable/{weekday}/{period}"] = "xxxxxx xxxxxx",
+        ["DELETE /api/school-years/{yearId}/classes/{classId}/timetable/{weekday}/{period}"] = "xxxxxx xxxxxx",
+        ["POST /api/school-years/{yearId}/timetable"] = "xxxxxx xxxxxx",
+        ["GET /api/school-years/{yearId}/classes/{classId}/attendance"] = "xxxxxx xxxxxx",
+        ["GET /api/school-years/{yearId}/classes/{classId}/attendance.{format}"] = "xxxxxx xxxxxx",
+        ["GET /api/school-years/{yearId}/classes/{classId}/leave-requests"] = "xxxxxx xxxxxx",
+        ["GET /api/school-year/today"] = "x22222 x22222",
+        ["GET /api/school-year/children"] = "x22222 x22222",
+        ["GET /api/school-year/notices"] = "x22222 x22222",
+        ["GET /api/school-year/students/{studentId}"] = "xxxxxx xxxxxx",
+        ["POST /api/school-year/students/{studentId}/leave-requests"] = "xxxxxx xxxxxx",
+        ["GET /api/school-year/slots/{slotId}/roll/{day}"] = "xxxxxx xxxxxx",
+        ["PUT /api/school-year/slots/{slotId}/roll/{day}"] = "xxxxxx xxxxxx",
+        ["PUT /api/school-year/leave-requests/{requestId}/decision"] = "xxxxxx xxxxxx",
         ["DELETE /api/content/items/{itemId}"] = "xx2xxx xxxx2x", // the teacher deletes first; the admin finds nothing
         ["DELETE /api/content/items/{itemId}/subtitles/{subtitleId}"] = "xxxxxx xxxxxx",
         ["DELETE /api/content/items/{itemId}/versions/{versionId}"] = "xxxxxx xxxxxx",

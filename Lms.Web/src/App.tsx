@@ -53,6 +53,12 @@ const MoocManagePage = lazy(() => import('./pages/moocs/MoocManagePage').then((m
 const VerifyPage = lazy(() => import('./pages/credentials/CredentialPages').then((m) => ({ default: m.VerifyPage })));
 const TranscriptPage = lazy(() => import('./pages/credentials/CredentialPages').then((m) => ({ default: m.TranscriptPage })));
 const RecognitionInboxPage = lazy(() => import('./pages/credentials/CredentialPages').then((m) => ({ default: m.RecognitionInboxPage })));
+// The school year: the day's periods, the roll, a child's year, leave requests, the admin's year and timetable.
+const TodayPage = lazy(() => import('./pages/schoolyear/TodayPage').then((m) => ({ default: m.TodayPage })));
+const RollPage = lazy(() => import('./pages/schoolyear/RollPage').then((m) => ({ default: m.RollPage })));
+const ChildPage = lazy(() => import('./pages/schoolyear/ChildPage').then((m) => ({ default: m.ChildPage })));
+const LeaveRequestsPage = lazy(() => import('./pages/schoolyear/LeaveRequestsPage').then((m) => ({ default: m.LeaveRequestsPage })));
+const SchoolYearAdminPage = lazy(() => import('./pages/schoolyear/SchoolYearAdminPage').then((m) => ({ default: m.SchoolYearAdminPage })));
 const RecognitionPage = lazy(() => import('./pages/credentials/CredentialPages').then((m) => ({ default: m.RecognitionPage })));
 
 function RequireSignIn({ children }: { children: ReactNode }) {
@@ -122,6 +128,11 @@ export function App() {
         <Route path="courses/:courseId/grading" element={<GradingPage />} />
         <Route path="courses/:courseId/gradebook" element={<GradebookPage />} />
         <Route path="live/:sessionId" element={<ClassroomPage />} />
+        <Route path="school-year" element={<TodayPage />} />
+        <Route path="school-year/roll/:slotId/:day" element={<RollPage />} />
+        <Route path="school-year/children/:studentId" element={<ChildPage />} />
+        <Route path="school-year/classes/:yearId/:classId/leave" element={<LeaveRequestsPage />} />
+        <Route path="institutions/:institutionId/school-year" element={<SchoolYearAdminPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

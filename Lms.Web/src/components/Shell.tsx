@@ -1,5 +1,5 @@
 import { Suspense, useEffect, useRef, useState, type ReactNode } from 'react';
-import { BookOpen, Building2, ClipboardList, Compass, Ellipsis, GraduationCap, Library } from 'lucide-react';
+import { BookOpen, Building2, CalendarDays, ClipboardList, Compass, Ellipsis, GraduationCap, Library } from 'lucide-react';
 import { Link, NavLink, Outlet, useLocation } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { adminInstitutions, teachingInstitutions, useAuth, useMe } from '../auth/AuthContext';
@@ -109,6 +109,7 @@ function AppNav({ teaching, admin }: { teaching: Membership[]; admin: Membership
   useEffect(() => setMore(false), [location.pathname]);
   const places: { to: string; label: string; icon: ReactNode; end?: boolean }[] = [
     { to: '/', label: t('shell.myCourses'), icon: <BookOpen aria-hidden="true" />, end: true },
+    { to: '/school-year', label: t('schoolYear.nav'), icon: <CalendarDays aria-hidden="true" /> },
     { to: '/learning', label: t('moocs.nav.learning'), icon: <GraduationCap aria-hidden="true" /> },
     { to: '/catalogue', label: t('moocs.nav.catalogue'), icon: <Compass aria-hidden="true" /> },
     ...teaching.map((m) => ({

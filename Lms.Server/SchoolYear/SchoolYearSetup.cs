@@ -1,0 +1,26 @@
+using Lms.Grains.SchoolYear;
+
+namespace Lms.Server.SchoolYear;
+
+/// <summary>The school year feature: terms, subjects, class teachers, timetable, attendance, leave requests.</summary>
+public static class SchoolYearSetup
+{
+    public static IServiceCollection AddSchoolYear(this IServiceCollection services)
+    {
+        services.AddSingleton<SchoolYearRepository>();
+        services.AddSingleton<SchoolPeople>();
+        services.AddSingleton<TimetableRepository>();
+        services.AddSingleton<AttendanceRepository>();
+        services.AddSingleton<AbsenceNotices>();
+        services.AddScoped<SchoolYearAccess>();
+        return services;
+    }
+
+    public static void MapSchoolYear(this RouteGroupBuilder api)
+    {
+        api.MapSchoolYearEndpoints();
+        api.MapTimetableEndpoints();
+        api.MapAttendanceEndpoints();
+        api.MapLeaveEndpoints();
+    }
+}
