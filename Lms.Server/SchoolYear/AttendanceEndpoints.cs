@@ -116,7 +116,7 @@ public static class AttendanceEndpoints
     {
         var (slot, year, _) = await access.SlotAsync(http.User, slotId);
         if (slot.TeacherId != http.User.Id())
-            throw Institutions.PeopleEndpoints.Coded(StatusCodes.Status403Forbidden, ProblemTypes.Forbidden, "not-your-period", "Only the period's teacher takes its roll.");
+            throw ProblemException.Coded(StatusCodes.Status403Forbidden, ProblemTypes.Forbidden, "not-your-period", "Only the period's teacher takes its roll.");
         var date = SchoolDays.Parse(day, clock);
         var text = SchoolDays.Text(date);
         if (SchoolDays.Weekday(date) != slot.Weekday)

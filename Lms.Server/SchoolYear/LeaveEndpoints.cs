@@ -40,7 +40,7 @@ public static class LeaveEndpoints
     {
         var student = await access.StudentAsync(http.User, studentId);
         if (!await people.IsParentOfAsync(http.User.Id(), studentId))
-            throw PeopleEndpoints.Coded(StatusCodes.Status403Forbidden, ProblemTypes.Forbidden, "parents-only", "Only a parent asks for their child's leave.");
+            throw ProblemException.Coded(StatusCodes.Status403Forbidden, ProblemTypes.Forbidden, "parents-only", "Only a parent asks for their child's leave.");
         if (request.ToDate < request.FromDate)
             throw ProblemException.Invalid("toDate", "The last day is not before the first.", "leave-ends-before-start");
         if (request.ToDate.DayNumber - request.FromDate.DayNumber >= MaxDays)
@@ -67,7 +67,7 @@ public static class LeaveEndpoints
     }
 
     private static ProblemException NotHomeroom() =>
-        PeopleEndpoints.Coded(StatusCodes.Status403Forbidden, ProblemTypes.Forbidden, "not-homeroom", "Only the class's homeroom teacher does this.");
+        ProblemException.Coded(StatusCodes.Status403Forbidden, ProblemTypes.Forbidden, "not-homeroom", "Only the class's homeroom teacher does this.");
 
     private static async Task<LeaveRequestView> Decide(
         Guid requestId, LeaveDecision decision, HttpContext http, SchoolPeople people, SchoolYearRepository years, AttendanceRepository attendance)
@@ -82,7 +82,7 @@ public static class LeaveEndpoints
             throw ProblemException.NotFound("The leave request");
         }
         if (!await attendance.DecideAsync(requestId, decision.Approve, me))
-            throw PeopleEndpoints.Coded(StatusCodes.Status409Conflict, ProblemTypes.Conflict, "leave-decided", "The request was already decided.");
+            throw ProblemException.Coded(StatusCodes.Status409Conflict, ProblemTypes.Conflict, "leave-decided", "The request was already decided.");
         return (await attendance.LeaveAsync(requestId))!;
     }
 }

@@ -3,7 +3,6 @@ using Lms.Grains.Identity;
 using Lms.Grains.Institutions;
 using Lms.Grains.SchoolYear;
 using Lms.Server.Identity;
-using Lms.Server.Institutions;
 using Lms.Server.Problems;
 
 namespace Lms.Server.SchoolYear;

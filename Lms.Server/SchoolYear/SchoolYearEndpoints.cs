@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Lms.Grains.Identity;
 using Lms.Grains.SchoolYear;
-using Lms.Server.Institutions;
+using Lms.Server.Identity;
 using Lms.Server.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -68,7 +68,7 @@ public static class SchoolYearEndpoints
         if (terms[^1].EndsOn.DayNumber - terms[0].StartsOn.DayNumber > 366)
             throw ProblemException.Invalid("terms", "A school year is at most a year long.", "year-too-long");
         var id = await years.CreateAsync(institutionId, name, terms.Select(t => (t.StartsOn, t.EndsOn)).ToList())
-                 ?? throw PeopleEndpoints.Coded(StatusCodes.Status409Conflict, ProblemTypes.Conflict, "school-year-taken",
+                 ?? throw ProblemException.Coded(StatusCodes.Status409Conflict, ProblemTypes.Conflict, "school-year-taken",
                      $"The school already has the year {name}.", name, "name");
         return TypedResults.Created($"/api/institutions/{institutionId}/school-years", (await years.GetAsync(id))!);
     }
@@ -101,7 +101,7 @@ public static class SchoolYearEndpoints
             throw ProblemException.Invalid("assessment", "A subject is assessed by score (scored) or by comment only (comment).", "unknown-assessment",
                 request.Assessment);
         if (await years.AddSubjectsAsync(institutionId, [new CurriculumSubject(code, name, request.Assessment!, request.PeriodsPerYear)]) == 0)
-            throw PeopleEndpoints.Coded(StatusCodes.Status409Conflict, ProblemTypes.Conflict, "subject-code-taken",
+            throw ProblemException.Coded(StatusCodes.Status409Conflict, ProblemTypes.Conflict, "subject-code-taken",
                 $"The school already has a subject {code}.", code, "code");
         var subject = (await years.SubjectsAsync(institutionId)).Single(s => s.Code == code);
         return TypedResults.Created($"/api/institutions/{institutionId}/subjects", subject);

@@ -1,6 +1,6 @@
 using System.Globalization;
-using CsvHelper;
 using CsvHelper.Configuration;
+using CsvHelper;
 using Lms.Grains.Data;
 using Lms.Grains.Institutions;
 

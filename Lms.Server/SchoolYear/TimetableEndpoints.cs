@@ -83,7 +83,7 @@ public static class TimetableEndpoints
         await access.ClassAsync(http.User, yearId, classId, Roles.Admin);
         CheckCell(weekday, period);
         if (!await timetable.ClearCellAsync(yearId, classId, weekday, period))
-            throw PeopleEndpoints.Coded(StatusCodes.Status409Conflict, ProblemTypes.Conflict, "period-has-roll",
+            throw ProblemException.Coded(StatusCodes.Status409Conflict, ProblemTypes.Conflict, "period-has-roll",
                 "The period's roll was taken: it stays, with its attendance; set another subject or teacher instead.");
         return TypedResults.NoContent();
     }

@@ -4,6 +4,7 @@ import { Link, NavLink, Outlet, useLocation } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { adminInstitutions, teachingInstitutions, useAuth, useMe } from '../auth/AuthContext';
 import { UnsentAnswersError } from '../auth/browserData';
+import '../i18n/signedIn';
 import { AppLogo } from './AppLogo';
 import { LanguageSwitch } from './LanguageSwitch';
 import { Loading } from './common';

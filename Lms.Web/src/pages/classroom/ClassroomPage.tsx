@@ -1,6 +1,6 @@
 // A live lesson's page: joins the room (room.ts), keeps its model, wires the media (peer to peer or LiveKit)
 // and lays out the stage, the student's bar, the poll, the live quiz and the side panels.
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { ArrowLeft, Megaphone } from 'lucide-react';
@@ -22,9 +22,13 @@ import { ConnectionBanner, Reactions, Stage, StatusChip } from './Stage';
 import { StudentBar } from './StudentBar';
 import { useTeacherTab } from './teacherTab';
 import { useIce } from './useIce';
-import { CameraGrid, MyCamera, type CameraSignals } from './cameraGridView';
+import type { CameraSignals } from './cameraGridView';
 import type { LiveKitHandle } from './livekit';
 import './classroom.css';
+
+// The camera grid (a teacher's) and a student's camera answer come with their first use, not with the room.
+const CameraGrid = lazy(() => import('./cameraGridView').then((m) => ({ default: m.CameraGrid })));
+const MyCamera = lazy(() => import('./cameraGridView').then((m) => ({ default: m.MyCamera })));
 
 export function ClassroomPage() {
   const { sessionId = '' } = useParams();
@@ -275,8 +279,10 @@ function LiveRoom({ session }: { session: LiveSession }) {
                    peerState={peerState} peers={peers} provider={session.mediaProvider} turn={turn} />
             {teacher && live && <TabNotice tab={tab} />}
             {teacher && live && session.mediaProvider === 'p2p' && (
-              <CameraGrid room={room.current} run={run} acting={tab.acting === true} connected={connection === 'connected'} ice={cameraIce}
-                          students={model.participants.filter((p) => p.role === 'student' && p.online)} onSignals={onCameraSignals} />
+              <Suspense fallback={null}>
+                <CameraGrid room={room.current} run={run} acting={tab.acting === true} connected={connection === 'connected'} ice={cameraIce}
+                            students={model.participants.filter((p) => p.role === 'student' && p.online)} onSignals={onCameraSignals} />
+              </Suspense>
             )}
             <ClassroomRecording session={session} model={model} teacher={teacher} room={room.current} media={teacherMedia.current} tab={tab} />
             {session.mediaProvider === 'p2p' && (
@@ -294,8 +300,10 @@ function LiveRoom({ session }: { session: LiveSession }) {
               <StudentBar model={model} run={run} poorLink={poorLink} onDismissPoor={() => setPoorLink(false)} />
             )}
             {!teacher && live && session.mediaProvider === 'p2p' && (
-              <MyCamera room={room.current} run={run} me={me.id} presenterId={presenter} connected={connection === 'connected'} ice={cameraIce}
-                        onSignals={onCameraSignals} />
+              <Suspense fallback={null}>
+                <MyCamera room={room.current} run={run} me={me.id} presenterId={presenter} connected={connection === 'connected'} ice={cameraIce}
+                          onSignals={onCameraSignals} />
+              </Suspense>
             )}
             {model.poll && <PollCard poll={model.poll} teacher={teacher} run={run} />}
             <LiveQuiz room={room.current} sessionId={session.id} model={model} connection={connection} />
