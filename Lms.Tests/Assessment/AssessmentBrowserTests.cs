@@ -132,7 +132,7 @@ public sealed class AssessmentBrowserTests(SqliteLmsServer server, BrowserFixtur
         await BrowserFixture.ScreenshotOnFailureAsync(nameof(On_a_phone_a_teacher_imports_a_gift_file_and_builds_a_quiz_that_a_student_takes), async () =>
         {
             await BrowserFixture.SignInAsync(page, LmsServer.Teacher);
-            await page.GetByRole(AriaRole.Link, new() { Name = "Ngân hàng câu hỏi" }).ClickAsync();
+            await BrowserFixture.GoToPlaceAsync(page, "Ngân hàng câu hỏi");
             await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Ngân hàng câu hỏi" })).ToBeVisibleAsync();
             await page.GetByText("Nhập và xuất câu hỏi").ClickAsync();
 

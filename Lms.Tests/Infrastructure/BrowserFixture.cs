@@ -125,6 +125,19 @@ public sealed class BrowserFixture : IAsyncLifetime
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Khóa học của tôi" })).ToBeVisibleAsync();
     }
 
+    /// <summary>
+    /// Goes to one of the app's places as a person does: its link in the navigation, behind "Thêm" (More) when a phone's
+    /// bottom bar has no room for it.
+    /// </summary>
+    public static async Task GoToPlaceAsync(IPage page, string name)
+    {
+        var nav = page.GetByTestId("app-nav");
+        var link = nav.GetByRole(AriaRole.Link, new() { Name = name });
+        var more = nav.GetByRole(AriaRole.Button, new() { Name = "Thêm" });
+        if (!await link.IsVisibleAsync() && await more.IsVisibleAsync()) await more.ClickAsync();
+        await link.ClickAsync();
+    }
+
     /// <summary>Runs a browser scenario; if it fails, each page's screenshot is kept under test-artifacts/screenshots.</summary>
     public static async Task ScreenshotOnFailureAsync(string scenario, Func<Task> run, params IPage[] pages)
     {

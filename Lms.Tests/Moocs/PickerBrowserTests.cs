@@ -27,7 +27,7 @@ public sealed class PickerBrowserTests(SqliteLmsServer server, BrowserFixture br
         {
             // A file (a school teacher's question bank): the button and the empty state in Vietnamese, then the file's name.
             await BrowserFixture.SignInAsync(teacher, LmsServer.Teacher);
-            await teacher.GetByRole(AriaRole.Link, new() { Name = "Ngân hàng câu hỏi" }).ClickAsync();
+            await BrowserFixture.GoToPlaceAsync(teacher, "Ngân hàng câu hỏi");
             await teacher.GetByText("Nhập và xuất câu hỏi").ClickAsync();
             var form = teacher.GetByTestId("import-form");
             await Expect(form.GetByText("Chọn tệp", new() { Exact = true })).ToBeVisibleAsync();
