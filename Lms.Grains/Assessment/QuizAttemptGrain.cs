@@ -1,8 +1,12 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Placement;
 
 namespace Lms.Grains.Assessment;
 
+// An attempt lives on the node that took the student's first request for it (no extra hop for every answer). The
+// default placement weighs the nodes' load instead, and may put it anywhere.
+[PreferLocalPlacement]
 public sealed class QuizAttemptGrain(
     AttemptRepository attempts, QuestionRepository questions, QuizRepository quizzes,
     IOptions<AssessmentOptions> options, TimeProvider clock, ILogger<QuizAttemptGrain> log) : Grain, IQuizAttemptGrain

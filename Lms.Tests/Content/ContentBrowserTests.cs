@@ -43,7 +43,7 @@ public sealed class ContentBrowserTests(SqliteLmsServer server, BrowserFixture b
         await BrowserFixture.ScreenshotOnFailureAsync(nameof(On_a_phone_a_teacher_uploads_a_video_watches_the_progress_and_plays_it), async () =>
         {
             await SignInAsync(page, LmsServer.Teacher);
-            await page.GetByRole(AriaRole.Link, new() { Name = "Thư viện học liệu" }).ClickAsync();
+            await BrowserFixture.GoToPlaceAsync(page, "Thư viện học liệu");
             await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Thư viện học liệu" })).ToBeVisibleAsync();
             await AssertNoSidewaysScrollAsync(page, "The library");
             await page.GetByTestId("add-content").ClickAsync();

@@ -191,7 +191,9 @@ public abstract class IdentityApiTests(LmsServer server)
             "/api/catalogue/", "/api/catalogue/facets", "/api/catalogue/{slug}", "/api/moocs/runs/{runId:guid}/sign-up",
             "/api/verify/", "/api/verify/{credentialId:guid}", "/api/verify/{credentialId:guid}/credential", "/api/verify/{credentialId:guid}/pdf",
         ];
-        Assert.Equal(identity.Concat(moocs).Order(StringComparer.Ordinal).ToList(),
+        // A broadcast's playlists and segments: the signed viewer token in the path is the key, so a CDN can cache them.
+        string[] broadcast = ["/api/classroom/broadcast/{sessionId:guid}/{token}/{runId:guid}/{file}"];
+        Assert.Equal(identity.Concat(moocs).Concat(broadcast).Order(StringComparer.Ordinal).ToList(),
             anonymous.OfType<string>().Distinct().Order(StringComparer.Ordinal).ToList());
         foreach (var endpoint in endpoints.Where(e => e.Metadata.GetMetadata<IAllowAnonymous>() is null))
             Assert.True(endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Count > 0, $"{endpoint.RoutePattern.RawText} is not protected");

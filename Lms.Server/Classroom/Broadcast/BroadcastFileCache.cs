@@ -42,5 +42,8 @@ public sealed class BroadcastFileCache(IBroadcastStore store) : IDisposable
         return _cache.Set(key, bytes, entry);
     }
 
+    /// <summary>Drops this node's copy of a file that was just written again (a playlist).</summary>
+    public void Forget(string key) => _cache.Remove(key);
+
     public void Dispose() => _cache.Dispose();
 }

@@ -28,7 +28,7 @@ public sealed record BroadcastManifest(
 /// </summary>
 public sealed class LessonBroadcasts(
     IBroadcastStore store, LiveHlsPackager packager, BroadcastRepository repository, BroadcastOptions options, TimeProvider clock,
-    ILogger<LessonBroadcasts> log)
+    BroadcastFileCache files, ILogger<LessonBroadcasts> log)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly ConcurrentDictionary<Guid, SemaphoreSlim> _locks = new();
@@ -140,6 +140,8 @@ public sealed class LessonBroadcasts(
         await store.PutAsync(folder + LivePlaylist.Master,
             Utf8(LivePlaylist.MasterPlaylist(manifest.Segments, manifest.Width, manifest.Height, manifest.AudioCodec)), cancellationToken);
         await store.PutAsync(ManifestKey(sessionId, manifest.RunId), JsonSerializer.SerializeToUtf8Bytes(manifest, Json), cancellationToken);
+        // This node's viewers see the new playlists at once (another node's copy is at most a second old).
+        foreach (var playlist in new[] { LivePlaylist.FullPlaylist, LivePlaylist.AudioPlaylist, LivePlaylist.Master }) files.Forget(folder + playlist);
     }
 
     /// <summary>An initialisation part is named by its content: the same picture size gives the same name, written once.</summary>
