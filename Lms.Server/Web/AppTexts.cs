@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Lms.Server.Communication.Mail;
 
 namespace Lms.Server.Web;
 
@@ -47,14 +48,8 @@ public sealed partial class AppTexts
     /// The language the person chose in the app (the app keeps it in a cookie too), else the first of ours their
     /// browser asks for, else Vietnamese.
     /// </summary>
-    public static string LanguageOf(HttpRequest request)
-    {
-        if (request.Cookies.TryGetValue(LanguageCookie, out var chosen) && Languages.Contains(chosen)) return chosen;
-        var asked = request.GetTypedHeaders().AcceptLanguage
-            .Where(l => (l.Quality ?? 1) > 0).OrderByDescending(l => l.Quality ?? 1)
-            .Select(l => l.Value.Value?.Split('-')[0].ToLowerInvariant());
-        return asked.FirstOrDefault(l => l is not null && Languages.Contains(l)) ?? "vi";
-    }
+    public static string LanguageOf(HttpRequest request) =>
+        Mailer.LanguageOf(request.Cookies.TryGetValue(LanguageCookie, out var chosen) ? chosen : null, request);
 
     private static void Flatten(JsonElement element, string prefix, Dictionary<string, string> into)
     {

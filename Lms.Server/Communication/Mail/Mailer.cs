@@ -33,13 +33,17 @@ public sealed class Mailer(MailOutbox outbox, IOptions<MailOptions> options, ISe
         return JsonSerializer.Deserialize<Dictionary<string, MailText>>(stream, JsonSerializerOptions.Web)!;
     }
 
-    /// <summary>The language asked for when it is one we have, else Vietnamese.</summary>
+    /// <summary>
+    /// The language asked for when it is one we have, else the browser's most preferred one we have (Accept-Language,
+    /// by quality), else Vietnamese. The one rule for mail, exported files and the pages the server renders.
+    /// </summary>
     public static string LanguageOf(string? requested, HttpRequest? request = null)
     {
         if (requested is not null && Languages.Contains(requested)) return requested;
-        var header = request?.Headers.AcceptLanguage.ToString() ?? "";
-        var first = header.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "";
-        return first.StartsWith("en", StringComparison.OrdinalIgnoreCase) ? "en" : "vi";
+        var asked = request?.GetTypedHeaders().AcceptLanguage
+            .Where(l => (l.Quality ?? 1) > 0).OrderByDescending(l => l.Quality ?? 1)
+            .Select(l => l.Value.Value?.Split('-')[0].ToLowerInvariant()) ?? [];
+        return asked.FirstOrDefault(l => l is not null && Languages.Contains(l)) ?? "vi";
     }
 
     /// <summary>An absolute link into the web app at the configured public address.</summary>
