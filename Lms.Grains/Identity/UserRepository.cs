@@ -195,11 +195,8 @@ public sealed class UserRepository(Db db, TimeProvider clock)
     private static readonly Sql IsParentSql = Sql.Portable(
         "SELECT COUNT(*) FROM parent_links WHERE parent_id = @parentId AND student_id = @studentId");
 
-    public async Task<bool> IsParentOfAsync(Guid parentId, Guid studentId)
-    {
-        await using var connection = await db.OpenAsync();
-        return await connection.ExecuteScalarAsync<long>(db.Text(IsParentSql), new { parentId, studentId }) > 0;
-    }
+    public async Task<bool> IsParentOfAsync(Guid parentId, Guid studentId) =>
+        await db.ScalarAsync<long>(IsParentSql, new { parentId, studentId }) > 0;
 
     private static readonly Sql ChildrenSql = Sql.Portable(
         "SELECT u.id, u.display_name, u.email, u.national_id FROM parent_links p JOIN users u ON u.id = p.student_id " +

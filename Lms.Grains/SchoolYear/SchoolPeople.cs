@@ -48,11 +48,6 @@ public sealed class SchoolPeople(Db db)
     /// <summary>A parent's children who are in a class, by name.</summary>
     public Task<IReadOnlyList<StudentInClass>> ChildrenAsync(Guid parentId) => db.QueryAsync<StudentInClass>(ChildrenSql, new { parentId });
 
-    private static readonly Sql IsParentSql = Sql.Portable("SELECT COUNT(*) FROM parent_links WHERE parent_id = @parentId AND student_id = @studentId");
-
-    public async Task<bool> IsParentOfAsync(Guid parentId, Guid studentId) =>
-        await db.ScalarAsync<long>(IsParentSql, new { parentId, studentId }) > 0;
-
     private static readonly Sql ParentsSql = Sql.Portable(
         "SELECT u.id, u.display_name, u.email FROM parent_links p JOIN users u ON u.id = p.parent_id WHERE p.student_id = @studentId");
 

@@ -35,11 +35,11 @@ public static class LeaveEndpoints
     }
 
     private static async Task<Created<LeaveRequestView>> Request(
-        Guid studentId, LeaveRequest request, HttpContext http, SchoolYearAccess access, SchoolPeople people, SchoolYearRepository years,
+        Guid studentId, LeaveRequest request, HttpContext http, SchoolYearAccess access, UserRepository users, SchoolYearRepository years,
         AttendanceRepository attendance)
     {
         var student = await access.StudentAsync(http.User, studentId);
-        if (!await people.IsParentOfAsync(http.User.Id(), studentId))
+        if (!await users.IsParentOfAsync(http.User.Id(), studentId))
             throw ProblemException.Coded(StatusCodes.Status403Forbidden, ProblemTypes.Forbidden, "parents-only", "Only a parent asks for their child's leave.");
         if (request.ToDate < request.FromDate)
             throw ProblemException.Invalid("toDate", "The last day is not before the first.", "leave-ends-before-start");

@@ -13,7 +13,7 @@ namespace Lms.Server.SchoolYear;
 /// student's record is seen by the student, their parents and the school's staff only.
 /// </summary>
 public sealed class SchoolYearAccess(
-    InstitutionAccess institutions, SchoolYearRepository years, ClassRepository classes, SchoolPeople people, TimetableRepository timetable)
+    InstitutionAccess institutions, UserRepository users, SchoolYearRepository years, ClassRepository classes, SchoolPeople people, TimetableRepository timetable)
 {
     /// <summary>The year and the caller's roles in its school, if they hold one of <paramref name="anyOf"/>.</summary>
     public async Task<(SchoolYearView Year, IReadOnlySet<string> Roles)> YearAsync(ClaimsPrincipal user, Guid yearId, params string[] anyOf)
@@ -40,7 +40,7 @@ public sealed class SchoolYearAccess(
     {
         var student = await people.StudentAsync(studentId) ?? throw ProblemException.NotFound("The student");
         var me = user.Id();
-        if (me == studentId || await people.IsParentOfAsync(me, studentId)) return student;
+        if (me == studentId || await users.IsParentOfAsync(me, studentId)) return student;
         if (await people.HasRoleAsync(student.InstitutionId, me, Roles.Admin) || await people.IsTeacherAsync(student.InstitutionId, me))
             return student;
         throw ProblemException.NotFound("The student");
