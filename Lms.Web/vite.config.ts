@@ -55,6 +55,7 @@ export default defineConfig({
       manifest: false, // public/manifest.webmanifest is the install manifest
       workbox: {
         cacheId: 'lms',
+        importScripts: ['contact-push-sw.js'], // the contact book's push notifications (public/contact-push-sw.js)
         globPatterns: ['**/*.{js,css,html,svg,webmanifest,woff2}'],
         manifestTransforms: [
           async (entries) => ({

@@ -13,6 +13,7 @@ public static class SchoolYearSetup
         services.AddSingleton<AttendanceRepository>();
         services.AddSingleton<AbsenceNotices>();
         services.AddScoped<SchoolYearAccess>();
+        services.AddContactBook();
         return services;
     }
 
@@ -22,5 +23,6 @@ public static class SchoolYearSetup
         api.MapTimetableEndpoints();
         api.MapAttendanceEndpoints();
         api.MapLeaveEndpoints();
+        api.MapContactEndpoints();
     }
 }

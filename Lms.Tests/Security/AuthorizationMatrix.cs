@@ -20,6 +20,7 @@ public static class AuthorizationMatrix
     /// <summary>Valid bodies where the minimal one from the schema would stop every caller at validation.</summary>
     public static readonly IReadOnlyDictionary<string, Func<ObjectSet, object>> Bodies = new Dictionary<string, Func<ObjectSet, object>>
     {
+        ["PUT /api/contact-book/preferences"] = _ => new { byEmail = true, byPush = true, weeklyDigest = false, quietFrom = 1260, quietTo = 390, language = "vi" },
         ["POST /api/courses"] = s => new { institutionId = s.Ids["institutionId"], title = "Khoá mới", summary = (string?)null, kind = "blended" },
         ["PUT /api/courses/{courseId}"] = _ => new { title = "Khoá đã sửa", summary = (string?)null, kind = "blended" },
         ["POST /api/courses/{courseId}/modules/{moduleId}/items"] = _ => new { kind = "page", title = "Trang mới", body = "Nội dung", url = (string?)null },
@@ -74,6 +75,22 @@ public static class AuthorizationMatrix
         ["POST /api/school-year/students/{studentId}/leave-requests"] = "xxxxxx xxxxxx",
         ["GET /api/school-year/slots/{slotId}/roll/{day}"] = "xxxxxx xxxxxx",
         ["PUT /api/school-year/slots/{slotId}/roll/{day}"] = "xxxxxx xxxxxx",
+        ["GET /api/contact-book/home"] = "x22222 x22222",
+        ["GET /api/contact-book/conversations"] = "x22222 x22222",
+        ["POST /api/contact-book/conversations"] = "xxxxxx xxxxxx",
+        ["GET /api/contact-book/conversations/{conversationId}"] = "xxxxxx xxxxxx",
+        ["POST /api/contact-book/conversations/{conversationId}/messages"] = "xxxxxx xxxxxx",
+        ["POST /api/contact-book/attachments"] = "x44444 x44444", // the form without its file is refused before anyone is asked who they are
+        ["GET /api/contact-book/attachments/{attachmentId}"] = "xxxxxx xxxxxx",
+        ["GET /api/contact-book/preferences"] = "x22222 x22222",
+        ["PUT /api/contact-book/preferences"] = "x22222 x22222",
+        ["POST /api/contact-book/announcements"] = "xxx2xx xxxx2x",
+        ["GET /api/contact-book/announcements"] = "x22222 x22222",
+        ["GET /api/contact-book/announcements/sent"] = "x22222 x22222",
+        ["GET /api/contact-book/announcements/{announcementId}"] = "xxxxxx xxxxxx",
+        ["GET /api/contact-book/push/key"] = "x22222 x22222",
+        ["PUT /api/contact-book/push/subscription"] = "x44444 x44444",
+        ["POST /api/contact-book/push/unsubscribe"] = "x22222 x22222",
         ["PUT /api/school-year/leave-requests/{requestId}/decision"] = "xxxxxx xxxxxx",
         ["DELETE /api/content/items/{itemId}"] = "xx2xxx xxxx2x", // the teacher deletes first; the admin finds nothing
         ["DELETE /api/content/items/{itemId}/subtitles/{subtitleId}"] = "xxxxxx xxxxxx",

@@ -59,6 +59,11 @@ const RollPage = lazy(() => import('./pages/schoolyear/RollPage').then((m) => ({
 const ChildPage = lazy(() => import('./pages/schoolyear/ChildPage').then((m) => ({ default: m.ChildPage })));
 const LeaveRequestsPage = lazy(() => import('./pages/schoolyear/LeaveRequestsPage').then((m) => ({ default: m.LeaveRequestsPage })));
 const SchoolYearAdminPage = lazy(() => import('./pages/schoolyear/SchoolYearAdminPage').then((m) => ({ default: m.SchoolYearAdminPage })));
+// The contact book: threads between teachers and parents, announcements with read receipts, notification settings.
+const ContactBookPage = lazy(() => import('./pages/schoolyear/ContactBookPage').then((m) => ({ default: m.ContactBookPage })));
+const ContactThreadPage = lazy(() => import('./pages/schoolyear/ContactThreadPage').then((m) => ({ default: m.ContactThreadPage })));
+const ContactAnnouncementPage = lazy(() => import('./pages/schoolyear/ContactAnnouncementPage').then((m) => ({ default: m.ContactAnnouncementPage })));
+const ContactSettingsPage = lazy(() => import('./pages/schoolyear/ContactSettingsPage').then((m) => ({ default: m.ContactSettingsPage })));
 const RecognitionPage = lazy(() => import('./pages/credentials/CredentialPages').then((m) => ({ default: m.RecognitionPage })));
 
 function RequireSignIn({ children }: { children: ReactNode }) {
@@ -133,6 +138,10 @@ export function App() {
         <Route path="school-year/children/:studentId" element={<ChildPage />} />
         <Route path="school-year/classes/:yearId/:classId/leave" element={<LeaveRequestsPage />} />
         <Route path="institutions/:institutionId/school-year" element={<SchoolYearAdminPage />} />
+        <Route path="contact-book" element={<ContactBookPage />} />
+        <Route path="contact-book/conversations/:conversationId" element={<ContactThreadPage />} />
+        <Route path="contact-book/announcements/:announcementId" element={<ContactAnnouncementPage />} />
+        <Route path="contact-book/settings" element={<ContactSettingsPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

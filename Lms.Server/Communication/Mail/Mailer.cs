@@ -70,6 +70,14 @@ public sealed class Mailer(MailOutbox outbox, IOptions<MailOptions> options, ISe
         await outbox.EnqueueAsync(message, cancellationToken);
     }
 
+    /// <summary>A message's subject alone, in the language given: the title of the same notice sent another way (Web Push).</summary>
+    public static string Subject(string kind, string language, IReadOnlyDictionary<string, string> values) =>
+        Fill(Texts[Languages.Contains(language) ? language : "vi"][kind].Subject, values);
+
+    /// <summary>A text's body alone, in the language given: a part another message is made of (a line of a digest).</summary>
+    public static string Body(string kind, string language, IReadOnlyDictionary<string, string> values) =>
+        Fill(Texts[Languages.Contains(language) ? language : "vi"][kind].Body, values);
+
     private static string Fill(string template, IReadOnlyDictionary<string, string> values) =>
         values.Aggregate(template, (text, pair) => text.Replace("{" + pair.Key + "}", pair.Value));
 }

@@ -1,5 +1,5 @@
 import { Suspense, useEffect, useRef, useState, type ReactNode } from 'react';
-import { BookOpen, Building2, CalendarDays, ClipboardList, Compass, Ellipsis, GraduationCap, Library } from 'lucide-react';
+import { BookOpen, Building2, CalendarDays, ClipboardList, Compass, Ellipsis, GraduationCap, Library, MessagesSquare } from 'lucide-react';
 import { Link, NavLink, Outlet, useLocation } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { adminInstitutions, teachingInstitutions, useAuth, useMe } from '../auth/AuthContext';
@@ -105,6 +105,7 @@ const BAR_PLACES = 5;
  */
 function AppNav({ teaching, admin }: { teaching: Membership[]; admin: Membership[] }) {
   const { t } = useTranslation();
+  const me = useMe();
   const [more, setMore] = useState(false);
   const location = useLocation();
   useEffect(() => setMore(false), [location.pathname]);
@@ -122,6 +123,9 @@ function AppNav({ teaching, admin }: { teaching: Membership[]; admin: Membership
       to: `/institutions/${m.institutionId}`, icon: <Building2 aria-hidden="true" />,
       label: admin.length === 1 ? t('shell.administration') : t('shell.administrationOf', { name: m.institutionName }),
     })),
+    // The contact book, for the people who write in it (teachers, parents, school admins).
+    ...(me.memberships.some((m) => m.role !== 'student')
+      ? [{ to: '/contact-book', label: t('contactBook.nav'), icon: <MessagesSquare aria-hidden="true" /> }] : []),
   ];
   const crowded = places.length > BAR_PLACES;
   return (

@@ -4,6 +4,6 @@
 import i18n from './index';
 import { merge, type Dictionary } from './merge';
 
-const words = merge(import.meta.glob<Dictionary>(['./vi/schoolyear.json', './vi/broadcast.json', './vi/cameras.json'],
+const words = merge(import.meta.glob<Dictionary>(['./vi/schoolyear.json', './vi/broadcast.json', './vi/cameras.json', './vi/contactbook.json'],
   { eager: true, import: 'default' }));
 i18n.addResourceBundle('vi', 'translation', words, true, false);

@@ -1,0 +1,33 @@
+using Lms.Grains.Data;
+
+namespace Lms.Grains.SchoolYear;
+
+/// <summary>What a parent has not read in the contact book.</summary>
+public sealed record UnreadCounts
+{
+    public long Messages { get; init; }
+    public long Announcements { get; init; }
+}
+
+/// <summary>The parents' weekly digest: who wants one, what they have not read, and which weeks were sent.</summary>
+public sealed class DigestRepository(Db db, TimeProvider clock)
+{
+    private static readonly Sql WantingSql = Sql.Portable("SELECT user_id FROM contact_preferences WHERE weekly_digest = @yes ORDER BY user_id");
+
+    public Task<IReadOnlyList<Guid>> ParentsWantingAsync() => db.QueryAsync<Guid>(WantingSql, new { yes = true });
+
+    private static readonly Sql ClaimSql = Sql.PerDialect(d => d.InsertIgnore("contact_digests",
+        ["parent_id", "week_start", "sent_at"], ["@parentId", "@weekStart", "@now"], ["parent_id", "week_start"]));
+
+    /// <summary>Takes the parent's digest of the week to send; false when it was sent already (by this node or another).</summary>
+    public async Task<bool> ClaimAsync(Guid parentId, string weekStart) =>
+        await db.ExecuteAsync(ClaimSql, new { parentId, weekStart, now = clock.GetUtcNow() }) == 1;
+
+    private static readonly Sql UnreadSql = Sql.Portable(
+        "SELECT (SELECT COUNT(*) FROM contact_messages m JOIN contact_conversations c ON c.id = m.conversation_id " +
+        "WHERE c.parent_id = @parentId AND m.sender_id <> @parentId AND m.read_at IS NULL) AS messages, " +
+        "(SELECT COUNT(*) FROM contact_announcement_recipients r WHERE r.parent_id = @parentId AND r.read_at IS NULL) AS announcements");
+
+    public async Task<UnreadCounts> UnreadAsync(Guid parentId) =>
+        await db.SingleOrDefaultAsync<UnreadCounts>(UnreadSql, new { parentId }) ?? new UnreadCounts();
+}
