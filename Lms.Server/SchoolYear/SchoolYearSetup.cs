@@ -12,6 +12,7 @@ public static class SchoolYearSetup
         services.AddSingleton<TimetableRepository>();
         services.AddSingleton<AttendanceRepository>();
         services.AddSingleton<AbsenceNotices>();
+        services.AddSingleton<MarkBookRepository>();
         services.AddScoped<SchoolYearAccess>();
         return services;
     }
@@ -22,5 +23,6 @@ public static class SchoolYearSetup
         api.MapTimetableEndpoints();
         api.MapAttendanceEndpoints();
         api.MapLeaveEndpoints();
+        api.MapMarkBookEndpoints();
     }
 }
