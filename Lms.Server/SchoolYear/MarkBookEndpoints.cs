@@ -30,7 +30,7 @@ public sealed record MarkSubjectView(
 /// <summary>A student's marks of the year: each subject's cells and results per term, the year's, and the learning result (Tốt … Chưa đạt) once complete.</summary>
 public sealed record StudentMarksView(
     StudentInClass Student, Guid? YearId, string? YearName, IReadOnlyList<MarkSubjectView> Subjects, IReadOnlyList<string?> TermResults,
-    string? YearResult);
+    string? YearResult, IReadOnlyList<string?> TermConduct, string? YearConduct);
 
 /// <summary>The principal locks a term's marks for one class, or for every class of the school when none is named.</summary>
 public sealed record MarkLockRequest(Guid? ClassId);
@@ -182,7 +182,7 @@ public static class MarkBookEndpoints
 
     private static async Task<StudentMarksView> StudentMarks(
         Guid studentId, HttpContext http, TimeProvider clock, SchoolYearAccess access, UserRepository users, SchoolPeople people,
-        SchoolYearRepository years, MarkBookRepository marks)
+        SchoolYearRepository years, MarkBookRepository marks, MarkBookConduct conduct)
     {
         var student = await access.StudentAsync(http.User, studentId);
         var me = http.User.Id();
@@ -191,7 +191,7 @@ public static class MarkBookEndpoints
         if (me != studentId && !await users.IsParentOfAsync(me, studentId) && !await people.HasRoleAsync(student.InstitutionId, me, Roles.Admin)
             && !(year is not null && await years.IsHomeroomTeacherAsync(year.Id, student.ClassId, me)))
             throw ProblemException.NotFound("The student");
-        if (year is null) return new StudentMarksView(student, null, null, [], [], null);
+        if (year is null) return new StudentMarksView(student, null, null, [], [], null, [], null);
         var subjects = (await years.SubjectsAsync(student.InstitutionId)).ToDictionary(s => s.Id);
         var taught = (await years.TeachersAsync(year.Id, student.ClassId)).Subjects.Select(s => subjects[s.SubjectId]).ToList();
         var cells = await marks.StudentCellsAsync(studentId, student.ClassId);
@@ -210,7 +210,10 @@ public static class MarkBookEndpoints
                 terms.Select((t, i) => new MarkTermView(t.Id, t.Number, Texts(perTerm[i]), results[i].Average, results[i].Rating)).ToList(),
                 yearResult.Average, yearResult.Rating));
         }
+        var ratings = (await conduct.ClassAsync(student.ClassId)).Where(c => c.StudentId == studentId).ToDictionary(c => c.TermId, c => c.Rating);
+        var termConduct = terms.Select(t => ratings.GetValueOrDefault(t.Id)).ToList();
         return new StudentMarksView(student, year.Id, year.Name, views, termResults.Select(MarkBookResults.LearningResult).ToList(),
-            MarkBookResults.LearningResult(yearResults));
+            MarkBookResults.LearningResult(yearResults), termConduct,
+            termConduct.Count == 2 ? MarkBookConduct.Year(termConduct[0], termConduct[1]) : null);
     }
 }

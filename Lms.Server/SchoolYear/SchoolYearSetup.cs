@@ -13,6 +13,7 @@ public static class SchoolYearSetup
         services.AddSingleton<AttendanceRepository>();
         services.AddSingleton<AbsenceNotices>();
         services.AddSingleton<MarkBookRepository>();
+        services.AddSingleton<MarkBookConduct>();
         services.AddScoped<SchoolYearAccess>();
         return services;
     }
@@ -24,5 +25,6 @@ public static class SchoolYearSetup
         api.MapAttendanceEndpoints();
         api.MapLeaveEndpoints();
         api.MapMarkBookEndpoints();
+        api.MapMarkBookConductEndpoints();
     }
 }

@@ -170,4 +170,38 @@ public abstract class MarkBookApiTests(LmsServer server)
             .GetProperty("locked").GetInt32() >= 1);
         Assert.True((await ProblemAssert.OkAsync<JsonElement>(await w.Admin.GetAsync(SheetUrl(w, w.Class10A2, w.Term1Id)))).GetProperty("locked").GetBoolean());
     }
+
+    [Fact]
+    public async Task The_homeroom_teacher_rates_conduct_per_term_and_the_year_follows_the_circulars_table()
+    {
+        var w = await SchoolDayWorld.CreateAsync(server);
+        var term2 = await Term2Async(w);
+        var classUrl = $"/api/school-years/{w.YearId}/classes/{w.Class10A1}/conduct";
+        string Url(Guid term) => $"{classUrl}/{term}/students/{w.An}";
+
+        await ProblemAssert.OkAsync<JsonElement>(await w.Homeroom.PutAsJsonAsync(Url(w.Term1Id), new { rating = "dat" }));
+        var rated = await ProblemAssert.OkAsync<JsonElement>(await w.Homeroom.PutAsJsonAsync(Url(term2), new { rating = "tot" }));
+        var an = rated.GetProperty("students").EnumerateArray().Single(s => s.GetProperty("studentId").GetGuid() == w.An);
+        // Term I Đạt, term II Tốt: the year is Khá (article 8: term II Tốt needs term I Khá or better for Tốt).
+        Assert.Equal(["dat", "tot"], an.GetProperty("terms").EnumerateArray().Select(t => t.GetString()!).ToList());
+        Assert.Equal("kha", an.GetProperty("year").GetString());
+        await ProblemAssert.OkAsync<JsonElement>(await w.Homeroom.PutAsJsonAsync(Url(w.Term1Id), new { rating = "kha" }));
+
+        var unknown = await ProblemAssert.IsProblemAsync(await w.Homeroom.PutAsJsonAsync(Url(w.Term1Id), new { rating = "xuat-sac" }),
+            HttpStatusCode.BadRequest, "validation");
+        Assert.Equal("unknown-rating", unknown.GetProperty("code").GetString());
+        foreach (var notHomeroom in new[] { w.MathsTeacher, w.Admin })
+        {
+            var refused = await ProblemAssert.IsProblemAsync(await notHomeroom.PutAsJsonAsync(Url(w.Term1Id), new { rating = "chua-dat" }),
+                HttpStatusCode.Forbidden, "forbidden");
+            Assert.Equal("not-homeroom", refused.GetProperty("code").GetString());
+        }
+        await ProblemAssert.OkAsync<JsonElement>(await w.Admin.GetAsync(classUrl));
+        await ProblemAssert.IsProblemAsync(await w.MathsTeacher.GetAsync(classUrl), HttpStatusCode.Forbidden, "forbidden");
+
+        // The family sees both terms and the year's: Khá then Tốt makes Tốt.
+        var marks = await ProblemAssert.OkAsync<JsonElement>(await w.AnParent.GetAsync($"/api/school-year/students/{w.An}/marks"));
+        Assert.Equal(["kha", "tot"], marks.GetProperty("termConduct").EnumerateArray().Select(t => t.GetString()!).ToList());
+        Assert.Equal("tot", marks.GetProperty("yearConduct").GetString());
+    }
 }

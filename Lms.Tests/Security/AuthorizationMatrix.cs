@@ -82,6 +82,8 @@ public static class AuthorizationMatrix
         ["POST /api/school-years/{yearId}/terms/{termId}/lock"] = "xxxxxx xxxxxx",
         ["GET /api/school-year/mark-books"] = "x22222 x22222",
         ["GET /api/school-year/students/{studentId}/marks"] = "xxxxxx xxxxxx",
+        ["GET /api/school-years/{yearId}/classes/{classId}/conduct"] = "xxxxxx xxxxxx",
+        ["PUT /api/school-years/{yearId}/classes/{classId}/conduct/{termId}/students/{studentId}"] = "xxxxxx xxxxxx",
         ["DELETE /api/content/items/{itemId}"] = "xx2xxx xxxx2x", // the teacher deletes first; the admin finds nothing
         ["DELETE /api/content/items/{itemId}/subtitles/{subtitleId}"] = "xxxxxx xxxxxx",
         ["DELETE /api/content/items/{itemId}/versions/{versionId}"] = "xxxxxx xxxxxx",

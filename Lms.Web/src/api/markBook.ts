@@ -7,6 +7,7 @@ export type MarkRow = Schemas['MarkRowView'];
 export type StudentMarks = Schemas['StudentMarksView'];
 export type MarkBooks = Schemas['MarkBooksView'];
 export type MarkChange = Schemas['MarkChangeView'];
+export type ClassConduct = Schemas['ClassConductView'];
 
 export interface MarkCellValue { score: number | null; rating: string | null; reason: string | null }
 
@@ -25,5 +26,10 @@ export const markBookApi = {
     call(api.GET('/api/school-years/{yearId}/classes/{classId}/mark-book/changes', { params: { path: { yearId, classId } } })),
   lock: (yearId: string, termId: string, classId: string | null) =>
     call(api.POST('/api/school-years/{yearId}/terms/{termId}/lock', { params: { path: { yearId, termId } }, body: { classId } })),
+  conduct: (yearId: string, classId: string) =>
+    call(api.GET('/api/school-years/{yearId}/classes/{classId}/conduct', { params: { path: { yearId, classId } } })),
+  setConduct: (yearId: string, classId: string, termId: string, studentId: string, rating: string | null) =>
+    call(api.PUT('/api/school-years/{yearId}/classes/{classId}/conduct/{termId}/students/{studentId}',
+      { params: { path: { yearId, classId, termId, studentId } }, body: { rating } })),
   studentMarks: (studentId: string) => call(api.GET('/api/school-year/students/{studentId}/marks', { params: { path: { studentId } } })),
 };

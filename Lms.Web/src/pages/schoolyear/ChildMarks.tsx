@@ -64,6 +64,10 @@ function Results({ data, rating }: { data: StudentMarks; rating: (code: string |
         <p key={i} data-testid={`learning-result-${i + 1}`}>{t('schoolYear.marks.learningResult', { number: i + 1, result: rating(result) })}</p>
       ))}
       {data.yearResult && <p data-testid="learning-result-year">{t('schoolYear.marks.learningResultYear', { result: rating(data.yearResult) })}</p>}
+      {data.termConduct.map((conduct, i) => conduct && (
+        <p key={`c${i}`} data-testid={`conduct-${i + 1}`}>{t('schoolYear.marks.conduct', { number: i + 1, result: rating(conduct) })}</p>
+      ))}
+      {data.yearConduct && <p data-testid="conduct-year">{t('schoolYear.marks.conductYear', { result: rating(data.yearConduct) })}</p>}
     </>
   );
 }

@@ -58,6 +58,9 @@ export function TodayPage() {
                 <Link className="btn btn-small" to={`/school-year/classes/${h.schoolYearId}/${h.classId}/leave`} data-testid={`leave-requests-${h.className}`}>
                   {t('schoolYear.leave.requests')}
                 </Link>
+                <Link className="btn btn-small" to={`/school-year/conduct/${h.schoolYearId}/${h.classId}`} data-testid={`conduct-${h.className}`}>
+                  {t('schoolYear.marks.conductTitle')}
+                </Link>
               </li>
             ))}
           </ul>
