@@ -12,6 +12,8 @@ public static class SchoolYearSetup
         services.AddSingleton<TimetableRepository>();
         services.AddSingleton<AttendanceRepository>();
         services.AddSingleton<AbsenceNotices>();
+        services.AddSingleton<MarkBookRepository>();
+        services.AddSingleton<MarkBookConduct>();
         services.AddScoped<SchoolYearAccess>();
         services.AddContactBook();
         return services;
@@ -24,5 +26,7 @@ public static class SchoolYearSetup
         api.MapAttendanceEndpoints();
         api.MapLeaveEndpoints();
         api.MapContactEndpoints();
+        api.MapMarkBookEndpoints();
+        api.MapMarkBookConductEndpoints();
     }
 }

@@ -92,6 +92,15 @@ public static class AuthorizationMatrix
         ["PUT /api/contact-book/push/subscription"] = "x44444 x44444",
         ["POST /api/contact-book/push/unsubscribe"] = "x22222 x22222",
         ["PUT /api/school-year/leave-requests/{requestId}/decision"] = "xxxxxx xxxxxx",
+        // The mark book: the year, term and student are the one unknown id; the caller's own list answers everyone signed in.
+        ["GET /api/school-years/{yearId}/classes/{classId}/mark-book/{subjectId}/terms/{termId}"] = "xxxxxx xxxxxx",
+        ["PUT /api/school-years/{yearId}/classes/{classId}/mark-book/{subjectId}/terms/{termId}/students/{studentId}/{column}"] = "xxxxxx xxxxxx",
+        ["GET /api/school-years/{yearId}/classes/{classId}/mark-book/changes"] = "xxxxxx xxxxxx",
+        ["POST /api/school-years/{yearId}/terms/{termId}/lock"] = "xxxxxx xxxxxx",
+        ["GET /api/school-year/mark-books"] = "x22222 x22222",
+        ["GET /api/school-year/students/{studentId}/marks"] = "xxxxxx xxxxxx",
+        ["GET /api/school-years/{yearId}/classes/{classId}/conduct"] = "xxxxxx xxxxxx",
+        ["PUT /api/school-years/{yearId}/classes/{classId}/conduct/{termId}/students/{studentId}"] = "xxxxxx xxxxxx",
         ["DELETE /api/content/items/{itemId}"] = "xx2xxx xxxx2x", // the teacher deletes first; the admin finds nothing
         ["DELETE /api/content/items/{itemId}/subtitles/{subtitleId}"] = "xxxxxx xxxxxx",
         ["DELETE /api/content/items/{itemId}/versions/{versionId}"] = "xxxxxx xxxxxx",

@@ -58,6 +58,8 @@ const TodayPage = lazy(() => import('./pages/schoolyear/TodayPage').then((m) => 
 const RollPage = lazy(() => import('./pages/schoolyear/RollPage').then((m) => ({ default: m.RollPage })));
 const ChildPage = lazy(() => import('./pages/schoolyear/ChildPage').then((m) => ({ default: m.ChildPage })));
 const LeaveRequestsPage = lazy(() => import('./pages/schoolyear/LeaveRequestsPage').then((m) => ({ default: m.LeaveRequestsPage })));
+const ConductPage = lazy(() => import('./pages/schoolyear/ConductPage').then((m) => ({ default: m.ConductPage })));
+const MarkBookPage = lazy(() => import('./pages/schoolyear/MarkBookPage').then((m) => ({ default: m.MarkBookPage })));
 const SchoolYearAdminPage = lazy(() => import('./pages/schoolyear/SchoolYearAdminPage').then((m) => ({ default: m.SchoolYearAdminPage })));
 // The contact book: threads between teachers and parents, announcements with read receipts, notification settings.
 const ContactBookPage = lazy(() => import('./pages/schoolyear/ContactBookPage').then((m) => ({ default: m.ContactBookPage })));
@@ -137,6 +139,8 @@ export function App() {
         <Route path="school-year/roll/:slotId/:day" element={<RollPage />} />
         <Route path="school-year/children/:studentId" element={<ChildPage />} />
         <Route path="school-year/classes/:yearId/:classId/leave" element={<LeaveRequestsPage />} />
+        <Route path="school-year/marks/:yearId/:classId/:subjectId/:termId" element={<MarkBookPage />} />
+        <Route path="school-year/conduct/:yearId/:classId" element={<ConductPage />} />
         <Route path="institutions/:institutionId/school-year" element={<SchoolYearAdminPage />} />
         <Route path="contact-book" element={<ContactBookPage />} />
         <Route path="contact-book/conversations/:conversationId" element={<ContactThreadPage />} />

@@ -7,7 +7,7 @@ import { merge, type Dictionary } from './merge';
 
 // The words of pages only a signed-in person reaches (signedInOnly) come with the signed-in shell (signedIn.ts), so the
 // sign-in page's first script does not carry them.
-const vi = merge(import.meta.glob<Dictionary>(['./vi/*.json', '!./vi/schoolyear.json', '!./vi/broadcast.json', '!./vi/cameras.json', '!./vi/contactbook.json', '!./vi/contactbookpages.json'],
+const vi = merge(import.meta.glob<Dictionary>(['./vi/*.json', '!./vi/schoolyear.json', '!./vi/markbook.json', '!./vi/broadcast.json', '!./vi/cameras.json', '!./vi/contactbook.json', '!./vi/contactbookpages.json'],
   { eager: true, import: 'default' }));
 
 export const languages = ['vi', 'en'] as const;

@@ -5,6 +5,7 @@ import { schoolYearApi, weekdays, type StudentYear } from '../../api/schoolYear'
 import { Badge, ErrorMessage, Field, Loading, useTitle } from '../../components/common';
 import { useLoad } from '../../components/useLoad';
 import { errorText } from '../../errors';
+import { ChildMarks } from './ChildMarks';
 import { PeriodLine, WeekdayName, todayInVietnam } from './schoolYearParts';
 import './schoolyear.css';
 
@@ -68,6 +69,7 @@ function StudentYearView({ data, onChanged }: { data: StudentYear; onChanged: ()
           ))}
         </ul>
       </section>
+      <ChildMarks studentId={data.student.studentId} />
       <LeaveForm studentId={data.student.studentId} onSent={onChanged} />
       {data.leaveRequests.length > 0 && (
         <section aria-labelledby="leaves-title">

@@ -5,6 +5,7 @@ import { adminInstitutions, useMe } from '../../auth/AuthContext';
 import { schoolYearApi, type TimetableSlot } from '../../api/schoolYear';
 import { Badge, ErrorMessage, Loading, useTitle } from '../../components/common';
 import { useLoad } from '../../components/useLoad';
+import { MarkBookLinks } from './MarkBookPage';
 import { PeriodLine, todayInVietnam } from './schoolYearParts';
 import './schoolyear.css';
 
@@ -46,6 +47,7 @@ export function TodayPage() {
           </ul>
         </section>
       )}
+      <MarkBookLinks />
       {today.data && today.data.homeroom.length > 0 && (
         <section aria-labelledby="homeroom-title">
           <h2 id="homeroom-title">{t('schoolYear.today.homeroom')}</h2>
@@ -55,6 +57,9 @@ export function TodayPage() {
                 <span>{h.className}</span>
                 <Link className="btn btn-small" to={`/school-year/classes/${h.schoolYearId}/${h.classId}/leave`} data-testid={`leave-requests-${h.className}`}>
                   {t('schoolYear.leave.requests')}
+                </Link>
+                <Link className="btn btn-small" to={`/school-year/conduct/${h.schoolYearId}/${h.classId}`} data-testid={`conduct-${h.className}`}>
+                  {t('schoolYear.marks.conductTitle')}
                 </Link>
               </li>
             ))}
