@@ -8,7 +8,7 @@ namespace Lms.Server.SchoolYear;
 /// e-mail through the outbox (delivered by SMTP when one is configured). Once per parent and period, however often
 /// the roll is saved again.
 /// </summary>
-public sealed class AbsenceNotices(SchoolPeople people, AttendanceRepository attendance, Mailer mailer)
+public sealed class AbsenceNotices(SchoolPeople people, AttendanceRepository attendance, ContactNotificationRepository notifications, Mailer mailer)
 {
     public const string MailKind = "absence-unexcused";
 
@@ -20,7 +20,9 @@ public sealed class AbsenceNotices(SchoolPeople people, AttendanceRepository att
             foreach (var parent in await people.ParentsOfAsync(studentId))
             {
                 if (!await attendance.NoteAbsenceAsync(parent.Id, studentId, rollId, slot, day) || parent.Email is null) continue;
-                await mailer.SendAsync(parent.Email, parent.DisplayName, MailKind, "vi", new Dictionary<string, string>
+                // In the language the parent chose for the contact book (Vietnamese until they choose).
+                var language = (await notifications.PreferencesAsync(parent.Id)).Language;
+                await mailer.SendAsync(parent.Email, parent.DisplayName, MailKind, language, new Dictionary<string, string>
                 {
                     ["name"] = parent.DisplayName, ["student"] = student?.StudentName ?? "", ["class"] = slot.ClassName, ["day"] = day,
                     ["period"] = slot.Period.ToString(), ["subject"] = slot.SubjectName, ["link"] = mailer.Link($"/school-year/children/{studentId}"),
