@@ -93,6 +93,7 @@ public sealed partial class AssetDeliveryTests(SqliteLmsServer server) : IClassF
         return output.ToArray();
     }
 
-    [GeneratedRegex("<script type=\"module\"[^>]*src=\"([^\"]+)\"")]
+    // The main script: the module script that is not async (the early script, src/early.ts, is small and async).
+    [GeneratedRegex("<script type=\"module\" crossorigin src=\"([^\"]+)\"")]
     private static partial Regex ModuleScript();
 }

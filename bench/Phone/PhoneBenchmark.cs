@@ -10,8 +10,8 @@ using Microsoft.Playwright;
 namespace Lms.Bench.Phone;
 
 /// <summary>
-/// <c>./build.sh bench phone [--page sign-in|home|course|quiz|live] [--profile slow3g|fast3g] [--cache cold|warm] [--runs 3]
-/// [--server path/to/Lms.Server.dll]</c>: a cheap phone on 3G. Debian's Chromium (driven by Playwright) with the DevTools
+/// <c>./build.sh bench phone [--page sign-in|home|course|quiz|live[,…]] [--profile slow3g|fast3g] [--cache cold|warm] [--runs 3]
+/// [--server path/to/Lms.Server.dll] [--waterfall]</c>: a cheap phone on 3G. Debian's Chromium (driven by Playwright) with the DevTools
 /// protocol's network emulation (latency and throughput) and a 4× CPU slow-down, a 360×780 viewport, against the
 /// built server on loopback with the demo data (the bench adds a quiz and starts a live lesson as the teacher). Each
 /// page is timed from navigation to "ready for the person" (a form to type in, the courses, the outline, the
@@ -56,9 +56,12 @@ public sealed class PhoneBenchmark : IBenchmark
     {
         string? Value(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
         var runs = int.TryParse(Value("--runs"), out var r) && r is > 0 and <= 9 ? r : 3;
-        var pages = Pages.Where(p => Value("--page") is not { } only || only == p.Name).ToList();
-        var profiles = Profiles.Where(p => Value("--profile") is not { } only || only == p.Name).ToList();
-        var caches = new[] { "cold", "warm" }.Where(c => Value("--cache") is not { } only || only == c).ToList();
+        // Each filter takes one name or several separated by commas (--page course,quiz).
+        bool Chosen(string option, string name) => (Value(option) ?? Value(option + "s")) is not { } only || only.Split(',').Contains(name);
+        var pages = Pages.Where(p => Chosen("--page", p.Name)).ToList();
+        var profiles = Profiles.Where(p => Chosen("--profile", p.Name)).ToList();
+        var caches = new[] { "cold", "warm" }.Where(c => Chosen("--cache", c)).ToList();
+        var waterfall = args.Contains("--waterfall");
         if (pages.Count == 0 || profiles.Count == 0 || caches.Count == 0)
         {
             Console.Error.WriteLine($"phone: --page {string.Join('|', Pages.Select(p => p.Name))}, --profile {string.Join('|', Profiles.Select(p => p.Name))}, --cache cold|warm");
@@ -98,7 +101,7 @@ public sealed class PhoneBenchmark : IBenchmark
                         var samples = new List<Sample>();
                         for (var i = 0; i < runs; i++)
                         {
-                            var sample = await MeasureAsync(browser, server.Address, page, fixture, profile, cache == "warm");
+                            var sample = await MeasureAsync(browser, server.Address, page, fixture, profile, cache == "warm", waterfall);
                             Console.Error.WriteLine($"phone: {page.Name} {profile.Name} {cache} run {i + 1}: {sample.Ms:0} ms, {sample.Bytes} bytes, {sample.Requests} requests");
                             samples.Add(sample);
                         }
@@ -123,7 +126,7 @@ public sealed class PhoneBenchmark : IBenchmark
     private sealed record Sample(double Ms, long Bytes, int Requests, long LargestScript);
 
     /// <summary>One visit: a new browser profile (cold), or the second visit of one (warm); timed from navigation to ready.</summary>
-    private static async Task<Sample> MeasureAsync(IBrowser browser, Uri address, PageSpec spec, Fixture fixture, Profile profile, bool warm)
+    private static async Task<Sample> MeasureAsync(IBrowser browser, Uri address, PageSpec spec, Fixture fixture, Profile profile, bool warm, bool waterfall)
     {
         await using var context = await browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -142,6 +145,8 @@ public sealed class PhoneBenchmark : IBenchmark
         {
             await page.GotoAsync(path, new() { Timeout = (float)PageTimeout.TotalMilliseconds });
             await spec.Ready(page);
+            // A second visit comes later: the service worker the first one registered has installed by then.
+            await page.EvaluateAsync(ServiceWorkerReady);
             await page.GotoAsync("about:blank");
         }
 
@@ -150,11 +155,24 @@ public sealed class PhoneBenchmark : IBenchmark
         long bytes = 0, largestScript = 0;
         var scripts = new HashSet<string>();
         var gate = new object();
-        cdp.Event("Network.requestWillBeSent").OnEvent += (_, e) => { lock (gate) requests++; };
+        var timeline = new Waterfall();
+        cdp.Event("Network.requestWillBeSent").OnEvent += (_, e) =>
+        {
+            lock (gate)
+            {
+                requests++;
+                if (e is { } v) timeline.Sent(v);
+            }
+        };
         cdp.Event("Network.responseReceived").OnEvent += (_, e) =>
         {
             JsonElement? json = e;
-            if (json is { } v && v.GetProperty("type").GetString() == "Script") lock (gate) scripts.Add(v.GetProperty("requestId").GetString()!);
+            if (json is not { } v) return;
+            lock (gate)
+            {
+                if (v.GetProperty("type").GetString() == "Script") scripts.Add(v.GetProperty("requestId").GetString()!);
+                timeline.Answered(v);
+            }
         };
         cdp.Event("Network.loadingFinished").OnEvent += (_, e) =>
         {
@@ -165,6 +183,7 @@ public sealed class PhoneBenchmark : IBenchmark
             {
                 bytes += length;
                 if (scripts.Contains(v.GetProperty("requestId").GetString()!)) largestScript = Math.Max(largestScript, length);
+                timeline.Finished(v);
             }
         };
         await cdp.SendAsync("Network.enable");
@@ -180,8 +199,20 @@ public sealed class PhoneBenchmark : IBenchmark
         await spec.Ready(page);
         await PaintedAsync(page);
         var ms = clock.Elapsed.TotalMilliseconds;
-        lock (gate) return new Sample(ms, bytes, requests, largestScript);
+        lock (gate)
+        {
+            if (waterfall) Console.Error.Write(timeline.Describe($"{spec.Name} {profile.Name} {(warm ? "warm" : "cold")}: ready at {ms:0} ms"));
+            return new Sample(ms, bytes, requests, largestScript);
+        }
     }
+
+    /// <summary>The page's service worker active (installed, its files cached), or 30 s gone by.</summary>
+    private const string ServiceWorkerReady = """
+        () => Promise.race([
+          'serviceWorker' in navigator ? navigator.serviceWorker.ready.then(() => true) : Promise.resolve(false),
+          new Promise(resolve => setTimeout(() => resolve(false), 30000)),
+        ])
+        """;
 
     /// <summary>
     /// Ready also means styled and on screen: every stylesheet of the page has arrived (a page the server rendered is

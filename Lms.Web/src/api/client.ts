@@ -82,10 +82,13 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
     body = JSON.stringify(options.body);
   }
 
+  const method = options.method ?? (body === undefined ? 'GET' : 'POST');
+  // A change makes the answers asked for early (src/early.ts) out of date.
+  if (method !== 'GET') window.lmsEarly?.clear();
   let response: Response;
   try {
     response = await fetch(path, {
-      method: options.method ?? (body === undefined ? 'GET' : 'POST'),
+      method,
       headers,
       body,
       credentials: 'same-origin',

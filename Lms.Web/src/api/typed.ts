@@ -4,6 +4,7 @@
 // sign in).
 import createClient from 'openapi-fetch';
 import { failure, networkFailure, problemOf, query } from './client';
+import { takeEarlyAnswer } from './earlyAnswers';
 import type { components, paths } from './schema.gen';
 
 /** Every record the API sends or takes, by its server name (e.g. `Schemas['PersonListItem']`). */
@@ -15,6 +16,8 @@ export const api = createClient<paths>({
   headers: { Accept: 'application/json, application/problem+json' },
   // As `query` in client.ts writes them: empty, null and undefined parameters are left out.
   querySerializer: (parameters) => query(parameters as Parameters<typeof query>[0]).slice(1),
+  // A page's first answers may have been asked for before the app started (src/early.ts).
+  fetch: (request) => takeEarlyAnswer(request) ?? fetch(request),
 });
 
 interface Answer<T> { data?: T; error?: unknown; response: Response }

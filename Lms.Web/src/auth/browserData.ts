@@ -1,12 +1,16 @@
 // What the app keeps in this browser, and how sign-out leaves none of it for the next person at a shared
 // school computer (Decree 13/2023: personal data kept only as long as needed), without losing a quiz answer.
-import { sendQueued } from '../pages/assessment/answerQueue';
-import { deviceId, offlineStore } from '../pages/assessment/offlineStore';
 import { languageStorageKey } from '../i18n';
 import { forgetCachedPages } from '../pwa';
 
+// The quiz's offline store and queue load with the first use (signing out), not with every page's first script;
+// the service worker keeps them (the quiz attempt page uses them), so signing out offline still finds them.
+const quizStore = () => import('../pages/assessment/offlineStore');
+
 /** Answers still in the queue after trying to send them all (0 when everything reached the server). */
 export async function sendAllQueuedAnswers(): Promise<number> {
+  // Not inside the try: if the store's code cannot be loaded, nobody may say that nothing is queued.
+  const [{ deviceId, offlineStore }, { sendQueued }] = await Promise.all([quizStore(), import('../pages/assessment/answerQueue')]);
   let unsent = 0;
   try {
     for (const attemptId of await offlineStore.attemptsWithPending()) {
@@ -29,7 +33,7 @@ export async function forgetThisBrowser(): Promise<void> {
   } catch {
     // Storage off: nothing stored.
   }
-  await offlineStore.erase().catch(() => undefined);
+  await quizStore().then(({ offlineStore }) => offlineStore.erase()).catch(() => undefined);
   await forgetCachedPages().catch(() => undefined);
 }
 
