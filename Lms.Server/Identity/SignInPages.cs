@@ -113,7 +113,7 @@ public static class SignInPages
         var texts = http.RequestServices.GetRequiredService<AppTexts>();
         NotStored(http);
         var target = E(next);
-        var html = $"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"0;url={target}\">" +
+        var html = $"<!DOCTYPE html><html lang=\"{AppTexts.LanguageOf(http.Request)}\"><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"0;url={target}\">" +
                    $"<title>{E(texts.T(AppTexts.LanguageOf(http.Request), "app.name"))}</title></head>" +
                    $"<body><a href=\"{target}\" data-testid=\"continue\">{E(texts.T(AppTexts.LanguageOf(http.Request), "schoolSignIn.continue"))}</a></body></html>";
         await AppPage.Html(html).ExecuteAsync(http);
