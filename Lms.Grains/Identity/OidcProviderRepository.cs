@@ -1,7 +1,6 @@
 using System.Data.Common;
 using Dapper;
 using Lms.Grains.Data;
-using Lms.Grains.Institutions;
 
 namespace Lms.Grains.Identity;
 
@@ -198,6 +197,9 @@ public sealed class OidcProviderRepository(Db db, TimeProvider clock)
     private object LinkArgs(Guid providerId, string issuer, string subject, Guid userId) =>
         new { id = Guid.CreateVersion7(), issuer, subject, userId, providerId, now = clock.GetUtcNow() };
 
+    private static readonly Sql InsertMembershipSql = Sql.Portable(
+        "INSERT INTO memberships (institution_id, user_id, role, created_at) VALUES (@institutionId, @userId, @role, @createdAt)");
+
     /// <summary>
     /// Makes a person met for the first time: the account (claimed: the provider vouched for its address, no password),
     /// their role in the provider's institution and the link, all or nothing. False when the address or the subject
@@ -211,7 +213,7 @@ public sealed class OidcProviderRepository(Db db, TimeProvider clock)
         try
         {
             await users.InsertAsync(user, connection, transaction);
-            await connection.ExecuteAsync(db.Text(InstitutionRepository.AddMembership),
+            await connection.ExecuteAsync(db.Text(InsertMembershipSql),
                 new { institutionId, userId = user.Id, role, createdAt = clock.GetUtcNow() }, transaction);
             await connection.ExecuteAsync(db.Text(InsertLinkSql), LinkArgs(providerId, issuer, subject, user.Id), transaction);
         }

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Lms.Grains.Identity;
 using Lms.Server.Identity;
 using Lms.Server.Web;
@@ -20,81 +19,18 @@ public sealed class OidcSignInTestsOnPostgres(PostgresLmsServer server, OidcProv
 /// These follow the flow with an HttpClient as a browser without scripts would: Lms's start, the provider's own login
 /// and consent forms, the callback (OidcSignInBrowserTests drives Chromium through the same pages).
 /// </summary>
-public abstract partial class OidcSignInTests(LmsServer server, OidcProviderServer provider)
+public abstract class OidcSignInTests(LmsServer server, OidcProviderServer provider)
 {
-    private static string Unique() => Guid.NewGuid().ToString("N")[..8];
+    private static string Unique() => OidcSignInKit.Unique();
 
-    /// <summary>A school with its admin and one student on the roster, its e-mail domain, and its admin's API client.</summary>
-    protected async Task<(Guid School, string Domain, string StudentEmail, HttpClient Admin)> SchoolAsync()
-    {
-        var domain = $"truong{Unique()}.edu.vn";
-        var adminEmail = $"quantri@{domain}";
-        var studentEmail = $"hocsinh@{domain}";
-        var school = await server.AddSchoolAsync("Trường đăng nhập " + Unique(),
-            (Roles.Admin, "Quản Trị Trường", adminEmail), (Roles.Student, "Nguyễn Học Sinh", studentEmail));
-        return (school.Id, domain, studentEmail, await server.SignedInAsync(adminEmail));
-    }
-
-    /// <summary>Connects the test's provider to the school through the admin API and registers Lms as its client there.</summary>
-    protected async Task<JsonElement> ConnectAsync(HttpClient admin, Guid school, string domain, bool createsAccounts = false,
-        string? newPersonRole = null, string? issuer = null)
-    {
-        var clientId = "lms-" + Unique();
-        var view = await ProblemAssert.OkAsync<JsonElement>(await admin.PostAsJsonAsync($"/api/institutions/{school}/sign-in-providers", new
-        {
-            displayName = "Tài khoản trường", issuer = issuer ?? provider.Issuer, clientId, clientSecret = "bi-mat-" + clientId,
-            domains = new[] { domain }, createsAccounts, newPersonRole,
-        }));
-        await provider.AddClientAsync(clientId, "bi-mat-" + clientId, view.GetProperty("redirectUri").GetString()!);
-        return view;
-    }
-
-    protected sealed record Outcome(HttpStatusCode Status, string Html, CookieContainer Cookies);
-
-    /// <summary>
-    /// Follows a sign-in from Lms's start link to its end: redirects, and on the provider's pages its login form (the
-    /// account's <paramref name="sub"/>, any password) and its consent form. Ends at the first page of Lms that is not a redirect.
-    /// </summary>
-    protected async Task<Outcome> SignInAtProviderAsync(JsonElement connected, string sub, CookieContainer? cookies = null)
-    {
-        cookies ??= new CookieContainer();
-        using var client = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false });
-        var url = new Uri(connected.GetProperty("signInUrl").GetString()!);
-        var response = await client.GetAsync(url);
-        for (var step = 0; step < 20; step++)
-        {
-            if ((int)response.StatusCode is >= 300 and < 400)
-            {
-                url = new Uri(url, response.Headers.Location!);
-                response = await client.GetAsync(url);
-                continue;
-            }
-            var html = await response.Content.ReadAsStringAsync();
-            if (url.Authority == server.BaseAddress.Authority) return new Outcome(response.StatusCode, WebUtility.HtmlDecode(html), cookies);
-            Assert.True(response.StatusCode == HttpStatusCode.OK, $"The provider answered {(int)response.StatusCode}: {html}\n{provider.Output}");
-            var action = FormAction().Match(html).Groups[1].Value;
-            var prompt = PromptField().Match(html).Groups[1].Value;
-            Dictionary<string, string> fields = prompt == "login"
-                ? new() { ["prompt"] = "login", ["login"] = sub, ["password"] = "bat-ky" }
-                : new() { ["prompt"] = prompt };
-            url = new Uri(url, WebUtility.HtmlDecode(action));
-            response = await client.PostAsync(url, new FormUrlEncodedContent(fields));
-        }
-        throw new InvalidOperationException("The sign-in did not come back to Lms in 20 steps.");
-    }
-
-    [GeneratedRegex("<form[^>]*action=\"([^\"]+)\"")]
-    private static partial Regex FormAction();
-
-    [GeneratedRegex("name=\"prompt\" value=\"([^\"]+)\"")]
-    private static partial Regex PromptField();
+    private readonly OidcSignInKit _kit = new(server, provider);
 
     private string Text(string key) => server.Get<AppTexts>().T("vi", key);
 
     private async Task<JsonElement> MeAsync(CookieContainer cookies) =>
         await ProblemAssert.OkAsync<JsonElement>(await server.Client(cookies).GetAsync("/api/identity/me"));
 
-    private void IsRefused(Outcome outcome, string code, HttpStatusCode status = HttpStatusCode.Forbidden)
+    private void IsRefused(OidcSignInKit.Outcome outcome, string code, HttpStatusCode status = HttpStatusCode.Forbidden)
     {
         Assert.True(outcome.Status == status, $"Expected {(int)status} but got {(int)outcome.Status}: {outcome.Html}");
         Assert.Contains(Text("schoolSignIn.refused." + code), outcome.Html);
@@ -104,12 +40,12 @@ public abstract partial class OidcSignInTests(LmsServer server, OidcProviderServ
     [Fact]
     public async Task A_person_on_the_roster_signs_in_with_the_verified_school_address_and_gets_an_ordinary_session()
     {
-        var (school, domain, studentEmail, admin) = await SchoolAsync();
-        var connected = await ConnectAsync(admin, school, domain);
+        var (school, domain, studentEmail, admin) = await _kit.SchoolAsync();
+        var connected = await _kit.ConnectAsync(admin, school, domain);
         var sub = "sub-" + Unique();
         await provider.AddAccountAsync(sub, studentEmail.ToUpperInvariant(), emailVerified: true, "Nguyễn Học Sinh");
 
-        var outcome = await SignInAtProviderAsync(connected, sub);
+        var outcome = await _kit.SignInAtProviderAsync(connected, sub);
 
         Assert.Equal(HttpStatusCode.OK, outcome.Status);
         Assert.Contains("http-equiv=\"refresh\" content=\"0;url=/\"", outcome.Html);
@@ -125,7 +61,7 @@ public abstract partial class OidcSignInTests(LmsServer server, OidcProviderServ
 
         // The link is the provider's subject: after the address changes there, the same person signs in.
         await provider.AddAccountAsync(sub, $"ten.moi@{domain}", emailVerified: true, "Nguyễn Học Sinh");
-        var again = await SignInAtProviderAsync(connected, sub);
+        var again = await _kit.SignInAtProviderAsync(connected, sub);
         Assert.Equal(HttpStatusCode.OK, again.Status);
         Assert.Equal(me.GetProperty("id").GetGuid(), (await MeAsync(again.Cookies)).GetProperty("id").GetGuid());
     }
@@ -133,13 +69,13 @@ public abstract partial class OidcSignInTests(LmsServer server, OidcProviderServ
     [Fact]
     public async Task Someone_not_on_the_roster_is_created_with_the_configured_role_when_the_provider_allows_it_and_refused_otherwise()
     {
-        var (school, domain, _, admin) = await SchoolAsync();
-        var connected = await ConnectAsync(admin, school, domain, createsAccounts: true, newPersonRole: Roles.Teacher);
+        var (school, domain, _, admin) = await _kit.SchoolAsync();
+        var connected = await _kit.ConnectAsync(admin, school, domain, createsAccounts: true, newPersonRole: Roles.Teacher);
         var sub = "sub-" + Unique();
         var email = $"giaovien.moi@{domain}";
         await provider.AddAccountAsync(sub, email, emailVerified: true, "Trần Giáo Viên Mới");
 
-        var outcome = await SignInAtProviderAsync(connected, sub);
+        var outcome = await _kit.SignInAtProviderAsync(connected, sub);
 
         Assert.Equal(HttpStatusCode.OK, outcome.Status);
         var me = await MeAsync(outcome.Cookies);
@@ -149,62 +85,62 @@ public abstract partial class OidcSignInTests(LmsServer server, OidcProviderServ
         Assert.Equal(Roles.Teacher, membership.GetProperty("role").GetString());
 
         // Another school whose provider only admits its roster.
-        var (otherSchool, otherDomain, _, otherAdmin) = await SchoolAsync();
-        var rosterOnly = await ConnectAsync(otherAdmin, otherSchool, otherDomain);
+        var (otherSchool, otherDomain, _, otherAdmin) = await _kit.SchoolAsync();
+        var rosterOnly = await _kit.ConnectAsync(otherAdmin, otherSchool, otherDomain);
         var stranger = "sub-" + Unique();
         await provider.AddAccountAsync(stranger, $"nguoi.la@{otherDomain}", emailVerified: true, "Người Lạ");
-        IsRefused(await SignInAtProviderAsync(rosterOnly, stranger), ExternalRefusals.NotOnRoster);
+        IsRefused(await _kit.SignInAtProviderAsync(rosterOnly, stranger), ExternalRefusals.NotOnRoster);
         Assert.Null(await server.Get<UserRepository>().FindByLoginAsync($"nguoi.la@{otherDomain}"));
     }
 
     [Fact]
     public async Task An_address_outside_the_vouched_domains_or_not_verified_by_the_provider_is_refused()
     {
-        var (school, domain, studentEmail, admin) = await SchoolAsync();
-        var connected = await ConnectAsync(admin, school, domain, createsAccounts: true, newPersonRole: Roles.Student);
+        var (school, domain, studentEmail, admin) = await _kit.SchoolAsync();
+        var connected = await _kit.ConnectAsync(admin, school, domain, createsAccounts: true, newPersonRole: Roles.Student);
 
         var foreign = "sub-" + Unique();
         await provider.AddAccountAsync(foreign, $"ai.do@gmail{Unique()}.com", emailVerified: true, "Ai Đó");
-        IsRefused(await SignInAtProviderAsync(connected, foreign), ExternalRefusals.ForeignDomain);
+        IsRefused(await _kit.SignInAtProviderAsync(connected, foreign), ExternalRefusals.ForeignDomain);
 
         // The roster's own address, but the provider does not vouch that its holder owns it: never linked.
         var unverified = "sub-" + Unique();
         await provider.AddAccountAsync(unverified, studentEmail, emailVerified: false, "Kẻ Mạo Danh");
-        IsRefused(await SignInAtProviderAsync(connected, unverified), ExternalRefusals.UnverifiedEmail);
+        IsRefused(await _kit.SignInAtProviderAsync(connected, unverified), ExternalRefusals.UnverifiedEmail);
         var created = "sub-" + Unique();
         await provider.AddAccountAsync(created, $"moi.{Unique()}@{domain}", emailVerified: false, "Chưa Xác Minh");
-        IsRefused(await SignInAtProviderAsync(connected, created), ExternalRefusals.UnverifiedEmail);
+        IsRefused(await _kit.SignInAtProviderAsync(connected, created), ExternalRefusals.UnverifiedEmail);
     }
 
     [Fact]
     public async Task A_second_provider_account_claiming_a_linked_persons_address_is_refused()
     {
-        var (school, domain, studentEmail, admin) = await SchoolAsync();
-        var connected = await ConnectAsync(admin, school, domain);
+        var (school, domain, studentEmail, admin) = await _kit.SchoolAsync();
+        var connected = await _kit.ConnectAsync(admin, school, domain);
         var first = "sub-" + Unique();
         await provider.AddAccountAsync(first, studentEmail, emailVerified: true, "Nguyễn Học Sinh");
-        Assert.Equal(HttpStatusCode.OK, (await SignInAtProviderAsync(connected, first)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await _kit.SignInAtProviderAsync(connected, first)).Status);
 
         var second = "sub-" + Unique();
         await provider.AddAccountAsync(second, studentEmail, emailVerified: true, "Tài Khoản Thứ Hai");
-        IsRefused(await SignInAtProviderAsync(connected, second), ExternalRefusals.OtherAccount);
+        IsRefused(await _kit.SignInAtProviderAsync(connected, second), ExternalRefusals.OtherAccount);
         // The first one still works.
-        Assert.Equal(HttpStatusCode.OK, (await SignInAtProviderAsync(connected, first)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await _kit.SignInAtProviderAsync(connected, first)).Status);
     }
 
     [Fact]
     public async Task A_provider_that_cannot_be_reached_gives_a_clear_message_on_the_sign_in_page()
     {
-        var (school, domain, _, admin) = await SchoolAsync();
+        var (school, domain, _, admin) = await _kit.SchoolAsync();
         int closedPort;
         using (var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0))
         {
             listener.Start();
             closedPort = ((IPEndPoint)listener.LocalEndpoint).Port;
         }
-        var connected = await ConnectAsync(admin, school, domain, issuer: $"http://127.0.0.1:{closedPort}");
+        var connected = await _kit.ConnectAsync(admin, school, domain, issuer: $"http://127.0.0.1:{closedPort}");
 
-        var outcome = await SignInAtProviderAsync(connected, "khong-quan-trong");
+        var outcome = await _kit.SignInAtProviderAsync(connected, "khong-quan-trong");
 
         IsRefused(outcome, ExternalRefusals.Unavailable, HttpStatusCode.ServiceUnavailable);
         Assert.Contains("data-testid=\"sign-in-form\"", outcome.Html);
@@ -213,8 +149,8 @@ public abstract partial class OidcSignInTests(LmsServer server, OidcProviderServ
     [Fact]
     public async Task Admins_connect_providers_whose_secret_never_comes_back_and_whose_domains_belong_to_one_provider()
     {
-        var (school, domain, studentEmail, admin) = await SchoolAsync();
-        var connected = await ConnectAsync(admin, school, domain);
+        var (school, domain, studentEmail, admin) = await _kit.SchoolAsync();
+        var connected = await _kit.ConnectAsync(admin, school, domain);
         Assert.True(connected.GetProperty("hasClientSecret").GetBoolean());
         var listed = await admin.GetStringAsync($"/api/institutions/{school}/sign-in-providers");
         Assert.DoesNotContain("bi-mat-", listed);
@@ -224,7 +160,7 @@ public abstract partial class OidcSignInTests(LmsServer server, OidcProviderServ
         var hint = await ProblemAssert.OkAsync<JsonElement>(await server.Client().GetAsync($"/api/identity/external/providers?email=ai@{domain.ToUpperInvariant()}"));
         Assert.Equal(connected.GetProperty("id").GetGuid(), Assert.Single(hint.EnumerateArray()).GetProperty("providerId").GetGuid());
 
-        var (otherSchool, _, _, otherAdmin) = await SchoolAsync();
+        var (otherSchool, _, _, otherAdmin) = await _kit.SchoolAsync();
         var taken = await ProblemAssert.IsProblemAsync(await otherAdmin.PostAsJsonAsync($"/api/institutions/{otherSchool}/sign-in-providers", new
         {
             displayName = "Chiếm tên miền", issuer = "https://login.example.org", clientId = "x", clientSecret = "y",
