@@ -39,7 +39,11 @@ public sealed class OidcSchemes(
     /// <summary>The data protection purpose of stored client secrets.</summary>
     public const string SecretPurpose = "Lms.Identity.OidcClientSecret";
 
-    public static string SchemeOf(Guid providerId) => "oidc-" + providerId.ToString("N");
+    private const string SchemePrefix = "oidc-";
+
+    public static string SchemeOf(Guid providerId) => SchemePrefix + providerId.ToString("N");
+
+    public static bool IsProviderScheme(AuthenticationScheme scheme) => scheme.Name.StartsWith(SchemePrefix, StringComparison.Ordinal);
 
     public static string CallbackPathOf(Guid providerId) => $"{CallbackPrefix}{providerId:N}/callback";
 
@@ -129,16 +133,34 @@ public sealed class OidcSchemes(
 
 /// <summary>
 /// Before authentication runs: a request to a provider's start or callback path makes sure its scheme exists on this
-/// server (after a restart, or when another server started the sign-in).
+/// server (after a restart, or when another server started the sign-in), and a callback is handed to that provider's
+/// handler alone.
 /// </summary>
 public sealed class OidcSchemeMiddleware(RequestDelegate next)
 {
-    public async Task InvokeAsync(HttpContext http, OidcSchemes schemes, OidcProviderRepository providers)
+    public async Task InvokeAsync(HttpContext http, OidcSchemes schemes, OidcProviderRepository providers, IAuthenticationHandlerProvider handlers)
     {
         if (OidcSchemes.ProviderInPath(http.Request.Path) is { } providerId && await providers.GetAsync(providerId) is { } provider)
+        {
             await schemes.EnsureAsync(provider);
+            if (http.Request.Path == OidcSchemes.CallbackPathOf(provider.Id)
+                && await handlers.GetHandlerAsync(http, OidcSchemes.SchemeOf(provider.Id)) is IAuthenticationRequestHandler handler
+                && await handler.HandleRequestAsync())
+                return;
+        }
         await next(http);
     }
+}
+
+/// <summary>
+/// The schemes whose handlers look at every request, without the providers' ones: with a scheme per provider, every
+/// request would otherwise make a handler for each provider used since the server started, only for it to see that the
+/// path is not its callback. <see cref="OidcSchemeMiddleware"/> runs a provider's handler for its own callback.
+/// </summary>
+public sealed class LmsAuthenticationSchemeProvider(IOptions<AuthenticationOptions> options) : AuthenticationSchemeProvider(options)
+{
+    public override async Task<IEnumerable<AuthenticationScheme>> GetRequestHandlerSchemesAsync() =>
+        (await base.GetRequestHandlerSchemesAsync()).Where(s => !OidcSchemes.IsProviderScheme(s)).ToList();
 }
 
 public static class ExternalSignInSetup
@@ -148,6 +170,8 @@ public static class ExternalSignInSetup
         services.Configure<ExternalSignInOptions>(configuration.GetSection(ExternalSignInOptions.Section));
         services.AddSingleton<OidcProviderRepository>();
         services.AddSingleton<OidcSchemes>();
+        // Before AddAuthentication, which only adds its own scheme provider when none is there.
+        services.AddSingleton<IAuthenticationSchemeProvider, LmsAuthenticationSchemeProvider>();
         services.AddScoped<ExternalSignIn>();
         services.AddScoped<ProviderAdmins>();
         return services;
