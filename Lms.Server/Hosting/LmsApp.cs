@@ -89,6 +89,7 @@ public static class LmsApp
         services.AddSingleton<TwoFactor>();
         services.AddSingleton<SecondStepTickets>();
         services.AddSignInRateLimit(configuration);
+        services.AddExternalSignIn(configuration);
         services.Configure<DemoOptions>(configuration.GetSection(DemoOptions.Section));
         services.AddSingleton<DemoSeeder>();
         services.AddMoocs(configuration);
@@ -142,6 +143,7 @@ public static class LmsApp
         // No UseDefaultFiles: "/" is the student's home page rendered on the server (or the web app's fallback).
         app.UsePrecompressedFiles();
         app.UseStaticFiles();
+        app.UseExternalSignInSchemes();
         app.UseAuthentication();
         app.UseMiddleware<SessionCheckMiddleware>();
         app.UseMiddleware<TwoFactorGateMiddleware>();
@@ -161,6 +163,7 @@ public static class LmsApp
         api.MapRosterExportEndpoints();
         api.MapPeopleEndpoints();
         api.MapTwoFactorAdminEndpoints();
+        api.MapExternalSignInEndpoints();
         api.MapClassEndpoints();
         api.MapCourseEndpoints();
         api.MapCourseCopyEndpoints();

@@ -87,6 +87,38 @@ public static class SignInPages
             withScripts: false, StatusCodes.Status401Unauthorized);
     }
 
+    /// <summary>
+    /// A sign-in with the school's provider that gave no session (refused, the provider down): this page with why, in
+    /// the reader's language (<c>schoolSignIn.refused.*</c>), and the password form still there.
+    /// </summary>
+    public static Task<IResult> ExternalRefusalResultAsync(HttpContext http, string code, string next, int status)
+    {
+        var texts = http.RequestServices.GetRequiredService<AppTexts>();
+        var language = AppTexts.LanguageOf(http.Request);
+        NotStored(http);
+        return Task.FromResult(Render(http.RequestServices.GetRequiredService<AppPage>(), texts, language,
+            PasswordForm(texts, language, next, "", texts.T(language, "schoolSignIn.refused." + code)), withScripts: false, status));
+    }
+
+    public static async Task ExternalRefusalAsync(HttpContext http, string code, string next) =>
+        await (await ExternalRefusalResultAsync(http, code, next,
+            code == ExternalRefusals.Unavailable ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status403Forbidden)).ExecuteAsync(http);
+
+    /// <summary>
+    /// After a provider sign-in: a page that moves on to <paramref name="next"/> by itself. Not a redirect: the session
+    /// cookie is SameSite=Strict, and a redirect chain that began on the provider's site would arrive without it.
+    /// </summary>
+    public static async Task ContinueAsync(HttpContext http, string next)
+    {
+        var texts = http.RequestServices.GetRequiredService<AppTexts>();
+        NotStored(http);
+        var target = E(next);
+        var html = $"<!DOCTYPE html><html lang=\"{AppTexts.LanguageOf(http.Request)}\"><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"0;url={target}\">" +
+                   $"<title>{E(texts.T(AppTexts.LanguageOf(http.Request), "app.name"))}</title></head>" +
+                   $"<body><a href=\"{target}\" data-testid=\"continue\">{E(texts.T(AppTexts.LanguageOf(http.Request), "schoolSignIn.continue"))}</a></body></html>";
+        await AppPage.Html(html).ExecuteAsync(http);
+    }
+
     /// <summary>A sign-in answer (the typed login, a second-step ticket) is kept by no cache.</summary>
     private static void NotStored(HttpContext http) => http.Response.Headers.CacheControl = "no-store";
 

@@ -182,6 +182,9 @@ public abstract class IdentityApiTests(LmsServer server)
             "/api/identity/sign-in/code", "/api/identity/token/code",
             // The same two steps as plain form posts, for a phone whose scripts have not arrived (Identity/SignInPages.cs).
             "/api/identity/sign-in/form", "/api/identity/sign-in/code/form",
+            // Sign-in with the school's provider: which provider vouches for a typed address, and the start of its
+            // redirect (the provider's answer comes back to a callback the authentication middleware handles, not an endpoint).
+            "/api/identity/external/providers", "/api/identity/external/{providerId:guid}/start",
             // The first administrator of an empty installation, with the code from the server's log.
             "/api/setup/", "/api/setup/first-admin",
         ];

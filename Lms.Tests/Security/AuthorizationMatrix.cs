@@ -47,6 +47,17 @@ public static class AuthorizationMatrix
         },
         ["POST /api/institutions/{institutionId}/subjects/curriculum"] = _ => new { level = "thpt" },
         ["POST /api/institutions/{institutionId}/subjects"] = _ => new { code = "MATRAN", name = "Môn ma trận", assessment = "scored", periodsPerYear = 35 },
+        // Sign-in providers: a domain belongs to one provider, so each allowed caller connects its own.
+        ["POST /api/institutions/{institutionId}/sign-in-providers"] = _ => new
+        {
+            displayName = "Tài khoản trường", issuer = "https://login.example.org", clientId = "lms", clientSecret = "bi-mat",
+            domains = new[] { $"m{Guid.NewGuid():N}.edu.vn" }, createsAccounts = false, newPersonRole = (string?)null,
+        },
+        ["PUT /api/institutions/{institutionId}/sign-in-providers/{providerId}"] = _ => new
+        {
+            displayName = "Tài khoản trường", issuer = "https://login.example.org", clientId = "lms", clientSecret = (string?)null,
+            domains = new[] { $"m{Guid.NewGuid():N}.edu.vn" }, createsAccounts = false, newPersonRole = (string?)null,
+        },
     };
 
     public static readonly IReadOnlyDictionary<string, string> Expected = new Dictionary<string, string>
@@ -189,6 +200,15 @@ public static class AuthorizationMatrix
         ["GET /api/institutions/{institutionId}/roster/imports/{importId}"] = "xxxxxx xxxxxx",
         ["GET /api/institutions/{institutionId}/roster/imports/{importId}/changes"] = "xxxxxx xxxxxx",
         ["GET /api/institutions/{institutionId}/two-factor-policy"] = "xxx2xx xxxx2x",
+        // Sign-in with the school's provider: its admins and platform admins (A's admin is the demo's) manage providers;
+        // the sign-in page asks anyone which provider vouches for an address.
+        ["GET /api/institutions/{institutionId}/sign-in-providers"] = "xxx2xx xxx22x",
+        // One body per side: on B, B's own admin connects first (the callers' order), and the platform admin (A's admin)
+        // is let in but finds the domain taken (409).
+        ["POST /api/institutions/{institutionId}/sign-in-providers"] = "xxx2xx xxx42x",
+        ["PUT /api/institutions/{institutionId}/sign-in-providers/{providerId}"] = "xxxxxx xxxxxx",
+        ["DELETE /api/institutions/{institutionId}/sign-in-providers/{providerId}"] = "xxxxxx xxxxxx",
+        ["GET /api/identity/external/providers"] = "222222 222222",
         ["GET /api/mail/outbox"] = "xxx2xx xxx2xx", // the platform admin only
         ["GET /api/moocs/assignments/{assignmentId}"] = "xxxx2x xxxx2x",
         ["GET /api/moocs/assignments/{assignmentId}/peer-review"] = "xxxxxx xxxxxx",

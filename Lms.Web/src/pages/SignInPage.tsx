@@ -10,6 +10,7 @@ import { AppLogo } from '../components/AppLogo';
 import { LanguageSwitch } from '../components/LanguageSwitch';
 import { Loading, useTitle } from '../components/common';
 import { handOver } from '../serverPage';
+import { SchoolSignInButton } from './identity/SchoolSignInButton';
 
 /** Only paths inside the app: never send someone to another site after signing in. */
 function safeNext(next: string | null): string {
@@ -134,6 +135,7 @@ export function SignInPage() {
           </button>
         </form>
         )}
+        {!secondStep && <SchoolSignInButton login={login} next={safeNext(params.get('next'))} />}
         <p className="sign-in-links small">
           <Link to="/forgot-password">{t('account.forgotLink')}</Link>
           {' · '}

@@ -8,6 +8,7 @@ import { useLoad } from '../../components/useLoad';
 import { RosterImport } from './RosterImport';
 import { RosterExports } from './RosterExports';
 import { TwoFactorPolicy } from '../identity/TwoFactorPolicy';
+import { SignInProviders } from '../identity/SignInProviders';
 import { PeoplePage } from './PeoplePage';
 import { ClassesPage } from './ClassesPage';
 import { PrivacyAdmin } from '../privacy/PrivacyAdmin';
@@ -45,6 +46,7 @@ export function InstitutionAdminPage() {
       </header>
       {institution.data.myRoles.includes('admin') && <RosterExports institutionId={institutionId} />}
       {institution.data.myRoles.includes('admin') && <TwoFactorPolicy institutionId={institutionId} />}
+      {institution.data.myRoles.includes('admin') && <SignInProviders institutionId={institutionId} />}
       <Tabs<Tab>
         label={t('admin.sections')}
         current={tab}
