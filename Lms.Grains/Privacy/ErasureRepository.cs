@@ -180,6 +180,10 @@ public sealed class ErasureRepository(Db db, TimeProvider clock)
 
     private static readonly Sql ForgetCodesSql = Sql.Portable("DELETE FROM one_time_codes WHERE user_id = @userId");
 
+    // The school account's issuer and subject name the person at their provider; a push subscription names their phone.
+    private static readonly Sql ForgetSchoolAccountLinksSql = Sql.Portable("DELETE FROM oidc_links WHERE user_id = @userId");
+    private static readonly Sql ForgetPushSubscriptionsSql = Sql.Portable("DELETE FROM push_subscriptions WHERE user_id = @userId");
+
     private static readonly Sql EndSessionsSql = Sql.Portable(
         "UPDATE sessions SET ended_at = @at WHERE user_id = @userId AND ended_at IS NULL");
 
@@ -218,6 +222,8 @@ public sealed class ErasureRepository(Db db, TimeProvider clock)
         await connection.ExecuteAsync(db.Text(EraseUserSql),
             new { userId, at, pseudonym, searchName = SearchText.Fold(pseudonym) }, transaction);
         await connection.ExecuteAsync(db.Text(ForgetCodesSql), new { userId }, transaction);
+        await connection.ExecuteAsync(db.Text(ForgetSchoolAccountLinksSql), new { userId }, transaction);
+        await connection.ExecuteAsync(db.Text(ForgetPushSubscriptionsSql), new { userId }, transaction);
         await connection.ExecuteAsync(db.Text(EndSessionsSql), new { userId, at }, transaction);
     }
 }

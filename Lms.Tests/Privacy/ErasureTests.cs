@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Lms.Grains.Identity;
 using Lms.Grains.Privacy;
+using Lms.Grains.SchoolYear;
 using Lms.Server.Communication.Mail;
 using Lms.Tests.Infrastructure;
 using Lms.Tests.Moocs;
@@ -33,6 +35,13 @@ public abstract class ErasureTests(LmsServer server)
         var school = await server.DemoSchoolIdAsync();
         var userId = await server.UserIdAsync(LmsServer.Student2);
         var gradeBefore = Row(await Gradebook(teacher, courseId), "Phạm Thu Hà").GetProperty("total").GetDouble();
+        // The school account that signs the student in, and the phone their notifications reach: both name the person.
+        var providers = server.Get<OidcProviderRepository>();
+        var provider = Assert.IsType<OidcProviderSave.Saved>(await providers.CreateAsync(school, new OidcProviderDraft(
+            "Trường", "https://login.erasure.example", "lms", null, false, null, [$"erasure-{Guid.NewGuid():N}.example"]))).Provider;
+        var subject = Guid.NewGuid().ToString("N");
+        Assert.True(await providers.LinkAsync(provider.Id, "https://login.erasure.example", subject, userId));
+        await server.Get<PushRepository>().SubscribeAsync(userId, "https://push.example/erasure", "p256dh", "auth");
 
         var student = await server.SignedInAsync(LmsServer.Student2);
         var asked = await student.PostAsJsonAsync("/api/privacy/erasure-requests", new { reason = "Em chuyển trường", language = "vi" });
@@ -64,6 +73,8 @@ public abstract class ErasureTests(LmsServer server)
         Assert.Equal(HttpStatusCode.Unauthorized, (await student.GetAsync("/api/identity/me")).StatusCode);
         var signIn = await server.Client().PostAsJsonAsync("/api/identity/sign-in", new { login = LmsServer.Student2, password = LmsServer.DemoPassword });
         Assert.Equal(HttpStatusCode.Unauthorized, signIn.StatusCode);
+        Assert.Null(await providers.LinkedUserAsync("https://login.erasure.example", subject));
+        Assert.Empty(await server.Get<PushRepository>().DevicesAsync(userId));
 
         // The name is gone from the course's members and the chat record; the grade stays under the pseudonym.
         var pseudonym = ErasureRepository.Pseudonym(userId);
