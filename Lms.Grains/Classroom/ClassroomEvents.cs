@@ -78,6 +78,9 @@ public static class ClassroomEvents
     public static readonly ClassroomEventType<LiveQuizLeaderboard> QuizLeaderboard = new("quiz.leaderboard");
     public static readonly ClassroomEventType<NoData> QuizCleared = new("quiz.cleared");
 
+    // Broadcast mode (ClassroomGrain.Broadcast): whether the lesson goes out as HLS, and whether its first segment arrived.
+    public static readonly ClassroomEventType<BroadcastMode> BroadcastModeChanged = new("broadcast.mode");
+
     // A lesson's recording (published through the room by the Content feature's LessonRecordings).
     public static readonly ClassroomEventType<RecordingStarted> RecordingStarted = new("recording.started");
     public static readonly ClassroomEventType<RecordingResumed> RecordingResumed = new("recording.resumed");
@@ -207,10 +210,19 @@ public sealed record LiveQuizLeaderboard(int AfterPosition, int Questions, int P
 public sealed record RoomSnapshot(
     long Seq, string Status, Guid? RunId, DateTimeOffset? StartedAt, Guid? PresenterId, RoomSettings Settings, Myself Me, int Count,
     IReadOnlyList<ParticipantView> Participants, IReadOnlyList<WaitingPerson>? Waiting, IReadOnlyList<RaisedHand> Hands, FloorView? Floor,
-    RoomPoll? Poll, BreakoutsView? Breakout, IReadOnlyList<ChatLine> Chat);
+    RoomPoll? Poll, BreakoutsView? Breakout, IReadOnlyList<ChatLine> Chat, BroadcastMode? Broadcast);
 
 /// <summary>The viewer's own place in the room.</summary>
 public sealed record Myself(Guid UserId, string Role, bool Admitted, DateTimeOffset? Hand, string Media, int? Breakout, bool Floor);
+
+/// <summary>
+/// Whether the lesson is broadcast (<see cref="On"/>): the teacher's choice (<see cref="Chosen"/>, null: by the class's size,
+/// <see cref="Students"/> against <see cref="AboveStudents"/>); <see cref="LiveRunId"/>: the run whose first segment arrived.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record BroadcastMode(
+    [property: Id(0)] bool On, [property: Id(1)] bool? Chosen, [property: Id(2)] int Students, [property: Id(3)] int AboveStudents,
+    [property: Id(4)] Guid? LiveRunId);
 
 /// <summary>A recording began; <see cref="Mode"/>: browser (the teacher's page records) or livekit (the media server does).</summary>
 public sealed record RecordingStarted(Guid RecordingId, string By, DateTimeOffset StartedAt, string Mode);

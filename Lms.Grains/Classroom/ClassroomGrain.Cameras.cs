@@ -58,10 +58,10 @@ public sealed partial class ClassroomGrain : IClassroomCameras
     private static readonly HashSet<string> CameraSignalKinds = ["hello", "offer", "answer", "ice", "bye"];
 
     /// <summary>
-    /// Each student's camera. Not in the snapshot: after a new activation the thumbnails' connections are gone with
-    /// the old pages' state anyway, and the teacher asks again.
+    /// Each student's camera, in the room's snapshot: a new activation (after a failover) still knows who was asked,
+    /// who accepted and who refused. The thumbnails' connections themselves are made again by the pages that rejoin.
     /// </summary>
-    private readonly Dictionary<Guid, string> _cameras = new();
+    private Dictionary<Guid, string> _cameras => _s.Cameras;
 
     private Task<CommandResult> CameraCommand(ParticipantState p, ClassroomCommand command) => Task.FromResult(command switch
     {

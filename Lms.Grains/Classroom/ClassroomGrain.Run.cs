@@ -18,6 +18,7 @@ public sealed partial class ClassroomGrain
         _s.LastPoll = null;
         _s.Breakout = null;
         _s.Chat.Clear();
+        _s.Cameras.Clear();
         foreach (var p in _s.People.Values)
         {
             p.Intervals.Clear();

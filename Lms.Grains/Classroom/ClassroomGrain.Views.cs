@@ -45,6 +45,6 @@ public sealed partial class ClassroomGrain
             inRoom.Count, visiblePeople.Select(ParticipantView).ToList(), waiting, hands,
             _s.Floor is { } f ? new FloorView(f.UserId, f.Name, f.AllowVideo) : null,
             poll is null ? null : PollView(poll, teacher, me.UserId),
-            breakout, chat), ClassroomJson.Options);
+            breakout, chat, _s.Broadcast), ClassroomJson.Options);
     }
 }

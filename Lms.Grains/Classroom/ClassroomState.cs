@@ -32,6 +32,10 @@ public sealed class RoomState
     /// <summary>The number of the newest event of each audience (what the next event of that audience says it follows).</summary>
     public Dictionary<string, long> LastByAudience { get; set; } = new();
     public List<KeyValuePair<string, CommandResult>> RecentCommands { get; set; } = [];
+    /// <summary>Broadcast mode as the server last decided it (null until it did).</summary>
+    public BroadcastMode? Broadcast { get; set; }
+    /// <summary>Each student's camera in this run (<see cref="CameraStates"/>): who was asked, accepted, refused.</summary>
+    public Dictionary<Guid, string> Cameras { get; set; } = new();
 }
 
 public sealed class ParticipantState

@@ -82,6 +82,20 @@ public sealed class RecordingRepository(Db db, TimeProvider clock)
         return row;
     }
 
+    private static readonly Sql InsertPublishedSql = Sql.Portable(
+        "INSERT INTO content_recordings (id, institution_id, owner_id, course_id, module_id, session_id, title, status, ladder, " +
+        "piece_count, item_id, course_item_id, error_message, started_at, ended_at, published_at, run_id, egress_id, recorder_tab, recorder_since) " +
+        "VALUES (@Id, @InstitutionId, @OwnerId, @CourseId, @ModuleId, @SessionId, @Title, 'published', NULL, @PieceCount, @ItemId, @CourseItemId, " +
+        "NULL, @StartedAt, @EndedAt, @PublishedAt, @RunId, @EgressId, NULL, NULL)");
+
+    /// <summary>
+    /// A recording that exists whole already (a lesson's closed broadcast), published as it is recorded, inside the
+    /// transaction that creates its library item. <see cref="RecordingRow.EgressId"/> names what made it; its unique
+    /// index refuses a second one from the same maker (a <see cref="DbException"/>).
+    /// </summary>
+    public async Task CreatePublishedAsync(DbConnection connection, DbTransaction transaction, RecordingRow row) =>
+        await connection.ExecuteAsync(db.Text(InsertPublishedSql), row with { Status = RecordingStatuses.Published }, transaction);
+
     private static readonly Sql GetSql = Sql.Portable($"SELECT {Columns} FROM content_recordings WHERE id = @id");
 
     public async Task<RecordingRow?> GetAsync(Guid id, DbConnection? connection = null, DbTransaction? transaction = null)

@@ -21,6 +21,7 @@ public static class ContentFiles
         provider.Mappings[".ts"] = "video/mp2t";
         provider.Mappings[".vtt"] = "text/vtt; charset=utf-8";
         provider.Mappings[".m4a"] = "audio/mp4";
+        provider.Mappings[".m4s"] = "video/iso.segment"; // a closed broadcast published as a recording
         return provider;
     }
 

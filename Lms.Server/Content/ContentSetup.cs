@@ -55,6 +55,8 @@ public static class ContentSetup
         services.TryAddSingleton<WatchRepository>();
         services.TryAddSingleton<IContentStore>(sp => new DiskContentStore(sp.GetRequiredService<IOptions<ContentOptions>>().Value.Root));
         services.TryAddSingleton<Lms.Server.Classroom.Broadcast.IBroadcastStore, ContentBroadcastStore>();
+        services.TryAddSingleton(sp => new Lms.Media.Broadcast.BroadcastPoster(sp.GetRequiredService<FfmpegTools>()));
+        services.TryAddSingleton<Lms.Server.Classroom.Broadcast.IBroadcastRecordings, BroadcastRecordingPublisher>();
         services.TryAddSingleton(_ => PopplerTools.Locate());
         services.TryAddSingleton(sp =>
         {

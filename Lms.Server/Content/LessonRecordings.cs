@@ -5,6 +5,7 @@ using Lms.Grains.Classroom;
 using Lms.Grains.Content;
 using Lms.Grains.Data;
 using Lms.Server.Classroom;
+using Lms.Server.Classroom.Broadcast;
 using Lms.Server.Classroom.LiveKit;
 using Lms.Server.Problems;
 using Microsoft.Extensions.Options;
@@ -101,6 +102,10 @@ public sealed class LessonRecordings(
         var status = await room.GetStatus();
         if (status.Status != RoomStatuses.Live || status.RunId is not { } runId)
             throw ProblemException.Conflict("The lesson is not live: start it first.");
+        // In broadcast mode the broadcast is the lesson's recording (published when it ends): no second encoder, no second copy.
+        if (!media.UsesLiveKit && (await services.GetRequiredService<LessonBroadcasts>().ModeAsync(session, cancellationToken)).On)
+            throw ProblemException.Coded(StatusCodes.Status409Conflict, ProblemTypes.Conflict, "recording-by-broadcast",
+                "The lesson is broadcast: the broadcast is its recording, published in the library when the lesson ends.");
         if (media.UsesLiveKit && !media.LiveKit.Egress.Configured)
             throw ProblemException.Conflict("Recording through LiveKit is not configured (Media:LiveKit:Egress:OutputDirectory and :LocalDirectory).");
         if (!media.UsesLiveKit) await RequireActingTabAsync(session.Id, userId, tabId);

@@ -20,12 +20,15 @@ public sealed class BroadcastApiTestsOnPostgres(PostgresLmsServer server, ITestO
 /// </summary>
 public abstract class BroadcastApiTests(LmsServer server, ITestOutputHelper output)
 {
+    /// <summary>The length of every piece the test sends.</summary>
+    private const int PieceSeconds = 2;
+
     /// <summary>A piece as the teacher's browser sends one: 2 s of WebM, VP9 + Opus, written live (no duration, no cues).</summary>
-    private static Task<string> PieceAsync(int tone) => MediaSamples.MakeAsync($"broadcast-piece-{tone}.webm",
-        $"-f lavfi -i testsrc2=s=640x360:r=15:d=2 -f lavfi -i sine=f={tone}:d=2:sample_rate=48000 " +
+    internal static Task<string> PieceAsync(int tone) => MediaSamples.MakeAsync($"broadcast-piece-{tone}.webm",
+        $"-f lavfi -i testsrc2=s=640x360:r=15:d={PieceSeconds} -f lavfi -i sine=f={tone}:d={PieceSeconds}:sample_rate=48000 " +
         "-c:v libvpx-vp9 -deadline realtime -cpu-used 8 -b:v 500k -g 30 -c:a libopus -shortest -f webm -live 1");
 
-    private static async Task<HttpResponseMessage> PutPieceAsync(HttpClient client, Guid sessionId, int index, string path)
+    internal static async Task<HttpResponseMessage> PutPieceAsync(HttpClient client, Guid sessionId, int index, string path)
     {
         var content = new ByteArrayContent(await File.ReadAllBytesAsync(path));
         content.Headers.ContentType = new MediaTypeHeaderValue("video/webm");
@@ -98,19 +101,68 @@ public abstract class BroadcastApiTests(LmsServer server, ITestOutputHelper outp
         Assert.Equal(HttpStatusCode.NotFound, (await player.GetAsync(view.MasterUrl.Replace("/" + token, ""))).StatusCode);
 
         // The end: the playlist lists every segment and ends; put end to end they play as one 6-second recording.
-        Assert.Equal(HttpStatusCode.NoContent, (await course.Teacher.PostAsync($"/api/classroom/sessions/{sessionId}/broadcast/end", null)).StatusCode);
+        var endUrl = $"/api/classroom/sessions/{sessionId}/broadcast/end";
+        var ended = await ProblemAssert.OkAsync<BroadcastEndView>(await course.Teacher.PostAsJsonAsync(endUrl, new { title = "Tiết phát sóng đã ghi" }));
+        Assert.Equal(tones.Length, ended.Segments);
         var recording = await player.GetStringAsync(folder + "av.m3u8");
         Assert.Contains("#EXT-X-PLAYLIST-TYPE:VOD", recording);
         Assert.EndsWith("#EXT-X-ENDLIST\n", recording);
-        var init = recording.Split('\n').Single(l => l.StartsWith("#EXT-X-MAP:", StringComparison.Ordinal)).Split('"')[1];
-        var joined = Path.Combine(MediaSamples.NewFolder("broadcast"), "joined.mp4");
-        await using (var file = File.Create(joined))
-            foreach (var name in new[] { init, "v0.m4s", "v1.m4s", "v2.m4s" })
-                await file.WriteAsync(await player.GetByteArrayAsync(folder + name));
-        var (duration, lastPts) = await ProbeAsync(joined);
+        var (duration, lastPts) = await ProbeAsync(await JoinAsync(player, folder, recording));
         output.WriteLine($"joined: {duration} s, last video frame at {lastPts} s");
         Assert.InRange(lastPts, 5.5, 6.1); // the third piece's frames come after the first two, not over them
         await ProblemAssert.IsProblemAsync(await PutPieceAsync(course.Teacher, sessionId, 3, await PieceAsync(770)), HttpStatusCode.Conflict, "conflict");
+
+        // The same segments are the lesson's recording in the library and the course, published by the end itself.
+        var sent = tones.Length * PieceSeconds;
+        var itemId = ended.RecordingItemId ?? throw new Xunit.Sdk.XunitException("The closed broadcast was not published.");
+        var recordings = await ProblemAssert.OkAsync<JsonElement>(await student.GetAsync($"/api/classroom/sessions/{sessionId}/recording"));
+        var listed = Assert.Single(recordings.GetProperty("recordings").EnumerateArray());
+        Assert.Equal("published", listed.GetProperty("status").GetString());
+        Assert.Equal(itemId, listed.GetProperty("itemId").GetGuid());
+        Assert.Equal("Tiết phát sóng đã ghi", listed.GetProperty("title").GetString());
+        var courseView = await ProblemAssert.OkAsync<JsonElement>(await student.GetAsync($"/api/courses/{course.CourseId}"));
+        Assert.Contains(courseView.GetProperty("modules").EnumerateArray().SelectMany(m => m.GetProperty("items").EnumerateArray()),
+            i => i.GetProperty("id").GetString() == listed.GetProperty("courseItemId").GetString() && i.GetProperty("kind").GetString() == "video");
+
+        // A student of the class plays it (its playlists, then its segments in order) and downloads it: both last as long as what was sent.
+        var item = await ProblemAssert.OkAsync<JsonElement>(await student.GetAsync($"/api/content/items/{itemId}"));
+        Assert.Equal("video", item.GetProperty("type").GetString());
+        var media = item.GetProperty("media");
+        Assert.InRange(media.GetProperty("durationSeconds").GetDouble(), sent - 0.3, sent + 0.3);
+        var hls = media.GetProperty("hlsUrl").GetString()!;
+        var libraryFolder = hls[..(hls.LastIndexOf('/') + 1)];
+        Assert.Contains("av.m3u8", await student.GetStringAsync(hls));
+        var vod = await student.GetStringAsync(libraryFolder + "av.m3u8");
+        Assert.EndsWith("#EXT-X-ENDLIST\n", vod);
+        var (played, _) = await ProbeAsync(await JoinAsync(student, libraryFolder, vod));
+        Assert.InRange(played, sent - 0.3, sent + 0.3);
+        var download = Path.Combine(MediaSamples.NewFolder("broadcast"), "download.mp4");
+        await File.WriteAllBytesAsync(download, await student.GetByteArrayAsync(media.GetProperty("downloadUrl").GetString()));
+        var (downloaded, _) = await ProbeAsync(download);
+        output.WriteLine($"library: played {played} s, downloaded {downloaded} s, sent {sent} s");
+        Assert.InRange(downloaded, sent - 0.3, sent + 0.3);
+        Assert.Equal(HttpStatusCode.OK, (await student.GetAsync(media.GetProperty("posterUrl").GetString())).StatusCode);
+
+        // A student of another class gets neither the item nor its files; a repeated end publishes nothing more.
+        await ProblemAssert.IsProblemAsync(await other.GetAsync($"/api/content/items/{itemId}"), HttpStatusCode.NotFound, "not-found");
+        await ProblemAssert.IsProblemAsync(await other.GetAsync(hls), HttpStatusCode.NotFound, "not-found");
+        await ProblemAssert.IsProblemAsync(await other.GetAsync(libraryFolder + "v0.m4s"), HttpStatusCode.NotFound, "not-found");
+        var endedAgain = await ProblemAssert.OkAsync<BroadcastEndView>(await course.Teacher.PostAsync(endUrl, null));
+        Assert.Equal(itemId, endedAgain.RecordingItemId);
+        Assert.Single((await ProblemAssert.OkAsync<JsonElement>(await course.Teacher.GetAsync($"/api/classroom/sessions/{sessionId}/recording")))
+            .GetProperty("recordings").EnumerateArray());
+    }
+
+    /// <summary>What a player plays from a media playlist: its initialisation part and its segments in order, in one local file.</summary>
+    private static async Task<string> JoinAsync(HttpClient client, string folder, string playlist)
+    {
+        var lines = playlist.Split('\n');
+        var init = lines.Single(l => l.StartsWith("#EXT-X-MAP:", StringComparison.Ordinal)).Split('"')[1];
+        var joined = Path.Combine(MediaSamples.NewFolder("broadcast"), "joined.mp4");
+        await using var file = File.Create(joined);
+        foreach (var name in lines.Where(l => l.Length > 0 && !l.StartsWith('#')).Prepend(init))
+            await file.WriteAsync(await client.GetByteArrayAsync(folder + name));
+        return joined;
     }
 
     /// <summary>The joined file's duration, and the time of its last video frame (ffprobe reads every packet).</summary>

@@ -87,6 +87,25 @@ public sealed class BroadcastBrowserTests(ClassroomLmsServer server, BrowserFixt
             }
             output.WriteLine($"broadcast closed with {manifest!.Segments.Count} segments, {manifest.Seconds:0.0} s");
             Assert.True(manifest.Segments.Count >= 3);
+
+            // The same segments are the lesson's recording: published by the end itself, listed in the ended room, and it
+            // plays in the course's player. The teacher's browser recorded nothing else (one lesson, one recording).
+            var entry = teacher.GetByTestId("recording-entry");
+            await Expect(entry).ToHaveAttributeAsync("data-status", "published", new() { Timeout = 30_000 });
+            await Expect(entry).ToHaveCountAsync(1);
+            await Expect(entry.GetByTestId("recording-library-link")).ToBeVisibleAsync();
+            await entry.GetByTestId("recording-course-link").ClickAsync();
+            var player = teacher.GetByTestId("player-video");
+            await Expect(player).ToBeVisibleAsync(new() { Timeout = 30_000 });
+            await player.EvaluateAsync("v => { v.muted = true; return v.play().catch(() => undefined); }");
+            var until = DateTime.UtcNow.AddSeconds(45);
+            double at;
+            while ((at = await player.EvaluateAsync<double>("v => v.currentTime")) < 1.5)
+            {
+                if (DateTime.UtcNow > until) Assert.Fail($"The published recording did not play in the course's player (at {at} s).");
+                await Task.Delay(250);
+            }
+            output.WriteLine($"the recording plays in the library's player ({at:0.0} s in)");
         }, teacher, phone, weak);
     }
 

@@ -57,6 +57,12 @@ public sealed class BroadcastBenchmark : IBenchmark
             var folder = Path.Combine(seed.DataDirectory, "content", "broadcast", room.ToString("N"), runId.ToString("N"));
             Console.Error.WriteLine($"broadcast: live at {playlist}; segments on disk in {folder}");
 
+            // What a low rendition would cost: one of the feed's own pieces encoded again to ~360p / 200 kb/s, as the
+            // server would for each segment (VP9 realtime like the picture it comes from, and H.264 veryfast), in CPU seconds.
+            var low = await LowRenditionCostAsync(feed.Kept ?? throw new InvalidOperationException("No piece of the feed was kept."), work);
+            low["benchmark"] = "broadcast-low-rendition";
+            Print(low);
+
             await using var baseline = await StartNginxAsync(nginx, folder, work);
             foreach (var viewers in crowds)
             {
@@ -88,25 +94,23 @@ public sealed class BroadcastBenchmark : IBenchmark
                 });
             }
 
-            // The end of the lesson: the last piece goes up, the broadcast is closed, and its playlist is the recording.
+            // The end of the lesson: the last piece goes up, the broadcast is closed and published as the lesson's recording.
+            // Measured until a player can play it from the library: the item's master, its VOD playlist and its last segment.
             await stop.CancelAsync();
             await feeding;
             var ended = Stopwatch.StartNew();
-            (await http.PostAsync($"/api/classroom/sessions/{room}/broadcast/end", null)).EnsureSuccessStatusCode();
-            using var player = new HttpClient();
-            string vod;
-            while (!(vod = await player.GetStringAsync(playlist)).Contains("#EXT-X-ENDLIST", StringComparison.Ordinal))
-            {
-                if (ended.Elapsed > TimeSpan.FromMinutes(2)) throw new TimeoutException("The recording was not closed.");
-                await Task.Delay(100);
-            }
+            var closed = await MediaBenchmark.Ok(await http.PostAsJsonAsync($"/api/classroom/sessions/{room}/broadcast/end", new { title = "Chào cờ — bản ghi" }));
+            var (vod, itemId) = await PlayableInLibraryAsync(http, room, ended);
+            var playable = ended.Elapsed;
             Print(new Dictionary<string, object?>
             {
                 ["benchmark"] = "broadcast-end",
-                ["publish_after_end_s"] = Round(ended.Elapsed.TotalSeconds),
+                ["publish_after_end_s"] = Round(playable.TotalSeconds),
+                ["library_item"] = itemId,
                 ["recording_segments"] = vod.Split('\n').Count(l => l.StartsWith("#EXTINF:", StringComparison.Ordinal)),
                 ["recording_s"] = Round(vod.Split('\n').Where(l => l.StartsWith("#EXTINF:", StringComparison.Ordinal))
                     .Sum(l => double.Parse(l[8..].TrimEnd(','), CultureInfo.InvariantCulture))),
+                ["closed_segments"] = closed.GetProperty("segments").GetInt32(),
                 ["reencoded"] = false,
             });
         }
@@ -115,6 +119,69 @@ public sealed class BroadcastBenchmark : IBenchmark
             seed.Delete();
         }
         return 0;
+    }
+
+    /// <summary>Waits (bounded) until the session's recording is published and its media plays from the library: returns its VOD playlist and item.</summary>
+    private static async Task<(string Vod, Guid ItemId)> PlayableInLibraryAsync(HttpClient http, Guid room, Stopwatch since)
+    {
+        while (true)
+        {
+            if (since.Elapsed > TimeSpan.FromMinutes(2)) throw new TimeoutException("The recording was not in the library two minutes after the end.");
+            var state = await MediaBenchmark.Ok(await http.GetAsync($"/api/classroom/sessions/{room}/recording"));
+            var published = state.GetProperty("recordings").EnumerateArray()
+                .FirstOrDefault(r => r.GetProperty("status").GetString() == "published" && r.GetProperty("itemId").ValueKind == JsonValueKind.String);
+            if (published.ValueKind == JsonValueKind.Object)
+            {
+                var itemId = published.GetProperty("itemId").GetGuid();
+                var item = await MediaBenchmark.Ok(await http.GetAsync($"/api/content/items/{itemId}"));
+                if (item.GetProperty("media") is { ValueKind: JsonValueKind.Object } media && media.GetProperty("hlsUrl").GetString() is { } master)
+                {
+                    var folder = master[..(master.LastIndexOf('/') + 1)];
+                    (await http.GetAsync(master)).EnsureSuccessStatusCode();
+                    var vod = await http.GetStringAsync(folder + "av.m3u8");
+                    var last = vod.Split('\n').Last(l => l.Length > 0 && !l.StartsWith('#'));
+                    (await http.GetAsync(folder + last)).EnsureSuccessStatusCode();
+                    return (vod, itemId);
+                }
+            }
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>
+    /// CPU seconds per minute of lesson of encoding each 2 s piece again to ~360p at 200 kb/s (one ffmpeg per piece, as
+    /// the packager would run it, start-up included), for VP9 realtime and H.264 veryfast; the median of five runs each.
+    /// </summary>
+    private static async Task<Dictionary<string, object?>> LowRenditionCostAsync(string piece, string work)
+    {
+        var figures = new Dictionary<string, object?>();
+        foreach (var (name, codec) in new[]
+                 {
+                     ("vp9", "-c:v libvpx-vp9 -deadline realtime -cpu-used 8 -row-mt 1 -b:v 200k -maxrate 250k -bufsize 400k"),
+                     ("h264", "-c:v libx264 -preset veryfast -tune zerolatency -b:v 200k -maxrate 250k -bufsize 400k"),
+                 })
+        {
+            var runs = new List<double>();
+            for (var i = 0; i < 5; i++)
+            {
+                // GNU time reports the child's user and system seconds (a Process's own counters are gone once it exited).
+                var start = new ProcessStartInfo("/usr/bin/time") { WorkingDirectory = work, RedirectStandardError = true, UseShellExecute = false };
+                foreach (var a in ($"-f LMSCPU=%U+%S ffmpeg -hide_banner -nostdin -loglevel error -i {piece} -map 0:v:0 -map 0:a:0 -vf scale=-2:360 {codec} " +
+                                   "-c:a copy -f mp4 -movflags +frag_keyframe+empty_moov+default_base_moof -y low.mp4").Split(' '))
+                    start.ArgumentList.Add(a);
+                using var ffmpeg = Process.Start(start)!;
+                var errors = await ffmpeg.StandardError.ReadToEndAsync();
+                await ffmpeg.WaitForExitAsync();
+                var cpu = errors.Split('\n').LastOrDefault(l => l.StartsWith("LMSCPU=", StringComparison.Ordinal));
+                if (ffmpeg.ExitCode != 0 || cpu is null) throw new InvalidOperationException($"The low rendition's ffmpeg failed: {errors}");
+                runs.Add(cpu[7..].Split('+').Sum(v => double.Parse(v, CultureInfo.InvariantCulture)));
+            }
+            var perPiece = runs.Order().ElementAt(runs.Count / 2);
+            figures[$"low_rendition_{name}_cpu_s_per_min"] = Round(perPiece / 2 * 60);
+        }
+        figures["piece_s"] = 2;
+        figures["budget_cpu_s_per_min"] = 0.3 * 60;
+        return figures;
     }
 
     private static async Task<JsonElement> WaitForSegmentsAsync(HttpClient http, Guid room, int count, Task feeding)
@@ -206,6 +273,7 @@ public sealed class BroadcastBenchmark : IBenchmark
     {
         public const string Input = "1280x720 15 fps VP9 (realtime) + Opus WebM pieces of 2 s, ffmpeg -re";
         public int Sent;
+        public string? Kept;
 
         public async Task RunAsync(CancellationToken stop)
         {
@@ -247,7 +315,9 @@ public sealed class BroadcastBenchmark : IBenchmark
             var response = await http.PutAsync($"/api/classroom/sessions/{room}/broadcast/pieces/{index}", content);
             if (!response.IsSuccessStatusCode)
                 throw new InvalidOperationException($"Piece {index}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-            File.Delete(path);
+            // One piece is kept for the low rendition's measure.
+            if (Kept is null && index > 0) File.Move(path, Kept = Path.Combine(work, "kept.webm"));
+            else File.Delete(path);
             Sent++;
         }
     }

@@ -21,6 +21,12 @@ public sealed record BroadcastChoiceRequest(bool? On);
 
 public sealed record BroadcastPieceReceipt(int Index, bool Received);
 
+/// <summary>The end of a run's broadcast, with the title its recording takes in the library (the session's title if none).</summary>
+public sealed record BroadcastEndRequest(string? Title);
+
+/// <summary>The closed broadcast: its segments and length, and the library item it was published as (null if nothing was sent).</summary>
+public sealed record BroadcastEndView(int Segments, double Seconds, Guid? RecordingItemId);
+
 public static partial class BroadcastEndpoints
 {
     public static void MapBroadcastEndpoints(this RouteGroupBuilder api)
@@ -32,8 +38,8 @@ public static partial class BroadcastEndpoints
             .WithSummary("The teacher chooses broadcast on or off (null: by the class's size).");
         session.MapPut("/pieces/{index:int}", PutPiece).ProducesProblems(400, 403, 404, 409, 413).DisableAntiforgery()
             .WithSummary("The teacher's tab sends one piece (a self-contained WebM/MP4 of a second or two); it becomes one HLS segment.");
-        session.MapPost("/end", End).ProducesProblems(403, 404)
-            .WithSummary("The teacher's tab sent its last piece: the playlists are closed and are the lesson's recording.");
+        session.MapPost("/end", End).ProducesProblems(400, 403, 404)
+            .WithSummary("The teacher's tab sent its last piece: the playlists are closed, and published as the lesson's recording in the library and the course.");
 
         // Players fetch these with no cookie: the token in the path lets them in, and a proxy or CDN can cache them for everyone.
         api.MapGet("/classroom/broadcast/{sessionId:guid}/{token}/{runId:guid}/{file}", Serve).AllowAnonymous().ProducesProblems(403, 404)
@@ -46,7 +52,7 @@ public static partial class BroadcastEndpoints
         var context = await access.ViewAsync(http.User, sessionId);
         var room = grains.GetGrain<IClassroomGrain>(sessionId);
         var status = await room.GetStatus();
-        var (on, chosen, students) = await broadcasts.ModeAsync(context.Session, http.RequestAborted);
+        var (on, chosen, students, _, _) = await broadcasts.TellRoomAsync(context.Session, http.RequestAborted);
         var live = status.Status == RoomStatuses.Live && status.RunId is not null;
         if (!context.IsTeacher && live && await room.WasRemoved(http.User.Id()))
             throw ProblemException.Forbidden("The teacher removed you from this session.");
@@ -69,8 +75,8 @@ public static partial class BroadcastEndpoints
     private static async Task<BroadcastView> Choose(Guid sessionId, BroadcastChoiceRequest request, HttpContext http, ClassroomAccess access,
         IGrainFactory grains, LessonBroadcasts broadcasts, BroadcastTokens tokens, BroadcastOptions options)
     {
-        await access.TeachAsync(http.User, sessionId);
-        await broadcasts.ChooseAsync(sessionId, request.On, http.RequestAborted);
+        var context = await access.TeachAsync(http.User, sessionId);
+        await broadcasts.ChooseAsync(context.Session, request.On, http.RequestAborted);
         return await Get(sessionId, http, access, grains, broadcasts, tokens, options);
     }
 
@@ -95,7 +101,7 @@ public static partial class BroadcastEndpoints
         var (run, live, endedAt) = await RunAsync(sessionId, grains, sessions);
         if (run is not { } runId || (!live && !(endedAt is { } ended && clock.GetUtcNow() - ended < LastPieces)))
             throw ProblemException.Conflict("The lesson is not live: there is nothing to broadcast.");
-        if (!(await broadcasts.ModeAsync(context.Session, http.RequestAborted)).On)
+        if (!(await broadcasts.TellRoomAsync(context.Session, http.RequestAborted)).On)
             throw ProblemException.Conflict("The lesson is not in broadcast mode.");
         var length = http.Request.ContentLength ?? throw new ProblemException(StatusCodes.Status411LengthRequired,
             ProblemTypes.ForStatus(411), "Length required", "Send the piece with a Content-Length.");
@@ -121,13 +127,14 @@ public static partial class BroadcastEndpoints
         }
     }
 
-    private static async Task<IResult> End(Guid sessionId, HttpContext http, ClassroomAccess access, IGrainFactory grains,
-        LiveSessionRepository sessions, LessonBroadcasts broadcasts)
+    private static async Task<BroadcastEndView> End(Guid sessionId, BroadcastEndRequest? request, HttpContext http, ClassroomAccess access,
+        IGrainFactory grains, LiveSessionRepository sessions, LessonBroadcasts broadcasts)
     {
-        await access.TeachAsync(http.User, sessionId);
-        if ((await RunAsync(sessionId, grains, sessions)).RunId is not { } runId) return TypedResults.NoContent();
-        await broadcasts.EndAsync(sessionId, runId, http.RequestAborted);
-        return TypedResults.NoContent();
+        if (request?.Title is { Length: > 200 }) throw ProblemException.Invalid("title", "A recording's title has at most 200 characters.");
+        var context = await access.TeachAsync(http.User, sessionId);
+        if ((await RunAsync(sessionId, grains, sessions)).RunId is not { } runId) return new BroadcastEndView(0, 0, null);
+        var (manifest, itemId) = await broadcasts.EndAsync(context, runId, http.User.Id(), request?.Title, http.RequestAborted);
+        return new BroadcastEndView(manifest?.Segments.Count ?? 0, Math.Round(manifest?.Seconds ?? 0, 3), itemId);
     }
 
     /// <summary>Playlists, initialisation parts and segments: nothing else can be named (no path, no other extension).</summary>

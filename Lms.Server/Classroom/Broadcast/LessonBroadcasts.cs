@@ -28,7 +28,7 @@ public sealed record BroadcastManifest(
 /// </summary>
 public sealed class LessonBroadcasts(
     IBroadcastStore store, LiveHlsPackager packager, BroadcastRepository repository, BroadcastOptions options, TimeProvider clock,
-    BroadcastFileCache files, ILogger<LessonBroadcasts> log)
+    BroadcastFileCache files, IBroadcastRecordings recordings, IGrainFactory grains, ILogger<LessonBroadcasts> log)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly ConcurrentDictionary<Guid, SemaphoreSlim> _locks = new();
@@ -45,8 +45,26 @@ public sealed class LessonBroadcasts(
         return (chosen ?? students > options.AboveStudents, chosen, students);
     }
 
-    public Task ChooseAsync(Guid sessionId, bool? on, CancellationToken cancellationToken = default) =>
-        store.PutAsync(ChoiceKey(sessionId), JsonSerializer.SerializeToUtf8Bytes(new BroadcastChoice(on), Json), cancellationToken);
+    /// <summary>The teacher's choice, kept with the session's broadcasts (it holds for its next runs too), and told to the room.</summary>
+    public async Task ChooseAsync(LiveSessionRow session, bool? on, CancellationToken cancellationToken = default)
+    {
+        await store.PutAsync(ChoiceKey(session.Id), JsonSerializer.SerializeToUtf8Bytes(new BroadcastChoice(on), Json), cancellationToken);
+        await TellRoomAsync(session, cancellationToken);
+    }
+
+    /// <summary>
+    /// The room learns the mode as decided now (the teacher's choice, or the class's size), and tells every page if it
+    /// changed (<c>broadcast.mode</c>): pages follow the room's events, they do not ask the store again and again.
+    /// </summary>
+    public async Task<BroadcastMode> TellRoomAsync(LiveSessionRow session, CancellationToken cancellationToken = default)
+    {
+        var (on, chosen, students) = await ModeAsync(session, cancellationToken);
+        var mode = new BroadcastMode(on, chosen, students, options.AboveStudents, null);
+        var room = grains.GetGrain<IClassroomBroadcast>(session.Id);
+        var known = await room.GetBroadcastMode();
+        if (known is null || known with { LiveRunId = null } != mode) await room.SetBroadcastMode(mode);
+        return mode;
+    }
 
     public async Task<BroadcastManifest?> ManifestAsync(Guid sessionId, Guid runId, CancellationToken cancellationToken = default) =>
         await ReadAsync<BroadcastManifest>(ManifestKey(sessionId, runId), cancellationToken);
@@ -93,6 +111,8 @@ public sealed class LessonBroadcasts(
                 Reencoded = manifest.Reencoded.Count > 0 ? manifest.Reencoded : piece.Reencoded,
             };
             await WritePlaylistsAsync(sessionId, manifest, cancellationToken);
+            // The run's first segment: every player in the room may start now (they are told, they do not poll for it).
+            if (manifest.Segments.Count == 1) await grains.GetGrain<IClassroomBroadcast>(sessionId).BroadcastIsLive(runId);
             return true;
         }
         finally
@@ -109,18 +129,30 @@ public sealed class LessonBroadcasts(
         }
     }
 
-    /// <summary>The lesson ended: the playlists list every segment and end, so the broadcast is the lesson's recording. Returns the closed manifest.</summary>
-    public async Task<BroadcastManifest?> EndAsync(Guid sessionId, Guid runId, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The lesson ended: the playlists list every segment and end, and the same segments are published as the lesson's
+    /// recording in the library and the course (<see cref="IBroadcastRecordings"/>). Called again (a retried request, or a
+    /// publish that failed), it publishes what is not yet published. Returns the closed manifest and the library item.
+    /// </summary>
+    public async Task<(BroadcastManifest? Manifest, Guid? ItemId)> EndAsync(SessionContext context, Guid runId, Guid teacherId, string? title,
+        CancellationToken cancellationToken = default)
     {
+        var sessionId = context.Session.Id;
         var gate = _locks.GetOrAdd(sessionId, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(cancellationToken);
         try
         {
             var manifest = await ManifestAsync(sessionId, runId, cancellationToken);
-            if (manifest is null || manifest.EndedAt is not null) return manifest;
-            manifest = manifest with { EndedAt = clock.GetUtcNow() };
-            await WritePlaylistsAsync(sessionId, manifest, cancellationToken);
-            return manifest;
+            if (manifest is null) return (null, null);
+            if (manifest.EndedAt is null)
+            {
+                manifest = manifest with { EndedAt = clock.GetUtcNow() };
+                await WritePlaylistsAsync(sessionId, manifest, cancellationToken);
+            }
+            var name = string.IsNullOrWhiteSpace(title) ? context.Session.Title : title.Trim();
+            var itemId = await recordings.PublishAsync(new ClosedBroadcast(sessionId, runId, context.Course.Course.InstitutionId,
+                context.Session.CourseId, teacherId, name.Length > 200 ? name[..200] : name, Folder(sessionId, runId), manifest), cancellationToken);
+            return (manifest, itemId);
         }
         finally
         {

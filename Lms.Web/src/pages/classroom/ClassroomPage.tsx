@@ -284,7 +284,8 @@ function LiveRoom({ session }: { session: LiveSession }) {
                             students={model.participants.filter((p) => p.role === 'student' && p.online)} onSignals={onCameraSignals} />
               </Suspense>
             )}
-            <ClassroomRecording session={session} model={model} teacher={teacher} room={room.current} media={teacherMedia.current} tab={tab} />
+            <ClassroomRecording session={session} model={model} teacher={teacher} room={room.current} media={teacherMedia.current} tab={tab}
+                                broadcasting={broadcast.state?.on ?? false} />
             {session.mediaProvider === 'p2p' && (
               <BroadcastPanel session={session} model={model} teacher={teacher} media={teacherMedia.current} tab={tab}
                               state={broadcast.state} setState={broadcast.setState} />

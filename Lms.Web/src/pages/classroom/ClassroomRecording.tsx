@@ -45,8 +45,10 @@ export function TabNotice({ tab }: { tab: TeacherTab }) {
  * next piece (and says so), a tab that took over goes on with it, and a tab that lost it stops sending.
  * When the lesson ends the recording stops, and it appears in the library and the course a few moments later.
  */
-export function ClassroomRecording({ session, model, teacher, room, media, tab }: {
+export function ClassroomRecording({ session, model, teacher, room, media, tab, broadcasting = false }: {
   session: LiveSession; model: RoomModel; teacher: boolean; room: Room | null; media: TeacherMedia | null; tab: TeacherTab;
+  /** The lesson is broadcast: the broadcast is its recording (published when it ends), so this browser records nothing more. */
+  broadcasting?: boolean;
 }) {
   const { t, i18n } = useTranslation();
   const [state, setState] = useState<SessionRecordingState | null>(null);
@@ -143,10 +145,11 @@ export function ClassroomRecording({ session, model, teacher, room, media, tab }
     void refresh();
   }, [state, media, session.id, session.title, t, i18n.language, refresh, tab.id]);
 
-  // The lesson ended: the recording this browser makes stops with it (LiveKit's stops with the room).
+  // The lesson ended: the recording this browser makes stops with it (LiveKit's stops with the room). Broadcast mode
+  // turned on: what was recorded so far is published, and the broadcast records the rest (one encoder, not two).
   useEffect(() => {
-    if (model.status === 'ended' && recorder.current && phase === 'recording') void stop();
-  }, [model.status, phase, stop]);
+    if ((model.status === 'ended' || (broadcasting && state?.mode === 'browser')) && recorder.current && phase === 'recording') void stop();
+  }, [model.status, broadcasting, state?.mode, phase, stop]);
 
   // Only the teacher's tab that acts for them records. One that stops acting lets go of its recording.
   const acting = tab.acting === true;
@@ -168,21 +171,22 @@ export function ClassroomRecording({ session, model, teacher, room, media, tab }
   // The recording in progress is this teacher's and no recorder runs here: the acting tab (a reloaded or reopened
   // page, or one that took over) goes on with it, whatever started it.
   useEffect(() => {
-    if (!teacher || !live || !acting || !mineNow || state?.mode !== 'browser' || phase !== 'idle' || recorder.current) return;
+    if (!teacher || !live || !acting || !mineNow || state?.mode !== 'browser' || broadcasting || phase !== 'idle' || recorder.current) return;
     if (!media?.local || error !== null) return;
     void start();
-  }, [teacher, live, acting, mineNow, state?.mode, phase, media?.local, start, error]);
+  }, [teacher, live, acting, mineNow, state?.mode, broadcasting, phase, media?.local, start, error]);
 
   // Recorded from the start, when the session says so: the presenting teacher's acting tab starts it once per run
   // (not again after it was stopped in this run: a reload does not restart what the teacher stopped).
   useEffect(() => {
     if (!teacher || !live || !acting || !state?.recordAutomatically || state.now || phase !== 'idle' || !model.runId) return;
+    if (broadcasting && state.mode === 'browser') return;
     if (model.presenterId !== model.me.userId || autoStartedFor.current === model.runId) return;
     if (state.recordings.some((r) => r.runId === model.runId)) return;
     if (state.mode === 'browser' && !media?.local) return;
     autoStartedFor.current = model.runId;
     void start();
-  }, [teacher, live, acting, state, phase, model.runId, model.presenterId, model.me.userId, media?.local, start]);
+  }, [teacher, live, acting, state, broadcasting, phase, model.runId, model.presenterId, model.me.userId, media?.local, start]);
 
   // Leaving the page while the last pieces are still being sent would lose them: the browser asks first. (While
   // recording it does not ask: the recording goes on when the teacher comes back, in this tab or another.)
@@ -228,7 +232,9 @@ export function ClassroomRecording({ session, model, teacher, room, media, tab }
       )}
       {teacher && state?.canRecord && (
         <div className="live-recording-controls">
-          {live && (canStop ? (
+          {live && broadcasting && state.mode === 'browser' && !canStop ? (
+            <span className="muted small" role="status" data-testid="recording-by-broadcast">{t('recording.byBroadcast')}</span>
+          ) : live && (canStop ? (
             <button type="button" className="btn btn-small btn-danger-quiet" onClick={() => void stop()} data-testid="recording-stop">
               ⏹ {t('recording.stop')}</button>
           ) : (

@@ -8,6 +8,7 @@ import { useTranslation } from 'react-i18next';
 import type Hls from 'hls.js';
 import type { LiveSession } from '../../api/classroom';
 import { ErrorMessage } from '../../components/common';
+import { formatDateTime } from '../../format';
 import { LessonRecorder, type RecorderState } from '../content/recorder';
 import { broadcastApi, type BroadcastState } from './broadcastApi';
 import { LessonComposer } from './lessonComposer';
@@ -18,17 +19,15 @@ import type { TeacherTab } from './teacherTab';
 /** VP9 (or H.264) with Opus: codecs the server copies into HLS without encoding them again. */
 const COPYABLE = ['video/webm;codecs=vp9,opus', 'video/webm;codecs=h264,opus', 'video/mp4;codecs=avc1,opus'];
 
-/** The broadcast state: on entering, when the lesson starts or ends, and every few seconds while it is live. */
+/**
+ * The broadcast state: on entering, when the lesson starts or ends, and when the room says the mode changed or the run's
+ * first segment arrived (the room's `broadcast.mode` event, also in its snapshot): no asking again and again.
+ */
 export function useBroadcastState(sessionId: string, model: RoomModel | null) {
   const [state, setState] = useState<BroadcastState | null>(null);
   const refresh = useCallback(() => broadcastApi.state(sessionId).then(setState, () => undefined), [sessionId]);
-  const live = model?.status === 'live';
-  useEffect(() => { void refresh(); }, [refresh, model?.status, model?.runId]);
-  useEffect(() => {
-    if (!live) return;
-    const timer = window.setInterval(() => void refresh(), 4000);
-    return () => window.clearInterval(timer);
-  }, [live, refresh]);
+  const mode = model?.broadcast;
+  useEffect(() => { void refresh(); }, [refresh, model?.status, model?.runId, mode?.on, mode?.chosen, mode?.students, mode?.liveRunId]);
   return { state, refresh, setState };
 }
 
@@ -57,7 +56,7 @@ function BroadcastSender({ session, model, media, tab, state, onState }: {
   session: LiveSession; model: RoomModel; media: TeacherMedia | null; tab: TeacherTab; state: BroadcastState;
   onState: (s: BroadcastState) => void;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [pieces, setPieces] = useState<RecorderState | null>(null);
   const [error, setError] = useState<unknown>(null);
   const live = model.status === 'live';
@@ -65,6 +64,11 @@ function BroadcastSender({ session, model, media, tab, state, onState }: {
   const segmentsAtStart = useRef(0);
   const mixing = useRef<LessonComposer | null>(null);
   segmentsAtStart.current = state.segments;
+  // The broadcast becomes the lesson's recording in the library, titled as a browser recording would be.
+  const recordingTitle = useRef('');
+  recordingTitle.current = t('recording.defaultTitle', {
+    title: session.title.slice(0, 150), date: formatDateTime(model.startedAt ?? new Date().toISOString(), i18n.language),
+  }).slice(0, 200);
 
   useEffect(() => {
     if (!sending || !media?.local) return;
@@ -80,7 +84,7 @@ function BroadcastSender({ session, model, media, tab, state, onState }: {
     return () => {
       // The lesson ended (or this tab stopped acting): the last piece is sent, then the run's playlists are closed.
       void recorder.stopRecording().then(() => recorder.uploaded()).catch(() => undefined)
-        .then(() => broadcastApi.end(session.id)).catch(() => undefined);
+        .then(() => broadcastApi.end(session.id, recordingTitle.current)).catch(() => undefined);
       composer.stop();
       mixing.current = null;
     };

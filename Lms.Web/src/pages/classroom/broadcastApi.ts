@@ -10,6 +10,8 @@ export const broadcastApi = {
   state: (sessionId: string) => call(api.GET('/api/classroom/sessions/{sessionId}/broadcast', session(sessionId))),
   choose: (sessionId: string, on: boolean | null) =>
     call(api.PUT('/api/classroom/sessions/{sessionId}/broadcast', { ...session(sessionId), body: { on } })),
-  end: (sessionId: string) => call(api.POST('/api/classroom/sessions/{sessionId}/broadcast/end', session(sessionId))),
+  /** Closes the run's broadcast; the server publishes it as the lesson's recording under this title. */
+  end: (sessionId: string, title: string) =>
+    call(api.POST('/api/classroom/sessions/{sessionId}/broadcast/end', { ...session(sessionId), body: { title } })),
   pieceUrl: (sessionId: string, index: number) => `/api/classroom/sessions/${sessionId}/broadcast/pieces/${index}`,
 };

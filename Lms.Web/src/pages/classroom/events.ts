@@ -50,6 +50,9 @@ export type LiveQuizLeaderboard = Leaderboard;
 export interface QuizTally { launchId: string; answered: number; inRoom: number; distribution: LiveQuizBucket[] }
 export interface QuizClosed { launchId: string; closedAt: string; answered: number }
 
+// Broadcast mode (the server decides, the room tells every page): on, the teacher's choice, and the run on air.
+export interface BroadcastMode { on: boolean; chosen: boolean | null; students: number; aboveStudents: number; liveRunId: string | null }
+
 // A lesson's recording (sent through the room by the server's LessonRecordings).
 export interface RecordingStarted { recordingId: string; by: string; startedAt: string; mode: 'browser' | 'livekit' }
 export interface RecordingResumed { recordingId: string; by: string }
@@ -61,6 +64,7 @@ export interface RoomSnapshot {
   seq: number; status: 'scheduled' | 'live' | 'ended'; runId: string | null; startedAt: string | null; presenterId: string | null;
   settings: RoomSettings; me: Myself; count: number; participants: ParticipantView[]; waiting: WaitingPerson[] | null;
   hands: RaisedHand[]; floor: FloorView | null; poll: RoomPoll | null; breakout: BreakoutsView | null; chat: ChatLine[];
+  broadcast: BroadcastMode | null;
 }
 
 /** Every event's name and the type of its data. */
@@ -107,6 +111,7 @@ export interface ClassroomEventMap {
   'quiz.results': LiveQuizResults;
   'quiz.leaderboard': LiveQuizLeaderboard;
   'quiz.cleared': NoData;
+  'broadcast.mode': BroadcastMode;
   'recording.started': RecordingStarted;
   'recording.resumed': RecordingResumed;
   'recording.stopped': RecordingStopped;
@@ -130,7 +135,7 @@ const known: Record<ClassroomEventName, true> = {
   'breakout.started': true, 'breakout.message': true, 'breakout.ended': true, 'tab.claimed': true, 'tab.released': true,
   'cameras.asked': true, 'cameras.stopped': true, 'camera.changed': true,
   'quiz.launched': true, 'quiz.tally': true, 'quiz.closed': true, 'quiz.results': true, 'quiz.leaderboard': true, 'quiz.cleared': true,
-  'recording.started': true, 'recording.resumed': true, 'recording.stopped': true,
+  'broadcast.mode': true, 'recording.started': true, 'recording.resumed': true, 'recording.stopped': true,
 };
 
 

@@ -125,6 +125,8 @@ export function apply(model: RoomModel, e: TypedEvent | OtherEvent, reactions: (
       });
       return { ...m, breakout: d, participants, me: { ...m.me, breakout: mine ?? m.me.breakout } };
     }
+    case 'broadcast.mode':
+      return { ...m, broadcast: e.data };
     case 'breakout.message':
       return { ...m, lastBreakoutMessage: { text: e.data.text, from: e.data.from } };
     case 'breakout.ended':
@@ -139,5 +141,5 @@ export function apply(model: RoomModel, e: TypedEvent | OtherEvent, reactions: (
 
 export function fromSnapshot(json: string): RoomModel {
   const s = JSON.parse(json) as RoomSnapshot;
-  return { ...s, waiting: s.waiting ?? null, muted: 0, lastBreakoutMessage: null };
+  return { ...s, waiting: s.waiting ?? null, broadcast: s.broadcast ?? null, muted: 0, lastBreakoutMessage: null };
 }
