@@ -1,4 +1,4 @@
-import { useLayoutEffect, useState, type FormEvent } from 'react';
+import { lazy, Suspense, useLayoutEffect, useState, type FormEvent } from 'react';
 import { Link, Navigate, useLocation, useSearchParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { ApiError, ProblemTypes } from '../api/client';
@@ -10,7 +10,9 @@ import { AppLogo } from '../components/AppLogo';
 import { LanguageSwitch } from '../components/LanguageSwitch';
 import { Loading, useTitle } from '../components/common';
 import { handOver } from '../serverPage';
-import { SchoolSignInButton } from './identity/SchoolSignInButton';
+
+// Fetched once an address is typed: most people sign in with a password, and the first script stays small.
+const SchoolSignInButton = lazy(() => import('./identity/SchoolSignInButton').then((m) => ({ default: m.SchoolSignInButton })));
 
 /** Only paths inside the app: never send someone to another site after signing in. */
 function safeNext(next: string | null): string {
@@ -135,7 +137,9 @@ export function SignInPage() {
           </button>
         </form>
         )}
-        {!secondStep && <SchoolSignInButton login={login} next={safeNext(params.get('next'))} />}
+        {!secondStep && login.includes('@') && (
+          <Suspense fallback={null}><SchoolSignInButton login={login} next={safeNext(params.get('next'))} /></Suspense>
+        )}
         <p className="sign-in-links small">
           <Link to="/forgot-password">{t('account.forgotLink')}</Link>
           {' · '}
