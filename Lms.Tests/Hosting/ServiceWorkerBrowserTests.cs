@@ -93,12 +93,13 @@ public sealed class ServiceWorkerBrowserTests(CopiedWebAppServer server, Browser
             Assert.DoesNotContain("Lê Hoàng An", text);
             Assert.DoesNotContain(courseTitle, text);
 
-            // What the phone keeps is the app's own files: no API answer, no page the server sent her.
+            // What the phone keeps is the app's own files (the contact book's push handler among them): no API answer, no
+            // page the server sent her.
             var caches = JsonSerializer.Deserialize<Dictionary<string, string[]>>(await page.EvaluateAsync<string>(CachedPaths))!;
             Assert.NotEmpty(caches);
             Assert.All(caches.Keys, name => Assert.Matches("^lms-(precache-|assets$)", name));
             Assert.All(caches.Values.SelectMany(paths => paths), path =>
-                Assert.Matches(@"^/(assets/[^/]+|index\.html|manifest\.webmanifest|icon(-maskable)?\.svg)$", path));
+                Assert.Matches(@"^/(assets/[^/]+|index\.html|manifest\.webmanifest|icon(-maskable)?\.svg|contact-push-sw\.js)$", path));
         }, page);
     }
 }

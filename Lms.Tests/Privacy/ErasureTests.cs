@@ -38,7 +38,7 @@ public abstract class ErasureTests(LmsServer server)
         // The school account that signs the student in, and the phone their notifications reach: both name the person.
         var providers = server.Get<OidcProviderRepository>();
         var provider = Assert.IsType<OidcProviderSave.Saved>(await providers.CreateAsync(school, new OidcProviderDraft(
-            "Trường", "https://login.erasure.example", "lms", null, false, null, [$"erasure-{Guid.NewGuid():N}.example"]))).Provider;
+            "Trường", "https://login.erasure.example", "lms", "protected-secret", false, null, [$"erasure-{Guid.NewGuid():N}.example"]))).Provider;
         var subject = Guid.NewGuid().ToString("N");
         Assert.True(await providers.LinkAsync(provider.Id, "https://login.erasure.example", subject, userId));
         await server.Get<PushRepository>().SubscribeAsync(userId, "https://push.example/erasure", "p256dh", "auth");

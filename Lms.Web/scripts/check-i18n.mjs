@@ -33,6 +33,21 @@ for (const file of [...files].sort()) {
           problems++;
         }
 }
+// The English dictionary merges every file, and a feature's words are merged into the shared ones at run time: the
+// same key in two files of one language throws in the reader's browser (i18n/merge.ts), so it fails here first.
+for (const language of languages) {
+  const owner = new Map();
+  for (const file of readdirSync(join(root, language)).sort()) {
+    let dictionary;
+    try { dictionary = JSON.parse(readFileSync(join(root, language, file), 'utf8')); } catch { continue; }
+    for (const key of new Set(keys(dictionary))) {
+      if (owner.has(key)) {
+        console.error(`i18n: "${key}" is in both ${language}/${owner.get(key)} and ${language}/${file}`);
+        problems++;
+      } else owner.set(key, file);
+    }
+  }
+}
 if (problems > 0) {
   console.error(`i18n: ${problems} problem(s)`);
   process.exit(1);

@@ -294,10 +294,14 @@ function RecordingList({ recordings, teacher }: { recordings: LessonRecording[];
 export function SessionRecordings({ sessionId }: { sessionId: string }) {
   const { t } = useTranslation();
   const [state, setState] = useState<SessionRecordingState | null>(null);
-  const settled = state?.recordings.every((r) => r.status === 'published' || r.status === 'failed') ?? false;
+  const [loads, setLoads] = useState(0);
+  // A broadcast becomes a recording only once the teacher's tab has sent its end, a moment after the room ended: with
+  // nothing listed yet, the room looks again for a while (ten looks, 30 s) before it takes "no recording" as the answer.
+  const settled = state === null ? false : state.recordings.length === 0 ? loads >= 10
+    : state.recordings.every((r) => r.status === 'published' || r.status === 'failed');
   useEffect(() => {
     let stop = false;
-    const load = () => lessonRecordingApi.state(sessionId).then((s) => { if (!stop) setState(s); }, () => undefined);
+    const load = () => lessonRecordingApi.state(sessionId).then((s) => { if (!stop) { setState(s); setLoads((n) => n + 1); } }, () => undefined);
     void load();
     // A recording just stopped is still being sent and packaged: follow it until it is published (or failed).
     const timer = settled ? undefined : window.setInterval(load, 3000);
