@@ -142,16 +142,13 @@ public sealed class OidcProviderRepository(Db db, TimeProvider clock)
     private static readonly Sql DeleteSql = Sql.Portable("DELETE FROM oidc_providers WHERE id = @id");
 
     /// <summary>Removes a provider with its domains and links (connecting it again links people by e-mail again).</summary>
-    public async Task<bool> DeleteAsync(Guid id)
-    {
-        await using var connection = await db.OpenAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        await connection.ExecuteAsync(db.Text(DeleteLinksSql), new { id }, transaction);
-        await connection.ExecuteAsync(db.Text(DeleteDomainsSql), new { id }, transaction);
-        var deleted = await connection.ExecuteAsync(db.Text(DeleteSql), new { id }, transaction) == 1;
-        await transaction.CommitAsync();
-        return deleted;
-    }
+    public Task<bool> DeleteAsync(Guid id) =>
+        db.InTransactionAsync(async (connection, transaction) =>
+        {
+            await connection.ExecuteAsync(db.Text(DeleteLinksSql), new { id }, transaction);
+            await connection.ExecuteAsync(db.Text(DeleteDomainsSql), new { id }, transaction);
+            return await connection.ExecuteAsync(db.Text(DeleteSql), new { id }, transaction) == 1;
+        });
 
     private static readonly Sql ByDomainSql = Sql.Portable(
         "SELECT p.id AS provider_id, p.display_name, i.name AS institution_name FROM oidc_provider_domains d " +
@@ -182,10 +179,9 @@ public sealed class OidcProviderRepository(Db db, TimeProvider clock)
     /// </summary>
     public async Task<bool> LinkAsync(Guid providerId, string issuer, string subject, Guid userId)
     {
-        await using var connection = await db.OpenAsync();
         try
         {
-            await connection.ExecuteAsync(db.Text(InsertLinkSql), LinkArgs(providerId, issuer, subject, userId));
+            await db.ExecuteAsync(InsertLinkSql, LinkArgs(providerId, issuer, subject, userId));
             return true;
         }
         catch (DbException)
@@ -208,21 +204,21 @@ public sealed class OidcProviderRepository(Db db, TimeProvider clock)
     public async Task<bool> CreatePersonAsync(UserRepository users, NewUser user, Guid institutionId, string role,
         Guid providerId, string issuer, string subject)
     {
-        await using var connection = await db.OpenAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
         try
         {
-            await users.InsertAsync(user, connection, transaction);
-            await connection.ExecuteAsync(db.Text(InsertMembershipSql),
-                new { institutionId, userId = user.Id, role, createdAt = clock.GetUtcNow() }, transaction);
-            await connection.ExecuteAsync(db.Text(InsertLinkSql), LinkArgs(providerId, issuer, subject, user.Id), transaction);
+            return await db.InTransactionAsync(async (connection, transaction) =>
+            {
+                await users.InsertAsync(user, connection, transaction);
+                await connection.ExecuteAsync(db.Text(InsertMembershipSql),
+                    new { institutionId, userId = user.Id, role, createdAt = clock.GetUtcNow() }, transaction);
+                await connection.ExecuteAsync(db.Text(InsertLinkSql), LinkArgs(providerId, issuer, subject, user.Id), transaction);
+                return true;
+            });
         }
         catch (DbException)
         {
-            return false;
+            return false; // taken meanwhile: the transaction was rolled back with its connection
         }
-        await transaction.CommitAsync();
-        return true;
     }
 
     private static readonly Sql MemberBelowSql = Sql.PerDialect(d =>
