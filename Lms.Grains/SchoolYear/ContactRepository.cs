@@ -260,8 +260,7 @@ public sealed class ContactRepository(Db db, TimeProvider clock)
     {
         var args = new DynamicParameters(attachment);
         args.Add("now", clock.GetUtcNow());
-        await using var connection = await db.OpenAsync();
-        await connection.ExecuteAsync(db.Text(InsertAttachmentSql), args);
+        await db.ExecuteAsync(InsertAttachmentSql, args);
     }
 
     private static readonly Sql AttachmentSql = Sql.Portable(
