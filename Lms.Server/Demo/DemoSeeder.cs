@@ -36,7 +36,8 @@ public sealed class DemoOptions
 
 /// <summary>
 /// On first start, fills an empty database with what a newcomer needs to look around: a school
-/// under a department under the ministry, its admin, a teacher, students, a parent and a course.
+/// under a department under the ministry, its admin, a teacher, students, a parent, a course and the school's year
+/// (timetable, teachers, first marks).
 /// It goes through the same repositories and roster import as real data does.
 /// </summary>
 public sealed class DemoSeeder(
@@ -48,6 +49,7 @@ public sealed class DemoSeeder(
     ClassRepository classes,
     UserRepository users,
     Moocs.MoocDemo moocDemo,
+    SchoolYear.SchoolYearDemo schoolYearDemo,
     ILogger<DemoSeeder> log)
 {
     private static readonly Sql AnyInstitutionSql = Sql.Portable("SELECT COUNT(*) FROM institutions");
@@ -102,6 +104,7 @@ public sealed class DemoSeeder(
             if (c.Publish) await courses.SetStatusAsync(courseId, CourseStatuses.Published);
         }
         await moocDemo.SeedAsync(options.Value.File, byKey);
+        await schoolYearDemo.SeedAsync(options.Value.File, byKey);
         log.LogInformation("Seeded the demo: {Institutions} institutions, {People} people, {Courses} course(s)",
             demo.Institutions.Count, demo.People.Count, demo.Courses.Count);
     }

@@ -14,6 +14,7 @@ public static class SchoolYearSetup
         services.AddSingleton<AbsenceNotices>();
         services.AddSingleton<MarkBookRepository>();
         services.AddSingleton<MarkBookConduct>();
+        services.AddSingleton<SchoolYearDemo>();
         services.AddScoped<SchoolYearAccess>();
         services.AddContactBook();
         return services;
