@@ -37,6 +37,13 @@ export const schoolYearApi = {
       { params: { path: { yearId, classId, subjectId } }, body: { teacherId } })),
   timetable: (yearId: string, classId: string) =>
     call(api.GET('/api/school-years/{yearId}/classes/{classId}/timetable', inClass(yearId, classId))),
+  setPeriod: (yearId: string, classId: string, weekday: number, period: number,
+    cell: { subjectId: string; teacherId: string | null; room: string | null; online: boolean }) =>
+    call(api.PUT('/api/school-years/{yearId}/classes/{classId}/timetable/{weekday}/{period}',
+      { params: { path: { yearId, classId, weekday, period } }, body: cell })),
+  clearPeriod: (yearId: string, classId: string, weekday: number, period: number) =>
+    call(api.DELETE('/api/school-years/{yearId}/classes/{classId}/timetable/{weekday}/{period}',
+      { params: { path: { yearId, classId, weekday, period } } })),
   /** Uploads a timetable file; a 422 carries every broken line (problem.problems). */
   importTimetable: (yearId: string, file: File) => {
     const form = new FormData();

@@ -3,18 +3,18 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import { ApiError } from '../../api/client';
 import { peopleApi } from '../../api/people';
-import { schoolYearApi, weekdays, type SchoolYear, type Subject } from '../../api/schoolYear';
+import { schoolYearApi, type SchoolYear, type Subject } from '../../api/schoolYear';
 import { Badge, ErrorMessage, Field, Loading, useTitle } from '../../components/common';
 import { useLoad } from '../../components/useLoad';
 import { errorText } from '../../errors';
-import { WeekdayName } from './schoolYearParts';
+import { TimetableGrid } from './TimetableGrid';
 import './schoolyear.css';
 
 interface LineProblem { line: number; code: string; message: string; params?: Record<string, string> }
 
 /**
  * A school admin's year: the school year and its two terms, the curriculum's subjects, each class's homeroom and
- * subject teachers, and the weekly timetable (imported from a CSV file, all or nothing, and shown as a grid).
+ * subject teachers, and the weekly timetable (imported from a CSV file, all or nothing, or set a period at a time on the grid).
  */
 export function SchoolYearAdminPage() {
   const { t } = useTranslation();
@@ -140,7 +140,8 @@ function ClassYear({ institutionId, year, subjects }: { institutionId: string; y
   const [classId, setClassId] = useState('');
   const current = classId || classes.data?.[0]?.id || '';
   const assigned = useLoad(() => (current ? schoolYearApi.teachers(year.id, current) : Promise.resolve(undefined)), [year.id, current]);
-  const week = useLoad(() => (current ? schoolYearApi.timetable(year.id, current) : Promise.resolve([])), [year.id, current]);
+  // Which class the week is of: while another class's week loads, the last one is not shown as this one's.
+  const week = useLoad(async () => ({ classId: current, slots: current ? await schoolYearApi.timetable(year.id, current) : [] }), [year.id, current]);
   const [error, setError] = useState<unknown>(null);
   const [problems, setProblems] = useState<LineProblem[] | null>(null);
   const [imported, setImported] = useState<string | null>(null);
@@ -226,29 +227,9 @@ function ClassYear({ institutionId, year, subjects }: { institutionId: string; y
           </ul>
         </div>
       )}
-      {week.data && week.data.length > 0 && (
-        <div className="week-scroll">
-          <table className="week-grid" data-testid="timetable-grid">
-            <thead>
-              <tr><th>{t('schoolYear.timetable.periodColumn')}</th>{weekdays.slice(0, 6).map((d) => <th key={d}><WeekdayName weekday={d} /></th>)}</tr>
-            </thead>
-            <tbody>
-              {Array.from({ length: Math.max(...week.data.map((s) => s.period)) }, (_, i) => i + 1).map((period) => (
-                <tr key={period}>
-                  <th>{period}</th>
-                  {weekdays.slice(0, 6).map((d) => {
-                    const slot = week.data!.find((s) => s.weekday === d && s.period === period);
-                    return (
-                      <td key={d}>
-                        {slot && <>{slot.subjectName}<br /><span className="muted small">{slot.teacherName} · {slot.online ? t('schoolYear.online') : slot.room}</span></>}
-                      </td>
-                    );
-                  })}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+      {current && week.data?.classId === current && (
+        <TimetableGrid key={current} yearId={year.id} classId={current} week={week.data.slots} subjects={subjects} teachers={teacherOptions}
+                       onChanged={week.reload} />
       )}
     </section>
   );
