@@ -60,6 +60,7 @@ public static class RosterEndpoints
         services.AddSingleton<RosterSlipsPdf>();
         services.AddSingleton<RosterImportJob>();
         services.AddSingleton<IQueuedJobHandler>(sp => sp.GetRequiredService<RosterImportJob>());
+        services.AddOneRoster();
         return services;
     }
 
@@ -78,6 +79,7 @@ public static class RosterEndpoints
         institution.MapPost("/roster/people/{userId:guid}/sign-in-slip", ResetSignIn).ProducesProblems(403, 404)
             .WithSummary("Reset a person's sign-in (admins, people this institution made): a new one-time code on a one-slip PDF.");
         institution.MapRosterUpdateEndpoints();
+        institution.MapOneRosterEndpoints();
     }
 
     private static async Task<IResult> ImportNow(

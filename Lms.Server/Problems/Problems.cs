@@ -24,6 +24,7 @@ public static class ProblemTypes
     public const string Internal = Prefix + "internal";
     public const string InvalidCredentials = Prefix + "invalid-credentials";
     public const string RosterInvalid = Prefix + "roster-invalid";
+    public const string OneRosterInvalid = Prefix + "oneroster-invalid";
     public const string RunFull = Prefix + "run-full";
     public const string RunClosed = Prefix + "run-closed";
     public const string ItemClosed = Prefix + "item-closed";

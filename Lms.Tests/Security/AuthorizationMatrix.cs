@@ -190,6 +190,7 @@ public static class AuthorizationMatrix
         ["GET /api/institutions/{institutionId}/erasure-requests"] = "xxx2xx xxxx2x",
         ["GET /api/institutions/{institutionId}/people"] = "xx22xx xxxx2x", // teachers read the list masked
         ["GET /api/institutions/{institutionId}/people.{format}"] = "xxx2xx xxxx2x",
+        ["GET /api/institutions/{institutionId}/oneroster.zip"] = "xxx2xx xxxx2x",
         ["GET /api/institutions/{institutionId}/people/{userId}"] = "xxx2xx xxxx2x",
         ["GET /api/institutions/{institutionId}/people/{userId}/audit"] = "xxx2xx xxxx2x",
         ["GET /api/institutions/{institutionId}/questions"] = "xx22xx xxxx2x",
@@ -303,6 +304,8 @@ public static class AuthorizationMatrix
         ["POST /api/institutions/{institutionId}/questions"] = "xx44xx xxxx4x",
         ["POST /api/institutions/{institutionId}/questions/import"] = "xx44xx xxxx4x",
         ["POST /api/institutions/{institutionId}/roster"] = "xxx4xx xxxx4x",
+        // An empty body is no zip: the admin is let in and told so (422).
+        ["POST /api/institutions/{institutionId}/oneroster"] = "xxx4xx xxxx4x",
         ["POST /api/institutions/{institutionId}/roster/imports"] = "xxx4xx xxxx4x",
         ["POST /api/institutions/{institutionId}/roster/imports/{importId}/confirm"] = "xxxxxx xxxxxx",
         ["POST /api/institutions/{institutionId}/roster/imports/{importId}/slips"] = "xxxxxx xxxxxx",

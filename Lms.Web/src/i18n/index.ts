@@ -11,7 +11,7 @@ import { merge, type Dictionary } from './merge';
 // admin's timetable grid, with those pages.
 const vi = merge(import.meta.glob<Dictionary>(['./vi/*.json', '!./vi/schoolyear.json', '!./vi/markbook.json', '!./vi/broadcast.json',
   '!./vi/cameras.json', '!./vi/contactbook.json', '!./vi/contactbookpages.json', '!./vi/signinproviders.json',
-  '!./vi/timetablegrid.json'],
+  '!./vi/timetablegrid.json', '!./vi/oneroster.json'],
   { eager: true, import: 'default' }));
 
 export const languages = ['vi', 'en'] as const;

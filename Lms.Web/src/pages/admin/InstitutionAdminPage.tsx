@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { useParams, useSearchParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { api, type CourseSummary } from '../../api/lms';
@@ -12,6 +12,9 @@ import { SignInProviders } from '../identity/SignInProviders';
 import { PeoplePage } from './PeoplePage';
 import { ClassesPage } from './ClassesPage';
 import { PrivacyAdmin } from '../privacy/PrivacyAdmin';
+
+// OneRoster is an admin's once-a-year task: its code and words load when the roster tab is shown.
+const OneRosterImport = lazy(() => import('./OneRosterImport').then((m) => ({ default: m.OneRosterImport })));
 
 type Tab = 'roster' | 'people' | 'classes' | 'courses' | 'privacy';
 const tabs: Tab[] = ['roster', 'people', 'classes', 'courses', 'privacy'];
@@ -58,6 +61,11 @@ export function InstitutionAdminPage() {
         {tab === 'roster' && (
           <RosterImport institutionId={institutionId} institutionName={institution.data.name}
                         onImported={() => void classes.reload()} />
+        )}
+        {tab === 'roster' && institution.data.myRoles.includes('admin') && (
+          <Suspense fallback={<Loading />}>
+            <OneRosterImport institutionId={institutionId} onImported={() => void classes.reload()} />
+          </Suspense>
         )}
         {tab === 'people' && <PeoplePage institutionId={institutionId} initialClassId={params.get('classId') ?? ''} />}
         {tab === 'classes' && <ClassesPage institutionId={institutionId} onOpen={(id) => setTab('people', { classId: id })} />}
