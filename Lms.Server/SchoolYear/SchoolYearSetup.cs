@@ -14,6 +14,9 @@ public static class SchoolYearSetup
         services.AddSingleton<AbsenceNotices>();
         services.AddSingleton<MarkBookRepository>();
         services.AddSingleton<MarkBookConduct>();
+        services.AddSingleton<ReportCardRepository>();
+        services.AddSingleton<ReportCardComposer>();
+        services.AddSingleton<ReportCardPdf>();
         services.AddScoped<SchoolYearAccess>();
         services.AddContactBook();
         return services;
@@ -28,5 +31,6 @@ public static class SchoolYearSetup
         api.MapContactEndpoints();
         api.MapMarkBookEndpoints();
         api.MapMarkBookConductEndpoints();
+        api.MapReportCardEndpoints();
     }
 }
