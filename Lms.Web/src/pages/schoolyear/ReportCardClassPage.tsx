@@ -140,7 +140,7 @@ function StudentCard({ view, student, onSaved }: { view: ClassReportCards; stude
       )}
       {student.cardId && (
         <p>
-          <a href={reportCardApi.pdfUrl(student.cardId)} download data-testid="card-pdf">
+          <a className="btn btn-small" href={reportCardApi.pdfUrl(student.cardId)} download data-testid="card-pdf">
             {view.state === 'issued' ? t('schoolYear.reportCard.download') : t('schoolYear.reportCard.downloadDraft')}
           </a>
         </p>
