@@ -79,6 +79,17 @@ public sealed record MarkLockView
     public DateTimeOffset LockedAt { get; init; }
 }
 
+/// <summary>A term lock lifted by the principal: when it had been set, who lifted it, when and why.</summary>
+public sealed record MarkUnlockView
+{
+    public Guid Id { get; init; }
+    public Guid TermId { get; init; }
+    public DateTimeOffset LockedAt { get; init; }
+    public string Reason { get; init; } = "";
+    public string UnlockedByName { get; init; } = "";
+    public DateTimeOffset UnlockedAt { get; init; }
+}
+
 /// <summary>A subject a teacher keeps the marks of in a class (theirs, or every subject of the class they are homeroom teacher of).</summary>
 public sealed record MarkBookEntry
 {
@@ -184,6 +195,34 @@ public sealed class MarkBookRepository(Db db, TimeProvider clock)
 
     /// <summary>The class's locked terms.</summary>
     public Task<IReadOnlyList<MarkLockView>> LocksAsync(Guid classId) => db.QueryAsync<MarkLockView>(LocksSql, new { classId });
+
+    private static readonly Sql LockOfSql = Sql.Portable(
+        "SELECT term_id, class_id, locked_at FROM mark_term_locks WHERE term_id = @termId AND class_id = @classId");
+    private static readonly Sql UnlockSql = Sql.Portable("DELETE FROM mark_term_locks WHERE term_id = @termId AND class_id = @classId");
+    private static readonly Sql UnlockLogSql = Sql.Portable(
+        "INSERT INTO mark_term_unlocks (id, term_id, class_id, locked_at, reason, unlocked_by, unlocked_at) " +
+        "VALUES (@id, @termId, @classId, @lockedAt, @reason, @by, @now)");
+
+    /// <summary>
+    /// Lifts a class's lock of a term, logged with the reason in the same transaction; false when it was not locked
+    /// (two unlocks at once: one deletes the lock and logs, the other finds nothing).
+    /// </summary>
+    public Task<bool> UnlockAsync(Guid termId, Guid classId, Guid by, string reason) =>
+        db.InTransactionAsync(async (connection, transaction) =>
+        {
+            var found = await connection.QuerySingleOrDefaultAsync<MarkLockView>(db.Text(LockOfSql), new { termId, classId }, transaction);
+            if (found is null || await connection.ExecuteAsync(db.Text(UnlockSql), new { termId, classId }, transaction) == 0) return false;
+            await connection.ExecuteAsync(db.Text(UnlockLogSql),
+                new { id = Guid.CreateVersion7(), termId, classId, lockedAt = found.LockedAt, reason = reason.Trim(), by, now = clock.GetUtcNow() }, transaction);
+            return true;
+        });
+
+    private static readonly Sql UnlocksSql = Sql.Portable(
+        "SELECT x.id, x.term_id, x.locked_at, x.reason, u.display_name AS unlocked_by_name, x.unlocked_at FROM mark_term_unlocks x " +
+        "JOIN users u ON u.id = x.unlocked_by WHERE x.class_id = @classId ORDER BY x.unlocked_at DESC, x.id DESC");
+
+    /// <summary>The class's term unlocks, newest first.</summary>
+    public Task<IReadOnlyList<MarkUnlockView>> UnlocksAsync(Guid classId) => db.QueryAsync<MarkUnlockView>(UnlocksSql, new { classId });
 
     private static readonly Sql ChangesSql = Sql.Portable(
         "SELECT c.id, c.term_id, c.subject_id, s.name AS subject_name, c.student_id, st.display_name AS student_name, c.column_key, " +

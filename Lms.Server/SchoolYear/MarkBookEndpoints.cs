@@ -37,6 +37,9 @@ public sealed record MarkLockRequest(Guid? ClassId);
 
 public sealed record MarkLockResult(int Locked);
 
+/// <summary>The principal lifts a class's lock of a term; the reason is required and logged.</summary>
+public sealed record MarkUnlockRequest([property: Required] Guid ClassId, [property: Required, StringLength(500, MinimumLength = 1)] string Reason);
+
 public sealed record MarkBooksView(Guid? YearId, IReadOnlyList<TermView> Terms, IReadOnlyList<MarkBookEntry> Books);
 
 /// <summary>
@@ -58,6 +61,9 @@ public static class MarkBookEndpoints
 
         api.MapPost("/school-years/{yearId:guid}/terms/{termId:guid}/lock", Lock).ProducesProblems(400, 403, 404).WithTags("Mark book")
             .WithSummary("Locks a term's marks for a class, or for the whole school (the school's admins).");
+        api.MapPost("/school-years/{yearId:guid}/terms/{termId:guid}/unlock", Unlock).ProducesProblems(400, 403, 404, 409).WithTags("Mark book")
+            .WithSummary("Lifts a class's lock of a term, with a reason that is logged (the school's admins).");
+        sheet.MapGet("/unlocks", Unlocks).WithSummary("The term locks the principal lifted: when, who, why (homeroom teacher, admins).");
         api.MapGet("/school-year/mark-books", Books).WithTags("Mark book")
             .WithSummary("The subjects whose marks the caller keeps or reads as homeroom teacher, in the current school year.");
         api.MapGet("/school-year/students/{studentId:guid}/marks", StudentMarks).ProducesProblems(404).WithTags("Mark book")
@@ -167,6 +173,28 @@ public static class MarkBookEndpoints
         return new MarkLockResult(await marks.LockAsync(termId, classIds, http.User.Id()));
     }
 
+    private static async Task<IResult> Unlock(
+        Guid yearId, Guid termId, MarkUnlockRequest request, HttpContext http, SchoolYearAccess access, ClassRepository classes, MarkBookRepository marks)
+    {
+        var (year, _) = await access.YearAsync(http.User, yearId, Roles.Admin);
+        if (year.Terms.All(t => t.Id != termId)) throw ProblemException.NotFound("The term");
+        if (string.IsNullOrWhiteSpace(request.Reason)) throw ProblemException.Invalid("reason", "Unlocking a term needs a reason.", "reason-required");
+        _ = await classes.GetAsync(year.InstitutionId, request.ClassId) ?? throw ProblemException.NotFound("The class");
+        if (!await marks.UnlockAsync(termId, request.ClassId, http.User.Id(), request.Reason))
+            throw ProblemException.Coded(StatusCodes.Status409Conflict, ProblemTypes.Conflict, "term-not-locked", "The term is not locked for the class.");
+        return Results.NoContent();
+    }
+
+    private static async Task<IReadOnlyList<MarkUnlockView>> Unlocks(
+        Guid yearId, Guid classId, HttpContext http, SchoolYearAccess access, SchoolYearRepository years, MarkBookRepository marks)
+    {
+        var (_, _, roles) = await access.ClassAsync(http.User, yearId, classId, Roles.Admin, Roles.Teacher);
+        if (!roles.Contains(Roles.Admin) && !await years.IsHomeroomTeacherAsync(yearId, classId, http.User.Id()))
+            throw ProblemException.Coded(StatusCodes.Status403Forbidden, ProblemTypes.Forbidden, "not-homeroom",
+                "The log of unlocks is the homeroom teacher's and the school's admins'.");
+        return await marks.UnlocksAsync(classId);
+    }
+
     private static async Task<MarkBooksView> Books(HttpContext http, TimeProvider clock, UserRepository users, SchoolYearRepository years, MarkBookRepository marks)
     {
         var today = SchoolDays.Text(SchoolDays.Today(clock));
@@ -192,6 +220,17 @@ public static class MarkBookEndpoints
             && !(year is not null && await years.IsHomeroomTeacherAsync(year.Id, student.ClassId, me)))
             throw ProblemException.NotFound("The student");
         if (year is null) return new StudentMarksView(student, null, null, [], [], null, [], null);
+        return await MarksOfYearAsync(student, year, years, marks, conduct);
+    }
+
+    /// <summary>
+    /// A student's marks of a year in their class, by the Circular's rules: the one computation the child's page and
+    /// the report cards share, so a card never shows a result worked out another way.
+    /// </summary>
+    public static async Task<StudentMarksView> MarksOfYearAsync(
+        StudentInClass student, SchoolYearView year, SchoolYearRepository years, MarkBookRepository marks, MarkBookConduct conduct)
+    {
+        var studentId = student.StudentId;
         var subjects = (await years.SubjectsAsync(student.InstitutionId)).ToDictionary(s => s.Id);
         var taught = (await years.TeachersAsync(year.Id, student.ClassId)).Subjects.Select(s => subjects[s.SubjectId]).ToList();
         var cells = await marks.StudentCellsAsync(studentId, student.ClassId);

@@ -15,6 +15,9 @@ public static class SchoolYearSetup
         services.AddSingleton<MarkBookRepository>();
         services.AddSingleton<MarkBookConduct>();
         services.AddSingleton<SchoolYearDemo>();
+        services.AddSingleton<ReportCardRepository>();
+        services.AddSingleton<ReportCardComposer>();
+        services.AddSingleton<ReportCardPdf>();
         services.AddScoped<SchoolYearAccess>();
         services.AddContactBook();
         return services;
@@ -29,5 +32,6 @@ public static class SchoolYearSetup
         api.MapContactEndpoints();
         api.MapMarkBookEndpoints();
         api.MapMarkBookConductEndpoints();
+        api.MapReportCardEndpoints();
     }
 }

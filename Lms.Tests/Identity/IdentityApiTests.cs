@@ -196,7 +196,9 @@ public abstract class IdentityApiTests(LmsServer server)
         ];
         // A broadcast's playlists and segments: the signed viewer token in the path is the key, so a CDN can cache them.
         string[] broadcast = ["/api/classroom/broadcast/{sessionId:guid}/{token}/{runId:guid}/{file}"];
-        Assert.Equal(identity.Concat(moocs).Concat(broadcast).Order(StringComparer.Ordinal).ToList(),
+        // A report card's verification page: the unguessable token of its QR code is the key.
+        string[] reportCards = ["/api/report-cards/verify/{token}"];
+        Assert.Equal(identity.Concat(moocs).Concat(broadcast).Concat(reportCards).Order(StringComparer.Ordinal).ToList(),
             anonymous.OfType<string>().Distinct().Order(StringComparer.Ordinal).ToList());
         foreach (var endpoint in endpoints.Where(e => e.Metadata.GetMetadata<IAllowAnonymous>() is null))
             Assert.True(endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Count > 0, $"{endpoint.RoutePattern.RawText} is not protected");

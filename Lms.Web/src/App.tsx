@@ -61,6 +61,7 @@ const LeaveRequestsPage = lazy(() => import('./pages/schoolyear/LeaveRequestsPag
 const ConductPage = lazy(() => import('./pages/schoolyear/ConductPage').then((m) => ({ default: m.ConductPage })));
 const MarkBookPage = lazy(() => import('./pages/schoolyear/MarkBookPage').then((m) => ({ default: m.MarkBookPage })));
 const SchoolYearAdminPage = lazy(() => import('./pages/schoolyear/SchoolYearAdminPage').then((m) => ({ default: m.SchoolYearAdminPage })));
+const ReportCardPage = lazy(() => import('./pages/schoolyear/ReportCardPage').then((m) => ({ default: m.ReportCardPage })));
 // The contact book: threads between teachers and parents, announcements with read receipts, notification settings.
 const ContactBookPage = lazy(() => import('./pages/schoolyear/ContactBookPage').then((m) => ({ default: m.ContactBookPage })));
 const ContactThreadPage = lazy(() => import('./pages/schoolyear/ContactThreadPage').then((m) => ({ default: m.ContactThreadPage })));
@@ -100,6 +101,7 @@ export function App() {
         <Route path="catalogue" element={<CataloguePage />} />
         <Route path="catalogue/:slug" element={<CatalogueCoursePage />} />
         <Route path="verify/:credentialId" element={<VerifyPage />} />
+        <Route path="report-cards/verify/:token" element={<ReportCardPage />} />
       </Route>
       <Route element={<RequireSignIn><Suspense fallback={<div className="page"><Loading /></div>}><Shell /></Suspense></RequireSignIn>}>
         <Route index element={<MyCoursesPage />} />
@@ -141,6 +143,7 @@ export function App() {
         <Route path="school-year/classes/:yearId/:classId/leave" element={<LeaveRequestsPage />} />
         <Route path="school-year/marks/:yearId/:classId/:subjectId/:termId" element={<MarkBookPage />} />
         <Route path="school-year/conduct/:yearId/:classId" element={<ConductPage />} />
+        <Route path="school-year/report-cards/:yearId/:classId?" element={<ReportCardPage />} />
         <Route path="institutions/:institutionId/school-year" element={<SchoolYearAdminPage />} />
         <Route path="contact-book" element={<ContactBookPage />} />
         <Route path="contact-book/conversations/:conversationId" element={<ContactThreadPage />} />

@@ -6,6 +6,7 @@ import { Badge, ErrorMessage, Field, Loading, useTitle } from '../../components/
 import { useLoad } from '../../components/useLoad';
 import { errorText } from '../../errors';
 import { ChildMarks } from './ChildMarks';
+import { ReportCardList } from './ReportCardList';
 import { PeriodLine, WeekdayName, todayInVietnam } from './schoolYearParts';
 import './schoolyear.css';
 
@@ -70,6 +71,7 @@ function StudentYearView({ data, onChanged }: { data: StudentYear; onChanged: ()
         </ul>
       </section>
       <ChildMarks studentId={data.student.studentId} />
+      <ReportCardList studentId={data.student.studentId} />
       <LeaveForm studentId={data.student.studentId} onSent={onChanged} />
       {data.leaveRequests.length > 0 && (
         <section aria-labelledby="leaves-title">

@@ -8,6 +8,7 @@ import { Badge, ErrorMessage, Field, Loading, useTitle } from '../../components/
 import { useLoad } from '../../components/useLoad';
 import { errorText } from '../../errors';
 import { TimetableGrid } from './TimetableGrid';
+import './reportCardWords';
 import './schoolyear.css';
 
 interface LineProblem { line: number; code: string; message: string; params?: Record<string, string> }
@@ -41,6 +42,9 @@ export function SchoolYearAdminPage() {
         </Field>
       )}
       {year && <YearTerms year={year} />}
+      {year && (
+        <p><Link to={`/school-year/report-cards/${year.id}`} data-testid="report-cards-link">{t('schoolYear.reportCard.schoolLink')}</Link></p>
+      )}
       <NewYear institutionId={institutionId} onCreated={(id) => { setYearId(id); void years.reload(); }} />
       {subjects.data && <Subjects institutionId={institutionId} subjects={subjects.data} onChanged={() => void subjects.reload()} />}
       {year && subjects.data && <ClassYear institutionId={institutionId} year={year} subjects={subjects.data} />}

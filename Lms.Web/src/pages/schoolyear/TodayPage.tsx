@@ -6,6 +6,7 @@ import { schoolYearApi, type TimetableSlot } from '../../api/schoolYear';
 import { Badge, ErrorMessage, Loading, useTitle } from '../../components/common';
 import { useLoad } from '../../components/useLoad';
 import { MarkBookLinks } from './MarkBookPage';
+import { ReportCardList } from './ReportCardList';
 import { PeriodLine, todayInVietnam } from './schoolYearParts';
 import './schoolyear.css';
 
@@ -61,6 +62,9 @@ export function TodayPage() {
                 <Link className="btn btn-small" to={`/school-year/conduct/${h.schoolYearId}/${h.classId}`} data-testid={`conduct-${h.className}`}>
                   {t('schoolYear.marks.conductTitle')}
                 </Link>
+                <Link className="btn btn-small" to={`/school-year/report-cards/${h.schoolYearId}/${h.classId}`} data-testid={`report-cards-${h.className}`}>
+                  {t('schoolYear.reportCard.link')}
+                </Link>
               </li>
             ))}
           </ul>
@@ -103,6 +107,7 @@ export function TodayPage() {
           </ul>
         </section>
       )}
+      {me.memberships.some((m) => m.role === 'student') && <ReportCardList studentId={me.id} />}
       {adminInstitutions(me).map((m) => (
         <p key={m.institutionId}>
           <Link to={`/institutions/${m.institutionId}/school-year`} data-testid="school-year-admin-link">
