@@ -24,7 +24,8 @@ public sealed partial class QuizBenchmark
         private readonly ConcurrentQueue<string> _output = new();
         public Uri BaseAddress { get; private init; } = null!;
 
-        public static async Task<ServerProcess> StartAsync(string dir, DatabaseOptions db)
+        /// <param name="settings">more command-line settings for the server (e.g. <c>--Identity:SignInLimit:PerMinute=100000</c>).</param>
+        public static async Task<ServerProcess> StartAsync(string dir, DatabaseOptions db, params string[] settings)
         {
             var port = FreePort();
             var server = new ServerProcess { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
@@ -32,6 +33,7 @@ public sealed partial class QuizBenchmark
             [
                 ServerDll(), $"--urls=http://127.0.0.1:{port}", "--environment=Production", $"--Data:Directory={dir}", "--Demo:Seed=false",
                 $"--Database:Provider={db.Provider}", $"--ConnectionStrings:Lms={db.ConnectionString}", "--Logging:LogLevel:Default=Warning",
+                .. settings,
             ]) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = dir };
             server._process = Process.Start(start)!;
             server._process.OutputDataReceived += (_, e) => { if (e.Data is not null) server._output.Enqueue(e.Data); };

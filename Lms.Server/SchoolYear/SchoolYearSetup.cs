@@ -14,6 +14,8 @@ public static class SchoolYearSetup
         services.AddSingleton<AbsenceNotices>();
         services.AddSingleton<MarkBookRepository>();
         services.AddSingleton<MarkBookConduct>();
+        services.AddSingleton<MarkBookFeedRepository>();
+        services.AddSingleton<MarkBookFeed>();
         services.AddScoped<SchoolYearAccess>();
         services.AddContactBook();
         return services;
@@ -28,5 +30,7 @@ public static class SchoolYearSetup
         api.MapContactEndpoints();
         api.MapMarkBookEndpoints();
         api.MapMarkBookConductEndpoints();
+        api.MapMarkBookFeedEndpoints();
+        api.MapMarkBookExportEndpoints();
     }
 }
