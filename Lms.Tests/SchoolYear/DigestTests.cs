@@ -44,7 +44,7 @@ public sealed class DigestTests(SmtpLmsServer server) : IClassFixture<SmtpLmsSer
         Assert.Contains("Lê Hoàng An (lớp 10A1): vắng không phép 1 tiết, vắng có phép 0 tiết, đi muộn 0 lần.", mail.TextBody);
         Assert.Contains($"{w.Day} (1, Toán)", mail.TextBody);
         Assert.Contains("Điểm mới: Toán ĐĐGtx1 8,5.", mail.TextBody);
-        Assert.Single(mail.TextBody.Split("Điểm mới:").Skip(1));
+        Assert.Single(mail.TextBody!.Split("Điểm mới:").Skip(1));
         Assert.Contains("Đỗ Minh Chi (lớp 10A2): vắng không phép 0 tiết, vắng có phép 0 tiết, đi muộn 0 lần.", mail.TextBody);
         Assert.Contains("Sổ liên lạc: 1 tin nhắn và 0 thông báo chưa đọc.", mail.TextBody);
         // Bình's parent did not ask for one.

@@ -76,9 +76,9 @@ public abstract class MarkBookFeedTests(LmsServer server)
         var id = attempt.GetProperty("id").GetString();
         var answers = attempt.GetProperty("questions").EnumerateArray().Select((q, i) =>
         {
-            // Question i offers 2i (right), 2i + 1 and i: the right one is the largest even number, a wrong one the odd one.
+            // Question n offers 2n (right), 2n + 1 and n: the right one is the largest even number, 2n + 1 the largest odd one.
             var choices = q.GetProperty("choices").EnumerateArray().Select(c => (Id: c.GetProperty("id").GetString(), N: int.Parse(c.GetProperty("text").GetString()!))).ToList();
-            var choice = i < right ? choices.Where(c => c.N % 2 == 0).MaxBy(c => c.N).Id : choices.Single(c => c.N % 2 == 1).Id;
+            var choice = choices.Where(c => c.N % 2 == (i < right ? 0 : 1)).MaxBy(c => c.N).Id;
             return new { answerId = Guid.NewGuid(), slot = q.GetProperty("slot").GetInt32(), clientTime = DateTimeOffset.UtcNow, response = new { choice } };
         }).ToArray();
         await ProblemAssert.OkAsync<JsonElement>(await student.PostAsJsonAsync($"/api/attempts/{id}/answers", new { deviceId = "phone", answers }));
