@@ -11,5 +11,5 @@ public interface IBenchmark
 public static class Benchmarks
 {
     /// <summary>Every benchmark, by the name given to <c>./build.sh bench</c>.</summary>
-    public static readonly IReadOnlyList<IBenchmark> All = [new MoocBenchmark(), new QuizBenchmark(), new Classroom.ClassroomBenchmark(), new Classroom.SoakBenchmark(), new MediaBenchmark(), new AnswerOrderBenchmark(), new ExamBenchmark(), new Institutions.PeopleListBenchmark(), new Institutions.RosterBenchmark(), new Network.NetworkBenchmark(), new Broadcast.BroadcastBenchmark(), new Phone.PhoneBenchmark()];
+    public static readonly IReadOnlyList<IBenchmark> All = [new MoocBenchmark(), new QuizBenchmark(), new Classroom.ClassroomBenchmark(), new Classroom.SoakBenchmark(), new MediaBenchmark(), new AnswerOrderBenchmark(), new ExamBenchmark(), new Institutions.PeopleListBenchmark(), new Institutions.RosterBenchmark(), new Network.NetworkBenchmark(), new Broadcast.BroadcastBenchmark(), new Phone.PhoneBenchmark(), new SchoolYear.SchoolDayBenchmark()];
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Lms.Grains.Identity;
 using Lms.Grains.SchoolYear;
 using Lms.Server.Communication.Mail;
@@ -6,8 +7,8 @@ namespace Lms.Server.SchoolYear;
 
 /// <summary>
 /// The weekly digest for parents who asked for one: an e-mail per parent and week with each child's absences and late
-/// arrivals of the week, and what they have not read in the contact book. (The mark book is not part of this branch:
-/// marks join the digest when it is.) Sent once per parent and week, whichever node or restart gets there first.
+/// arrivals of the week, the marks entered or changed since their last digest (since the week began, for the first), and
+/// what they have not read in the contact book. Sent once per parent and week, whichever node or restart gets there first.
 /// </summary>
 public sealed class WeeklyDigest(
     DigestRepository digests, ContactNotificationRepository preferences, SchoolPeople people, AttendanceRepository attendance, UserRepository users,
@@ -15,6 +16,10 @@ public sealed class WeeklyDigest(
 {
     public const string MailKind = "contact-digest";
     public const string ChildLineKind = "contact-digest-child";
+    public const string MarksLineKind = "contact-digest-marks";
+
+    /// <summary>Midnight of the day in Vietnam.</summary>
+    private static DateTimeOffset WeekStart(DateOnly monday) => new(monday.ToDateTime(TimeOnly.MinValue), ContactQuietHours.VietnamOffset);
 
     /// <summary>The Monday of the week <paramref name="day"/> is in.</summary>
     public static DateOnly WeekOf(DateOnly day) => day.AddDays(-(((int)day.DayOfWeek + 6) % 7));
@@ -31,6 +36,8 @@ public sealed class WeeklyDigest(
             var children = await people.ChildrenAsync(parentId);
             if (children.Count == 0 || !await digests.ClaimAsync(parentId, from)) continue;
             var language = (await preferences.PreferencesAsync(parentId)).Language;
+            // Read after the claim (which is this week's row): the digest before it bounds "new".
+            var since = await digests.LastSentAsync(parentId, from) ?? WeekStart(monday);
             var lines = new List<string>();
             foreach (var child in children)
             {
@@ -44,6 +51,12 @@ public sealed class WeeklyDigest(
                     ["days"] = string.Join(", ", records.Where(r => r.Status == AttendanceStatuses.Absent && !r.Excused)
                         .Select(r => $"{r.Day} ({r.Period}, {r.SubjectName})")),
                 }));
+                var marks = await digests.NewMarksAsync(child.StudentId, child.ClassId, since);
+                if (marks.Count > 0)
+                    lines[^1] += "\n" + Mailer.Body(MarksLineKind, language, new Dictionary<string, string>
+                    {
+                        ["marks"] = string.Join("; ", marks.Select(m => DigestMarks.Text(m, language))),
+                    });
             }
             var unread = await digests.UnreadAsync(parentId);
             await mailer.SendAsync(email, parent.DisplayName, MailKind, language, new Dictionary<string, string>
@@ -56,6 +69,24 @@ public sealed class WeeklyDigest(
         }
         if (sent > 0) log.LogInformation("Sent {Count} weekly digest(s) for the week of {Week}.", sent, from);
         return sent;
+    }
+}
+
+/// <summary>A mark as the digest words it: "Toán ĐĐGtx1 8,5" (Vietnamese), "Toán regular 1 8.5" (English), a rating as Đạt / Passed.</summary>
+public static class DigestMarks
+{
+    public static string Text(DigestMark mark, string language)
+    {
+        var column = mark.ColumnKey switch
+        {
+            MarkColumns.Midterm or MarkColumns.Final => Mailer.Body("contact-digest-" + mark.ColumnKey, language, new Dictionary<string, string>()),
+            _ => Mailer.Body("contact-digest-tx", language, new Dictionary<string, string> { ["n"] = mark.ColumnKey[2..] }),
+        };
+        var value = mark.ScoreTenths is { } tenths
+            // Vietnamese writes a decimal comma (the server may run without culture data, so not through vi-VN).
+            ? (tenths / 10m).ToString("0.#", CultureInfo.InvariantCulture).Replace('.', language == "en" ? '.' : ',')
+            : Mailer.Body("contact-digest-" + mark.Rating, language, new Dictionary<string, string>());
+        return $"{mark.SubjectName} {column} {value}";
     }
 }
 

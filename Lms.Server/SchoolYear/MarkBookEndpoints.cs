@@ -71,7 +71,7 @@ public static class MarkBookEndpoints
     }
 
     /// <summary>Who may read a class's subject: admins, the homeroom teacher, the subject's teacher; and whether the caller keeps it.</summary>
-    private static async Task<(SchoolYearView Year, ClassInfo Class, SubjectView Subject, TermView Term, bool Keeps)> ReadableAsync(
+    internal static async Task<(SchoolYearView Year, ClassInfo Class, SubjectView Subject, TermView Term, bool Keeps)> ReadableAsync(
         ClaimsPrincipal user, Guid yearId, Guid classId, Guid subjectId, Guid termId, SchoolYearAccess access, SchoolYearRepository years)
     {
         var (year, found, roles) = await access.ClassAsync(user, yearId, classId, Roles.Admin, Roles.Teacher);
@@ -85,7 +85,7 @@ public static class MarkBookEndpoints
         return (year, found, subject, term, keeps);
     }
 
-    private static async Task<MarkSheetView> Sheet(
+    internal static async Task<MarkSheetView> Sheet(
         Guid yearId, Guid classId, Guid subjectId, Guid termId, HttpContext http, SchoolYearAccess access, SchoolYearRepository years,
         SchoolPeople people, MarkBookRepository marks)
     {

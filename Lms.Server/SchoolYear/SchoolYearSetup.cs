@@ -18,6 +18,8 @@ public static class SchoolYearSetup
         services.AddSingleton<ReportCardRepository>();
         services.AddSingleton<ReportCardComposer>();
         services.AddSingleton<ReportCardPdf>();
+        services.AddSingleton<MarkBookFeedRepository>();
+        services.AddSingleton<MarkBookFeed>();
         services.AddScoped<SchoolYearAccess>();
         services.AddContactBook();
         return services;
@@ -33,5 +35,7 @@ public static class SchoolYearSetup
         api.MapMarkBookEndpoints();
         api.MapMarkBookConductEndpoints();
         api.MapReportCardEndpoints();
+        api.MapMarkBookFeedEndpoints();
+        api.MapMarkBookExportEndpoints();
     }
 }

@@ -125,6 +125,12 @@ public static class AuthorizationMatrix
         ["GET /api/report-cards/{cardId}/pdf"] = "xxxxxx xxxxxx",
         ["POST /api/report-cards/{cardId}/withdraw"] = "xxxxxx xxxxxx",
         ["GET /api/report-cards/verify/{token}"] = "xxxxxx xxxxxx",
+        // Quiz results feeding a column, the sheet as xlsx: the year and term are the one unknown id.
+        ["GET /api/school-years/{yearId}/classes/{classId}/mark-book/{subjectId}/terms/{termId}/feeds"] = "xxxxxx xxxxxx",
+        ["PUT /api/school-years/{yearId}/classes/{classId}/mark-book/{subjectId}/terms/{termId}/feeds/{column}"] = "xxxxxx xxxxxx",
+        ["POST /api/school-years/{yearId}/classes/{classId}/mark-book/{subjectId}/terms/{termId}/feeds/{column}/refresh"] = "xxxxxx xxxxxx",
+        ["DELETE /api/school-years/{yearId}/classes/{classId}/mark-book/{subjectId}/terms/{termId}/feeds/{column}"] = "xxxxxx xxxxxx",
+        ["GET /api/school-years/{yearId}/classes/{classId}/mark-book/{subjectId}/terms/{termId}/sheet.xlsx"] = "xxxxxx xxxxxx",
         ["DELETE /api/content/items/{itemId}"] = "xx2xxx xxxx2x", // the teacher deletes first; the admin finds nothing
         ["DELETE /api/content/items/{itemId}/subtitles/{subtitleId}"] = "xxxxxx xxxxxx",
         ["DELETE /api/content/items/{itemId}/versions/{versionId}"] = "xxxxxx xxxxxx",

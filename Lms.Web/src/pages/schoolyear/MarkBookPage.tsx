@@ -3,9 +3,11 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import { ApiError } from '../../api/client';
 import { markBookApi, type MarkRow, type MarkSheet } from '../../api/markBook';
+import { markSheetXlsx } from '../../api/markBookFeed';
 import { Badge, ErrorMessage, Loading, useTitle } from '../../components/common';
 import { useLoad } from '../../components/useLoad';
 import { errorText } from '../../errors';
+import { MarkBookFeed } from './MarkBookFeed';
 import { todayInVietnam } from './schoolYearParts';
 import './markBookWords';
 import './schoolyear.css';
@@ -46,6 +48,9 @@ export function MarkBookPage() {
   const { t, i18n } = useTranslation();
   const { yearId = '', classId = '', subjectId = '', termId = '' } = useParams();
   const sheet = useLoad(() => markBookApi.sheet(yearId, classId, subjectId, termId), [yearId, classId, subjectId, termId]);
+  // A quiz filling a column changes cells under the grid: it starts again from the sheet as the server now has it.
+  const [version, setVersion] = useState(0);
+  const fed = () => void sheet.reload().then(() => setVersion((v) => v + 1));
   useTitle(sheet.data ? `${sheet.data.subjectName} · ${sheet.data.className}` : t('schoolYear.marks.title'));
 
   return (
@@ -53,7 +58,15 @@ export function MarkBookPage() {
       <p><Link to="/school-year">← {t('schoolYear.today.title')}</Link></p>
       <ErrorMessage error={sheet.error} onRetry={() => void sheet.reload()} />
       {sheet.loading && !sheet.data && <Loading />}
-      {sheet.data && <Grid key={sheet.data.termId} sheet={sheet.data} decimalMark={i18n.language === 'en' ? '.' : ','} />}
+      {sheet.data && <Grid key={`${sheet.data.termId}-${version}`} sheet={sheet.data} decimalMark={i18n.language === 'en' ? '.' : ','} />}
+      {sheet.data && (
+        <p>
+          <a className="btn btn-small" href={markSheetXlsx(yearId, classId, subjectId, termId, i18n.language)} download data-testid="mark-book-xlsx">
+            {t('schoolYear.marks.exportXlsx')}
+          </a>
+        </p>
+      )}
+      {sheet.data?.canEdit && sheet.data.assessment !== 'comment' && !sheet.data.locked && <MarkBookFeed sheet={sheet.data} onChanged={fed} />}
     </div>
   );
 }
