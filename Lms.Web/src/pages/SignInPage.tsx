@@ -46,7 +46,15 @@ export function SignInPage() {
   }, [loading, me]);
 
   if (loading) return <Loading />;
-  if (me) return <Navigate to={safeNext(params.get('next'))} replace />;
+  if (me) {
+    const next = safeNext(params.get('next'));
+    // Another school system's sign-in (Lms as its identity provider) is the server's, not a page of the app.
+    if (next.startsWith('/connect/')) {
+      window.location.replace(next);
+      return <Loading />;
+    }
+    return <Navigate to={next} replace />;
+  }
 
   async function submit(event: FormEvent) {
     event.preventDefault();
