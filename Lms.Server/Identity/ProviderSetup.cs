@@ -141,8 +141,8 @@ public sealed class ClientOnAuthorization(ProviderClientRepository clients) : IO
             context.Reject(Errors.InvalidRequest, "The redirect_uri is not one registered for this client.");
             return;
         }
-        // From here on the redirect URI is the client's own: a refusal goes back to it (RFC 6749 §4.1.2.1).
         context.SetRedirectUri(request.RedirectUri);
+        // OpenIddict answers a refusal here itself (400), before anything is sent to the client.
         if (request.GetScopes().Any(s => !client.ScopeList.Contains(s)))
             context.Reject(Errors.InvalidScope, "The client is not registered for a scope it asked for.");
     }

@@ -157,10 +157,13 @@ public abstract partial class IdentityProviderTests(LmsServer server, IdentityPr
         Assert.Equal(["sub"], claims);
         Assert.False(only.GetProperty("id_token_claims").TryGetProperty("email", out _));
 
-        // A scope the client was not registered for is refused, back at the client (its redirect URI is a registered one).
-        var refused = await SignInAsync(lms, canteen.Name, "openid profile");
-        Assert.False(refused.Result.GetProperty("ok").GetBoolean());
-        Assert.Equal("invalid_scope", refused.Result.GetProperty("error").GetString());
+        // A scope the client was not registered for is refused by Lms itself: no consent page, no code.
+        var refused = await server.Client(lms).GetAsync("/connect/authorize?response_type=code&scope=openid%20profile&state=s&client_id=" +
+            canteen.ClientId + "&redirect_uri=" + Uri.EscapeDataString(rp.RedirectUri(canteen.Name)) +
+            "&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256");
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("invalid_scope", await refused.Content.ReadAsStringAsync());
+        Assert.Null(refused.Headers.Location);
 
         // Refusing the consent gives the client nothing.
         var fresh = await SessionAsync(LmsServer.Student3);

@@ -18,7 +18,9 @@ function json(response, status, value) {
 }
 
 function failure(error) {
-  return { ok: false, error: error?.error ?? error?.code ?? 'error', status: error?.status, description: error?.error_description ?? String(error?.message ?? error) };
+  // A 401 with WWW-Authenticate (a client that failed to authenticate) carries its OAuth error in the challenge.
+  const challenged = Array.isArray(error?.cause) ? error.cause.find((c) => c?.parameters?.error)?.parameters?.error : undefined;
+  return { ok: false, error: error?.error ?? challenged ?? error?.code ?? 'error', status: error?.status, description: error?.error_description ?? String(error?.message ?? error) };
 }
 
 async function body(request) {
