@@ -103,8 +103,8 @@ function earlyStart(): Plugin {
 }
 
 // Paths the server answers itself (the API, hubs, health, OpenAPI, the server-rendered catalogue and credential
-// pages): a navigation to them goes to the network, never to the cached app shell.
-const serverPaths = [/^\/api\//, /^\/hubs\//, /^\/health/, /^\/openapi/, /^\/catalogue(\/|$)/, /^\/verify\//, /^\/\.well-known\//];
+// pages, the identity provider's /connect endpoints): a navigation to them goes to the network, never to the cached app shell.
+const serverPaths = [/^\/api\//, /^\/hubs\//, /^\/health/, /^\/openapi/, /^\/catalogue(\/|$)/, /^\/verify\//, /^\/\.well-known\//, /^\/connect\//];
 
 // The server (Lms.Server) serves dist/ and answers /api; `npm run dev` proxies /api to a local server.
 export default defineConfig({

@@ -182,6 +182,7 @@ public sealed class ErasureRepository(Db db, TimeProvider clock)
 
     // The school account's issuer and subject name the person at their provider; a push subscription names their phone.
     private static readonly Sql ForgetSchoolAccountLinksSql = Sql.Portable("DELETE FROM oidc_links WHERE user_id = @userId");
+    private static readonly Sql ForgetProviderConsentsSql = Sql.Portable("DELETE FROM idp_consents WHERE user_id = @userId");
     private static readonly Sql ForgetPushSubscriptionsSql = Sql.Portable("DELETE FROM push_subscriptions WHERE user_id = @userId");
 
     private static readonly Sql EndSessionsSql = Sql.Portable(
@@ -224,6 +225,8 @@ public sealed class ErasureRepository(Db db, TimeProvider clock)
         await connection.ExecuteAsync(db.Text(ForgetCodesSql), new { userId }, transaction);
         await connection.ExecuteAsync(db.Text(ForgetSchoolAccountLinksSql), new { userId }, transaction);
         await connection.ExecuteAsync(db.Text(ForgetPushSubscriptionsSql), new { userId }, transaction);
+        // The school systems this person let sign them in with Lms: their tokens stop working with the consent.
+        await connection.ExecuteAsync(db.Text(ForgetProviderConsentsSql), new { userId }, transaction);
         await connection.ExecuteAsync(db.Text(EndSessionsSql), new { userId, at }, transaction);
     }
 }

@@ -90,6 +90,7 @@ public static class LmsApp
         services.AddSingleton<SecondStepTickets>();
         services.AddSignInRateLimit(configuration);
         services.AddExternalSignIn(configuration);
+        services.AddIdentityProvider();
         services.Configure<DemoOptions>(configuration.GetSection(DemoOptions.Section));
         services.AddSingleton<DemoSeeder>();
         services.AddMoocs(configuration);
@@ -144,6 +145,7 @@ public static class LmsApp
         app.UsePrecompressedFiles();
         app.UseStaticFiles();
         app.UseExternalSignInSchemes();
+        app.UseIdentityProviderTransport();
         app.UseAuthentication();
         app.UseMiddleware<SessionCheckMiddleware>();
         app.UseMiddleware<TwoFactorGateMiddleware>();
@@ -164,6 +166,7 @@ public static class LmsApp
         api.MapPeopleEndpoints();
         api.MapTwoFactorAdminEndpoints();
         api.MapExternalSignInEndpoints();
+        app.MapIdentityProvider(api);
         api.MapClassEndpoints();
         api.MapCourseEndpoints();
         api.MapCourseCopyEndpoints();

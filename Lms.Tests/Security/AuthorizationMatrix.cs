@@ -53,6 +53,11 @@ public static class AuthorizationMatrix
             displayName = "Tài khoản trường", issuer = "https://login.example.org", clientId = "lms", clientSecret = "bi-mat",
             domains = new[] { $"m{Guid.NewGuid():N}.edu.vn" }, createsAccounts = false, newPersonRole = (string?)null,
         },
+        ["POST /api/identity/provider/clients"] = _ => new
+        {
+            displayName = "Thư viện", redirectUris = new[] { "https://thuvien.example.org/callback" }, scopes = new[] { "openid", "profile" },
+            confidential = true,
+        },
         ["PUT /api/institutions/{institutionId}/sign-in-providers/{providerId}"] = _ => new
         {
             displayName = "Tài khoản trường", issuer = "https://login.example.org", clientId = "lms", clientSecret = (string?)null,
@@ -230,6 +235,13 @@ public static class AuthorizationMatrix
         ["DELETE /api/institutions/{institutionId}/sign-in-providers/{providerId}"] = "xxxxxx xxxxxx",
         ["GET /api/identity/external/providers"] = "222222 222222",
         ["GET /api/mail/outbox"] = "xxx2xx xxx2xx", // the platform admin only
+        // Lms as an identity provider: the platform admin registers school systems; each person sees and withdraws
+        // their own consents (an unknown client is a 404 for everyone).
+        ["GET /api/identity/provider/clients"] = "xxx2xx xxx2xx",
+        ["POST /api/identity/provider/clients"] = "xxx2xx xxx2xx",
+        ["DELETE /api/identity/provider/clients/{id}"] = "xxxxxx xxxxxx",
+        ["GET /api/identity/provider/consents"] = "x22222 x22222",
+        ["DELETE /api/identity/provider/consents/{clientId}"] = "xxxxxx xxxxxx",
         ["GET /api/moocs/assignments/{assignmentId}"] = "xxxx2x xxxx2x",
         ["GET /api/moocs/assignments/{assignmentId}/peer-review"] = "xxxxxx xxxxxx",
         ["GET /api/moocs/assignments/{assignmentId}/staff-grading"] = "xxxx2x xxxx2x",

@@ -37,6 +37,7 @@ const SetPasswordPage = lazy(() => import('./pages/identity/AccountPages').then(
 const ForgotPasswordPage = lazy(() => import('./pages/identity/AccountPages').then((m) => ({ default: m.ForgotPasswordPage })));
 const SetupPage = lazy(() => import('./pages/identity/SetupPage').then((m) => ({ default: m.SetupPage })));
 const SessionsPage = lazy(() => import('./pages/identity/SessionsPage').then((m) => ({ default: m.SessionsPage })));
+const ProviderPage = lazy(() => import('./pages/identity/Provider'));
 const OutboxPage = lazy(() => import('./pages/identity/OutboxPage').then((m) => ({ default: m.OutboxPage })));
 const TwoFactorPage = lazy(() => import('./pages/identity/TwoFactorPage').then((m) => ({ default: m.TwoFactorPage })));
 const MyDataPage = lazy(() => import('./pages/privacy/MyDataPage').then((m) => ({ default: m.MyDataPage })));
@@ -116,6 +117,8 @@ export function App() {
         <Route path="library/:itemId" element={<ContentItemPage />} />
         <Route path="account/password" element={<ChangePasswordPage />} />
         <Route path="admin/outbox" element={<OutboxPage />} />
+        <Route path="admin/idp" element={<ProviderPage admin />} />
+        <Route path="account/apps" element={<ProviderPage />} />
         <Route path="account/sessions" element={<SessionsPage />} />
         <Route path="account/two-factor" element={<TwoFactorPage />} />
         <Route path="account/privacy" element={<MyDataPage />} />

@@ -45,8 +45,10 @@ export function SignInPage() {
     if (typed.focused) document.getElementById(typed.focused)?.focus();
   }, [loading, me]);
 
+  const next = safeNext(params.get('next'));
   if (loading) return <Loading />;
-  if (me) return <Navigate to={safeNext(params.get('next'))} replace />;
+  // Another school system's sign-in (Lms as its identity provider) is the server's, not a page of the app.
+  if (me) return next.startsWith('/connect/') ? (window.location.replace(next), <Loading />) : <Navigate to={next} replace />;
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -138,7 +140,7 @@ export function SignInPage() {
         </form>
         )}
         {!secondStep && login.includes('@') && (
-          <Suspense fallback={null}><SchoolSignInButton login={login} next={safeNext(params.get('next'))} /></Suspense>
+          <Suspense fallback={null}><SchoolSignInButton login={login} next={next} /></Suspense>
         )}
         <p className="sign-in-links small">
           <Link to="/forgot-password">{t('account.forgotLink')}</Link>

@@ -7,6 +7,11 @@ import { formatTime } from '../../format';
 import { ConfirmButton, ErrorMessage, Loading, useTitle } from '../../components/common';
 import { useLoad } from '../../components/useLoad';
 import { sendAllQueuedAnswers } from '../../auth/browserData';
+import i18next from '../../i18n';
+import idpWords from '../../i18n/vi/idp.json';
+
+// "Connected apps" (the school systems that sign me in with Lms) is named here, next to where I am signed in.
+i18next.addResourceBundle('vi', 'translation', idpWords, true, false);
 
 /** Where I am signed in (device, address, last used); end any of those sessions, or all of them. */
 export function SessionsPage() {
@@ -66,6 +71,7 @@ export function SessionsPage() {
           ))}
         </ul>
       )}
+      <p><Link to="/account/apps" data-testid="idp-apps-link">{t('idp.consents.title')}</Link> · <span className="muted small">{t('idp.consents.explain')}</span></p>
       <div className="actions">
         <ConfirmButton label={t('account.sessions.everywhere')} confirmLabel={t('account.sessions.everywhereConfirm')}
                        onConfirm={everywhere} className="btn btn-danger-quiet" />

@@ -5,9 +5,13 @@ import { ConfirmButton, ErrorMessage, Field } from '../../components/common';
 import { useLoad } from '../../components/useLoad';
 import i18n from '../../i18n';
 import words from '../../i18n/vi/signinproviders.json';
+import idpWords from '../../i18n/vi/idp.json';
+import { Link } from 'react-router-dom';
+import { useAuth } from '../../auth/AuthContext';
 
 // The Vietnamese words of this admin section come with it, not with every page (English holds every file: i18n/en.ts).
 i18n.addResourceBundle('vi', 'translation', words, true, false);
+i18n.addResourceBundle('vi', 'translation', idpWords, true, false);
 
 interface Draft {
   displayName: string; issuer: string; clientId: string; clientSecret: string; domains: string;
@@ -31,6 +35,7 @@ function draftOf(p: SignInProvider): Draft {
  */
 export function SignInProviders({ institutionId }: { institutionId: string }) {
   const { t } = useTranslation();
+  const { me } = useAuth();
   const { data, error, reload } = useLoad(() => schoolSignInApi.list(institutionId), [institutionId]);
   // null: no form open; '' : a new provider; an id: that provider.
   const [editing, setEditing] = useState<string | null>(null);
@@ -86,6 +91,8 @@ export function SignInProviders({ institutionId }: { institutionId: string }) {
     <section className="card" aria-labelledby="sign-in-providers-title" data-testid="sign-in-providers">
       <h2 id="sign-in-providers-title">{t('schoolSignIn.admin.title')}</h2>
       <p className="muted small">{t('schoolSignIn.admin.explain')}</p>
+      {/* The other direction (Lms signs people in to the school's other systems) is the platform admin's. */}
+      {me?.platformAdmin && <p className="small"><Link to="/admin/idp">{t('idp.clients.title')}</Link></p>}
       {data.length === 0 && <p>{t('schoolSignIn.admin.none')}</p>}
       <ul className="plain-list">
         {data.map((p) => (
