@@ -86,8 +86,13 @@ public sealed class LiveHlsPackager(FfmpegTools tools, MediaProber prober)
             "file:" + Path.GetFullPath(piecePath), after, "file:" + (audio is null ? both : soundOnly));
         // The low copy is encoded by its own ffmpeg at the same time (all media tools run at low priority): the copies
         // above take a fraction of a second and must not wait for an encoder.
-        var lowTask = low is null ? null : EncodeLowAsync(piecePath, workDirectory, startSeconds, videoCodec, video.Width, video.Height, audio is not null, audioArgs, low, cancellationToken);
+        using var lowStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var lowTask = low is null ? null : EncodeLowAsync(piecePath, workDirectory, startSeconds, videoCodec, video.Width, video.Height, audio is not null, audioArgs, low, lowStop.Token, cancellationToken);
+        var copying = System.Diagnostics.Stopwatch.StartNew();
         var result = await FfmpegRunner.RunAsync(tools, command, workDirectory, cancellationToken, timeout: TimeSpan.FromMinutes(1));
+        // The low copy never holds the live edge back for long: it gets twice the piece's length, or three times what the copy
+        // took on a busy machine, after the copy; later than that the piece goes on without it (the low playlist lists it in full).
+        lowStop.CancelAfter(TimeSpan.FromSeconds(Math.Max(2 * (probe.DurationSeconds ?? 2), 3 * copying.Elapsed.TotalSeconds)));
         var (lowPiece, lowError) = lowTask is null ? (null, null) : await lowTask;
         if (result.ExitCode != 0)
             throw new MediaRefusedException(RefusalCodes.Damaged, "The broadcast piece could not be packaged: " + result.StandardError.Trim());
@@ -112,7 +117,7 @@ public sealed class LiveHlsPackager(FfmpegTools tools, MediaProber prober)
     /// H.264 otherwise. A failure here is not the piece's: the broadcast goes on, and the low playlist lists the full segment.
     /// </summary>
     private async Task<(LowPiece? Piece, string? Error)> EncodeLowAsync(string piecePath, string workDirectory, double startSeconds, string videoCodec,
-        int width, int height, bool hasAudio, string[] audioArgs, LowRendition low, CancellationToken cancellationToken)
+        int width, int height, bool hasAudio, string[] audioArgs, LowRendition low, CancellationToken cancellationToken, CancellationToken outer = default)
     {
         var (w, h) = low.SizeFor(width, height);
         var rate = low.Kbps.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -140,6 +145,10 @@ public sealed class LiveHlsPackager(FfmpegTools tools, MediaProber prober)
         catch (TimeoutException e)
         {
             return (null, e.Message);
+        }
+        catch (OperationCanceledException) when (!outer.IsCancellationRequested)
+        {
+            return (null, "the low copy was slower than the piece allows");
         }
     }
 }

@@ -29,6 +29,7 @@ public sealed class BroadcastBenchmark : IBenchmark
     public async Task<int> RunAsync(string[] args)
     {
         if (args.Length > 0 && args[0] == "--viewers-child") return await HlsViewers.MainAsync(args[1..]);
+        if (args.Contains("--low-rendition-only")) return await LowRenditionOnlyAsync();
         string? Value(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
         var crowds = (Value("--viewers") ?? "500,2000,5000").Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToList();
         var seconds = double.Parse(Value("--seconds") ?? "60", CultureInfo.InvariantCulture);
@@ -198,6 +199,36 @@ public sealed class BroadcastBenchmark : IBenchmark
             ["piece_s"] = pieceSeconds,
             ["budget_cpu_s_per_min"] = 0.3 * 60,
         };
+    }
+
+    /// <summary>
+    /// <c>bench broadcast --low-rendition-only</c>: the low rendition's cost alone, with no server and no crowd, on a piece made
+    /// by the feed's own encoder settings (the second 2 s piece of 1280×720 15 fps VP9 + Opus).
+    /// </summary>
+    private static async Task<int> LowRenditionOnlyAsync()
+    {
+        var work = Path.Combine(Path.GetTempPath(), "lms-bench-low-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(work);
+        try
+        {
+            var start = new ProcessStartInfo("ffmpeg") { WorkingDirectory = work, RedirectStandardError = true, UseShellExecute = false };
+            foreach (var a in ("-hide_banner -nostdin -loglevel error -f lavfi -i testsrc2=s=1280x720:r=15:d=6 -f lavfi -i sine=f=440:sample_rate=48000:d=6 " +
+                               "-c:v libvpx-vp9 -deadline realtime -cpu-used 8 -row-mt 1 -b:v 1200k -g 30 -keyint_min 30 -c:a libopus -b:a 64k " +
+                               "-f segment -segment_time 2 -segment_format webm -reset_timestamps 1 piece%05d.webm").Split(' '))
+                start.ArgumentList.Add(a);
+            using var ffmpeg = Process.Start(start)!;
+            var errors = await ffmpeg.StandardError.ReadToEndAsync();
+            await ffmpeg.WaitForExitAsync();
+            if (ffmpeg.ExitCode != 0) throw new InvalidOperationException("The piece's ffmpeg failed: " + errors);
+            var low = await LowRenditionCostAsync(Path.Combine(work, "piece00001.webm"), work);
+            low["benchmark"] = "broadcast-low-rendition";
+            Print(low);
+            return 0;
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
     }
 
     private static async Task<JsonElement> WaitForSegmentsAsync(HttpClient http, Guid room, int count, Task feeding)
