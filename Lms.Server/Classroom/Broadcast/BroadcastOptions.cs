@@ -25,8 +25,8 @@ public sealed class BroadcastOptions
 
     /// <summary>
     /// Whether each piece is also encoded small for weak links (the low rendition, in the master playlist and the student's
-    /// "low" choice). It is the only encoding broadcast mode does: about 10 CPU-seconds per minute of lesson, measured by
-    /// <c>bench broadcast</c>; turn it off on a server with no CPU to spare.
+    /// "low" choice). It is the only encoding broadcast mode does: 10–26 CPU-seconds per minute of lesson as measured by
+    /// <c>bench broadcast --low-rendition-only</c> (docs/broadcast.md); turn it off on a server with no CPU to spare.
     /// </summary>
     public bool LowRendition { get; set; } = true;
 
