@@ -128,7 +128,8 @@ public sealed class BroadcastBrowserTests(ClassroomLmsServer server, BrowserFixt
             var now = await video.EvaluateAsync<double>(read);
             if (first < 0 && now > 0) first = now;
             else if (first >= 0 && now >= first + 2) break;
-            if (DateTime.UtcNow > deadline) Assert.Fail($"The {who}'s broadcast player did not advance: {first} then {now}");
+            if (DateTime.UtcNow > deadline)
+                Assert.Fail($"The {who}'s broadcast player did not advance: {first} then {now}. The server said:{Environment.NewLine}{server.Log}");
             await Task.Delay(250);
         }
         var behind = await page.EvaluateAsync<double?>("() => window.lmsBroadcast?.playingDate ? (Date.now() - window.lmsBroadcast.playingDate.getTime()) / 1000 : null");
