@@ -217,12 +217,13 @@ public sealed record Myself(Guid UserId, string Role, bool Admitted, DateTimeOff
 
 /// <summary>
 /// Whether the lesson is broadcast (<see cref="On"/>): the teacher's choice (<see cref="Chosen"/>, null: by the class's size,
-/// <see cref="Students"/> against <see cref="AboveStudents"/>); <see cref="LiveRunId"/>: the run whose first segment arrived.
+/// <see cref="Students"/> against <see cref="AboveStudents"/>); <see cref="LiveRunId"/>: the run whose first segment arrived;
+/// <see cref="EndedRunId"/>: the run whose broadcast was closed (by the teacher's end, or by the server when its pieces stopped).
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record BroadcastMode(
     [property: Id(0)] bool On, [property: Id(1)] bool? Chosen, [property: Id(2)] int Students, [property: Id(3)] int AboveStudents,
-    [property: Id(4)] Guid? LiveRunId);
+    [property: Id(4)] Guid? LiveRunId, [property: Id(5)] Guid? EndedRunId = null);
 
 /// <summary>A recording began; <see cref="Mode"/>: browser (the teacher's page records) or livekit (the media server does).</summary>
 public sealed record RecordingStarted(Guid RecordingId, string By, DateTimeOffset StartedAt, string Mode);

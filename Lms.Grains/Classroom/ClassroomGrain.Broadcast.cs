@@ -14,6 +14,9 @@ public interface IClassroomBroadcast : IGrainWithGuidKey
     /// <summary>The first segment of run <paramref name="runId"/> arrived: players may start. Returns the event's number (0: no change).</summary>
     Task<long> BroadcastIsLive(Guid runId);
 
+    /// <summary>Run <paramref name="runId"/>'s broadcast was closed: players say so. Returns the event's number (0: no change).</summary>
+    Task<long> BroadcastEnded(Guid runId);
+
     Task<BroadcastMode?> GetBroadcastMode();
 }
 
@@ -22,12 +25,15 @@ public sealed partial class ClassroomGrain : IClassroomBroadcast
     public Task<long> SetBroadcastMode(BroadcastMode mode)
     {
         // Which run is on air is the room's to know, not the caller's.
-        var next = mode with { LiveRunId = _s.Broadcast?.LiveRunId };
+        var next = mode with { LiveRunId = _s.Broadcast?.LiveRunId, EndedRunId = _s.Broadcast?.EndedRunId };
         return Task.FromResult(ChangeBroadcast(next));
     }
 
     public Task<long> BroadcastIsLive(Guid runId) =>
         Task.FromResult(_s.Broadcast is { } mode && _s.RunId == runId ? ChangeBroadcast(mode with { LiveRunId = runId }) : 0);
+
+    public Task<long> BroadcastEnded(Guid runId) =>
+        Task.FromResult(_s.Broadcast is { } mode ? ChangeBroadcast(mode with { EndedRunId = runId }) : 0);
 
     public Task<BroadcastMode?> GetBroadcastMode() => Task.FromResult(_s.Broadcast);
 

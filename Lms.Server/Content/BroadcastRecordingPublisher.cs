@@ -48,13 +48,17 @@ public sealed class BroadcastRecordingPublisher(
             if (oneSize) await store.MoveInAsync(broadcast.Folder + HlsEncoder.VideoDownload, download, cancellationToken);
 
             var seconds = manifest.Seconds;
-            var mediaBytes = manifest.Segments.Sum(s => s.Bytes + s.AudioBytes) + (oneSize ? downloadBytes : 0);
+            var mediaBytes = manifest.Segments.Sum(s => s.Bytes + s.AudioBytes + s.LowBytes) + (oneSize ? downloadBytes : 0);
             var media = new MediaManifest
             {
                 Kind = MediaKinds.Video, SourceFormat = "broadcast", DurationSeconds = seconds, Width = manifest.Width, Height = manifest.Height,
                 AudioCodec = manifest.AudioCodec, Master = LivePlaylist.Master, Poster = posterName,
                 Renditions = [new RenditionManifest(Path.GetFileNameWithoutExtension(LivePlaylist.FullPlaylist), manifest.Width, manifest.Height,
-                    (int)(seconds > 0 ? manifest.Segments.Sum(s => s.Bytes) * 8 / seconds / 1000 : 0))],
+                    (int)(seconds > 0 ? manifest.Segments.Sum(s => s.Bytes) * 8 / seconds / 1000 : 0)),
+                    .. manifest.HasLow
+                        ? [new RenditionManifest(Path.GetFileNameWithoutExtension(LivePlaylist.LowPlaylist), manifest.LowWidth, manifest.LowHeight,
+                            (int)(seconds > 0 ? manifest.Segments.Sum(s => s.LowBytes) * 8 / seconds / 1000 : 0))]
+                        : Array.Empty<RenditionManifest>()],
                 Download = oneSize ? HlsEncoder.VideoDownload : null,
             };
             var now = clock.GetUtcNow();

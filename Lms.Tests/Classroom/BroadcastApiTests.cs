@@ -73,6 +73,9 @@ public abstract class BroadcastApiTests(LmsServer server, ITestOutputHelper outp
         var masterText = await master.Content.ReadAsStringAsync();
         Assert.Contains("RESOLUTION=640x360", masterText);
         Assert.Contains("CODECS=\"opus\"\naudio.m3u8", masterText);
+        // The low rendition (240 lines, 10 frames a second) is a variant of the master, so hls.js's ABR can pick it on a weak link.
+        Assert.Contains("RESOLUTION=426x240\nlow.m3u8", masterText);
+        Assert.EndsWith("/low.m3u8", view.LowUrl);
         var folder = view.MasterUrl![..(view.MasterUrl!.LastIndexOf('/') + 1)];
         var live = await player.GetStringAsync(folder + "av.m3u8");
         output.WriteLine(live);
@@ -111,6 +114,18 @@ public abstract class BroadcastApiTests(LmsServer server, ITestOutputHelper outp
         output.WriteLine($"joined: {duration} s, last video frame at {lastPts} s");
         Assert.InRange(lastPts, 5.5, 6.1); // the third piece's frames come after the first two, not over them
         await ProblemAssert.IsProblemAsync(await PutPieceAsync(course.Teacher, sessionId, 3, await PieceAsync(770)), HttpStatusCode.Conflict, "conflict");
+
+        // The low rendition plays too: its own segments (not the full ones), end to end, smaller and at 10 frames a second.
+        var low = await player.GetStringAsync(view.LowUrl);
+        Assert.EndsWith("#EXT-X-ENDLIST\n", low);
+        Assert.Equal(["l0.m4s", "l1.m4s", "l2.m4s"], low.Split('\n').Where(l => l.Length > 0 && !l.StartsWith('#')));
+        var lowFile = await JoinAsync(player, folder, low);
+        var (lowWidth, lowHeight, lowFrames) = await ProbePictureAsync(lowFile);
+        var (lowDuration, lowLast) = await ProbeAsync(lowFile);
+        output.WriteLine($"low rendition: {lowWidth}×{lowHeight}, {lowFrames} frames, {lowDuration} s, last frame at {lowLast} s");
+        Assert.Equal((426, 240), (lowWidth, lowHeight));
+        Assert.InRange(lowLast, 5.5, 6.1);
+        Assert.InRange(lowFrames, 3 * PieceSeconds * 10 - 3, 3 * PieceSeconds * 10 + 3); // 10 fps, where the teacher sent 15
 
         // The same segments are the lesson's recording in the library and the course, published by the end itself.
         var sent = tones.Length * PieceSeconds;
@@ -163,6 +178,24 @@ public abstract class BroadcastApiTests(LmsServer server, ITestOutputHelper outp
         foreach (var name in lines.Where(l => l.Length > 0 && !l.StartsWith('#')).Prepend(init))
             await file.WriteAsync(await client.GetByteArrayAsync(folder + name));
         return joined;
+    }
+
+    /// <summary>The joined file's picture size and how many frames it holds.</summary>
+    private static async Task<(int Width, int Height, int Frames)> ProbePictureAsync(string path)
+    {
+        var start = new ProcessStartInfo(MediaSamples.Tools.FfprobePath!)
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        foreach (var a in new[] { "-v", "error", "-select_streams", "v:0", "-count_packets", "-show_entries", "stream=width,height,nb_read_packets", "-of", "json", path })
+            start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        var text = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        using var json = JsonDocument.Parse(text);
+        var stream = json.RootElement.GetProperty("streams")[0];
+        return (stream.GetProperty("width").GetInt32(), stream.GetProperty("height").GetInt32(),
+            int.Parse(stream.GetProperty("nb_read_packets").GetString()!, System.Globalization.CultureInfo.InvariantCulture));
     }
 
     /// <summary>The joined file's duration, and the time of its last video frame (ffprobe reads every packet).</summary>

@@ -8,7 +8,7 @@ namespace Lms.Tests.Classroom;
 
 /// <summary>
 /// Broadcast mode in Chromium: the teacher (a desktop) sends the lesson in 2 s pieces from the composer; two phones play
-/// it with hls.js, one on the sound-only rendition; the classroom hub still carries a poll; the floor given to a
+/// it with hls.js, one on the low rendition and then the sound-only one, each chosen with the room's own media select; the classroom hub still carries a poll; the floor given to a
 /// student opens one peer connection, and the student's voice goes into the teacher's mix (and so into the broadcast).
 /// </summary>
 public sealed class BroadcastBrowserTests(ClassroomLmsServer server, BrowserFixture browser, ITestOutputHelper output)
@@ -35,10 +35,16 @@ public sealed class BroadcastBrowserTests(ClassroomLmsServer server, BrowserFixt
 
             await BrowserRoom.OpenAsync(phone, LmsServer.Student1, course.SessionId);
             await BrowserRoom.OpenAsync(weak, LmsServer.Student2, course.SessionId);
-            await weak.GetByRole(AriaRole.Switch, new() { Name = "Chỉ nghe tiếng (mạng yếu)" }).CheckAsync();
+            // The student's own choice of media (full, low, audio: the select that drives peer-to-peer media) drives the player.
+            await weak.GetByTestId("media-mode").SelectOptionAsync("low");
+            await Expect(weak.GetByTestId("broadcast-player")).ToHaveAttributeAsync("data-media", "low");
             await ExpectPlayingAsync(phone, "phone");
-            await ExpectPlayingAsync(weak, "sound-only phone");
+            await ExpectPlayingAsync(weak, "low-rendition phone");
             Assert.EndsWith("/master.m3u8", await phone.EvaluateAsync<string>("() => window.lmsBroadcast.url"));
+            Assert.EndsWith("/low.m3u8", await weak.EvaluateAsync<string>("() => window.lmsBroadcast.url"));
+            await weak.GetByTestId("media-mode").SelectOptionAsync("audio");
+            await Expect(weak.GetByTestId("broadcast-player")).ToHaveAttributeAsync("data-media", "audio");
+            await ExpectPlayingAsync(weak, "sound-only phone");
             Assert.EndsWith("/audio.m3u8", await weak.EvaluateAsync<string>("() => window.lmsBroadcast.url"));
             // In broadcast mode the students hold no peer connection to the teacher.
             await Expect(teacher.GetByTestId("peer-count")).ToHaveTextAsync("Đang gửi hình đến 0 học sinh");
@@ -122,7 +128,8 @@ public sealed class BroadcastBrowserTests(ClassroomLmsServer server, BrowserFixt
             var now = await video.EvaluateAsync<double>(read);
             if (first < 0 && now > 0) first = now;
             else if (first >= 0 && now >= first + 2) break;
-            if (DateTime.UtcNow > deadline) Assert.Fail($"The {who}'s broadcast player did not advance: {first} then {now}");
+            if (DateTime.UtcNow > deadline)
+                Assert.Fail($"The {who}'s broadcast player did not advance: {first} then {now}. The server said:{Environment.NewLine}{server.Log}");
             await Task.Delay(250);
         }
         var behind = await page.EvaluateAsync<double?>("() => window.lmsBroadcast?.playingDate ? (Date.now() - window.lmsBroadcast.playingDate.getTime()) / 1000 : null");

@@ -5,6 +5,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Lms.Bench.Classroom;
 using Lms.Grains.Classroom;
+using Lms.Media.Broadcast;
+using Lms.Media.Content;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace Lms.Bench.Broadcast;
@@ -27,6 +29,7 @@ public sealed class BroadcastBenchmark : IBenchmark
     public async Task<int> RunAsync(string[] args)
     {
         if (args.Length > 0 && args[0] == "--viewers-child") return await HlsViewers.MainAsync(args[1..]);
+        if (args.Contains("--low-rendition-only")) return await LowRenditionOnlyAsync();
         string? Value(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
         var crowds = (Value("--viewers") ?? "500,2000,5000").Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToList();
         var seconds = double.Parse(Value("--seconds") ?? "60", CultureInfo.InvariantCulture);
@@ -57,9 +60,11 @@ public sealed class BroadcastBenchmark : IBenchmark
             var folder = Path.Combine(seed.DataDirectory, "content", "broadcast", room.ToString("N"), runId.ToString("N"));
             Console.Error.WriteLine($"broadcast: live at {playlist}; segments on disk in {folder}");
 
-            // What a low rendition would cost: one of the feed's own pieces encoded again to ~360p / 200 kb/s, as the
-            // server would for each segment (VP9 realtime like the picture it comes from, and H.264 veryfast), in CPU seconds.
+            // What the low rendition costs: one of the feed's own pieces packaged by the server's own packager with the low
+            // rendition and without it (the server's default settings), in CPU seconds of its ffmpeg runs.
             var low = await LowRenditionCostAsync(feed.Kept ?? throw new InvalidOperationException("No piece of the feed was kept."), work);
+            var packagingBefore = ChildCpuSeconds(server.ProcessId);
+            var feedBefore = feed.Sent;
             low["benchmark"] = "broadcast-low-rendition";
             Print(low);
 
@@ -98,6 +103,15 @@ public sealed class BroadcastBenchmark : IBenchmark
             // Measured until a player can play it from the library: the item's master, its VOD playlist and its last segment.
             await stop.CancelAsync();
             await feeding;
+            // Everything the server's packager ran during the crowds (copies, sound only, and the low rendition), per minute of lesson.
+            var packaging = ChildCpuSeconds(server.ProcessId) - packagingBefore;
+            var lessonMinutes = (feed.Sent - feedBefore) * 2 / 60.0;
+            Print(new Dictionary<string, object?>
+            {
+                ["benchmark"] = "broadcast-packaging",
+                ["pieces"] = feed.Sent - feedBefore,
+                ["server_packaging_cpu_s_per_lesson_min"] = lessonMinutes > 0 ? Round(packaging / lessonMinutes) : null,
+            });
             var ended = Stopwatch.StartNew();
             var closed = await MediaBenchmark.Ok(await http.PostAsJsonAsync($"/api/classroom/sessions/{room}/broadcast/end", new { title = "Chào cờ — bản ghi" }));
             var (vod, itemId) = await PlayableInLibraryAsync(http, room, ended);
@@ -149,39 +163,72 @@ public sealed class BroadcastBenchmark : IBenchmark
     }
 
     /// <summary>
-    /// CPU seconds per minute of lesson of encoding each 2 s piece again to ~360p at 200 kb/s (one ffmpeg per piece, as
-    /// the packager would run it, start-up included), for VP9 realtime and H.264 veryfast; the median of five runs each.
+    /// CPU seconds per minute of lesson of the low rendition: the server's own <see cref="LiveHlsPackager"/> packages a 2 s piece
+    /// of the feed with the server's default low rendition and without it; the difference is what the low copy costs (its
+    /// ffmpeg, start-up included). Each is the median of five runs; the CPU is that of this process's finished children.
     /// </summary>
     private static async Task<Dictionary<string, object?>> LowRenditionCostAsync(string piece, string work)
     {
-        var figures = new Dictionary<string, object?>();
-        foreach (var (name, codec) in new[]
-                 {
-                     ("vp9", "-c:v libvpx-vp9 -deadline realtime -cpu-used 8 -row-mt 1 -b:v 200k -maxrate 250k -bufsize 400k"),
-                     ("h264", "-c:v libx264 -preset veryfast -tune zerolatency -b:v 200k -maxrate 250k -bufsize 400k"),
-                 })
+        var tools = FfmpegTools.Locate();
+        var packager = new LiveHlsPackager(tools, new MediaProber(tools));
+        var low = LowRendition.Default;
+        const int pieceSeconds = 2; // the feed's pieces, as the server's default PieceSeconds
+        async Task<double> MedianCpuAsync(LowRendition? rendition)
         {
             var runs = new List<double>();
             for (var i = 0; i < 5; i++)
             {
-                // GNU time reports the child's user and system seconds (a Process's own counters are gone once it exited).
-                var start = new ProcessStartInfo("/usr/bin/time") { WorkingDirectory = work, RedirectStandardError = true, UseShellExecute = false };
-                foreach (var a in ($"-f LMSCPU=%U+%S ffmpeg -hide_banner -nostdin -loglevel error -i {piece} -map 0:v:0 -map 0:a:0 -vf scale=-2:360 {codec} " +
-                                   "-c:a copy -f mp4 -movflags +frag_keyframe+empty_moov+default_base_moof -y low.mp4").Split(' '))
-                    start.ArgumentList.Add(a);
-                using var ffmpeg = Process.Start(start)!;
-                var errors = await ffmpeg.StandardError.ReadToEndAsync();
-                await ffmpeg.WaitForExitAsync();
-                var cpu = errors.Split('\n').LastOrDefault(l => l.StartsWith("LMSCPU=", StringComparison.Ordinal));
-                if (ffmpeg.ExitCode != 0 || cpu is null) throw new InvalidOperationException($"The low rendition's ffmpeg failed: {errors}");
-                runs.Add(cpu[7..].Split('+').Sum(v => double.Parse(v, CultureInfo.InvariantCulture)));
+                var before = ChildCpuSeconds(Environment.ProcessId);
+                var packaged = await packager.PackageAsync(piece, Path.Combine(work, "low-" + Guid.NewGuid().ToString("N")[..8]), 0, CancellationToken.None, rendition);
+                if (rendition is not null && packaged.Low is null) throw new InvalidOperationException("The low rendition failed: " + packaged.LowError);
+                runs.Add(ChildCpuSeconds(Environment.ProcessId) - before);
             }
-            var perPiece = runs.Order().ElementAt(runs.Count / 2);
-            figures[$"low_rendition_{name}_cpu_s_per_min"] = Round(perPiece / 2 * 60);
+            return runs.Order().ElementAt(runs.Count / 2);
         }
-        figures["piece_s"] = 2;
-        figures["budget_cpu_s_per_min"] = 0.3 * 60;
-        return figures;
+        var copy = await MedianCpuAsync(null);
+        var withLow = await MedianCpuAsync(low);
+        var sample = await packager.PackageAsync(piece, Path.Combine(work, "low-sample"), 0, CancellationToken.None, low);
+        return new Dictionary<string, object?>
+        {
+            ["cpu_s_per_lesson_min_low"] = Round(Math.Max(0, withLow - copy) / pieceSeconds * 60),
+            ["cpu_s_per_lesson_min_copy"] = Round(copy / pieceSeconds * 60),
+            ["low"] = $"{sample.Low!.Width}x{sample.Low.Height} {low.Fps} fps {low.Kbps} kb/s {sample.VideoCodec}",
+            ["low_kbps_measured"] = Math.Round(sample.Low.Media.Length * 8 / 1000.0 / sample.DurationSeconds),
+            ["full"] = $"{sample.Width}x{sample.Height}",
+            ["full_kbps_measured"] = Math.Round(sample.Media.Length * 8 / 1000.0 / sample.DurationSeconds),
+            ["piece_s"] = pieceSeconds,
+            ["budget_cpu_s_per_min"] = 0.3 * 60,
+        };
+    }
+
+    /// <summary>
+    /// <c>bench broadcast --low-rendition-only</c>: the low rendition's cost alone, with no server and no crowd, on a piece made
+    /// by the feed's own encoder settings (the second 2 s piece of 1280×720 15 fps VP9 + Opus).
+    /// </summary>
+    private static async Task<int> LowRenditionOnlyAsync()
+    {
+        var work = Path.Combine(Path.GetTempPath(), "lms-bench-low-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(work);
+        try
+        {
+            var start = new ProcessStartInfo("ffmpeg") { WorkingDirectory = work, RedirectStandardError = true, UseShellExecute = false };
+            foreach (var a in ("-hide_banner -nostdin -loglevel error -f lavfi -i testsrc2=s=1280x720:r=15:d=6 -f lavfi -i sine=f=440:sample_rate=48000:d=6 " +
+                               "-c:v libvpx-vp9 -deadline realtime -cpu-used 8 -row-mt 1 -b:v 1200k -g 30 -keyint_min 30 -c:a libopus -b:a 64k " +
+                               "-f segment -segment_time 2 -segment_format webm -reset_timestamps 1 piece%05d.webm").Split(' '))
+                start.ArgumentList.Add(a);
+            using var ffmpeg = Process.Start(start)!;
+            var errors = await ffmpeg.StandardError.ReadToEndAsync();
+            await ffmpeg.WaitForExitAsync();
+            if (ffmpeg.ExitCode != 0) throw new InvalidOperationException("The piece's ffmpeg failed: " + errors);
+            var low = await LowRenditionCostAsync(Path.Combine(work, "piece00001.webm"), work);
+            low["benchmark"] = "broadcast-low-rendition";
+            Print(low);
+            return 0;
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
     }
 
     private static async Task<JsonElement> WaitForSegmentsAsync(HttpClient http, Guid room, int count, Task feeding)
@@ -259,6 +306,14 @@ public sealed class BroadcastBenchmark : IBenchmark
         var stat = File.ReadAllText($"/proc/{pid}/stat");
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+    }
+
+    /// <summary>The CPU seconds of a process's children that have finished and been waited for (its ffmpeg runs).</summary>
+    private static double ChildCpuSeconds(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(fields[13], CultureInfo.InvariantCulture) + long.Parse(fields[14], CultureInfo.InvariantCulture)) / 100.0;
     }
 
     private static double Round(double v) => Math.Round(v, 2);

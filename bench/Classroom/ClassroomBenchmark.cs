@@ -72,8 +72,10 @@ public sealed class ClassroomBenchmark : IBenchmark
 
     internal static async Task<ChildServer> StartServerAsync(Seed seed, params string[] extra)
     {
-        var dll = Path.Combine(ChildServer.RepositoryRoot(), "Lms.Server", "bin", "Release", "net10.0", "Lms.Server.dll");
-        if (!File.Exists(dll)) throw new FileNotFoundException("Build Lms.Server in Release first (./build.sh bench builds it).", dll);
+        // The server built like this bench (Release by ./build.sh bench; Debug for a quick look at figures that are CPU time, not speed).
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}") ? "Debug" : "Release";
+        var dll = Path.Combine(ChildServer.RepositoryRoot(), "Lms.Server", "bin", configuration, "net10.0", "Lms.Server.dll");
+        if (!File.Exists(dll)) throw new FileNotFoundException($"Build Lms.Server in {configuration} first (./build.sh bench builds it).", dll);
         var port = ChildServer.FreePort();
         return await ChildServer.StartAsync("dotnet", [
             dll, $"--urls=http://127.0.0.1:{port}", "--environment=Production", "--Database:Provider=Sqlite",

@@ -12,10 +12,11 @@ namespace Lms.Server.Classroom.Broadcast;
 /// <param name="Chosen">The teacher's choice (null: by the class's size against <c>AboveStudents</c>).</param>
 /// <param name="MasterUrl">The master playlist, with the viewer token in its path (null until the lesson is live).</param>
 /// <param name="AudioUrl">The sound-only playlist, for weak links.</param>
+/// <param name="LowUrl">The low rendition's playlist (a small picture for weak links; null when the server makes none).</param>
 /// <param name="Segments">How many segments have arrived in this run (a player waits for the first).</param>
 public sealed record BroadcastView(
     bool On, bool? Chosen, int Students, int AboveStudents, int PieceSeconds, Guid? RunId, string? MasterUrl, string? AudioUrl,
-    DateTimeOffset? ExpiresAt, int Segments, bool Ended, IReadOnlyList<string> Reencoded);
+    DateTimeOffset? ExpiresAt, int Segments, bool Ended, IReadOnlyList<string> Reencoded, string? LowUrl);
 
 public sealed record BroadcastChoiceRequest(bool? On);
 
@@ -52,13 +53,13 @@ public static partial class BroadcastEndpoints
         var context = await access.ViewAsync(http.User, sessionId);
         var room = grains.GetGrain<IClassroomGrain>(sessionId);
         var status = await room.GetStatus();
-        var (on, chosen, students, _, _) = await broadcasts.TellRoomAsync(context.Session, http.RequestAborted);
+        var (on, chosen, students, _, _, _) = await broadcasts.TellRoomAsync(context.Session, http.RequestAborted);
         var live = status.Status == RoomStatuses.Live && status.RunId is not null;
         if (!context.IsTeacher && live && await room.WasRemoved(http.User.Id()))
             throw ProblemException.Forbidden("The teacher removed you from this session.");
         var runId = live ? status.RunId : null;
         var manifest = runId is { } run ? await broadcasts.ManifestAsync(sessionId, run, http.RequestAborted) : null;
-        string? master = null, audio = null;
+        string? master = null, audio = null, low = null;
         DateTimeOffset? expires = null;
         if (runId is { } r && on)
         {
@@ -66,10 +67,11 @@ public static partial class BroadcastEndpoints
             var folder = $"/api/classroom/broadcast/{sessionId}/{token}/{r}/";
             master = folder + LivePlaylist.Master;
             audio = folder + LivePlaylist.AudioPlaylist;
+            if (options.LowRendition) low = folder + LivePlaylist.LowPlaylist;
             expires = expiresAt;
         }
         return new BroadcastView(on, chosen, students, options.AboveStudents, options.PieceSeconds, runId, master, audio, expires,
-            manifest?.Segments.Count ?? 0, manifest?.EndedAt is not null, manifest?.Reencoded ?? []);
+            manifest?.Segments.Count ?? 0, manifest?.EndedAt is not null, manifest?.Reencoded ?? [], low);
     }
 
     private static async Task<BroadcastView> Choose(Guid sessionId, BroadcastChoiceRequest request, HttpContext http, ClassroomAccess access,
@@ -138,7 +140,7 @@ public static partial class BroadcastEndpoints
     }
 
     /// <summary>Playlists, initialisation parts and segments: nothing else can be named (no path, no other extension).</summary>
-    [GeneratedRegex(@"^(master|av|audio)\.m3u8$|^[va]\d{1,7}\.m4s$|^a?init-[0-9a-f]{16}\.mp4$")]
+    [GeneratedRegex(@"^(master|av|audio|low)\.m3u8$|^[val]\d{1,7}\.m4s$|^[al]?init-[0-9a-f]{16}\.mp4$")]
     private static partial Regex FileName();
 
     private static async Task<IResult> Serve(Guid sessionId, string token, Guid runId, string file, HttpContext http,

@@ -23,11 +23,45 @@ public sealed class BroadcastOptions
     /// <summary>The biggest piece taken (a 2 s piece of a 1080p screen share is well under this).</summary>
     public long MaxPieceBytes { get; set; } = 8 * 1024 * 1024;
 
+    /// <summary>
+    /// Whether each piece is also encoded small for weak links (the low rendition, in the master playlist and the student's
+    /// "low" choice). It is the only encoding broadcast mode does: 10–26 CPU-seconds per minute of lesson as measured by
+    /// <c>bench broadcast --low-rendition-only</c> (docs/broadcast.md); turn it off on a server with no CPU to spare.
+    /// </summary>
+    public bool LowRendition { get; set; } = true;
+
+    /// <summary>The low picture's height (never more than the teacher's).</summary>
+    public int LowHeight { get; set; } = Lms.Media.Broadcast.LowRendition.Default.Height;
+
+    /// <summary>The low picture's rate in kb/s (the sound, copied, adds its own, about 32–64 kb/s).</summary>
+    public int LowKbps { get; set; } = Lms.Media.Broadcast.LowRendition.Default.Kbps;
+
+    /// <summary>The low picture's frames per second.</summary>
+    public int LowFps { get; set; } = Lms.Media.Broadcast.LowRendition.Default.Fps;
+
+    /// <summary>
+    /// A broadcast that received no piece for this many seconds is closed by the server and published as the lesson's
+    /// recording: the teacher's tab was closed or its phone died before it could say the end. While the lesson is live and
+    /// still in broadcast mode the same quiet time applies (the teacher's tab is gone); a lesson switched to peer to peer
+    /// keeps its broadcast open until the lesson ends.
+    /// </summary>
+    public int QuietSeconds { get; set; } = 120;
+
+    /// <summary>The low rendition as the packager takes it (null: none).</summary>
+    public Lms.Media.Broadcast.LowRendition? Low => LowRendition ? new(LowHeight, LowKbps, LowFps) : null;
+
+    /// <summary>How often the server looks for quiet broadcasts: a quarter of the quiet time, between 1 and 30 seconds.</summary>
+    public TimeSpan SweepInterval => TimeSpan.FromSeconds(Math.Clamp(QuietSeconds / 4.0, 1, 30));
+
     public void Validate()
     {
         if (AboveStudents < 0) throw new InvalidOperationException("Classroom:Broadcast:AboveStudents is 0 or more.");
         if (PieceSeconds is < 1 or > 10) throw new InvalidOperationException("Classroom:Broadcast:PieceSeconds is between 1 and 10.");
         if (TokenHours is < 1 or > 48) throw new InvalidOperationException("Classroom:Broadcast:TokenHours is between 1 and 48.");
+        if (LowHeight is < 90 or > 720) throw new InvalidOperationException("Classroom:Broadcast:LowHeight is between 90 and 720.");
+        if (LowKbps is < 50 or > 2000) throw new InvalidOperationException("Classroom:Broadcast:LowKbps is between 50 and 2000.");
+        if (LowFps is < 1 or > 30) throw new InvalidOperationException("Classroom:Broadcast:LowFps is between 1 and 30.");
+        if (QuietSeconds is < 1 or > 86_400) throw new InvalidOperationException("Classroom:Broadcast:QuietSeconds is between 1 and 86400.");
     }
 }
 

@@ -21,6 +21,7 @@ public static class BroadcastSetup
         });
         services.AddSingleton<LessonBroadcasts>();
         services.AddSingleton<BroadcastFileCache>();
+        services.AddHostedService<QuietBroadcastSweeper>();
         return services;
     }
 }

@@ -288,7 +288,7 @@ function LiveRoom({ session }: { session: LiveSession }) {
                                 broadcasting={broadcast.state?.on ?? false} />
             {session.mediaProvider === 'p2p' && (
               <BroadcastPanel session={session} model={model} teacher={teacher} media={teacherMedia.current} tab={tab}
-                              state={broadcast.state} setState={broadcast.setState} />
+                              state={broadcast.state} setState={broadcast.setState} run={run} />
             )}
             <Reactions list={reactions} />
             <MyBreakout model={model} />

@@ -13,7 +13,7 @@ import { LessonRecorder, type RecorderState } from '../content/recorder';
 import { broadcastApi, type BroadcastState } from './broadcastApi';
 import { LessonComposer } from './lessonComposer';
 import type { TeacherMedia } from './peer';
-import type { RoomModel } from './room';
+import type { MyMedia, RoomModel, Run } from './room';
 import type { TeacherTab } from './teacherTab';
 
 /** VP9 (or H.264) with Opus: codecs the server copies into HLS without encoding them again. */
@@ -42,14 +42,17 @@ export function peerToPeerFor(state: BroadcastState | null, teacher: boolean, mo
   return model?.me.floor === true;
 }
 
-export function BroadcastPanel({ session, model, teacher, media, tab, state, setState }: {
+export function BroadcastPanel({ session, model, teacher, media, tab, state, setState, run }: {
   session: LiveSession; model: RoomModel; teacher: boolean; media: TeacherMedia | null; tab: TeacherTab;
-  state: BroadcastState | null; setState: (s: BroadcastState) => void;
+  state: BroadcastState | null; setState: (s: BroadcastState) => void; run: Run;
 }) {
   if (!state) return null;
+  // Closed by the teacher's end, or by the server when the teacher's pieces stopped (a closed tab, a phone that died).
+  const ended = state.ended || (!!model.runId && model.broadcast?.endedRunId === model.runId);
   return teacher
     ? <BroadcastSender session={session} model={model} media={media} tab={tab} state={state} onState={setState} />
-    : <BroadcastPlayer state={state} live={model.status === 'live'} />;
+    : <BroadcastPlayer state={state} live={model.status === 'live'} media={model.me.media as MyMedia} ended={ended}
+                       choose={(m) => void run((r) => r.setMyMedia(m))} />;
 }
 
 function BroadcastSender({ session, model, media, tab, state, onState }: {
@@ -118,20 +121,44 @@ function BroadcastSender({ session, model, media, tab, state, onState }: {
   );
 }
 
-/** A link too weak for the picture: the browser says so (Network Information API), where it can. */
+/** A link too weak for the full picture: the browser says so (Network Information API), where it can. */
 function weakLink(): boolean {
   const connection = (navigator as Navigator & { connection?: { effectiveType?: string; saveData?: boolean } }).connection;
   return !!connection && (connection.saveData === true || ['slow-2g', '2g', '3g'].includes(connection.effectiveType ?? ''));
 }
 
-function BroadcastPlayer({ state, live }: { state: BroadcastState; live: boolean }) {
+/** The next lighter choice: full picture, then the low picture (when the server makes one), then the sound alone. */
+function lighterThan(media: MyMedia, hasLow: boolean): MyMedia | null {
+  if (media === 'full') return hasLow ? 'low' : 'audio';
+  return media === 'low' ? 'audio' : null;
+}
+
+/**
+ * The student's player follows the student's own choice of media (the room's full / low / audio select, the same one that
+ * drives peer-to-peer media): full plays the master playlist, where hls.js's ABR moves between the full and the low
+ * picture with the link; low plays the low picture only; audio the sound alone. A weak link (said by the browser, or the
+ * picture stalling three times) moves the choice one step lighter, and says so.
+ */
+function BroadcastPlayer({ state, live, media, ended, choose }: {
+  state: BroadcastState; live: boolean; media: MyMedia; ended: boolean; choose: (media: MyMedia) => void;
+}) {
   const { t } = useTranslation();
   const video = useRef<HTMLVideoElement>(null);
-  const [audioOnly, setAudioOnly] = useState(() => weakLink() || new URLSearchParams(window.location.search).get('audio') === '1');
-  const [autoAudio, setAutoAudio] = useState(weakLink());
+  const [lightened, setLightened] = useState(false);
   const [behind, setBehind] = useState<number | null>(null);
+  const hasLow = !!state.lowUrl;
   const ready = live && state.on && !!state.masterUrl && state.segments > 0;
-  const url = audioOnly ? state.audioUrl : state.masterUrl;
+  const url = media === 'audio' ? state.audioUrl : media === 'low' ? (state.lowUrl ?? state.audioUrl) : state.masterUrl;
+  const lighten = useRef<() => void>(() => undefined);
+  lighten.current = () => {
+    const next = lighterThan(media, hasLow);
+    if (next) { setLightened(true); choose(next); }
+  };
+
+  useEffect(() => {
+    if (ready && media === 'full' && weakLink()) lighten.current();
+    // Once, when the broadcast starts: afterwards the student's own choice stands.
+  }, [ready]); // eslint-disable-line react-hooks/exhaustive-deps
 
   useEffect(() => {
     const element = video.current;
@@ -146,9 +173,9 @@ function BroadcastPlayer({ state, live }: { state: BroadcastState; live: boolean
         return;
       }
       hls = new HlsClass({ lowLatencyMode: true, liveSyncDurationCount: 2, liveMaxLatencyDurationCount: 5, backBufferLength: 10 });
-      // Stalling again and again on the picture: the sound alone goes on (the student can turn the picture back on).
+      // Stalling again and again: one step lighter (the student can choose the full picture again).
       hls.on(HlsClass.Events.ERROR, (_e, data) => {
-        if (data.details === HlsClass.ErrorDetails.BUFFER_STALLED_ERROR && !audioOnly && ++stalls >= 3) { setAutoAudio(true); setAudioOnly(true); }
+        if (data.details === HlsClass.ErrorDetails.BUFFER_STALLED_ERROR && ++stalls >= 3) { stalls = 0; lighten.current(); }
       });
       hls.loadSource(url);
       hls.attachMedia(element);
@@ -160,20 +187,19 @@ function BroadcastPlayer({ state, live }: { state: BroadcastState; live: boolean
       if (date) setBehind(Math.max(0, Math.round((Date.now() - date.getTime()) / 100) / 10));
     }, 1000);
     return () => { stopped = true; window.clearInterval(timer); hls?.destroy(); };
-  }, [ready, url, audioOnly]);
+  }, [ready, url]);
 
   if (!live || !state.on) return null;
+  const audioOnly = media === 'audio';
   return (
-    <section className="live-broadcast" aria-label={t('broadcast.player')} data-testid="broadcast-player" data-audio-only={audioOnly}>
-      {!ready && <p className="muted small" role="status">{t('broadcast.waiting')}</p>}
+    <section className="live-broadcast" aria-label={t('broadcast.player')} data-testid="broadcast-player" data-media={media} data-ended={ended}>
+      {!ready && !ended && <p className="muted small" role="status">{t('broadcast.waiting')}</p>}
+      {ended && <p className="alert alert-info small" role="status" data-testid="broadcast-ended">{t('live.broadcastEnded')}</p>}
       <video ref={video} className={audioOnly ? 'live-video live-audio-only' : 'live-video'} playsInline autoPlay
              aria-label={t('broadcast.player')} data-testid="broadcast-video" />
-      <label className="live-toggle small">
-        <input type="checkbox" role="switch" checked={audioOnly} data-testid="broadcast-audio-only"
-               onChange={(e) => { setAudioOnly(e.target.checked); setAutoAudio(false); }} />
-        <span>{t('broadcast.audioOnly')}</span>
-      </label>
-      {autoAudio && audioOnly && <p className="muted small" role="status">{t('broadcast.weakLink')}</p>}
+      {lightened && media !== 'full' && (
+        <p className="muted small" role="status">{t('live.broadcastLighter', { mode: t(media === 'low' ? 'live.mediaLow' : 'live.mediaAudio') })}</p>
+      )}
       {behind !== null && <p className="muted small" data-testid="broadcast-behind">{t('broadcast.behind', { seconds: behind })}</p>}
     </section>
   );

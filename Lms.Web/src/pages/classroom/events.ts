@@ -51,7 +51,7 @@ export interface QuizTally { launchId: string; answered: number; inRoom: number;
 export interface QuizClosed { launchId: string; closedAt: string; answered: number }
 
 // Broadcast mode (the server decides, the room tells every page): on, the teacher's choice, and the run on air.
-export interface BroadcastMode { on: boolean; chosen: boolean | null; students: number; aboveStudents: number; liveRunId: string | null }
+export interface BroadcastMode { on: boolean; chosen: boolean | null; students: number; aboveStudents: number; liveRunId: string | null; endedRunId?: string | null }
 
 // A lesson's recording (sent through the room by the server's LessonRecordings).
 export interface RecordingStarted { recordingId: string; by: string; startedAt: string; mode: 'browser' | 'livekit' }
