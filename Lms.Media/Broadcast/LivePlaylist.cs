@@ -56,8 +56,10 @@ public static class LivePlaylist
             LiveRendition.Low => s.LowInit is null ? s.File : s.LowFile,
             _ => s.AudioFile,
         };
+        // The discontinuities gone with the segments before the window, the one in front of its first segment included (that
+        // segment is listed without its tag): a player that saw the tag numbers the segment the same after the window moves.
         var discontinuities = 0;
-        for (var i = 1; i < first; i++)
+        for (var i = 1; i <= first; i++)
             if (InitOf(segments[i]) != InitOf(segments[i - 1])) discontinuities++;
 
         var text = new StringBuilder("#EXTM3U\n#EXT-X-VERSION:7\n");

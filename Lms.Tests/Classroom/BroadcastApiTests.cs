@@ -9,9 +9,25 @@ using Lms.Tests.Infrastructure;
 
 namespace Lms.Tests.Classroom;
 
-public sealed class BroadcastApiTestsOnSqlite(SqliteLmsServer server, ITestOutputHelper output) : BroadcastApiTests(server, output), IClassFixture<SqliteLmsServer>;
+/// <summary>
+/// The real server, letting every piece wait for its low copy however loaded the machine is: these tests check what the
+/// low rendition holds, not that a busy server keeps live (a piece waits a second in production, then goes on without it).
+/// </summary>
+public sealed class PatientBroadcastSqliteServer : SqliteLmsServer
+{
+    protected override IEnumerable<string> ExtraArguments => ["--Classroom:Broadcast:LowWaitSeconds=60"];
+}
 
-public sealed class BroadcastApiTestsOnPostgres(PostgresLmsServer server, ITestOutputHelper output) : BroadcastApiTests(server, output), IClassFixture<PostgresLmsServer>;
+public sealed class PatientBroadcastPostgresServer(PostgresServer postgres) : PostgresLmsServer(postgres)
+{
+    protected override IEnumerable<string> ExtraArguments => ["--Classroom:Broadcast:LowWaitSeconds=60"];
+}
+
+public sealed class BroadcastApiTestsOnSqlite(PatientBroadcastSqliteServer server, ITestOutputHelper output)
+    : BroadcastApiTests(server, output), IClassFixture<PatientBroadcastSqliteServer>;
+
+public sealed class BroadcastApiTestsOnPostgres(PatientBroadcastPostgresServer server, ITestOutputHelper output)
+    : BroadcastApiTests(server, output), IClassFixture<PatientBroadcastPostgresServer>;
 
 /// <summary>
 /// Broadcast mode through the real server on each database: the teacher's pieces become HLS segments that a player

@@ -40,12 +40,18 @@ public sealed class BroadcastBrowserTests(ClassroomLmsServer server, BrowserFixt
             await Expect(weak.GetByTestId("broadcast-player")).ToHaveAttributeAsync("data-media", "low");
             await ExpectPlayingAsync(phone, "phone");
             await ExpectPlayingAsync(weak, "low-rendition phone");
-            Assert.EndsWith("/master.m3u8", await phone.EvaluateAsync<string>("() => window.lmsBroadcast.url"));
-            Assert.EndsWith("/low.m3u8", await weak.EvaluateAsync<string>("() => window.lmsBroadcast.url"));
+            // The phone plays the master playlist, unless its player stalled again and again on this loaded machine and took
+            // the low picture by itself, which it then says.
+            var phoneMedia = await PlayedMediaAsync(phone);
+            output.WriteLine($"phone: plays {phoneMedia}");
+            if (phoneMedia != "full") await Expect(phone.GetByTestId("broadcast-lighter")).ToBeVisibleAsync();
+            var weakMedia = await PlayedMediaAsync(weak);
+            Assert.Contains(weakMedia, new[] { "low", "audio" });
+            if (weakMedia != "low") await Expect(weak.GetByTestId("broadcast-lighter")).ToBeVisibleAsync();
             await weak.GetByTestId("media-mode").SelectOptionAsync("audio");
             await Expect(weak.GetByTestId("broadcast-player")).ToHaveAttributeAsync("data-media", "audio");
             await ExpectPlayingAsync(weak, "sound-only phone");
-            Assert.EndsWith("/audio.m3u8", await weak.EvaluateAsync<string>("() => window.lmsBroadcast.url"));
+            Assert.Equal("audio", await PlayedMediaAsync(weak));
             // In broadcast mode the students hold no peer connection to the teacher.
             await Expect(teacher.GetByTestId("peer-count")).ToHaveTextAsync("Đang gửi hình đến 0 học sinh");
 
@@ -113,6 +119,24 @@ public sealed class BroadcastBrowserTests(ClassroomLmsServer server, BrowserFixt
             }
             output.WriteLine($"the recording plays in the library's player ({at:0.0} s in)");
         }, teacher, phone, weak);
+    }
+
+    /// <summary>
+    /// The media the player's choice says (full, low, audio) once the playlist it plays agrees with it (full: the master,
+    /// low: the low picture, audio: the sound); a choice just changed is given a moment for its player to start.
+    /// </summary>
+    private static async Task<string> PlayedMediaAsync(IPage page)
+    {
+        var playlists = new Dictionary<string, string> { ["full"] = "/master.m3u8", ["low"] = "/low.m3u8", ["audio"] = "/audio.m3u8" };
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            var seen = await page.EvaluateAsync<string[]>(
+                "() => [document.querySelector('[data-testid=broadcast-player]')?.dataset.media ?? '', window.lmsBroadcast?.url ?? '']");
+            if (playlists.TryGetValue(seen[0], out var playlist) && seen[1].EndsWith(playlist, StringComparison.Ordinal)) return seen[0];
+            if (DateTime.UtcNow > deadline) Assert.Fail($"The player's choice ({seen[0]}) and its playlist ({seen[1]}) disagree.");
+            await Task.Delay(250);
+        }
     }
 
     /// <summary>The player's clock moves on (hls.js is playing the broadcast); reports how far behind live it plays.</summary>

@@ -171,7 +171,8 @@ public sealed class BroadcastBenchmark : IBenchmark
     {
         var tools = FfmpegTools.Locate();
         var packager = new LiveHlsPackager(tools, new MediaProber(tools));
-        var low = LowRendition.Default;
+        // What the copy costs when it is let finish: the server's wait for it (LowWaitSeconds) is about keeping live, not cost.
+        var low = LowRendition.Default with { WaitSeconds = 60 };
         const int pieceSeconds = 2; // the feed's pieces, as the server's default PieceSeconds
         async Task<double> MedianCpuAsync(LowRendition? rendition)
         {

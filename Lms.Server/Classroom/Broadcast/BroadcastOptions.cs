@@ -40,6 +40,13 @@ public sealed class BroadcastOptions
     public int LowFps { get; set; } = Lms.Media.Broadcast.LowRendition.Default.Fps;
 
     /// <summary>
+    /// How long a piece waits for its low copy once its own copy is done (seconds); later, the low playlist lists the full
+    /// segment in its place. Keep the whole well under a piece's length: pieces are taken one after another, so a server
+    /// slower than that falls behind live for everyone.
+    /// </summary>
+    public double LowWaitSeconds { get; set; } = Lms.Media.Broadcast.LowRendition.Default.WaitSeconds;
+
+    /// <summary>
     /// A broadcast that received no piece for this many seconds is closed by the server and published as the lesson's
     /// recording: the teacher's tab was closed or its phone died before it could say the end. While the lesson is live and
     /// still in broadcast mode the same quiet time applies (the teacher's tab is gone); a lesson switched to peer to peer
@@ -48,7 +55,7 @@ public sealed class BroadcastOptions
     public int QuietSeconds { get; set; } = 120;
 
     /// <summary>The low rendition as the packager takes it (null: none).</summary>
-    public Lms.Media.Broadcast.LowRendition? Low => LowRendition ? new(LowHeight, LowKbps, LowFps) : null;
+    public Lms.Media.Broadcast.LowRendition? Low => LowRendition ? new(LowHeight, LowKbps, LowFps, LowWaitSeconds) : null;
 
     /// <summary>How often the server looks for quiet broadcasts: a quarter of the quiet time, between 1 and 30 seconds.</summary>
     public TimeSpan SweepInterval => TimeSpan.FromSeconds(Math.Clamp(QuietSeconds / 4.0, 1, 30));
@@ -61,6 +68,7 @@ public sealed class BroadcastOptions
         if (LowHeight is < 90 or > 720) throw new InvalidOperationException("Classroom:Broadcast:LowHeight is between 90 and 720.");
         if (LowKbps is < 50 or > 2000) throw new InvalidOperationException("Classroom:Broadcast:LowKbps is between 50 and 2000.");
         if (LowFps is < 1 or > 30) throw new InvalidOperationException("Classroom:Broadcast:LowFps is between 1 and 30.");
+        if (LowWaitSeconds is < 0 or > 60) throw new InvalidOperationException("Classroom:Broadcast:LowWaitSeconds is between 0 and 60.");
         if (QuietSeconds is < 1 or > 86_400) throw new InvalidOperationException("Classroom:Broadcast:QuietSeconds is between 1 and 86400.");
     }
 }

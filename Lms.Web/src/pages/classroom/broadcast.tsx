@@ -198,7 +198,7 @@ function BroadcastPlayer({ state, live, media, ended, choose }: {
       <video ref={video} className={audioOnly ? 'live-video live-audio-only' : 'live-video'} playsInline autoPlay
              aria-label={t('broadcast.player')} data-testid="broadcast-video" />
       {lightened && media !== 'full' && (
-        <p className="muted small" role="status">{t('live.broadcastLighter', { mode: t(media === 'low' ? 'live.mediaLow' : 'live.mediaAudio') })}</p>
+        <p className="muted small" role="status" data-testid="broadcast-lighter">{t('live.broadcastLighter', { mode: t(media === 'low' ? 'live.mediaLow' : 'live.mediaAudio') })}</p>
       )}
       {behind !== null && <p className="muted small" data-testid="broadcast-behind">{t('broadcast.behind', { seconds: behind })}</p>}
     </section>
