@@ -9,7 +9,7 @@ import { merge, type Dictionary } from './merge';
 // sign-in page's first script does not carry them; an admin's sign-in providers come with their own section
 // (pages/identity/SignInProviders.tsx), the mark book's and the contact book's pages with those pages.
 const vi = merge(import.meta.glob<Dictionary>(['./vi/*.json', '!./vi/schoolyear.json', '!./vi/markbook.json', '!./vi/broadcast.json',
-  '!./vi/cameras.json', '!./vi/contactbook.json', '!./vi/contactbookpages.json', '!./vi/signinproviders.json'],
+  '!./vi/cameras.json', '!./vi/contactbook.json', '!./vi/contactbookpages.json', '!./vi/signinproviders.json', '!./vi/scormplayer.json'],
   { eager: true, import: 'default' }));
 
 export const languages = ['vi', 'en'] as const;
