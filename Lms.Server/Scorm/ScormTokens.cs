@@ -27,7 +27,7 @@ public sealed class ScormTokens(IDataProtectionProvider protection, TimeProvider
             var parts = text.Split('|', 2);
             return parts.Length == 2 && Guid.TryParseExact(parts[0], "N", out var id) ? new ScormGrant(id, parts[1]) : null;
         }
-        catch (System.Security.Cryptography.CryptographicException)
+        catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or FormatException)
         {
             return null;
         }
