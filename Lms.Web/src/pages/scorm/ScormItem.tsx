@@ -11,7 +11,10 @@ import './scorm.css';
 import './scormWords';
 
 function statusOf(sco: ScormItem['scos'][number]): string {
-  return sco.lessonStatus ?? sco.successStatus ?? sco.completionStatus ?? 'not attempted';
+  // SCORM 2004 says "unknown" success for lessons that are not tests: their completion says more.
+  if (sco.lessonStatus) return sco.lessonStatus;
+  if (sco.successStatus === 'passed' || sco.successStatus === 'failed') return sco.successStatus;
+  return sco.completionStatus ?? 'not attempted';
 }
 
 export function ScormItemView({ course, item, learner, onSeen }: ItemViewProps) {

@@ -61,12 +61,16 @@ function savedModel(launch: Launch): Record<string, unknown> {
   };
 }
 
-/** What the app keeps of the data model after a commit. */
-function snapshot(launch: Launch, api: ScormApi, finished: boolean): RuntimeMessage {
-  const cmi = api.cmi as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+/**
+ * What the app keeps of the data model after a commit, read from the commit scorm-again rendered (the model itself
+ * refuses to read write-only elements such as the session time).
+ */
+function snapshot(launch: Launch, params: unknown, finished: boolean): RuntimeMessage {
+  const cmi = ((params as { cmi?: unknown })?.cmi ?? {}) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   const elapsed = (Date.now() - startedAt) / 1000;
   if (launch.version === '1.2') {
-    const core = cmi.core;
+    const core = cmi.core ?? {};
+    core.score ??= {};
     const reported = text(core.session_time);
     return {
       lms: 'scorm', type: 'commit', finished,
@@ -81,6 +85,7 @@ function snapshot(launch: Launch, api: ScormApi, finished: boolean): RuntimeMess
     };
   }
   const reported = text(cmi.session_time);
+  cmi.score ??= {};
   return {
     lms: 'scorm', type: 'commit', finished,
     commit: {
@@ -97,8 +102,8 @@ async function start(launch: Launch) {
   let api: ScormApi;
   // Commits go to the app, not to a URL: scorm-again calls this where it would send its HTTP request.
   const http = {
-    processHttpRequest: (_url: string, _params: unknown, terminate: boolean) => {
-      tell(snapshot(launch, api, terminate));
+    processHttpRequest: (_url: string, params: unknown, terminate: boolean) => {
+      tell(snapshot(launch, params, terminate));
       return { result: 'true', errorCode: 0 };
     },
     updateSettings: () => undefined,
