@@ -57,11 +57,22 @@ public sealed class ScormBrowserTests(SqliteLmsServer server, BrowserFixture bro
         List<Microsoft.Playwright.IRequest> seen;
         lock (contentRequests) seen = [.. contentRequests];
         Assert.NotEmpty(seen);
+        var checkedRequests = 0;
         foreach (var request in seen)
         {
-            var headers = await request.AllHeadersAsync();
+            Dictionary<string, string> headers;
+            try
+            {
+                headers = await request.AllHeadersAsync();
+            }
+            catch (KeyNotFoundException)
+            {
+                continue; // Playwright has no raw headers for some requests (served from the browser's cache)
+            }
+            checkedRequests++;
             Assert.False(headers.TryGetValue("cookie", out var cookie) && cookie.Length > 0, $"{request.Url} was sent cookies: {cookie}");
         }
+        Assert.True(checkedRequests > 0, "No request to the content origin could be checked for cookies.");
 
         // The teacher sees it in the learner's standing: completed, 80 %.
         var teacher = await server.SignedInAsync(LmsServer.Teacher);
