@@ -75,7 +75,7 @@ function earlyStart(): Plugin {
       order: 'post',
       handler(html, context) {
         const bundle = context.bundle;
-        if (!bundle) return html;
+        if (!bundle || !context.path.endsWith('/index.html')) return html;
         const chunks = Object.values(bundle).filter((c): c is Rollup.OutputChunk => c.type === 'chunk');
         const main = chunks.find((c) => c.isEntry && c.facadeModuleId?.endsWith('index.html'));
         const early = chunks.find((c) => c.isEntry && c.facadeModuleId?.endsWith(earlyEntry));
@@ -122,6 +122,7 @@ export default defineConfig({
         cacheId: 'lms',
         importScripts: ['contact-push-sw.js'], // the contact book's push notifications (public/contact-push-sw.js)
         globPatterns: ['**/*.{js,css,html,svg,webmanifest,woff2}'],
+        globIgnores: ['scorm-runtime.html'], // served by the content origin, never used by the app's pages
         manifestTransforms: [
           async (entries) => ({
             manifest: entries.filter((entry) => !entry.url.startsWith('assets/') || likelyFiles.has(entry.url)),
@@ -152,7 +153,8 @@ export default defineConfig({
     manifest: true,
     chunkSizeWarningLimit: 600,
     // src/early.ts is an entry of its own: it runs as soon as it arrives, long before the main script.
-    rollupOptions: { input: { index: 'index.html', early: earlyEntry } },
+    // scorm-runtime.html is the SCORM runtime page the content origin serves (Lms.Server/Scorm/ScormContentServer.cs).
+    rollupOptions: { input: { index: 'index.html', early: earlyEntry, 'scorm-runtime': 'scorm-runtime.html' } },
   },
   server: {
     proxy: {

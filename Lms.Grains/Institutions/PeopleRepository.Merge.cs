@@ -30,6 +30,7 @@ public sealed partial class PeopleRepository
         new("live_poll_answers", "user_id", ["poll_id"], true),
         new("live_quiz_answers", "user_id", ["launch_id"], true),
         new("mooc_submissions", "user_id", ["assignment_id"], true),
+        new("scorm_runtime", "user_id", ["item_id", "sco_id"], true),
     ];
 
     private static string Clash(PersonTable t) =>

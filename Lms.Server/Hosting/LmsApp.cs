@@ -17,6 +17,7 @@ using Lms.Server.Moocs;
 using Lms.Server.Privacy;
 using Lms.Server.Problems;
 using Lms.Server.SchoolYear;
+using Lms.Server.Scorm;
 using Lms.Server.Security;
 using Lms.Server.Web;
 using Microsoft.Extensions.FileProviders;
@@ -99,6 +100,7 @@ public static class LmsApp
         services.AddContent(configuration);
         services.AddPrivacy();
         services.AddSchoolYear();
+        services.AddScorm(configuration);
 
         services.AddLmsProblems();
         services.AddBrowserProtections(configuration);
@@ -179,6 +181,7 @@ public static class LmsApp
         api.MapContentEndpoints();
         api.MapPrivacy();
         api.MapSchoolYear();
+        api.MapScormEndpoints();
         app.MapContentHubs();
 
         // The pages a phone sees first, rendered on the server; the web app takes over when it has started.

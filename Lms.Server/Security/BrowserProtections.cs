@@ -52,7 +52,7 @@ public static class BrowserProtections
     {
         var options = HostingOptions.From(configuration);
         services.AddSingleton(options);
-        services.AddSingleton(new ContentSecurityPolicy(LiveKitOrigins(configuration)));
+        services.AddSingleton(sp => new ContentSecurityPolicy(LiveKitOrigins(configuration), sp.GetServices<IFrameSource>().ToList()));
         services.Configure<ForwardedHeadersOptions>(forwarded =>
         {
             // Only the scheme and the client's address: the Host header is the proxy's to pass through
@@ -115,18 +115,31 @@ public static class BrowserProtections
 /// <c>&lt;style&gt;</c> elements are not. blob: for the HLS player's media source and its worker and
 /// for the lesson composer's worker; data: for the small pictures and fonts the build inlines.
 /// </summary>
-public sealed class ContentSecurityPolicy(IReadOnlyList<string> liveKitOrigins)
+public sealed class ContentSecurityPolicy(IReadOnlyList<string> liveKitOrigins, IReadOnlyList<IFrameSource>? frameSources = null)
 {
     private readonly string _before =
         "default-src 'self'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; " +
         "img-src 'self' data: blob:; media-src 'self' blob:; font-src 'self' data:; worker-src 'self' blob:; " +
-        "manifest-src 'self'; object-src 'none'; frame-src 'none'; base-uri 'self'; form-action 'self'; " +
-        "frame-ancestors 'none'; connect-src 'self'";
+        "manifest-src 'self'; object-src 'none'; ";
+
+    private const string After = "; base-uri 'self'; form-action 'self'; frame-ancestors 'none'; connect-src 'self'";
 
     private readonly string _liveKit = string.Concat(liveKitOrigins.Select(o => " " + o));
 
     /// <summary>connect-src names the hubs' WebSocket address explicitly (ws: or wss: of this very host).</summary>
-    public string For(HttpRequest request) => request.Host.HasValue
-        ? $"{_before} {(request.IsHttps ? "wss" : "ws")}://{request.Host.Value}{_liveKit}"
-        : _before + _liveKit;
+    public string For(HttpRequest request)
+    {
+        var frames = string.Join(' ', (frameSources ?? []).Select(f => f.For(request)).OfType<string>());
+        var before = _before + "frame-src " + (frames.Length == 0 ? "'none'" : frames) + After;
+        return request.Host.HasValue
+            ? $"{before} {(request.IsHttps ? "wss" : "ws")}://{request.Host.Value}{_liveKit}"
+            : before + _liveKit;
+    }
+}
+
+/// <summary>An origin the app's pages may frame (the SCORM content origin): a feature registers one; none leaves <c>frame-src 'none'</c>.</summary>
+public interface IFrameSource
+{
+    /// <summary>The origin for a page answered to <paramref name="request"/> (it may depend on the host the app was opened at); null for none.</summary>
+    string? For(HttpRequest request);
 }

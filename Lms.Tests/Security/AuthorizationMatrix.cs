@@ -299,6 +299,11 @@ public static class AuthorizationMatrix
         ["POST /api/courses/{courseId}/items/{itemId}/seen"] = "x2xxxx xxxxxx",
         ["POST /api/courses/{courseId}/modules"] = "xx22xx xxxx2x",
         ["POST /api/courses/{courseId}/modules/{moduleId}/items"] = "xx22xx xxxx2x",
+        // SCORM: the upload's body is not a zip (refused as such once the caller may teach); the item id is no SCORM item.
+        ["POST /api/courses/{courseId}/modules/{moduleId}/scorm"] = "xx44xx xxxx4x",
+        ["GET /api/courses/{courseId}/items/{itemId}/scorm"] = "xxxxxx xxxxxx",
+        ["GET /api/courses/{courseId}/items/{itemId}/scorm/launch"] = "xxxxxx xxxxxx",
+        ["PUT /api/courses/{courseId}/items/{itemId}/scorm/runtime/{scoId}"] = "xxxxxx xxxxxx",
         ["POST /api/courses/{courseId}/modules/{moduleId}/quizzes"] = "xx22xx xxxx2x",
         ["POST /api/courses/{courseId}/publish"] = "xx22xx xxxx2x",
         ["POST /api/courses/{courseId}/teachers"] = "xx44xx xxxx4x",

@@ -24,6 +24,7 @@ const assignment = () => import('../pages/moocs/AssignmentItem');
 const quiz = () => import('../pages/assessment/QuizItem');
 const live = () => import('../pages/classroom/LiveItem').then((m) => m.liveItemKind);
 const content = () => import('../pages/content/contentItemKinds').then((m) => m.contentItemParts);
+const scorm = () => import('../pages/scorm/ScormItem');
 
 export const itemKinds: Record<string, ItemKindSpec> = {
   page: { icon: '¶', View: later(courseViews, (m) => m.PageView) },
@@ -35,6 +36,7 @@ export const itemKinds: Record<string, ItemKindSpec> = {
   audio: { icon: '♪', View: later(content, (k) => k.View), Create: later(content, (k) => k.create.audio), seenWhenWatched: true },
   document: { icon: '▤', View: later(content, (k) => k.View), Create: later(content, (k) => k.create.document) },
   image: { icon: '▨', View: later(content, (k) => k.View), Create: later(content, (k) => k.create.image) },
+  scorm: { icon: '◈', View: later(scorm, (m) => m.ScormItemView), Create: later(scorm, (m) => m.ScormItemCreate), seenWhenWatched: true },
 };
 
 /** A kind nobody registered (an older web app, a newer server) still shows its title and note. */

@@ -8,10 +8,10 @@ import { merge, type Dictionary } from './merge';
 // The words of pages only a signed-in person reaches (signedInOnly) come with the signed-in shell (signedIn.ts), so the
 // sign-in page's first script does not carry them; an admin's sign-in providers come with their own section
 // (pages/identity/SignInProviders.tsx), the identity provider's with its pages (pages/identity/Provider*.tsx), the mark
-// book's, the report cards' and the contact book's pages, and the admin's timetable grid, with those pages.
+// book's, the report cards' and the contact book's pages, the admin's timetable grid and the SCORM player, with those pages.
 const vi = merge(import.meta.glob<Dictionary>(['./vi/*.json', '!./vi/schoolyear.json', '!./vi/markbook.json', '!./vi/reportcard.json', '!./vi/broadcast.json',
   '!./vi/cameras.json', '!./vi/contactbook.json', '!./vi/contactbookpages.json', '!./vi/signinproviders.json', '!./vi/idp.json',
-  '!./vi/timetablegrid.json', '!./vi/oneroster.json'],
+  '!./vi/timetablegrid.json', '!./vi/oneroster.json', '!./vi/scormplayer.json'],
   { eager: true, import: 'default' }));
 
 export const languages = ['vi', 'en'] as const;
