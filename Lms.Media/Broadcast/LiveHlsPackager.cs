@@ -16,10 +16,10 @@ public sealed record LowPiece(byte[] Init, byte[] Media, int Width, int Height);
 /// <summary>
 /// The low rendition: the picture at most <paramref name="Height"/> lines high, <paramref name="Fps"/> frames a second,
 /// about <paramref name="Kbps"/> kb/s; the sound is copied. A piece waits at most <paramref name="WaitSeconds"/> for its low
-/// copy once its own copy is done: the teacher's tab sends one piece after another, so a piece that takes longer than its
-/// length to be taken puts the whole broadcast behind live on a busy server.
+/// copy once its own copy is done (unset: twice the piece's length, or three times what its copy took): the teacher's tab
+/// sends one piece after another, so a piece that takes longer than its length to be taken puts the broadcast behind live.
 /// </summary>
-public sealed record LowRendition(int Height, int Kbps, int Fps, double WaitSeconds = 3)
+public sealed record LowRendition(int Height, int Kbps, int Fps, double? WaitSeconds = null)
 {
     /// <summary>Lms's default (<c>Classroom:Broadcast:Low*</c>): 240 lines, 200 kb/s, 10 frames a second.</summary>
     public static readonly LowRendition Default = new(240, 200, 10);
@@ -92,9 +92,9 @@ public sealed class LiveHlsPackager(FfmpegTools tools, MediaProber prober)
         var lowTask = low is null ? null : EncodeLowAsync(piecePath, workDirectory, startSeconds, videoCodec, video.Width, video.Height, audio is not null, audioArgs, low, lowStop.Token, cancellationToken);
         var copying = System.Diagnostics.Stopwatch.StartNew();
         var result = await FfmpegRunner.RunAsync(tools, command, workDirectory, cancellationToken, timeout: TimeSpan.FromMinutes(1));
-        // The low copy never holds the live edge back: later than its wait after the copy, the piece goes on without it (the
-        // low playlist lists the full segment in its place).
-        lowStop.CancelAfter(TimeSpan.FromSeconds(low?.WaitSeconds ?? 0));
+        // The low copy does not hold the live edge back for long: later than its wait after the copy, the piece goes on
+        // without it (the low playlist lists the full segment in its place).
+        lowStop.CancelAfter(TimeSpan.FromSeconds(low?.WaitSeconds ?? Math.Max(2 * (probe.DurationSeconds ?? 2), 3 * copying.Elapsed.TotalSeconds)));
         var (lowPiece, lowError) = lowTask is null ? (null, null) : await lowTask;
         if (result.ExitCode != 0)
             throw new MediaRefusedException(RefusalCodes.Damaged, "The broadcast piece could not be packaged: " + result.StandardError.Trim());

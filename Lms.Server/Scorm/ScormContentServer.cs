@@ -111,7 +111,8 @@ public sealed class ScormContentServer(
         string name;
         try
         {
-            name = Lms.Grains.Scorm.ScormPackageReader.SafeName(path, options.Value.Limits);
+            // Kestrel leaves an escaped slash (%2F) in the path: unescaped here, "..%2F" is the ".." the check refuses.
+            name = Lms.Grains.Scorm.ScormPackageReader.SafeName(Uri.UnescapeDataString(path), options.Value.Limits);
         }
         catch (Lms.Grains.Scorm.ScormRefusal)
         {

@@ -97,7 +97,7 @@ public abstract class ScormApiTests(LmsServer server)
         // The teacher sees it in the learner's standing: completed, scored.
         var studentId = await server.UserIdAsync(LmsServer.Student1);
         var standing = await ProblemAssert.OkAsync<JsonElement>(await teacher.GetAsync($"/api/courses/{courseId}/standing/{studentId}"));
-        var item = standing.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("itemId").GetString() == itemId);
+        var item = standing.GetProperty("standing").GetProperty("items").EnumerateArray().Single(i => i.GetProperty("itemId").GetString() == itemId);
         Assert.True(item.GetProperty("completed").GetBoolean());
         Assert.Equal(0.8, item.GetProperty("score").GetDouble(), 3);
 

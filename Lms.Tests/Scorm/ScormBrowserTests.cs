@@ -78,7 +78,7 @@ public sealed class ScormBrowserTests(SqliteLmsServer server, BrowserFixture bro
         var teacher = await server.SignedInAsync(LmsServer.Teacher);
         var studentId = await server.UserIdAsync(LmsServer.Student1);
         var standing = await ProblemAssert.OkAsync<JsonElement>(await teacher.GetAsync($"/api/courses/{courseId}/standing/{studentId}"));
-        var row = standing.GetProperty("items").EnumerateArray()
+        var row = standing.GetProperty("standing").GetProperty("items").EnumerateArray()
             .SingleOrDefault(i => i.TryGetProperty("itemId", out var id) && id.GetString() == itemId);
         Assert.True(row.ValueKind == JsonValueKind.Object, "The item is not in the standing: " + standing.GetRawText());
         Assert.True(row.TryGetProperty("score", out var score), row.GetRawText());

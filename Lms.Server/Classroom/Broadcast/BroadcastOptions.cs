@@ -40,11 +40,11 @@ public sealed class BroadcastOptions
     public int LowFps { get; set; } = Lms.Media.Broadcast.LowRendition.Default.Fps;
 
     /// <summary>
-    /// How long a piece waits for its low copy once its own copy is done (seconds); later, the low playlist lists the full
-    /// segment in its place. Keep the whole well under a piece's length: pieces are taken one after another, so a server
-    /// slower than that falls behind live for everyone.
+    /// How long a piece waits for its low copy once its own copy is done (seconds; unset: twice the piece's length, or three
+    /// times what its copy took); later, the low playlist lists the full segment in its place. Pieces are taken one after
+    /// another, so a server whose low copies take longer than a piece's length falls behind live for everyone.
     /// </summary>
-    public double LowWaitSeconds { get; set; } = Lms.Media.Broadcast.LowRendition.Default.WaitSeconds;
+    public double? LowWaitSeconds { get; set; }
 
     /// <summary>
     /// A broadcast that received no piece for this many seconds is closed by the server and published as the lesson's
