@@ -75,34 +75,6 @@ public static class OneRosterEndpoints
             extensions: new Dictionary<string, object?> { ["problems"] = problems, ["notices"] = notices });
 
     /// <summary>The zip, from a form's file or the request body, never more than <see cref="OneRosterCsv.MaxZipBytes"/>.</summary>
-    private static async Task<MemoryStream> ReadZipAsync(HttpRequest request)
-    {
-        Stream body;
-        if (request.HasFormContentType)
-        {
-            var form = await request.ReadFormAsync();
-            var file = form.Files.FirstOrDefault() ?? throw ProblemException.Invalid("file", "Attach the OneRoster zip.");
-            if (file.Length > OneRosterCsv.MaxZipBytes)
-                throw new ProblemException(StatusCodes.Status413PayloadTooLarge, ProblemTypes.TooLarge, "The file is too large.");
-            body = file.OpenReadStream();
-        }
-        else
-        {
-            body = request.Body;
-        }
-        await using (body)
-        {
-            var buffer = new MemoryStream();
-            var chunk = new byte[81920];
-            int read;
-            while ((read = await body.ReadAsync(chunk)) > 0)
-            {
-                buffer.Write(chunk, 0, read);
-                if (buffer.Length > OneRosterCsv.MaxZipBytes)
-                    throw new ProblemException(StatusCodes.Status413PayloadTooLarge, ProblemTypes.TooLarge, "The file is too large.");
-            }
-            buffer.Position = 0;
-            return buffer;
-        }
-    }
+    private static async Task<MemoryStream> ReadZipAsync(HttpRequest request) =>
+        (await UploadedFile.ReadAsync(request, OneRosterCsv.MaxZipBytes, "oneroster.zip", "Attach the OneRoster zip.")).Bytes;
 }

@@ -243,39 +243,8 @@ public static class RosterEndpoints
     /// <summary>The file may come as a multipart upload (a browser form) or as the raw CSV body.</summary>
     internal static async Task<(string FileName, string Text)> ReadRosterAsync(HttpRequest request)
     {
-        if (request.ContentLength > RosterCsv.MaxBytes)
-            throw new ProblemException(StatusCodes.Status413PayloadTooLarge, ProblemTypes.TooLarge,
-                "The file is too large.", $"A roster file may be at most {RosterCsv.MaxBytes / 1024 / 1024} MB.");
-        Stream body;
-        var fileName = "roster.csv";
-        if (request.HasFormContentType)
-        {
-            var form = await request.ReadFormAsync();
-            var file = form.Files.FirstOrDefault()
-                       ?? throw ProblemException.Invalid("file", "Attach the roster as a CSV file.");
-            if (file.Length > RosterCsv.MaxBytes)
-                throw new ProblemException(StatusCodes.Status413PayloadTooLarge, ProblemTypes.TooLarge, "The file is too large.");
-            fileName = Path.GetFileName(file.FileName);
-            body = file.OpenReadStream();
-        }
-        else
-        {
-            body = request.Body;
-        }
-        await using (body)
-        {
-            var buffer = new MemoryStream();
-            var chunk = new byte[81920];
-            int read;
-            while ((read = await body.ReadAsync(chunk)) > 0)
-            {
-                buffer.Write(chunk, 0, read);
-                if (buffer.Length > RosterCsv.MaxBytes)
-                    throw new ProblemException(StatusCodes.Status413PayloadTooLarge, ProblemTypes.TooLarge, "The file is too large.");
-            }
-            buffer.Position = 0;
-            using var reader = new StreamReader(buffer, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-            return (fileName, await reader.ReadToEndAsync());
-        }
+        var (fileName, bytes) = await UploadedFile.ReadAsync(request, RosterCsv.MaxBytes, "roster.csv", "Attach the roster as a CSV file.");
+        using var reader = new StreamReader(bytes, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        return (fileName, await reader.ReadToEndAsync());
     }
 }

@@ -1,7 +1,4 @@
-using System.Diagnostics;
-using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 using Lms.Tests.Infrastructure;
 
@@ -19,9 +16,7 @@ public sealed class IdentityProviderRelyingParty : IAsyncLifetime
 {
     private readonly OpenIdClientPackage _package = new();
     private readonly HttpClient _control = new();
-    private readonly System.Text.StringBuilder _output = new();
-    private Process? _node;
-    private string _script = "";
+    private NodeScriptServer? _node;
 
     public string Address { get; private set; } = "";
 
@@ -32,42 +27,12 @@ public sealed class IdentityProviderRelyingParty : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        await _package.InitializeAsync();
-        int port;
-        using (var listener = new TcpListener(IPAddress.Loopback, 0))
-        {
-            listener.Start();
-            port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        Address = $"http://127.0.0.1:{port}";
-        // Next to the installed package, so that its import resolves.
-        _script = Path.Combine(_package.Folder, $"openid-client-rp-{Guid.NewGuid():N}.mjs");
-        File.Copy(Path.Combine(BrowserFixture.RepositoryRoot(), "Lms.Tests", "Identity", "openid-client-rp.mjs"), _script);
-        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _node = new Process
-        {
-            StartInfo = new ProcessStartInfo("node", [_script, port.ToString()])
-            {
-                WorkingDirectory = _package.Folder, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-            },
-        };
-        _node.OutputDataReceived += (_, e) =>
-        {
-            lock (_output) _output.AppendLine(e.Data);
-            if (e.Data?.StartsWith("ready ", StringComparison.Ordinal) == true) ready.TrySetResult();
-        };
-        _node.ErrorDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
-        _node.Start();
-        _node.BeginOutputReadLine();
-        _node.BeginErrorReadLine();
-        if (await Task.WhenAny(ready.Task, _node.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(60))) != ready.Task)
-            throw new InvalidOperationException("The relying party did not start: " + Output);
+        _node = await NodeScriptServer.StartAsync(_package, Path.Combine("Identity", "openid-client-rp.mjs"));
+        Address = _node.Address;
     }
 
-    public string Output
-    {
-        get { lock (_output) return _output.ToString(); }
-    }
+    /// <summary>What the relying party printed (for a failing test's message).</summary>
+    public string Output => _node?.Output ?? "";
 
     /// <summary>Names a client Lms registered; openid-client reads Lms's discovery document. Returns that document.</summary>
     public async Task<JsonElement> AddClientAsync(string name, Uri issuer, string clientId, string? clientSecret)
@@ -88,10 +53,8 @@ public sealed class IdentityProviderRelyingParty : IAsyncLifetime
 
     public ValueTask DisposeAsync()
     {
-        if (_node is { HasExited: false }) _node.Kill(entireProcessTree: true);
         _node?.Dispose();
         _control.Dispose();
-        try { File.Delete(_script); } catch (IOException) { }
         return ValueTask.CompletedTask;
     }
 }

@@ -1,7 +1,4 @@
-using System.Diagnostics;
-using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using Lms.Tests.Infrastructure;
 
 namespace Lms.Tests.Identity;
@@ -17,52 +14,18 @@ public sealed class OidcProviderServer : IAsyncLifetime
 {
     private readonly OidcProviderPackage _package = new();
     private readonly HttpClient _control = new();
-    private Process? _node;
-    private string _script = "";
-    private readonly System.Text.StringBuilder _output = new();
+    private NodeScriptServer? _node;
 
     public string Issuer { get; private set; } = "";
 
     public async ValueTask InitializeAsync()
     {
-        await _package.InitializeAsync();
-        int port;
-        using (var listener = new TcpListener(IPAddress.Loopback, 0))
-        {
-            listener.Start();
-            port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        Issuer = $"http://127.0.0.1:{port}";
-        // Next to the installed package, so that its import resolves.
-        _script = Path.Combine(_package.Folder, $"oidc-provider-{Guid.NewGuid():N}.mjs");
-        File.Copy(Path.Combine(BrowserFixture.RepositoryRoot(), "Lms.Tests", "Identity", "oidc-provider.mjs"), _script);
-        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _node = new Process
-        {
-            StartInfo = new ProcessStartInfo("node", [_script, port.ToString()])
-            {
-                WorkingDirectory = _package.Folder, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-            },
-        };
-        _node.OutputDataReceived += (_, e) =>
-        {
-            lock (_output) _output.AppendLine(e.Data);
-            if (e.Data?.StartsWith("ready ", StringComparison.Ordinal) == true) ready.TrySetResult();
-        };
-        _node.ErrorDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
-        _node.Start();
-        _node.BeginOutputReadLine();
-        _node.BeginErrorReadLine();
-        var exited = _node.WaitForExitAsync();
-        if (await Task.WhenAny(ready.Task, exited, Task.Delay(TimeSpan.FromSeconds(60))) != ready.Task)
-            throw new InvalidOperationException("oidc-provider did not start: " + Output);
+        _node = await NodeScriptServer.StartAsync(_package, Path.Combine("Identity", "oidc-provider.mjs"));
+        Issuer = _node.Address;
     }
 
     /// <summary>What the provider printed (for a failing test's message).</summary>
-    public string Output
-    {
-        get { lock (_output) return _output.ToString(); }
-    }
+    public string Output => _node?.Output ?? "";
 
     /// <summary>Registers a confidential client of this provider with one redirect URI.</summary>
     public async Task AddClientAsync(string clientId, string clientSecret, string redirectUri) =>
@@ -76,10 +39,8 @@ public sealed class OidcProviderServer : IAsyncLifetime
 
     public ValueTask DisposeAsync()
     {
-        if (_node is { HasExited: false }) _node.Kill(entireProcessTree: true);
         _node?.Dispose();
         _control.Dispose();
-        try { File.Delete(_script); } catch (IOException) { }
         return ValueTask.CompletedTask;
     }
 }

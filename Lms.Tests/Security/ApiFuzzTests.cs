@@ -23,8 +23,15 @@ public sealed class ApiFuzzTests(SqliteLmsServer server) : IClassFixture<SqliteL
 {
     private static readonly Caller[] Callers = [Caller.Anonymous, Caller.Student, Caller.Teacher, Caller.Admin];
 
-    /// <summary>Tables a refused request may write on purpose, each with its reason. None so far: every table is compared.</summary>
+    /// <summary>Tables a refused request may write on purpose, each with its reason. None so far.</summary>
     private static readonly HashSet<string> WrittenWhenRefused = [];
+
+    /// <summary>
+    /// Tables written by the server's own timers, whatever request comes in, each with its reason: <c>live_state</c>, a live
+    /// room's snapshot, saved on the room's timer a moment after an earlier accepted command changed the room (the
+    /// full run once saw it land between the two looks around a refused request).
+    /// </summary>
+    private static readonly HashSet<string> WrittenInTheBackground = ["live_state"];
 
     private sealed record FuzzCase(int Operation, int Caller, int Seed);
 
@@ -39,7 +46,7 @@ public sealed class ApiFuzzTests(SqliteLmsServer server) : IClassFixture<SqliteL
         var surveyed = new List<string>();
         var api = await ApiSurface.ReadAsync(server);
         var world = await MatrixWorld.CreateAsync(server);
-        var fingerprint = await DatabaseFingerprint.ForAsync(server.Get<Db>(), WrittenWhenRefused);
+        var fingerprint = await DatabaseFingerprint.ForAsync(server.Get<Db>(), WrittenWhenRefused.Union(WrittenInTheBackground).ToHashSet());
         var operations = api.Operations.OrderBy(o => o.Key, StringComparer.Ordinal).ToList();
         var output = TestContext.Current.TestOutputHelper;
         var clock = Stopwatch.StartNew();

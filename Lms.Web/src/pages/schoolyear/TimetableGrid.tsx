@@ -39,9 +39,11 @@ export function TimetableGrid({ yearId, classId, week, subjects, teachers, onCha
                   return (
                     <td key={weekday} className={chosen ? 'week-cell-chosen' : undefined}>
                       <button type="button" className="week-cell" aria-pressed={chosen} data-testid={`cell-${weekday}-${period}`}
-                              aria-label={t('timetableGrid.cellLabel', { weekday: t(`schoolYear.weekday.${weekday}`), period,
-                                content: slot ? slot.subjectName : t('timetableGrid.emptyCell') })}
                               onClick={() => setEditing(chosen ? null : { weekday, period })}>
+                        {/* The name is what the cell shows, after the day and period a screen reader needs (WCAG 2.5.3). */}
+                        <span className="visually-hidden">
+                          {t('timetableGrid.cellLabel', { weekday: t(`schoolYear.weekday.${weekday}`), period, content: slot ? '' : t('timetableGrid.emptyCell') })}{' '}
+                        </span>
                         {slot ? <>{slot.subjectName}<br /><span className="muted small">{slot.teacherName} · {slot.online ? t('schoolYear.online') : slot.room}</span></>
                           : <span className="muted" aria-hidden="true">+</span>}
                       </button>
