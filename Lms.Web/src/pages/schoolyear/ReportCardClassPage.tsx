@@ -122,7 +122,7 @@ function StudentCard({ view, student, onSaved }: { view: ClassReportCards; stude
       </p>
       <details>
         <summary>{t('schoolYear.reportCard.subject')}</summary>
-        <div className="mark-scroll"><CardSubjects card={card} /></div>
+        <div className="mark-scroll"><CardSubjects subjects={card.subjects} /></div>
       </details>
       {editable ? (
         <>

@@ -19,8 +19,10 @@ export function useResultText() {
 
 type Card = ReportCardStudent['card'];
 
-/** A card's subjects with the period's average or rating: what the homeroom teacher and the principal review. */
-export function CardSubjects({ card, testId }: { card: Card; testId?: string }) {
+type SubjectResult = Pick<Card['subjects'][number], 'name' | 'assessment' | 'rating' | 'average'>;
+
+/** A card's subjects with the period's average or rating: what the homeroom teacher and the principal review, and what the verification page shows. */
+export function CardSubjects({ subjects, testId }: { subjects: SubjectResult[]; testId?: string }) {
   const { t } = useTranslation();
   const { rating, average } = useResultText();
   return (
@@ -29,7 +31,7 @@ export function CardSubjects({ card, testId }: { card: Card; testId?: string }) 
         <tr><th scope="col" className="mark-name">{t('schoolYear.reportCard.subject')}</th><th scope="col">{t('schoolYear.reportCard.result')}</th></tr>
       </thead>
       <tbody>
-        {card.subjects.map((s) => (
+        {subjects.map((s) => (
           <tr key={s.name}>
             <th scope="row" className="mark-name">{s.name}</th>
             <td className="mark-average">{s.assessment === 'comment' ? rating(s.rating) : average(s.average)}</td>

@@ -3,7 +3,7 @@ import { useParams } from 'react-router-dom';
 import { reportCardApi } from '../../api/reportCards';
 import { ErrorMessage, Loading, useTitle } from '../../components/common';
 import { useLoad } from '../../components/useLoad';
-import { useResultText, vietnamDay } from './ReportCardParts';
+import { CardSubjects, useResultText, vietnamDay } from './ReportCardParts';
 import './reportCardWords';
 import './schoolyear.css';
 
@@ -14,7 +14,7 @@ import './schoolyear.css';
 export function ReportCardVerifyPage() {
   const { t } = useTranslation();
   const { token = '' } = useParams();
-  const { rating, average } = useResultText();
+  const { rating } = useResultText();
   const { data, error, loading, reload } = useLoad(() => reportCardApi.verify(token), [token]);
   useTitle(t('schoolYear.reportCard.verify.title'));
   const state = data?.state;
@@ -39,19 +39,7 @@ export function ReportCardVerifyPage() {
             <dd>{t('schoolYear.reportCard.verify.periodOf', { period: t(`schoolYear.reportCard.period.${data.period}`), year: data.yearName })}</dd>
           </dl>
           <div className="mark-scroll">
-            <table className="mark-grid">
-              <thead>
-                <tr><th scope="col" className="mark-name">{t('schoolYear.reportCard.subject')}</th><th scope="col">{t('schoolYear.reportCard.result')}</th></tr>
-              </thead>
-              <tbody>
-                {data.subjects.map((s) => (
-                  <tr key={s.name}>
-                    <th scope="row" className="mark-name">{s.name}</th>
-                    <td className="mark-average">{s.assessment === 'comment' ? rating(s.rating) : average(s.average)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <CardSubjects subjects={data.subjects} />
           </div>
           <p>{t('schoolYear.reportCard.learningResult', { result: rating(data.learningResult) })} · {t('schoolYear.reportCard.conduct', { result: rating(data.conduct) })}</p>
           <p className="muted small">{t('schoolYear.reportCard.verify.issuedOn', { day: vietnamDay(data.issuedAt) })}</p>
